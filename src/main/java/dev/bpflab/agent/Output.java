@@ -1,0 +1,111 @@
+package dev.bpflab.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The agent's only writer to stdout: one JSON object per line, from one thread. Stream messages (events, printk,
+ * map snapshots) go through a bounded queue and are counted and dropped when the reader can't keep up;
+ * control messages (phase, diagnostics, errors) are never dropped.
+ */
+final class Output implements AutoCloseable {
+    private static final int STREAM_CAPACITY = 2048;
+    private static final long DROP_REPORT_MS = 500;
+
+    private final ObjectMapper json;
+    private final OutputStream out;
+    private final BlockingQueue<ObjectNode> stream = new ArrayBlockingQueue<>(STREAM_CAPACITY);
+    private final AtomicLong dropped = new AtomicLong();
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    Output(ObjectMapper json, OutputStream out) {
+        this.json = json;
+        this.out = out;
+        this.writer = new Thread(this::drainLoop, "agent-output");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    ObjectNode message(String type) {
+        return json.createObjectNode().put("type", type);
+    }
+
+    /** Writes a control message now, after whatever stream messages are already queued. */
+    synchronized void send(ObjectNode message) {
+        flushStream();
+        write(message);
+    }
+
+    /** Queues a stream message; drops it (and counts it) when the queue is full. */
+    void offer(ObjectNode message) {
+        if (!stream.offer(message)) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    void countDropped(long count) {
+        dropped.addAndGet(count);
+    }
+
+    private void drainLoop() {
+        long lastReport = System.currentTimeMillis();
+        while (running) {
+            try {
+                ObjectNode next = stream.poll(100, TimeUnit.MILLISECONDS);
+                synchronized (this) {
+                    if (next != null) {
+                        write(next);
+                    }
+                    if (System.currentTimeMillis() - lastReport >= DROP_REPORT_MS) {
+                        reportDrops();
+                        lastReport = System.currentTimeMillis();
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void flushStream() {
+        ObjectNode next;
+        while ((next = stream.poll()) != null) {
+            write(next);
+        }
+        reportDrops();
+    }
+
+    private void reportDrops() {
+        long count = dropped.getAndSet(0);
+        if (count > 0) {
+            write(message("dropped").put("count", count));
+        }
+    }
+
+    private void write(ObjectNode message) {
+        try {
+            out.write(json.writeValueAsString(message).getBytes(StandardCharsets.UTF_8));
+            out.write('\n');
+            out.flush();
+        } catch (IOException e) {
+            // The host is gone: nobody is left to tell. The run ends when stdin closes.
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            flushStream();
+        }
+        running = false;
+        writer.interrupt();
+    }
+}

@@ -1,0 +1,203 @@
+package dev.bpflab.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bpflab.agent.bpf.BpfException;
+import dev.bpflab.agent.bpf.BpfMap;
+import dev.bpflab.agent.bpf.BpfObject;
+import dev.bpflab.agent.bpf.EventSink;
+import dev.bpflab.agent.bpf.MapSnapshot;
+import dev.bpflab.agent.bpf.PerfBufferStream;
+import dev.bpflab.agent.bpf.RingBufferStream;
+import dev.bpflab.agent.bpf.VerifierException;
+import dev.bpflab.agent.compile.ClangCompiler;
+import dev.bpflab.agent.compile.CompileException;
+import dev.bpflab.agent.compile.CompileResult;
+import dev.bpflab.agent.compile.Diagnostic;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One run: compile → load → attach → stream → stop. Owns the BPF object and every stream; {@link #close()}
+ * releases them all, so after it nothing of the run is left in the kernel.
+ */
+final class Run implements AutoCloseable {
+    static final int MAP_SNAPSHOT_MS = 1000;
+    static final int MAP_SNAPSHOT_LIMIT = 512;
+    private static final int VERIFIER_LOG_BYTES = 4 * 1024 * 1024;
+    private static final int MAX_LOG_CHARS = 256 * 1024;
+
+    private final ObjectMapper json;
+    private final Output output;
+    private final ClangCompiler compiler;
+    private final Path scratch;
+    private final List<AutoCloseable> streams = new ArrayList<>();
+    private final ScheduledExecutorService snapshots = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "map-snapshots");
+        t.setDaemon(true);
+        return t;
+    });
+    private BpfObject object;
+    private boolean closed;
+
+    Run(ObjectMapper json, Output output, ClangCompiler compiler, Path scratch) {
+        this.json = json;
+        this.output = output;
+        this.compiler = compiler;
+        this.scratch = scratch;
+    }
+
+    /** Takes the run as far as it goes; returns true when programs are attached and streaming. */
+    boolean start(String source, Map<String, JsonNode> globals, String xdpInterface) {
+        phase("compiling");
+        CompileResult compiled;
+        try {
+            compiled = compiler.compile(source, scratch.resolve("build"));
+        } catch (CompileException e) {
+            return fail(e.getMessage());
+        }
+        if (!compiled.diagnostics().isEmpty()) {
+            diagnostics("compile", compiled.diagnostics(), compiled.log());
+        }
+        if (!compiled.succeeded()) {
+            phase("failed");
+            return false;
+        }
+        phase("loading");
+        try {
+            object = BpfObject.open(compiled.object(), "prog", VERIFIER_LOG_BYTES);
+            if (!globals.isEmpty()) {
+                object.setGlobals(globals);
+            }
+            object.load();
+        } catch (VerifierException e) {
+            Diagnostic d = VerifierLogMapper.diagnostic(e.log(), source);
+            String log = e.log().length() > MAX_LOG_CHARS ? e.log().substring(e.log().length() - MAX_LOG_CHARS) : e.log();
+            ObjectNode message = diagnosticsMessage("verify", List.of(d), log);
+            message.put("truncated", e.truncated());
+            message.put("program", e.program());
+            output.send(message);
+            phase("failed");
+            return false;
+        } catch (BpfException e) {
+            return fail(e.getMessage());
+        }
+        try {
+            List<String> attached = object.attachAll(xdpInterface);
+            startStreams();
+            ObjectNode phase = output.message("phase").put("phase", "attached");
+            ArrayNode programs = phase.putArray("programs");
+            attached.forEach(programs::add);
+            output.send(phase);
+            return true;
+        } catch (BpfException e) {
+            return fail(e.getMessage());
+        }
+    }
+
+    private void startStreams() throws BpfException {
+        EventSink sink = new EventSink() {
+            @Override
+            public void event(String map, JsonNode fields) {
+                ObjectNode message = output.message("event").put("map", map);
+                message.set("fields", fields);
+                output.offer(message);
+            }
+
+            @Override
+            public void dropped(long count) {
+                output.countDropped(count);
+            }
+        };
+        List<BpfMap> maps = object.maps();
+        List<BpfMap> ringBuffers = maps.stream().filter(BpfMap::isRingBuffer).toList();
+        RingBufferStream rings = RingBufferStream.start(object, ringBuffers, sink);
+        if (rings != null) {
+            streams.add(rings);
+        }
+        for (BpfMap map : maps) {
+            if (map.isPerfBuffer()) {
+                streams.add(PerfBufferStream.start(object, map, sink));
+            }
+        }
+        List<MapSnapshot> watched = maps.stream().filter(BpfMap::isSnapshotable).map(MapSnapshot::new).toList();
+        if (!watched.isEmpty()) {
+            Map<String, String> lastSent = new LinkedHashMap<>();
+            snapshots.scheduleAtFixedRate(() -> snapshot(watched, lastSent), MAP_SNAPSHOT_MS / 4, MAP_SNAPSHOT_MS,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Sends a map's entries when they changed since the last snapshot sent. */
+    private void snapshot(List<MapSnapshot> watched, Map<String, String> lastSent) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            try {
+                for (MapSnapshot map : watched) {
+                    ArrayNode entries = map.read(MAP_SNAPSHOT_LIMIT);
+                    String text = entries.toString();
+                    if (!text.equals(lastSent.get(map.name()))) {
+                        lastSent.put(map.name(), text);
+                        ObjectNode message = output.message("map").put("name", map.name());
+                        message.set("entries", entries);
+                        output.offer(message);
+                    }
+                }
+            } catch (RuntimeException e) {
+                output.send(output.message("error").put("message", "reading maps failed: " + e.getMessage()));
+            }
+        }
+    }
+
+    private void phase(String phase) {
+        output.send(output.message("phase").put("phase", phase));
+    }
+
+    private boolean fail(String message) {
+        output.send(output.message("error").put("message", message));
+        phase("failed");
+        return false;
+    }
+
+    private void diagnostics(String stage, List<Diagnostic> items, String log) {
+        output.send(diagnosticsMessage(stage, items, log));
+    }
+
+    private ObjectNode diagnosticsMessage(String stage, List<Diagnostic> items, String log) {
+        ObjectNode message = output.message("diagnostics").put("stage", stage);
+        message.set("items", json.valueToTree(items));
+        message.put("log", log);
+        return message;
+    }
+
+    @Override
+    public void close() {
+        snapshots.shutdownNow();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        for (AutoCloseable stream : streams) {
+            try {
+                stream.close();
+            } catch (Exception ignored) {
+                // closing the object below releases the kernel side regardless
+            }
+        }
+        if (object != null) {
+            object.close();
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.bpflab.agent.bpf;
+
+/** Errno values as words a learner can act on. */
+final class Errno {
+    private static final int EPERM = 1, ENOENT = 2, ESRCH = 3, E2BIG = 7, EINVAL = 22, EOPNOTSUPP = 95;
+
+    private Errno() {
+    }
+
+    static String describe(int errno) {
+        return LibC.INSTANCE.strerror(errno) + " (errno " + errno + ")";
+    }
+
+    static String hintForLoad(int errno) {
+        return switch (errno) {
+            case EPERM -> ". Loading BPF needs root (CAP_BPF + CAP_PERFMON); some program types (fentry/fexit, lsm) are "
+                    + "also refused by a kernel in lockdown mode — try the qemu sandbox, whose kernel allows them";
+            case EINVAL -> ". The kernel does not accept this program or map as written: check the SEC() name and map definitions";
+            case E2BIG -> ". The program or a map is too large for this kernel";
+            default -> "";
+        };
+    }
+
+    static String hintForAttach(int errno, String section) {
+        return switch (errno) {
+            case ENOENT -> ". Nothing by that name exists in this kernel: check the tracepoint or function in SEC(\""
+                    + section + "\") (tracepoints are listed under /sys/kernel/tracing/events)";
+            case ESRCH -> ". The function or tracepoint in SEC(\"" + section + "\") was not found in this kernel";
+            case EOPNOTSUPP -> ". libbpf cannot attach SEC(\"" + section + "\") automatically; use a section such as "
+                    + "tp/<category>/<name>, raw_tp/<name>, fentry/<function>, kprobe/<function>, lsm/<hook> or xdp";
+            case EPERM -> ". This kernel refused the attachment (lockdown or missing capability)";
+            default -> "";
+        };
+    }
+}

@@ -1,0 +1,131 @@
+package dev.bpflab.agent.bpf;
+
+import com.sun.jna.Callback;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+/**
+ * The slice of libbpf 1.x that bpflab uses, bound through JNA. Int-returning calls give -errno;
+ * pointer-returning calls give NULL and set errno (read it with {@link Native#getLastError()}).
+ * Only classes in this package call it; they own every native pointer they get from it.
+ */
+interface LibBpf extends Library {
+
+    LibBpf INSTANCE = load();
+
+    private static LibBpf load() {
+        try {
+            return Native.load("bpf", LibBpf.class);
+        } catch (UnsatisfiedLinkError noDevSymlink) {
+            // Without libbpf-dev there is no libbpf.so symlink, only the runtime soname.
+            return Native.load("libbpf.so.1", LibBpf.class);
+        }
+    }
+
+    int BPF_MAP_TYPE_HASH = 1;
+    int BPF_MAP_TYPE_ARRAY = 2;
+    int BPF_MAP_TYPE_PERF_EVENT_ARRAY = 4;
+    int BPF_MAP_TYPE_PERCPU_HASH = 5;
+    int BPF_MAP_TYPE_PERCPU_ARRAY = 6;
+    int BPF_MAP_TYPE_LRU_HASH = 9;
+    int BPF_MAP_TYPE_LRU_PERCPU_HASH = 10;
+    int BPF_MAP_TYPE_RINGBUF = 27;
+
+    int BPF_PROG_TYPE_XDP = 6;
+
+    interface PrintFn extends Callback {
+        int invoke(int level, String format, Pointer vaList);
+    }
+
+    interface RingBufferSampleFn extends Callback {
+        int invoke(Pointer ctx, Pointer data, long size);
+    }
+
+    interface PerfBufferSampleFn extends Callback {
+        void invoke(Pointer ctx, int cpu, Pointer data, int size);
+    }
+
+    interface PerfBufferLostFn extends Callback {
+        void invoke(Pointer ctx, int cpu, long count);
+    }
+
+    PrintFn libbpf_set_print(PrintFn fn);
+
+    int libbpf_num_possible_cpus();
+
+    Pointer bpf_object__open_mem(Pointer objBuf, long size, Pointer opts);
+
+    int bpf_object__load(Pointer obj);
+
+    void bpf_object__close(Pointer obj);
+
+    Pointer bpf_object__btf(Pointer obj);
+
+    Pointer bpf_object__next_program(Pointer obj, Pointer prev);
+
+    Pointer bpf_object__next_map(Pointer obj, Pointer prev);
+
+    String bpf_program__name(Pointer prog);
+
+    String bpf_program__section_name(Pointer prog);
+
+    int bpf_program__type(Pointer prog);
+
+    boolean bpf_program__autoload(Pointer prog);
+
+    Pointer bpf_program__attach(Pointer prog);
+
+    Pointer bpf_program__attach_xdp(Pointer prog, int ifindex);
+
+    int bpf_link__destroy(Pointer link);
+
+    String bpf_map__name(Pointer map);
+
+    int bpf_map__type(Pointer map);
+
+    int bpf_map__fd(Pointer map);
+
+    int bpf_map__key_size(Pointer map);
+
+    int bpf_map__value_size(Pointer map);
+
+    int bpf_map__max_entries(Pointer map);
+
+    int bpf_map__btf_key_type_id(Pointer map);
+
+    int bpf_map__btf_value_type_id(Pointer map);
+
+    Pointer bpf_map__initial_value(Pointer map, long[] size);
+
+    int bpf_map__set_initial_value(Pointer map, Pointer data, long size);
+
+    int bpf_map_get_next_key(int fd, Pointer key, Pointer nextKey);
+
+    int bpf_map_lookup_elem(int fd, Pointer key, Pointer value);
+
+    Pointer ring_buffer__new(int mapFd, RingBufferSampleFn sample, Pointer ctx, Pointer opts);
+
+    int ring_buffer__add(Pointer rb, int mapFd, RingBufferSampleFn sample, Pointer ctx);
+
+    int ring_buffer__poll(Pointer rb, int timeoutMs);
+
+    void ring_buffer__free(Pointer rb);
+
+    Pointer perf_buffer__new(int mapFd, long pageCount, PerfBufferSampleFn sample, PerfBufferLostFn lost, Pointer ctx,
+            Pointer opts);
+
+    int perf_buffer__poll(Pointer pb, int timeoutMs);
+
+    void perf_buffer__free(Pointer pb);
+
+    int btf__find_by_name_kind(Pointer btf, String name, int kind);
+
+    Pointer btf__type_by_id(Pointer btf, int id);
+
+    String btf__name_by_offset(Pointer btf, int offset);
+
+    long btf__resolve_size(Pointer btf, int typeId);
+
+    int btf__type_cnt(Pointer btf);
+}

@@ -1,0 +1,19 @@
+package dev.bpflab.agent.bpf;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+/** The few libc calls the agent needs that Java lacks. */
+interface LibC extends Library {
+    LibC INSTANCE = Native.load("c", LibC.class);
+
+    /** libbpf hands its print callback a va_list; on x86_64 that is a pointer we can pass straight through. */
+    int vsnprintf(byte[] buffer, long size, String format, Pointer vaList);
+
+    int geteuid();
+
+    int if_nametoindex(String name);
+
+    String strerror(int errno);
+}

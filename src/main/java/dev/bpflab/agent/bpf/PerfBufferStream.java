@@ -1,0 +1,73 @@
+package dev.bpflab.agent.bpf;
+
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+/**
+ * Streams one BPF_MAP_TYPE_PERF_EVENT_ARRAY map (bpf_perf_event_output), as older tools and cilium/ebpf examples use.
+ * Owns the native perf_buffer, its two callbacks and its poller thread.
+ */
+public final class PerfBufferStream implements AutoCloseable {
+    private static final int PAGES_PER_CPU = 64;
+    private static final int POLL_MS = 50;
+
+    private final Pointer buffer;
+    private final LibBpf.PerfBufferSampleFn sample; // strong references while libbpf may call them
+    private final LibBpf.PerfBufferLostFn lost;
+    private final Thread poller;
+    private volatile boolean running = true;
+
+    private PerfBufferStream(Pointer buffer, LibBpf.PerfBufferSampleFn sample, LibBpf.PerfBufferLostFn lost, String name) {
+        this.buffer = buffer;
+        this.sample = sample;
+        this.lost = lost;
+        this.poller = new Thread(this::poll, "perfbuf-" + name);
+        this.poller.setDaemon(true);
+    }
+
+    public static PerfBufferStream start(BpfObject object, BpfMap map, EventSink sink) throws BpfException {
+        RecordDecoder decoder = new RecordDecoder(object);
+        String name = map.name();
+        LibBpf.PerfBufferSampleFn sample = (ctx, cpu, data, size) -> {
+            try {
+                sink.event(name, decoder.decode(data.getByteArray(0, size)));
+            } catch (Throwable ignored) {
+                sink.dropped(1); // never let an exception cross into libbpf
+            }
+        };
+        LibBpf.PerfBufferLostFn lost = (ctx, cpu, count) -> {
+            try {
+                sink.dropped(count);
+            } catch (Throwable ignored) {
+                // nothing to do: the count is lost with it
+            }
+        };
+        Pointer buffer = LibBpf.INSTANCE.perf_buffer__new(map.fd(), PAGES_PER_CPU, sample, lost, null, null);
+        if (buffer == null) {
+            throw new BpfException("could not open perf buffer " + name + ": " + Errno.describe(Native.getLastError()));
+        }
+        PerfBufferStream stream = new PerfBufferStream(buffer, sample, lost, name);
+        stream.poller.start();
+        return stream;
+    }
+
+    private void poll() {
+        while (running) {
+            int n = LibBpf.INSTANCE.perf_buffer__poll(buffer, POLL_MS);
+            if (n < 0 && n != -4 /* EINTR */) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            poller.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LibBpf.INSTANCE.perf_buffer__free(buffer);
+    }
+}

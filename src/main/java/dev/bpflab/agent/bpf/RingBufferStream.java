@@ -1,0 +1,83 @@
+package dev.bpflab.agent.bpf;
+
+import com.sun.jna.Pointer;
+import java.util.List;
+
+/**
+ * Polls every ring buffer map of an object on one dedicated thread and hands decoded records to a sink.
+ * Owns the native ring_buffer manager and the callback libbpf calls; {@link #close()} stops and frees both.
+ */
+public final class RingBufferStream implements AutoCloseable {
+    private static final int POLL_MS = 50;
+
+    private final Pointer manager;
+    private final Thread poller;
+    private final LibBpf.RingBufferSampleFn[] callbacks; // strong references while libbpf may call them
+    private volatile boolean running = true;
+
+    private RingBufferStream(Pointer manager, LibBpf.RingBufferSampleFn[] callbacks) {
+        this.manager = manager;
+        this.callbacks = callbacks;
+        this.poller = new Thread(this::poll, "ringbuf-poller");
+        this.poller.setDaemon(true);
+    }
+
+    /** Returns null when the object has no ring buffer. */
+    public static RingBufferStream start(BpfObject object, List<BpfMap> ringBuffers, EventSink sink) throws BpfException {
+        if (ringBuffers.isEmpty()) {
+            return null;
+        }
+        RecordDecoder decoder = new RecordDecoder(object);
+        LibBpf.RingBufferSampleFn[] callbacks = new LibBpf.RingBufferSampleFn[ringBuffers.size()];
+        Pointer manager = null;
+        for (int i = 0; i < ringBuffers.size(); i++) {
+            String name = ringBuffers.get(i).name();
+            callbacks[i] = (ctx, data, size) -> {
+                try {
+                    sink.event(name, decoder.decode(data.getByteArray(0, (int) size)));
+                } catch (Throwable ignored) {
+                    // Never let an exception cross into libbpf; a record that cannot be decoded is dropped.
+                    sink.dropped(1);
+                }
+                return 0;
+            };
+            int fd = ringBuffers.get(i).fd();
+            if (manager == null) {
+                manager = LibBpf.INSTANCE.ring_buffer__new(fd, callbacks[i], null, null);
+                if (manager == null) {
+                    throw new BpfException("could not open ring buffer " + name + ": "
+                            + Errno.describe(com.sun.jna.Native.getLastError()));
+                }
+            } else {
+                int err = LibBpf.INSTANCE.ring_buffer__add(manager, fd, callbacks[i], null);
+                if (err < 0) {
+                    LibBpf.INSTANCE.ring_buffer__free(manager);
+                    throw new BpfException("could not open ring buffer " + name + ": " + Errno.describe(-err));
+                }
+            }
+        }
+        RingBufferStream stream = new RingBufferStream(manager, callbacks);
+        stream.poller.start();
+        return stream;
+    }
+
+    private void poll() {
+        while (running) {
+            int n = LibBpf.INSTANCE.ring_buffer__poll(manager, POLL_MS);
+            if (n < 0 && n != -4 /* EINTR */) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            poller.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LibBpf.INSTANCE.ring_buffer__free(manager);
+    }
+}

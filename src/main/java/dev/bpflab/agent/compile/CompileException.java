@@ -1,0 +1,8 @@
+package dev.bpflab.agent.compile;
+
+/** The compiler could not be run at all (missing, timed out, jail broken); the message says what to do. */
+public class CompileException extends Exception {
+    public CompileException(String message) {
+        super(message);
+    }
+}

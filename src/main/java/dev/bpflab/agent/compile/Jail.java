@@ -1,0 +1,95 @@
+package dev.bpflab.agent.compile;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs clang where it can read nothing but its own files, the system headers and bpflab's generated headers.
+ * Include filters can be bypassed (%:include, trigraphs, line splices, /proc/self/root, .incbin); a filesystem
+ * view without the files cannot. Inside the jail the headers are at {@value #INCLUDE_DIR} and the source at
+ * {@value #SOURCE_DIR}; without a jail (inside a disposable VM) the real paths are used.
+ */
+public final class Jail {
+    static final String INCLUDE_DIR = "/bpflab/include";
+    static final String SOURCE_DIR = "/src";
+
+    private final Path bubblewrap; // null: no jail
+    private final Path clang;
+
+    private Jail(Path bubblewrap, Path clang) {
+        this.bubblewrap = bubblewrap;
+        this.clang = clang;
+    }
+
+    /**
+     * {@code mode} "bwrap" requires bubblewrap; "none" runs clang directly, acceptable only where the whole machine
+     * is disposable (the qemu guest).
+     */
+    public static Jail create(String mode) throws CompileException {
+        Path clang = Tools.find("clang").orElseThrow(() -> new CompileException(
+                "clang is not installed: run `apt-get install clang llvm` (Debian) and try again"));
+        Path realClang;
+        try {
+            realClang = clang.toRealPath();
+        } catch (IOException e) {
+            throw new CompileException("cannot resolve " + clang + ": " + e.getMessage());
+        }
+        if ("none".equals(mode)) {
+            return new Jail(null, realClang);
+        }
+        if (!"bwrap".equals(mode)) {
+            throw new CompileException("unknown jail mode '" + mode + "': use bwrap or none");
+        }
+        Path bwrap = Tools.find("bwrap").orElseThrow(() -> new CompileException(
+                "bubblewrap is not installed, and user programs are only compiled inside it: run "
+                        + "`apt-get install bubblewrap`"));
+        return new Jail(bwrap, realClang);
+    }
+
+    public boolean isolated() {
+        return bubblewrap != null;
+    }
+
+    /** Where the compiler sees the include directory / the source directory. */
+    String includeDir(Path real) {
+        return isolated() ? INCLUDE_DIR : real.toString();
+    }
+
+    String sourceDir(Path real) {
+        return isolated() ? SOURCE_DIR : real.toString();
+    }
+
+    /** The argv that runs clang with {@code clangArgs}, seeing {@code includeDir} (read-only unless building it). */
+    List<String> command(Path includeDir, boolean includeWritable, Path sourceDir, List<String> clangArgs) {
+        List<String> argv = new ArrayList<>();
+        if (isolated()) {
+            // clang lives in /usr/lib/llvm-N/bin: its resource headers are in /usr/lib/llvm-N/lib/clang.
+            Path llvmRoot = clang.getParent().getParent();
+            argv.addAll(List.of(bubblewrap.toString(), "--unshare-all", "--die-with-parent", "--new-session",
+                    "--clearenv", "--setenv", "PATH", "/usr/bin",
+                    "--ro-bind", llvmRoot.toString(), llvmRoot.toString()));
+            for (String libDir : List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib64")) {
+                if (Files.isDirectory(Path.of(libDir))) {
+                    argv.addAll(List.of("--ro-bind", libDir, libDir));
+                }
+            }
+            argv.addAll(List.of("--symlink", "usr/lib64", "/lib64", "--symlink", "usr/lib", "/lib",
+                    "--ro-bind", "/usr/include", "/usr/include",
+                    includeWritable ? "--bind" : "--ro-bind", includeDir.toString(), INCLUDE_DIR,
+                    "--tmpfs", "/tmp"));
+            if (sourceDir != null) {
+                argv.addAll(List.of("--bind", sourceDir.toString(), SOURCE_DIR, "--chdir", SOURCE_DIR));
+            }
+        }
+        argv.add(clang.toString());
+        argv.addAll(clangArgs);
+        return argv;
+    }
+
+    String clangVersionKey() {
+        return clang.toString();
+    }
+}

@@ -1,0 +1,22 @@
+package dev.bpflab.sandbox;
+
+/**
+ * A live connection to one guest agent that serves exactly one run. Messages are single JSON objects,
+ * one per line, in the agent protocol (see {@code dev.bpflab.agent.AgentMain}).
+ * Closing the channel destroys the agent and whatever it had loaded (process or VM).
+ */
+public interface AgentChannel extends AutoCloseable {
+
+    /** Where the agent runs, for messages and metrics, e.g. "local pid 1234" or "qemu vm 7 (tcg)". */
+    String describe();
+
+    /** Starts delivering the agent's output. Called once; the listener is called from one reader thread. */
+    void listen(AgentListener listener);
+
+    /** Sends one JSON line to the agent. Throws if the agent is gone. */
+    void send(String jsonLine) throws java.io.IOException;
+
+    /** Kills the agent (and its VM). Idempotent. */
+    @Override
+    void close();
+}

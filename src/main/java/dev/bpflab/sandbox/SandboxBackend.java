@@ -1,0 +1,27 @@
+package dev.bpflab.sandbox;
+
+import java.util.function.IntConsumer;
+
+/**
+ * Where runs execute. One implementation per isolation technique, chosen by {@code bpflab.sandbox.backend}
+ * ({@code local}: a child process on this host; {@code qemu}: a disposable VM). Every acquired channel is fresh
+ * and is never handed to a second run.
+ */
+public interface SandboxBackend extends AutoCloseable {
+
+    /** The configuration name: "local", "qemu". */
+    String name();
+
+    /**
+     * Waits for a fresh agent that has said it is ready. While the caller waits behind others,
+     * {@code queuePosition} is told its 1-based place in the queue (0 when it is being served).
+     */
+    AgentChannel acquire(IntConsumer queuePosition) throws SandboxException, InterruptedException;
+
+    /** A one-line status for health checks and the README: what the backend is using and how many are live. */
+    String status();
+
+    @Override
+    default void close() {
+    }
+}
