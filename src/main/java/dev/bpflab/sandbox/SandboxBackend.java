@@ -18,6 +18,11 @@ public interface SandboxBackend extends AutoCloseable {
      */
     AgentChannel acquire(IntConsumer queuePosition) throws SandboxException, InterruptedException;
 
+    /** False when the backend could not start; {@link #status()} then says why. */
+    default boolean available() {
+        return true;
+    }
+
     /** A one-line status for health checks and the README: what the backend is using and how many are live. */
     String status();
 

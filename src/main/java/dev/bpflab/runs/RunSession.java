@@ -1,0 +1,259 @@
+package dev.bpflab.runs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bpflab.sandbox.AgentChannel;
+import dev.bpflab.sandbox.AgentListener;
+import dev.bpflab.sandbox.SandboxBackend;
+import dev.bpflab.sandbox.SandboxException;
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * One browser connection on {@code /ws/run}: at most one run at a time, each in a fresh sandbox.
+ * States: idle → queued → running (the agent reports compiling/loading/attached) → idle. A run ends on stop, on a
+ * new run, on the connection closing, when the agent dies, or at its time limit; its sandbox is destroyed then.
+ */
+final class RunSession implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(RunSession.class);
+    private static final Set<String> STREAM_TYPES = Set.of("event", "printk", "map");
+    private static final Set<String> FINAL_PHASES = Set.of("stopped", "failed");
+    private static final long STOP_GRACE_MS = 5000;
+
+    private final ObjectMapper json;
+    private final SandboxBackend backend;
+    private final RunSettings settings;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService timers;
+    private final SourceResolver sources;
+    private final ClientStream client;
+    private Attempt current;
+
+    /** One Run press, from queueing to the sandbox's end. */
+    private final class Attempt implements AgentListener {
+        volatile AgentChannel channel;
+        volatile boolean finished;
+        volatile boolean stopRequested;
+        ScheduledFuture<?> deadline;
+
+        @Override
+        public void onLine(String line) {
+            JsonNode message;
+            try {
+                message = json.readTree(line);
+            } catch (IOException e) {
+                LOG.debugf("agent said something that is not JSON: %s", line);
+                return;
+            }
+            String type = message.path("type").asText();
+            if (STREAM_TYPES.contains(type)) {
+                client.stream(line);
+                return;
+            }
+            client.control(line);
+            if ("phase".equals(type) && FINAL_PHASES.contains(message.path("phase").asText())) {
+                finish(null);
+            }
+        }
+
+        @Override
+        public void onExit(String reason) {
+            finish(finished || stopRequested ? null : "the sandbox ended unexpectedly (" + reason + ")");
+        }
+
+        /** Ends this attempt once: tells the client why (when it was not a normal end) and destroys the sandbox. */
+        void finish(String error) {
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
+                finished = true;
+            }
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+            if (error != null) {
+                sendError(error);
+                sendPhase("failed");
+            }
+            AgentChannel c = channel;
+            if (c != null) {
+                workers.submit(c::close);
+            }
+        }
+    }
+
+    RunSession(String id, ObjectMapper json, SandboxBackend backend, RunSettings settings, ExecutorService workers,
+            ScheduledExecutorService timers, SourceResolver sources, Consumer<String> sender) {
+        this.json = json;
+        this.backend = backend;
+        this.settings = settings;
+        this.workers = workers;
+        this.timers = timers;
+        this.sources = sources;
+        this.client = new ClientStream(id, sender);
+    }
+
+    synchronized void onMessage(String text) {
+        if (text.length() > settings.maxMessageBytes()) {
+            sendError("the message is " + text.length() + " bytes; the limit is " + settings.maxMessageBytes()
+                    + ". Shorten the program.");
+            return;
+        }
+        JsonNode message;
+        try {
+            message = json.readTree(text);
+        } catch (IOException e) {
+            sendError("that message is not JSON; send e.g. {\"type\":\"run\",\"source\":\"…\"}");
+            return;
+        }
+        String type = message.path("type").asText("");
+        switch (type) {
+            case "run" -> startRun(message);
+            case "workload" -> forwardWorkload(message);
+            case "stop" -> stopRun();
+            default -> sendError("unknown message type '" + type + "': send run, workload or stop");
+        }
+    }
+
+    private void startRun(JsonNode message) {
+        String source;
+        try {
+            source = sources.resolve(message);
+        } catch (IllegalArgumentException e) {
+            sendError(e.getMessage());
+            return;
+        }
+        int timeout = message.path("timeoutSeconds").asInt(settings.defaultTimeoutSeconds());
+        if (timeout < 1 || timeout > settings.maxTimeoutSeconds()) {
+            sendError("timeoutSeconds must be between 1 and " + settings.maxTimeoutSeconds() + ", was " + timeout);
+            return;
+        }
+        if (current != null && !current.finished) {
+            current.stopRequested = true;
+            current.finish(null);
+        }
+        Attempt attempt = new Attempt();
+        current = attempt;
+        ObjectNode request = json.createObjectNode().put("type", "run").put("source", source)
+                .put("timeoutSeconds", timeout);
+        if (message.has("globals")) {
+            if (!message.get("globals").isObject()) {
+                sendError("\"globals\" must be an object of name → value, e.g. {\"target_pid\": 42}");
+                return;
+            }
+            request.set("globals", message.get("globals"));
+        }
+        if (message.hasNonNull("xdpInterface")) {
+            request.put("xdpInterface", message.get("xdpInterface").asText());
+        }
+        sendQueued(0);
+        workers.submit(() -> launch(attempt, request, timeout));
+    }
+
+    private void launch(Attempt attempt, ObjectNode request, int timeoutSeconds) {
+        AgentChannel channel;
+        try {
+            channel = backend.acquire(position -> {
+                if (position > 0 && !attempt.finished) {
+                    sendQueued(position);
+                }
+            });
+        } catch (SandboxException e) {
+            attempt.finish(e.getMessage());
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            attempt.finish("the server is shutting down");
+            return;
+        }
+        attempt.channel = channel;
+        if (attempt.finished) {
+            channel.close(); // stopped or replaced while it waited in the queue
+            return;
+        }
+        channel.listen(attempt);
+        // The agent enforces the limit itself; this one also covers an agent that hangs.
+        attempt.deadline = timers.schedule(() -> attempt.finish("the run reached its time limit of " + timeoutSeconds
+                + " s and was stopped"), timeoutSeconds + 10L, TimeUnit.SECONDS);
+        try {
+            channel.send(request.toString());
+        } catch (IOException e) {
+            attempt.finish("could not reach the sandbox: " + e.getMessage());
+        }
+    }
+
+    private void forwardWorkload(JsonNode message) {
+        String name = message.path("name").asText("");
+        Attempt attempt = current;
+        if (attempt == null || attempt.finished || attempt.channel == null) {
+            sendError("start a run first: workload '" + name + "' makes the kernel fire while your program is attached");
+            return;
+        }
+        try {
+            attempt.channel.send(json.createObjectNode().put("type", "workload").put("name", name).toString());
+        } catch (IOException e) {
+            sendError("could not reach the sandbox: " + e.getMessage());
+        }
+    }
+
+    private void stopRun() {
+        Attempt attempt = current;
+        if (attempt == null || attempt.finished) {
+            sendPhase("stopped");
+            return;
+        }
+        attempt.stopRequested = true;
+        AgentChannel channel = attempt.channel;
+        if (channel == null) {
+            attempt.finish(null); // still queued: leave the queue
+            sendPhase("stopped");
+            return;
+        }
+        try {
+            channel.send("{\"type\":\"stop\"}");
+            // The agent answers with phase "stopped" and exits; if it does not, it is killed.
+            timers.schedule(() -> {
+                if (!attempt.finished) {
+                    sendPhase("stopped");
+                    attempt.finish(null);
+                }
+            }, STOP_GRACE_MS, TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            sendPhase("stopped");
+            attempt.finish(null);
+        }
+    }
+
+    private void sendQueued(int position) {
+        ObjectNode message = json.createObjectNode().put("type", "phase").put("phase", "queued");
+        if (position > 0) {
+            message.put("position", position);
+        }
+        client.control(message.toString());
+    }
+
+    private void sendPhase(String phase) {
+        client.control(json.createObjectNode().put("type", "phase").put("phase", phase).toString());
+    }
+
+    private void sendError(String text) {
+        client.control(json.createObjectNode().put("type", "error").put("message", text).toString());
+    }
+
+    @Override
+    public synchronized void close() {
+        if (current != null) {
+            current.stopRequested = true;
+            current.finish(null);
+        }
+        client.close();
+    }
+}

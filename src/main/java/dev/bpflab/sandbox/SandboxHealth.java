@@ -1,0 +1,24 @@
+package dev.bpflab.sandbox;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** /q/health/ready: down when the configured sandbox backend could not start, with the reason. */
+@Readiness
+@ApplicationScoped
+public class SandboxHealth implements HealthCheck {
+    @Inject
+    SandboxBackend backend;
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("sandbox")
+                .status(backend.available())
+                .withData("backend", backend.name())
+                .withData("status", backend.status())
+                .build();
+    }
+}

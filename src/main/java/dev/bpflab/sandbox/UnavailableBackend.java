@@ -1,0 +1,37 @@
+package dev.bpflab.sandbox;
+
+import java.util.function.IntConsumer;
+
+/**
+ * Stands in when the configured backend could not start, so the server still comes up and every Run gets the
+ * reason (e.g. "build the agent first") instead of a stack trace.
+ */
+final class UnavailableBackend implements SandboxBackend {
+    private final String name;
+    private final String reason;
+
+    UnavailableBackend(String name, String reason) {
+        this.name = name;
+        this.reason = reason;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public AgentChannel acquire(IntConsumer queuePosition) throws SandboxException {
+        throw new SandboxException(reason);
+    }
+
+    @Override
+    public boolean available() {
+        return false;
+    }
+
+    @Override
+    public String status() {
+        return "unavailable: " + reason;
+    }
+}

@@ -1,0 +1,144 @@
+package dev.bpflab.sandbox.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bpflab.sandbox.AdmissionQueue;
+import dev.bpflab.sandbox.AgentChannel;
+import dev.bpflab.sandbox.SandboxBackend;
+import dev.bpflab.sandbox.SandboxException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.IntConsumer;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs each agent as a child process on this host's kernel: for development and tests, not for untrusted users
+ * (their programs run in this kernel). A few agents are started ahead of time and kept waiting, so a run does not
+ * pay for a JVM start; each agent still serves exactly one run.
+ */
+public final class LocalBackend implements SandboxBackend {
+    private static final Logger LOG = Logger.getLogger(LocalBackend.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long READY_TIMEOUT_MS = 120_000; // the first agent on a machine builds the vmlinux.h PCH
+
+    private final List<String> command;
+    private final Map<String, String> environment;
+    private final int warmAgents;
+    private final AdmissionQueue admission;
+    private final ConcurrentLinkedDeque<AgentProcess> warm = new ConcurrentLinkedDeque<>();
+    private final ExecutorService refill = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "local-agent-refill");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean closed;
+
+    public LocalBackend(Path agentJar, Map<String, String> environment, int warmAgents, int maxLive) throws SandboxException {
+        if (!Files.isRegularFile(agentJar)) {
+            throw new SandboxException("the agent jar " + agentJar.toAbsolutePath() + " is missing: build it with "
+                    + "`./mvnw package -DskipTests` (or set bpflab.agent.jar)");
+        }
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path libs = agentJar.resolveSibling("agent-lib");
+        this.command = List.of(java.toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
+                "-Xmx256m", "-cp", agentJar.toAbsolutePath() + ":" + libs.toAbsolutePath() + "/*",
+                "dev.bpflab.agent.AgentMain");
+        this.environment = Map.copyOf(environment);
+        this.warmAgents = warmAgents;
+        this.admission = new AdmissionQueue(maxLive);
+        for (int i = 0; i < warmAgents; i++) {
+            refill.submit(this::addWarmAgent);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "local";
+    }
+
+    @Override
+    public AgentChannel acquire(IntConsumer queuePosition) throws SandboxException, InterruptedException {
+        admission.acquire(queuePosition);
+        try {
+            AgentProcess agent = warm.pollFirst();
+            while (agent != null && !agent.alive()) {
+                agent.close();
+                agent = warm.pollFirst();
+            }
+            if (agent == null) {
+                agent = startReadyAgent();
+            }
+            agent.setOnClose(admission::release);
+            if (!closed) {
+                refill.submit(this::addWarmAgent);
+            }
+            return agent;
+        } catch (SandboxException | RuntimeException | InterruptedException e) {
+            admission.release();
+            throw e;
+        }
+    }
+
+    private void addWarmAgent() {
+        if (closed || warm.size() >= warmAgents) {
+            return;
+        }
+        try {
+            warm.addLast(startReadyAgent());
+        } catch (SandboxException e) {
+            LOG.warnf("could not start a warm agent: %s", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts an agent and waits for its ready line. */
+    private AgentProcess startReadyAgent() throws SandboxException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new SandboxException("could not start the agent (" + command.get(0) + "): " + e.getMessage());
+        }
+        AgentProcess agent = new AgentProcess(process);
+        String first = agent.awaitFirstLine(READY_TIMEOUT_MS);
+        if (first == null || !first.contains("\"ready\"")) {
+            agent.close();
+            throw new SandboxException(first != null ? agentError(first)
+                    : "the agent did not become ready within " + READY_TIMEOUT_MS / 1000 + " s");
+        }
+        return agent;
+    }
+
+    /** The agent's own words when it could not start (not root, clang missing, ...). */
+    private static String agentError(String line) {
+        try {
+            return "the agent could not start: " + JSON.readTree(line).path("message").asText(line);
+        } catch (IOException e) {
+            return "the agent could not start: " + line;
+        }
+    }
+
+    @Override
+    public String status() {
+        return "local agents: " + admission.live() + " live of " + admission.capacity() + ", " + admission.waiting()
+                + " waiting, " + warm.size() + " warm";
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        refill.shutdownNow();
+        List<AgentProcess> idle = new ArrayList<>(warm);
+        warm.clear();
+        idle.forEach(AgentProcess::close);
+    }
+}

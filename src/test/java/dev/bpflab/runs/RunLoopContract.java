@@ -1,0 +1,192 @@
+package dev.bpflab.runs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bpflab.testing.KernelPrograms;
+import dev.bpflab.testing.RunClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The /ws/run contract on a real kernel, shared by every sandbox backend: each backend's test class extends this
+ * with its own Quarkus profile.
+ */
+public abstract class RunLoopContract {
+    protected static final Duration START = Duration.ofSeconds(90);
+    protected static final Duration SOON = Duration.ofSeconds(20);
+
+    @TestHTTPResource("/")
+    URI root;
+
+    protected RunClient client() {
+        return new RunClient(root);
+    }
+
+    @Test
+    void unlinkatEventArrivesDecodedWithTheRemovedFilename() {
+        try (RunClient run = client()) {
+            run.run(RunClient.program("unlink_events.bpf.c"));
+            run.awaitPhase("attached", START);
+            run.workload("unlink-file");
+            JsonNode event = run.await("an unlinkat event from rm", m -> "event".equals(m.path("type").asText())
+                    && m.path("fields").path("filename").asText().endsWith("/victim.txt")
+                    && "rm".equals(m.path("fields").path("comm").asText()), SOON);
+            assertEquals("events", event.path("map").asText());
+            assertTrue(event.path("fields").path("pid").asInt() > 0, event.toString());
+            run.await("the workload's answer", m -> "workload".equals(m.path("type").asText()) && m.path("ok").asBoolean(),
+                    SOON);
+            run.stop();
+            run.awaitPhase("stopped", SOON);
+        }
+    }
+
+    @Test
+    void bpfPrintkLineArrivesAsPrintk() {
+        try (RunClient run = client()) {
+            run.run(RunClient.program("unlink_events.bpf.c"));
+            run.awaitPhase("attached", START);
+            run.workload("unlink-file");
+            JsonNode printk = run.await("a printk line", m -> "printk".equals(m.path("type").asText())
+                    && m.path("text").asText().startsWith("unlinkat ") && m.path("text").asText().endsWith("victim.txt"),
+                    SOON);
+            assertTrue(printk.path("pid").asInt() > 0, printk.toString());
+        }
+    }
+
+    @Test
+    void hashMapSnapshotsShowCountsPerCommand() {
+        try (RunClient run = client()) {
+            run.run(RunClient.program("count_chmod.bpf.c"));
+            run.awaitPhase("attached", START);
+            run.workload("chmod-file");
+            run.workload("chmod-file");
+            JsonNode map = run.await("a map snapshot counting chmod twice", m -> "map".equals(m.path("type").asText())
+                    && "counts".equals(m.path("name").asText()) && countFor(m, "chmod") >= 2, SOON);
+            assertTrue(map.path("entries").isArray());
+        }
+    }
+
+    private static long countFor(JsonNode map, String comm) {
+        for (JsonNode entry : map.path("entries")) {
+            if (comm.equals(entry.path("key").path("comm").asText())) {
+                return entry.path("value").asLong();
+            }
+        }
+        return 0;
+    }
+
+    @Test
+    void perfBufferRecordsStreamAndConstVolatileGlobalsCanBeSet() {
+        try (RunClient run = client()) {
+            run.send(new ObjectMapper().createObjectNode().put("type", "run")
+                    .put("source", RunClient.program("perf_exec.bpf.c"))
+                    .set("globals", new ObjectMapper().createObjectNode().put("tag", 4242)));
+            run.awaitPhase("attached", START);
+            run.workload("exec-true");
+            JsonNode event = run.await("a perf buffer event tagged 4242", m -> "event".equals(m.path("type").asText())
+                    && m.path("fields").path("tag").asInt() == 4242, SOON);
+            assertFalse(event.path("fields").path("comm").asText().isEmpty(), event.toString());
+        }
+    }
+
+    @Test
+    void syntaxErrorComesBackAtItsLineAndColumn() {
+        try (RunClient run = client()) {
+            run.run(RunClient.program("syntax_error.bpf.c"));
+            JsonNode diagnostics = run.awaitType("diagnostics", START);
+            assertEquals("compile", diagnostics.path("stage").asText());
+            JsonNode first = diagnostics.path("items").get(0);
+            assertEquals(9, first.path("line").asInt(), diagnostics.toString());
+            assertEquals(11, first.path("column").asInt(), diagnostics.toString());
+            assertEquals("error", first.path("severity").asText());
+            assertTrue(first.path("message").asText().contains("expected ';'"), first.toString());
+            run.awaitPhase("failed", SOON);
+        }
+    }
+
+    @Test
+    void verifierRejectionPointsAtTheSourceLine() {
+        try (RunClient run = client()) {
+            run.run(RunClient.program("null_deref.bpf.c"));
+            JsonNode diagnostics = run.awaitType("diagnostics", START);
+            assertEquals("verify", diagnostics.path("stage").asText(), diagnostics.toString());
+            JsonNode first = diagnostics.path("items").get(0);
+            assertEquals(20, first.path("line").asInt(), diagnostics.toString());
+            assertTrue(first.path("message").asText().contains("invalid mem access"), first.toString());
+            assertTrue(diagnostics.path("log").asText().contains("processed"), "the raw verifier log is included");
+            run.awaitPhase("failed", SOON);
+        }
+    }
+
+    @Test
+    void nothingStaysLoadedAfterStopOrDisconnect() throws InterruptedException {
+        Set<Integer> before = KernelPrograms.loadedIds();
+        try (RunClient run = client()) {
+            run.run(RunClient.program("unlink_events.bpf.c"));
+            run.awaitPhase("attached", START);
+            assertFalse(KernelPrograms.leftoversAfter(before, Duration.ZERO).isEmpty(), "the program is loaded while attached");
+            run.stop();
+            run.awaitPhase("stopped", SOON);
+        }
+        assertEquals(Set.of(), KernelPrograms.leftoversAfter(before, SOON), "programs left after stop");
+        try (RunClient run = client()) {
+            run.run(RunClient.program("count_chmod.bpf.c"));
+            run.awaitPhase("attached", START);
+        } // closing the socket without stop
+        assertEquals(Set.of(), KernelPrograms.leftoversAfter(before, SOON), "programs left after the browser went away");
+    }
+
+    @Test
+    void hostileIncludesFailFastWithoutLeakingContent() {
+        String[] attempts = {
+            "#include \"/etc/shadow\"\n",
+            "%:include \"/etc/passwd\"\n",
+            "#include \"/proc/self/root/etc/passwd\"\n",
+            "#include </dev/zero>\n",
+            "??=include \"/etc/passwd\"\n",
+            "#inc\\\nlude \"/etc/passwd\"\n",
+            "asm(\".incbin \\\"/etc/passwd\\\"\");\n",
+        };
+        for (String attempt : attempts) {
+            try (RunClient run = client()) {
+                long started = System.nanoTime();
+                run.run(attempt + "int x;\n");
+                JsonNode outcome = run.await("a compile failure for " + attempt.strip(), m -> RunClient.isPhase(m, "failed"),
+                        START);
+                assertTrue(outcome != null);
+                String everything = run.seen().toString();
+                assertFalse(everything.contains("root:x:0:0"), "passwd content leaked for " + attempt);
+                assertTrue(run.seen().stream().anyMatch(m -> "diagnostics".equals(m.path("type").asText())
+                        && "compile".equals(m.path("stage").asText())), "a compile diagnostic for " + attempt);
+                assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(60)) < 0);
+            }
+        }
+    }
+
+    @Test
+    void badMessagesGetClearErrorsAndTheConnectionStaysUsable() {
+        try (RunClient run = client()) {
+            run.sendRaw("this is not json");
+            assertTrue(run.awaitType("error", SOON).path("message").asText().contains("not JSON"));
+            run.sendRaw("{\"type\":\"launch\"}");
+            run.await("an unknown-type error", m -> m.path("message").asText().contains("unknown message type"), SOON);
+            run.sendRaw("{\"type\":\"run\",\"source\":\"  \"}");
+            run.await("a no-program error", m -> m.path("message").asText().contains("no program"), SOON);
+            run.workload("unlink-file");
+            run.await("a start-a-run-first error", m -> m.path("message").asText().contains("start a run first"), SOON);
+            run.run(RunClient.program("unlink_events.bpf.c"));
+            run.awaitPhase("attached", START);
+            run.workload("format-disk");
+            JsonNode answer = run.await("an unknown workload answer", m -> "workload".equals(m.path("type").asText()), SOON);
+            assertFalse(answer.path("ok").asBoolean());
+            assertTrue(answer.path("detail").asText().contains("no workload named"), answer.toString());
+        }
+    }
+}

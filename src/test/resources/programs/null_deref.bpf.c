@@ -1,0 +1,22 @@
+// The verifier rejects this: the map lookup may return NULL and the result is used unchecked.
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, u32);
+	__type(value, u64);
+} counts SEC(".maps");
+
+SEC("tp/syscalls/sys_enter_unlinkat")
+int handle(void *ctx)
+{
+	u32 key = 1;
+	u64 *value = bpf_map_lookup_elem(&counts, &key);
+
+	*value += 1;
+	return 0;
+}
