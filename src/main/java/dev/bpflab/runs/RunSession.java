@@ -34,6 +34,11 @@ final class RunSession implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final SourceResolver sources;
     private final ClientStream client;
+    private final String id;
+    private final String learner;
+    private final Consumer<RunActivity> activity;
+    private final java.util.concurrent.atomic.AtomicLong eventCount = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long lastEventReport;
     private Attempt current;
 
     /** One Run press, from queueing to the sandbox's end. */
@@ -55,9 +60,13 @@ final class RunSession implements AutoCloseable {
             String type = message.path("type").asText();
             if (STREAM_TYPES.contains(type)) {
                 client.stream(line);
+                if ("event".equals(type)) {
+                    countEvent();
+                }
                 return;
             }
             client.control(line);
+            publish("message", null, message);
             if ("phase".equals(type) && FINAL_PHASES.contains(message.path("phase").asText())) {
                 finish(null);
             }
@@ -90,8 +99,12 @@ final class RunSession implements AutoCloseable {
         }
     }
 
-    RunSession(String id, ObjectMapper json, SandboxBackend backend, RunSettings settings, ExecutorService workers,
-            ScheduledExecutorService timers, SourceResolver sources, Consumer<String> sender) {
+    RunSession(String id, String learner, ObjectMapper json, SandboxBackend backend, RunSettings settings,
+            ExecutorService workers, ScheduledExecutorService timers, SourceResolver sources, Consumer<String> sender,
+            Consumer<RunActivity> activity) {
+        this.id = id;
+        this.learner = learner;
+        this.activity = activity;
         this.json = json;
         this.backend = backend;
         this.settings = settings;
@@ -154,6 +167,8 @@ final class RunSession implements AutoCloseable {
         if (message.hasNonNull("xdpInterface")) {
             request.put("xdpInterface", message.get("xdpInterface").asText());
         }
+        eventCount.set(0);
+        publish("run", source, null);
         sendQueued(0);
         workers.submit(() -> launch(attempt, request, timeout));
     }
@@ -232,20 +247,43 @@ final class RunSession implements AutoCloseable {
         }
     }
 
+    private void countEvent() {
+        long count = eventCount.incrementAndGet();
+        long now = System.currentTimeMillis();
+        if (now - lastEventReport >= 500) {
+            lastEventReport = now;
+            activity.accept(new RunActivity(id, learner, "events", null, null, count));
+        }
+    }
+
+    private void publish(String kind, String source, JsonNode message) {
+        try {
+            activity.accept(new RunActivity(id, learner, kind, source, message, eventCount.get()));
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "a run activity listener failed");
+        }
+    }
+
     private void sendQueued(int position) {
         ObjectNode message = json.createObjectNode().put("type", "phase").put("phase", "queued");
         if (position > 0) {
             message.put("position", position);
         }
-        client.control(message.toString());
+        control(message);
     }
 
     private void sendPhase(String phase) {
-        client.control(json.createObjectNode().put("type", "phase").put("phase", phase).toString());
+        control(json.createObjectNode().put("type", "phase").put("phase", phase));
     }
 
     private void sendError(String text) {
-        client.control(json.createObjectNode().put("type", "error").put("message", text).toString());
+        control(json.createObjectNode().put("type", "error").put("message", text));
+    }
+
+    /** A control message from the server itself (not the agent): to the client and to activity watchers. */
+    private void control(ObjectNode message) {
+        client.control(message.toString());
+        publish("message", null, message);
     }
 
     @Override
@@ -255,5 +293,6 @@ final class RunSession implements AutoCloseable {
             current.finish(null);
         }
         client.close();
+        publish("closed", null, null);
     }
 }

@@ -8,6 +8,9 @@ import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.event.Event;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,11 +39,15 @@ public class RunSocket {
     @ConfigProperty(name = "bpflab.run.max-message-bytes", defaultValue = "262144")
     int maxMessageBytes;
 
+    @Inject
+    Event<RunActivity> activity;
+
     @OnOpen
     public void onOpen(WebSocketConnection connection) {
         RunSettings settings = new RunSettings(defaultTimeoutSeconds, maxTimeoutSeconds, maxMessageBytes);
-        sessions.put(connection.id(), new RunSession(connection.id(), json, backend, settings, workers, timers, sources,
-                connection::sendTextAndAwait));
+        String learner = queryParameter(connection.handshakeRequest().query(), "learner");
+        sessions.put(connection.id(), new RunSession(connection.id(), learner, json, backend, settings, workers, timers,
+                sources, connection::sendTextAndAwait, activity::fire));
     }
 
     @OnTextMessage
@@ -64,6 +71,19 @@ public class RunSocket {
         sessions.values().forEach(RunSession::close);
         workers.shutdownNow();
         timers.shutdownNow();
+    }
+
+    static String queryParameter(String query, String name) {
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     private static Thread daemon(Runnable r, String name) {

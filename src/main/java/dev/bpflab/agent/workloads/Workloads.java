@@ -25,6 +25,9 @@ public final class Workloads {
                 f -> new String[] {"rm", "-f", f.toString()}));
         add(new FileWorkload("exec-true", "run /bin/true: fires execve", false,
                 f -> new String[] {"/bin/true", "bpflab"}));
+        add(new UnlinkProtected());
+        add(new VethSetup());
+        add(new VethTraffic());
     }
 
     private Workloads() {
@@ -40,5 +43,10 @@ public final class Workloads {
 
     public static Collection<Workload> all() {
         return Collections.unmodifiableCollection(BY_NAME.values());
+    }
+
+    /** Undoes what workloads left outside the run's scratch directory (the veth pair); call when the agent exits. */
+    public static void cleanup() {
+        VethPair.cleanup();
     }
 }
