@@ -7,6 +7,7 @@ import dev.bpflab.agent.compile.ClangCompiler;
 import dev.bpflab.agent.compile.CompileException;
 import dev.bpflab.agent.compile.Jail;
 import dev.bpflab.agent.compile.KernelHeaders;
+import dev.bpflab.agent.workloads.VethPair;
 import dev.bpflab.agent.workloads.Workload;
 import dev.bpflab.agent.workloads.WorkloadException;
 import dev.bpflab.agent.workloads.Workloads;
@@ -43,7 +44,7 @@ import java.util.stream.Stream;
 public final class AgentMain {
     static final int DEFAULT_TIMEOUT_SECONDS = 300;
     static final int MAX_TIMEOUT_SECONDS = 1800;
-    static final String DEFAULT_XDP_INTERFACE = "bpflab0";
+    static final String DEFAULT_XDP_INTERFACE = VethPair.INTERFACE;
 
     private final ObjectMapper json = new ObjectMapper();
     private final Output output;
@@ -216,6 +217,7 @@ public final class AgentMain {
     private void shutdown() {
         timer.shutdownNow();
         workloads.shutdownNow();
+        Workloads.cleanup(); // the lab network namespace, if a workload made one
         output.close();
         deleteRecursively(scratch);
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bpflab.agent.bpf.BpfException;
 import dev.bpflab.agent.bpf.BpfMap;
 import dev.bpflab.agent.bpf.BpfObject;
+import dev.bpflab.agent.bpf.BpfProgram;
 import dev.bpflab.agent.bpf.EventSink;
 import dev.bpflab.agent.bpf.MapSnapshot;
 import dev.bpflab.agent.bpf.PerfBufferStream;
@@ -16,6 +17,8 @@ import dev.bpflab.agent.compile.ClangCompiler;
 import dev.bpflab.agent.compile.CompileException;
 import dev.bpflab.agent.compile.CompileResult;
 import dev.bpflab.agent.compile.Diagnostic;
+import dev.bpflab.agent.workloads.VethPair;
+import dev.bpflab.agent.workloads.WorkloadException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -91,6 +94,9 @@ final class Run implements AutoCloseable {
             return fail(e.getMessage());
         }
         try {
+            if (AgentMain.DEFAULT_XDP_INTERFACE.equals(xdpInterface) && object.programs().stream().anyMatch(BpfProgram::isXdp)) {
+                VethPair.ensure(); // the lab network XDP programs attach to; the veth-traffic workload sends through it
+            }
             List<String> attached = object.attachAll(xdpInterface);
             startStreams();
             ObjectNode phase = output.message("phase").put("phase", "attached");
@@ -98,7 +104,7 @@ final class Run implements AutoCloseable {
             attached.forEach(programs::add);
             output.send(phase);
             return true;
-        } catch (BpfException e) {
+        } catch (BpfException | WorkloadException e) {
             return fail(e.getMessage());
         }
     }

@@ -107,16 +107,17 @@ public record TemplateParam(
         if (!(value instanceof String text)) {
             throw new TemplateParameterException(name, "must be a text; got " + shown(value));
         }
+        // the pattern first, so an injection attempt hears why; a huge value never reaches the regex engine
+        if (pattern != null && text.length() <= 4096 && !Pattern.compile(pattern).matcher(text).matches()) {
+            throw new TemplateParameterException(name, "does not accept " + shown(text) + ": it must match the pattern "
+                    + pattern + (description == null ? "" : " (" + description.en() + ")"));
+        }
         int length = text.getBytes(StandardCharsets.UTF_8).length;
         if (max != null && length > max) {
             throw new TemplateParameterException(name, "must be at most " + max + " characters long; got " + length);
         }
         if (min != null && length < min) {
             throw new TemplateParameterException(name, "must be at least " + min + " characters long; got " + length);
-        }
-        if (pattern != null && !Pattern.compile(pattern).matcher(text).matches()) {
-            throw new TemplateParameterException(name, "does not accept " + shown(text) + ": it must match the pattern "
-                    + pattern + (description == null ? "" : " (" + description.en() + ")"));
         }
         return text;
     }
@@ -146,21 +147,27 @@ public record TemplateParam(
                 "must be an IPv4 address in dotted form such as 169.254.77.2 (0.0.0.0 turns the rule off); got " + shown(value));
     }
 
-    /** A client's value, quoted and cut short, safe to put in a message. */
+    /** A client's value, quoted and cut short, safe to put in a message: {@code "\"); x"} for {@code "); x}. */
     static String shown(Object value) {
         if (!(value instanceof String text)) {
             return String.valueOf(value);
         }
-        return '"' + printable(text) + '"';
+        return '"' + escaped(text, true) + '"';
     }
 
     /** Text cut to 60 characters with control characters written as \\xNN. */
     static String printable(String text) {
+        return escaped(text, false);
+    }
+
+    private static String escaped(String text, boolean inQuotes) {
         String cut = text.length() > 60 ? text.substring(0, 60) + "…" : text;
         StringBuilder out = new StringBuilder();
         cut.codePoints().forEach(c -> {
             if (c < 0x20 || c == 0x7f) {
                 out.append(String.format("\\x%02x", c));
+            } else if (inQuotes && (c == '"' || c == '\\')) {
+                out.append('\\').appendCodePoint(c);
             } else {
                 out.appendCodePoint(c);
             }

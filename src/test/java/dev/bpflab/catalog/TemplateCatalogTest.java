@@ -92,7 +92,7 @@ class TemplateCatalogTest {
     void stringsMustMatchTheirPatternAndLength() {
         TemplateParameterException e = assertThrows(TemplateParameterException.class,
                 () -> catalog.render("openat", Map.of("comm", "a-very-long-command-name")));
-        assertEquals("parameter 'comm' must be at most 15 characters long; got 23", e.getMessage());
+        assertEquals("parameter 'comm' must be at most 15 characters long; got 24", e.getMessage());
         e = assertThrows(TemplateParameterException.class, () -> catalog.render("openat", Map.of("path_prefix", "tmp")));
         assertTrue(e.getMessage().startsWith("parameter 'path_prefix' does not accept \"tmp\": it must match the pattern"),
                 e.getMessage());

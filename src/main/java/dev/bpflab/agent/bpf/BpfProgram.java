@@ -18,6 +18,10 @@ public final class BpfProgram {
         return LibBpf.INSTANCE.bpf_program__section_name(program);
     }
 
+    public boolean isXdp() {
+        return type() == LibBpf.BPF_PROG_TYPE_XDP;
+    }
+
     int type() {
         return LibBpf.INSTANCE.bpf_program__type(program);
     }
