@@ -1,0 +1,52 @@
+package dev.bpflab.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** What a newcomer sees when the machine is not ready: the agent's first line says what to do, then it exits. */
+class AgentStartupTest {
+
+    private static JsonNode firstLine(List<String> prefix, Map<String, String> env) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                "target/bpflab-agent.jar:target/agent-lib/*", "dev.bpflab.agent.AgentMain"));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        Process agent = builder.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        agent.getOutputStream().close();
+        String line = new String(agent.getInputStream().readAllBytes()).lines().findFirst().orElse("{}");
+        assertTrue(agent.waitFor(60, TimeUnit.SECONDS), "the agent exits");
+        assertEquals(2, agent.exitValue(), "a failed start exits with status 2");
+        return new ObjectMapper().readTree(line);
+    }
+
+    @Test
+    void withoutRootTheAgentSaysToRunAsRoot() throws Exception {
+        JsonNode said = firstLine(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"), Map.of());
+        assertEquals("error", said.path("type").asText());
+        assertTrue(said.path("message").asText().contains("must run as root"), said.toString());
+    }
+
+    @Test
+    void withoutClangTheAgentSaysWhatToInstall() throws Exception {
+        JsonNode said = firstLine(List.of(), Map.of("PATH", "/nonexistent"));
+        assertEquals("error", said.path("type").asText());
+        assertTrue(said.path("message").asText().contains("apt-get install clang"), said.toString());
+    }
+
+    @Test
+    void anUnknownJailModeIsNamed() throws Exception {
+        JsonNode said = firstLine(List.of(), Map.of("BPFLAB_JAIL", "chroot"));
+        assertTrue(said.path("message").asText().contains("unknown jail mode 'chroot'"), said.toString());
+    }
+}
