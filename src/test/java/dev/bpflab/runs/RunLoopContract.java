@@ -97,6 +97,22 @@ public abstract class RunLoopContract {
     }
 
     @Test
+    void aFloodIsShedAndReportedWhenTheBrowserCannotKeepUp() throws InterruptedException {
+        try (RunClient run = client()) {
+            run.run(RunClient.program("flood.bpf.c"));
+            run.awaitPhase("attached", START);
+            run.awaitType("event", SOON);
+            run.pauseReading();
+            Thread.sleep(3000); // every system call on the machine makes an event meanwhile
+            run.resumeReading();
+            JsonNode dropped = run.awaitType("dropped", SOON);
+            assertTrue(dropped.path("count").asLong() > 0, dropped.toString());
+            run.stop();
+            run.awaitPhase("stopped", SOON);
+        }
+    }
+
+    @Test
     void syntaxErrorComesBackAtItsLineAndColumn() {
         try (RunClient run = client()) {
             run.run(RunClient.program("syntax_error.bpf.c"));

@@ -25,6 +25,8 @@ public final class RunClient implements AutoCloseable {
     private final LinkedBlockingQueue<JsonNode> incoming = new LinkedBlockingQueue<>();
     private final List<JsonNode> seen = new ArrayList<>();
     private final WebSocket socket;
+    private volatile boolean paused;
+    private volatile boolean owed;
 
     public RunClient(URI serverRoot) {
         URI ws = URI.create(serverRoot.toString().replaceFirst("^http", "ws").replaceAll("/$", "") + "/ws/run");
@@ -42,10 +44,27 @@ public final class RunClient implements AutoCloseable {
                     }
                     partial.setLength(0);
                 }
-                webSocket.request(1);
+                if (paused) {
+                    owed = true;
+                } else {
+                    webSocket.request(1);
+                }
                 return null;
             }
         }).join();
+    }
+
+    /** Stops reading, as a browser tab that cannot keep up: the server has to hold or shed what it sends. */
+    public void pauseReading() {
+        paused = true;
+    }
+
+    public void resumeReading() {
+        paused = false;
+        if (owed) {
+            owed = false;
+            socket.request(1);
+        }
     }
 
     public static String program(String name) {

@@ -1,0 +1,474 @@
+package dev.bpflab.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.bpflab.share.DataDirProfile;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import java.io.File;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The lab page in Debian's Chromium, headless, against the real server and kernel: a template is run, a workload
+ * fires and its event shows up; a syntax error and a verifier rejection land on the right lines. Screenshots go to
+ * target/screenshots/.
+ */
+@QuarkusTest
+@TestProfile(DataDirProfile.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LabPageBrowserTest {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    static final Duration RUN_TIMEOUT = Duration.ofSeconds(120);
+
+    /** Fails the verifier: the map lookup may return NULL and the program dereferences it unchecked (line 18). */
+    static final String NULL_DEREF = """
+            #include "vmlinux.h"
+            #include <bpf/bpf_helpers.h>
+
+            char LICENSE[] SEC("license") = "GPL";
+
+            struct {
+                __uint(type, BPF_MAP_TYPE_HASH);
+                __uint(max_entries, 64);
+                __type(key, u32);
+                __type(value, u64);
+            } counts SEC(".maps");
+
+            SEC("tracepoint/syscalls/sys_enter_unlinkat")
+            int count_unlinks(void *ctx)
+            {
+                u32 key = 0;
+                u64 *value = bpf_map_lookup_elem(&counts, &key);
+                *value += 1;
+                return 0;
+            }
+            """;
+    static final int NULL_DEREF_LINE = 18;
+
+    /** Counts unlinkat calls per process in a hash map and says so with bpf_printk. */
+    static final String COUNT_UNLINKS = """
+            #include "vmlinux.h"
+            #include <bpf/bpf_helpers.h>
+
+            char LICENSE[] SEC("license") = "GPL";
+
+            struct {
+                __uint(type, BPF_MAP_TYPE_HASH);
+                __uint(max_entries, 1024);
+                __type(key, u32);
+                __type(value, u64);
+            } unlinks_per_pid SEC(".maps");
+
+            SEC("tracepoint/syscalls/sys_enter_unlinkat")
+            int count_unlinks(void *ctx)
+            {
+                u32 pid = bpf_get_current_pid_tgid() >> 32;
+                u64 one = 1, *count = bpf_map_lookup_elem(&unlinks_per_pid, &pid);
+                if (count)
+                    __sync_fetch_and_add(count, 1);
+                else
+                    bpf_map_update_elem(&unlinks_per_pid, &pid, &one, BPF_ANY);
+                bpf_printk("unlinkat by pid %d", pid);
+                return 0;
+            }
+            """;
+
+    @TestHTTPResource("/")
+    URL root;
+
+    ChromeDriver driver;
+    Path profileDir;
+
+    @BeforeAll
+    void startBrowser() throws IOException {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            fail("The browser test needs Debian's chromium and chromium-driver (" + CHROMIUM + ", " + CHROMEDRIVER
+                    + "): apt-get install chromium chromium-driver");
+        }
+        Files.createDirectories(SCREENSHOTS);
+        profileDir = Files.createTempDirectory("bpflab-chromium-");
+        // Never let Selenium Manager look for (or download) a driver or browser: both are given explicitly.
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        System.setProperty("SE_OFFLINE", "true");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .withLogFile(SCREENSHOTS.resolve("chromedriver.log").toFile())
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-quic", "--user-data-dir=" + profileDir, "--window-size=1280,800", "--lang=en-US");
+        driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    void stopBrowser() throws IOException {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (profileDir != null) {
+            try (Stream<Path> files = Files.walk(profileDir)) {
+                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aTemplateRunsAndAWorkloadsEventShowsUpInTheTable() {
+        openPage(1280, 800);
+        screenshot("00-start-1280x800-light");
+
+        waitFor("the template list", () -> driver.findElements(By.cssSelector("#template-select option")).size() > 1,
+                Duration.ofSeconds(20));
+        Select picker = new Select(driver.findElement(By.id("template-select")));
+        WebElement unlink = picker.getOptions().stream()
+                .filter(o -> o.getAttribute("value").toLowerCase().contains("unlink"))
+                .findFirst()
+                .orElseGet(() -> picker.getOptions().stream()
+                        .filter(o -> o.getText().toLowerCase().contains("unlink")).findFirst()
+                        .orElseThrow(() -> new AssertionError("no unlink template among " + optionTexts(picker))));
+        String templateId = unlink.getAttribute("value");
+        picker.selectByValue(templateId);
+        waitFor("the template's source in the editor",
+                () -> source().contains("unlink"), Duration.ofSeconds(20));
+        assertTrue(driver.findElement(By.id("params-form")).isDisplayed(), "the template's parameter form shows");
+
+        driver.findElement(By.id("run")).click();
+        waitForPhase("attached");
+
+        driver.findElement(By.cssSelector("#workload-buttons button[data-workload='unlink-file']")).click();
+        String answer = waitFor("the workload's answer", () -> {
+            String text = driver.findElement(By.id("workload-result")).getText();
+            return text.isEmpty() ? null : text;
+        }, Duration.ofSeconds(30));
+        assertTrue(answer.startsWith("✓"), "the workload ran: " + answer);
+        String removed = lastPath(answer);
+        String name = removed.substring(removed.lastIndexOf('/') + 1);
+
+        String row = waitFor("an event row naming " + removed, () -> driver.findElements(By.cssSelector("#events-table tbody tr"))
+                .stream().map(WebElement::getText).filter(t -> t.contains(name)).findFirst().orElse(null), Duration.ofSeconds(30));
+        assertTrue(row.contains(removed), "the row shows the full path " + removed + ": " + row);
+        List<String> columns = driver.findElements(By.cssSelector("#events-table thead th")).stream().map(WebElement::getText).toList();
+        assertTrue(columns.stream().anyMatch(c -> c.toLowerCase().contains("file") || c.toLowerCase().contains("name")
+                || c.toLowerCase().contains("path")), "columns come from the decoded fields: " + columns);
+
+        // The filter narrows the table to matching rows and says how many match.
+        driver.findElement(By.id("events-filter")).sendKeys(name);
+        waitFor("the filter count", () -> driver.findElement(By.id("events-count")).getText().contains("match"), Duration.ofSeconds(5));
+        screenshot("01-events-1280x800-light");
+        driver.findElement(By.id("events-filter")).clear();
+
+        driver.findElement(By.id("stop")).click();
+        waitForPhase("stopped");
+    }
+
+    @Test
+    @Order(2)
+    void aCountingMapShowsAsABarChartAndPrintkLinesArrive() {
+        openPage(1280, 800);
+        js("window.bpflab.editor.setSource(arguments[0])", COUNT_UNLINKS);
+        driver.findElement(By.id("run")).click();
+        waitForPhase("attached");
+        WebElement unlink = driver.findElement(By.cssSelector("#workload-buttons button[data-workload='unlink-file']"));
+        unlink.click();
+        waitFor("the first workload's answer", () -> !driver.findElement(By.id("workload-result")).getText().isEmpty(),
+                Duration.ofSeconds(30));
+        unlink.click();
+
+        driver.findElement(By.id("tab-maps")).click();
+        WebElement card = waitFor("the map as a bar chart", () -> driver.findElements(
+                By.cssSelector(".map-card[data-map='unlinks_per_pid']")).stream()
+                .filter(c -> !c.findElements(By.cssSelector(".bars .bar")).isEmpty()).findFirst().orElse(null), Duration.ofSeconds(30));
+        screenshot("02-maps-chart-1280x800-light");
+        card.findElement(By.cssSelector("header button")).click();
+        waitFor("the map as a table", () -> !driver.findElements(
+                By.cssSelector(".map-card[data-map='unlinks_per_pid'] tbody tr")).isEmpty(), Duration.ofSeconds(10));
+
+        driver.findElement(By.id("tab-printk")).click();
+        waitFor("a printk line", () -> driver.findElement(By.id("printk-log")).getText().contains("unlinkat by pid"),
+                Duration.ofSeconds(30));
+        screenshot("02-printk-1280x800-light");
+        driver.findElement(By.id("stop")).click();
+        waitForPhase("stopped");
+    }
+
+    @Test
+    @Order(3)
+    void aSyntaxErrorIsMarkedOnItsLine() {
+        openPage(1280, 800);
+        js("window.bpflab.editor.setSource(arguments[0])", NULL_DEREF.replace("*value += 1;", "return 0;"));
+        int returnLine = lineOf(source(), "return 0;");
+        js("window.bpflab.editor.gotoLine(arguments[0])", returnLine);
+        // Typed, like a learner would: a new line with an incomplete expression after the first return.
+        new Actions(driver).sendKeys(Keys.END).sendKeys(Keys.ENTER).sendKeys("int broken = ;").perform();
+        int brokenLine = returnLine + 1;
+        assertEquals(brokenLine, lineOf(source(), "int broken = ;"), source());
+
+        // Ctrl+Enter in the editor runs.
+        new Actions(driver).keyDown(Keys.CONTROL).sendKeys(Keys.ENTER).keyUp(Keys.CONTROL).perform();
+        waitForPhase("failed");
+        List<Long> markers = waitFor("a lint marker in the gutter", () -> {
+            List<Long> lines = errorMarkerLines();
+            return lines.isEmpty() ? null : lines;
+        }, Duration.ofSeconds(10));
+        assertEquals(List.of((long) brokenLine), markers, "error marker lines");
+        assertTrue(driver.findElement(By.id("diag-summary")).getText().contains("line " + brokenLine),
+                driver.findElement(By.id("diag-summary")).getText());
+
+        // Hovering the underline shows the compiler's message.
+        WebElement underline = driver.findElement(By.cssSelector(".cm-lintRange-error"));
+        new Actions(driver).moveToElement(underline).perform();
+        String tooltip = waitFor("the hover message", () -> driver.findElements(By.cssSelector(".cm-tooltip-lint")).stream()
+                .map(WebElement::getText).filter(t -> !t.isBlank()).findFirst().orElse(null), Duration.ofSeconds(10));
+        assertTrue(tooltip.toLowerCase().contains("expected"), tooltip);
+        screenshot("03-compile-error-1280x800-light");
+    }
+
+    @Test
+    @Order(4)
+    void aVerifierRejectionIsMarkedAndItsLogHighlightsTheFailingInstruction() {
+        openPage(1280, 800);
+        js("window.bpflab.editor.setSource(arguments[0])", NULL_DEREF);
+        driver.findElement(By.id("run")).click();
+        waitForPhase("failed");
+        List<Long> markers = waitFor("a verifier marker in the gutter", () -> {
+            List<Long> lines = errorMarkerLines();
+            return lines.isEmpty() ? null : lines;
+        }, Duration.ofSeconds(10));
+        assertEquals(List.of((long) NULL_DEREF_LINE), markers, "verifier marker lines");
+        assertEquals("true", driver.findElement(By.id("tab-log")).getAttribute("aria-selected"), "the log tab opens");
+        WebElement failing = driver.findElement(By.cssSelector("#verifier-log .line.failing"));
+        assertTrue(failing.getText().matches("^\\s*\\d+: \\([0-9a-f]{2}\\).*"), "an instruction is highlighted: " + failing.getText());
+        assertTrue(driver.findElement(By.id("verifier-log")).getText().contains("invalid mem access"),
+                "the raw verifier log is shown");
+        assertTrue(driver.findElement(By.id("cursor-pos")).getText().startsWith("Ln " + NULL_DEREF_LINE + ","),
+                "the editor jumped to the failing line: " + driver.findElement(By.id("cursor-pos")).getText());
+
+        js("window.bpflab.editor.gotoLine(1)");
+        failing.click();
+        waitFor("a click on the failing instruction jumps to its line",
+                () -> driver.findElement(By.id("cursor-pos")).getText().startsWith("Ln " + NULL_DEREF_LINE + ","), Duration.ofSeconds(5));
+        screenshot("04-verifier-error-1280x800-light");
+
+        setTheme("dark");
+        screenshot("05-verifier-error-1280x800-dark");
+        resize(412, 915);
+        screenshot("06-verifier-error-narrow-dark");
+        setTheme("light");
+        screenshot("07-verifier-error-narrow-light");
+        js("document.getElementById('tab-events').click(); window.scrollTo(0, 0)");
+        screenshot("08-narrow-light-top");
+    }
+
+    @Test
+    @Order(5)
+    void aShareLinkReopensTheCodeAndTemplate() {
+        openPage(1280, 800);
+        js("window.bpflab.editor.setSource(arguments[0])", NULL_DEREF);
+        driver.findElement(By.id("share")).click();
+        String url = waitFor("the share link", () -> {
+            String value = driver.findElement(By.id("share-url")).getAttribute("value");
+            return value == null || value.isEmpty() ? null : value;
+        }, Duration.ofSeconds(10));
+        assertTrue(url.matches(".*/s/[A-Za-z0-9_-]{22}$"), url);
+        screenshot("09-share-1280x800-light");
+
+        js("localStorage.clear()");
+        driver.get(url);
+        waitFor("the shared source in the editor", () -> NULL_DEREF.equals(source()), Duration.ofSeconds(20));
+    }
+
+    @Test
+    @Order(6)
+    void darkModeFollowsTheSystem() {
+        // A system in dark mode gets the dark page without touching the toggle.
+        driver.executeCdpCommand("Emulation.setEmulatedMedia",
+                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        try {
+            openPage(1280, 800);
+            js("localStorage.removeItem('bpflab.theme'); delete document.documentElement.dataset.theme");
+            String background = (String) js("return getComputedStyle(document.body).backgroundColor");
+            assertEquals("rgb(15, 19, 25)", background, "dark background under prefers-color-scheme: dark");
+            screenshot("10-start-1280x800-system-dark");
+            // The lesson pane's reserved place opens beside the editor.
+            driver.findElement(By.id("lesson-toggle")).click();
+            assertTrue(driver.findElement(By.id("lesson-slot")).isDisplayed(), "the lesson pane opens");
+            assertEquals("true", driver.findElement(By.id("lesson-toggle")).getAttribute("aria-expanded"));
+            screenshot("11-lesson-pane-1280x800-system-dark");
+        } finally {
+            driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+        }
+    }
+
+    // ---------- helpers ----------
+
+    void openPage(int width, int height) {
+        resize(width, height);
+        driver.get(root.toString());
+        js("localStorage.clear()");
+        driver.navigate().refresh();
+        waitFor("the page to load its workloads", () -> Boolean.TRUE.equals(js(
+                "return !!window.bpflab && document.querySelectorAll('#workload-buttons button').length > 0")), Duration.ofSeconds(20));
+    }
+
+    /** Sizes the viewport (not the window, whose frame takes some room even headless) to width × height. */
+    void resize(int width, int height) {
+        driver.manage().window().setSize(new Dimension(width, height));
+        long innerWidth = (Long) js("return window.innerWidth");
+        long innerHeight = (Long) js("return window.innerHeight");
+        driver.manage().window().setSize(new Dimension(width + (int) (width - innerWidth), height + (int) (height - innerHeight)));
+    }
+
+    void setTheme(String theme) {
+        for (int i = 0; i < 3 && !theme.equals(js("return document.documentElement.dataset.theme || 'auto'")); i++) {
+            driver.findElement(By.id("theme-toggle")).click();
+        }
+        assertEquals(theme, js("return document.documentElement.dataset.theme || 'auto'"));
+    }
+
+    String source() {
+        return (String) js("return window.bpflab.editor.getSource()");
+    }
+
+    Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    /** Line numbers of the gutter rows that hold an error marker, read off the rendered gutters. */
+    @SuppressWarnings("unchecked")
+    List<Long> errorMarkerLines() {
+        return (List<Long>) js("""
+                const numbers = [...document.querySelectorAll('.cm-lineNumbers .cm-gutterElement')];
+                return [...document.querySelectorAll('.cm-gutter-lint .cm-gutterElement')]
+                  .filter(g => g.querySelector('.cm-lint-marker-error'))
+                  .map(g => {
+                    const top = g.getBoundingClientRect().top;
+                    const n = numbers.find(l => Math.abs(l.getBoundingClientRect().top - top) < 2 && /^\\d+$/.test(l.textContent));
+                    return n ? Number(n.textContent) : -1;
+                  });
+                """);
+    }
+
+    void waitForPhase(String phase) {
+        waitFor("phase " + phase, () -> {
+            String now = driver.findElement(By.id("phase")).getAttribute("data-phase");
+            if (!now.equals(phase) && List.of("failed", "stopped").contains(now) && !List.of("failed", "stopped").contains(phase)) {
+                throw new AssertionError("the run ended in phase " + now + " instead of " + phase + "; " + pageState());
+            }
+            return now.equals(phase);
+        }, RUN_TIMEOUT);
+    }
+
+    <T> T waitFor(String what, Supplier<T> condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                T value = condition.get();
+                if (value != null && !Boolean.FALSE.equals(value)) {
+                    return value;
+                }
+            } catch (org.openqa.selenium.WebDriverException e) {
+                last = e;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+        screenshot("failed-" + what.replaceAll("[^A-Za-z0-9]+", "-"));
+        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what + "; " + pageState(), last);
+    }
+
+    String pageState() {
+        try {
+            return "phase: " + driver.findElement(By.id("phase")).getText()
+                    + " | banner: " + driver.findElement(By.id("banner-text")).getAttribute("textContent")
+                    + " | log: " + driver.findElement(By.id("verifier-log")).getAttribute("textContent")
+                    + " | diagnostics: " + driver.findElement(By.id("diag-list")).getAttribute("textContent")
+                    + " | workload: " + driver.findElement(By.id("workload-result")).getAttribute("textContent")
+                    + " | events: " + driver.findElement(By.id("events-count")).getText();
+        } catch (RuntimeException e) {
+            return "(page state unavailable: " + e.getMessage() + ")";
+        }
+    }
+
+    void screenshot(String name) {
+        try {
+            File shot = driver.getScreenshotAs(OutputType.FILE);
+            Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("screenshot " + name + " failed: " + e);
+        }
+    }
+
+    static String optionTexts(Select select) {
+        return select.getOptions().stream().map(o -> o.getAttribute("value") + "=" + o.getText()).toList().toString();
+    }
+
+    static int lineOf(String text, String needle) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].contains(needle)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError("'" + needle + "' not in:\n" + text);
+    }
+
+    /** The last absolute path in a workload's detail, e.g. "rm -f /tmp/bpflab-1/workload/victim" → the file. */
+    static String lastPath(String detail) {
+        Matcher m = Pattern.compile("(/[^\\s'\"]+)").matcher(detail);
+        String path = null;
+        while (m.find()) {
+            path = m.group(1);
+        }
+        if (path == null) {
+            throw new AssertionError("no path in the workload's answer: " + detail);
+        }
+        return path;
+    }
+}
