@@ -51,20 +51,30 @@ final class TracePipe {
         return m.matches() ? new Line(m.group(1).strip(), Integer.parseInt(m.group(2)), m.group(3)) : null;
     }
 
-    /** Starts a daemon thread that follows the pipe until the process exits. */
+    /**
+     * Starts a daemon thread that follows the pipe until the process exits. The kernel lets one reader at a time
+     * open trace_pipe (EBUSY otherwise), and the agent of the previous run may still be on its way out: keep trying.
+     */
     static void follow(Consumer<Line> sink) {
         Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                    Files.newInputStream(TRACEFS.resolve("trace_pipe")), StandardCharsets.UTF_8))) {
-                String raw;
-                while ((raw = in.readLine()) != null) {
-                    Line line = parse(raw);
-                    if (line != null) {
-                        sink.accept(line);
+            while (true) {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                        Files.newInputStream(TRACEFS.resolve("trace_pipe")), StandardCharsets.UTF_8))) {
+                    String raw;
+                    while ((raw = in.readLine()) != null) {
+                        Line line = parse(raw);
+                        if (line != null) {
+                            sink.accept(line);
+                        }
+                    }
+                    return;
+                } catch (IOException busy) {
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
                     }
                 }
-            } catch (IOException e) {
-                // The pipe closed with the process.
             }
         }, "trace-pipe");
         reader.setDaemon(true);

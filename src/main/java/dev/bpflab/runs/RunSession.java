@@ -194,6 +194,8 @@ final class RunSession implements AutoCloseable {
             channel.close(); // stopped or replaced while it waited in the queue
             return;
         }
+        control(json.createObjectNode().put("type", "sandbox").put("backend", backend.name())
+                .put("description", channel.describe()));
         channel.listen(attempt);
         // The agent enforces the limit itself; this one also covers an agent that hangs.
         attempt.deadline = timers.schedule(() -> attempt.finish("the run reached its time limit of " + timeoutSeconds

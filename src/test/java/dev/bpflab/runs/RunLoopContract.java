@@ -113,6 +113,27 @@ public abstract class RunLoopContract {
     }
 
     @Test
+    void whenTheAgentDiesTheRunEndsWithAClearMessage() throws Exception {
+        try (RunClient run = client()) {
+            run.run(RunClient.program("unlink_events.bpf.c"));
+            JsonNode sandbox = run.awaitType("sandbox", START);
+            run.awaitPhase("attached", START);
+            killSandbox(sandbox);
+            JsonNode error = run.await("an error about the sandbox", m -> "error".equals(m.path("type").asText())
+                    && m.path("message").asText().contains("ended unexpectedly"), SOON);
+            run.awaitPhase("failed", SOON);
+            assertFalse(error.path("message").asText().isBlank());
+        }
+        try (RunClient run = client()) { // the server carries on
+            run.run(RunClient.program("unlink_events.bpf.c"));
+            run.awaitPhase("attached", START);
+        }
+    }
+
+    /** Kills the sandbox a run is in, as a crash would: the local agent process, or the VM. */
+    protected abstract void killSandbox(JsonNode sandboxMessage) throws Exception;
+
+    @Test
     void syntaxErrorComesBackAtItsLineAndColumn() {
         try (RunClient run = client()) {
             run.run(RunClient.program("syntax_error.bpf.c"));

@@ -197,7 +197,17 @@ class LabPageBrowserTest {
         driver.findElement(By.id("events-filter")).sendKeys(name);
         waitFor("the filter count", () -> driver.findElement(By.id("events-count")).getText().contains("match"), Duration.ofSeconds(5));
         screenshot("01-events-1280x800-light");
-        driver.findElement(By.id("events-filter")).clear();
+        driver.findElement(By.id("events-filter")).sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
+
+        // Paused, the table holds still while the count goes on; resumed, it catches up.
+        int rowsBefore = eventRows();
+        driver.findElement(By.id("events-pause")).click();
+        driver.findElement(By.cssSelector("#workload-buttons button[data-workload='unlink-file']")).click();
+        waitFor("the count to grow while paused", () -> eventTotal() > rowsBefore, Duration.ofSeconds(30));
+        assertEquals(rowsBefore, eventRows(), "no new rows while paused");
+        assertTrue(driver.findElement(By.id("events-count")).getText().contains("paused"));
+        driver.findElement(By.id("events-pause")).click();
+        waitFor("the rows to catch up after resuming", () -> eventRows() == eventTotal(), Duration.ofSeconds(5));
 
         driver.findElement(By.id("stop")).click();
         waitForPhase("stopped");
@@ -365,6 +375,15 @@ class LabPageBrowserTest {
             driver.findElement(By.id("theme-toggle")).click();
         }
         assertEquals(theme, js("return document.documentElement.dataset.theme || 'auto'"));
+    }
+
+    int eventRows() {
+        return driver.findElements(By.cssSelector("#events-table tbody tr")).size();
+    }
+
+    int eventTotal() {
+        String count = driver.findElement(By.id("events-count")).getText();
+        return Integer.parseInt(count.replaceAll("^(\\d+).*$", "$1"));
     }
 
     String source() {

@@ -1,0 +1,83 @@
+package dev.bpflab.share;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Paths;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/** Permalinks: POST /api/shares stores code + template + parameters, GET /api/shares/{id} gives them back. */
+@Path("/api/shares")
+@Produces(MediaType.APPLICATION_JSON)
+public class ShareResource {
+    /** The request body cap: the source cap plus room for JSON escaping and parameters. */
+    public static final int MAX_BODY_BYTES = 256 * 1024;
+    private static final Logger LOG = Logger.getLogger(ShareResource.class);
+
+    private final ShareStore store;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public ShareResource(@ConfigProperty(name = "bpflab.data-dir", defaultValue = "data") String dataDir) {
+        this.store = new ShareStore(Paths.get(dataDir).resolve("shares"));
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    public Response create(InputStream body) throws IOException {
+        byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1);
+        if (bytes.length > MAX_BODY_BYTES) {
+            return error(Response.Status.REQUEST_ENTITY_TOO_LARGE,
+                    "A share holds at most " + MAX_BODY_BYTES / 1024 + " KiB of JSON; this one is larger. Shorten the program.");
+        }
+        ShareStore.Share share;
+        try {
+            JsonNode request = json.readTree(bytes);
+            share = ShareStore.validate(request);
+        } catch (JsonProcessingException e) {
+            return error(Response.Status.BAD_REQUEST, "The body is not valid JSON: " + e.getOriginalMessage());
+        } catch (ShareStore.InvalidShareException e) {
+            return error(Response.Status.BAD_REQUEST, e.getMessage());
+        }
+        try {
+            String id = store.save(share);
+            return Response.status(Response.Status.CREATED).entity(Map.of("id", id)).build();
+        } catch (IOException e) {
+            LOG.errorf(e, "could not write a share under %s", store.directory());
+            return error(Response.Status.SERVICE_UNAVAILABLE,
+                    "The server could not save the share (data directory " + store.directory() + " not writable?).");
+        }
+    }
+
+    @GET
+    @Path("/{id}")
+    public Response get(@PathParam("id") String id) throws IOException {
+        return store.find(id)
+                .map(share -> {
+                    ObjectNode node = json.createObjectNode();
+                    node.put("id", id);
+                    node.put("source", share.source());
+                    node.put("template", share.template());
+                    node.set("params", share.params());
+                    node.put("created", share.created());
+                    return Response.ok(node).build();
+                })
+                .orElseGet(() -> error(Response.Status.NOT_FOUND, "No share with id '" + id + "'."));
+    }
+
+    static Response error(Response.Status status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("message", message)).build();
+    }
+}

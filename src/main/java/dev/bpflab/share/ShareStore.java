@@ -1,0 +1,162 @@
+package dev.bpflab.share;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Shared programs (source, template, parameters) as one JSON file each in a directory. A share is written to a
+ * temporary file in the same directory and then renamed over its final name, so a reader never sees half a file
+ * and a crash never leaves one behind under a real id. Ids are 128 random bits, URL-safe base64: unguessable.
+ */
+public final class ShareStore {
+    public static final int MAX_SOURCE_CHARS = 64 * 1024;
+    public static final int MAX_PARAMS = 64;
+    public static final int MAX_PARAM_CHARS = 1024;
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{22}");
+    private static final Pattern TEMPLATE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+    private final Path dir;
+    private final ObjectMapper json = new ObjectMapper();
+    private final SecureRandom random = new SecureRandom();
+
+    /** A share as stored and served: the C source, and the template and parameters it came from (both may be null). */
+    public record Share(String source, String template, JsonNode params, String created) {
+    }
+
+    /** Input a learner can fix: the message says what is wrong. */
+    public static final class InvalidShareException extends Exception {
+        public InvalidShareException(String message) {
+            super(message);
+        }
+    }
+
+    public ShareStore(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public static boolean isValidId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    /** Checks a share request ({"source","template","params"}) and returns it as a Share. */
+    public static Share validate(JsonNode request) throws InvalidShareException {
+        if (request == null || !request.isObject()) {
+            throw new InvalidShareException("Send a JSON object: {\"source\": \"<C text>\", \"template\": <id or null>, \"params\": {…}}.");
+        }
+        JsonNode source = request.get("source");
+        if (source == null || !source.isTextual()) {
+            throw new InvalidShareException("\"source\" (the program's C text) is missing or not a string.");
+        }
+        if (source.asText().length() > MAX_SOURCE_CHARS) {
+            throw new InvalidShareException("\"source\" is " + source.asText().length() + " characters; a share holds at most "
+                    + MAX_SOURCE_CHARS + ".");
+        }
+        JsonNode template = request.get("template");
+        String templateId = null;
+        if (template != null && !template.isNull()) {
+            if (!template.isTextual() || !TEMPLATE_ID.matcher(template.asText()).matches()) {
+                throw new InvalidShareException("\"template\" must be a template id (letters, digits, '.', '_', '-') or null.");
+            }
+            templateId = template.asText();
+        }
+        JsonNode params = request.get("params");
+        if (params != null && !params.isNull()) {
+            if (!params.isObject()) {
+                throw new InvalidShareException("\"params\" must be an object of parameter names to values, or null.");
+            }
+            if (params.size() > MAX_PARAMS) {
+                throw new InvalidShareException("\"params\" has " + params.size() + " entries; at most " + MAX_PARAMS + " are kept.");
+            }
+            for (Map.Entry<String, JsonNode> field : params.properties()) {
+                JsonNode value = field.getValue();
+                if (!value.isValueNode()) {
+                    throw new InvalidShareException("Parameter \"" + field.getKey() + "\" must be a string, number, boolean or null.");
+                }
+                if (field.getKey().length() > 100 || value.asText().length() > MAX_PARAM_CHARS) {
+                    throw new InvalidShareException("Parameter \"" + field.getKey() + "\" is too long.");
+                }
+            }
+        } else {
+            params = null;
+        }
+        return new Share(source.asText(), templateId, params, null);
+    }
+
+    /** Stores a share and returns its new id. */
+    public String save(Share share) throws IOException {
+        Files.createDirectories(dir);
+        ObjectNode node = json.createObjectNode();
+        node.put("source", share.source());
+        node.put("template", share.template());
+        node.set("params", share.params());
+        node.put("created", Instant.now().toString());
+        byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
+        while (true) {
+            String id = newId();
+            Path target = dir.resolve(id + ".json");
+            if (Files.exists(target)) {
+                continue; // 2^-128 odds, but never overwrite someone's share
+            }
+            writeAtomically(target, bytes);
+            return id;
+        }
+    }
+
+    public Optional<Share> find(String id) throws IOException {
+        if (!isValidId(id)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode node = json.readTree(Files.readAllBytes(dir.resolve(id + ".json")));
+            JsonNode params = node.get("params");
+            return Optional.of(new Share(
+                    node.path("source").asText(""),
+                    node.hasNonNull("template") ? node.get("template").asText() : null,
+                    params == null || params.isNull() ? null : params,
+                    node.hasNonNull("created") ? node.get("created").asText() : null));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    private String newId() {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path temp = Files.createTempFile(dir, ".share-", ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}
