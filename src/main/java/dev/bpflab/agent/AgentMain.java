@@ -53,6 +53,7 @@ public final class AgentMain {
     private final Path scratch;
     private ClangCompiler compiler;
     private Run run;
+    private boolean attached;
     private volatile boolean stopping;
 
     private AgentMain(PrintStream stdout, Path scratch) {
@@ -156,7 +157,7 @@ public final class AgentMain {
         message.path("globals").fields().forEachRemaining(e -> globals.put(e.getKey(), e.getValue()));
         int timeout = Math.min(MAX_TIMEOUT_SECONDS, Math.max(1, message.path("timeoutSeconds").asInt(DEFAULT_TIMEOUT_SECONDS)));
         run = new Run(json, output, compiler, scratch);
-        boolean attached = run.start(source, globals, message.path("xdpInterface").asText(DEFAULT_XDP_INTERFACE));
+        attached = run.start(source, globals, message.path("xdpInterface").asText(DEFAULT_XDP_INTERFACE));
         if (!attached) {
             stopping = true;
             return;
@@ -210,7 +211,9 @@ public final class AgentMain {
     private void stop() {
         if (run != null) {
             run.close();
-            output.send(output.message("phase").put("phase", "stopped"));
+            if (attached) { // a failed run already said "failed"
+                output.send(output.message("phase").put("phase", "stopped"));
+            }
         }
     }
 

@@ -1,0 +1,161 @@
+// The live events table: columns from the decoded fields, newest first, pause, filter, count and drops.
+import { clockTime, el, formatValue } from './format.js';
+
+const KEEP = 20000;      // events kept in memory for filtering; older ones are forgotten
+const SHOW = 500;        // rows kept in the DOM
+
+/** "comm=rm victim" → every token must match: key=value compares one field, a bare word any field. */
+export function parseFilter(text) {
+  return text.trim().split(/\s+/).filter(Boolean).map(token => {
+    const at = token.search(/[=:]/);
+    if (at > 0) return { key: token.slice(0, at).toLowerCase(), value: token.slice(at + 1).toLowerCase() };
+    return { key: null, value: token.toLowerCase() };
+  });
+}
+
+export function matchesFilter(record, filter) {
+  return filter.every(({ key, value }) => {
+    if (key) {
+      const name = Object.keys(record.fields).find(k => k.toLowerCase() === key);
+      if (name !== undefined) return formatValue(record.fields[name]).toLowerCase().includes(value);
+      if (key === 'map') return record.map.toLowerCase().includes(value);
+      return false;
+    }
+    if (record.map.toLowerCase().includes(value)) return true;
+    return Object.values(record.fields).some(v => formatValue(v).toLowerCase().includes(value));
+  });
+}
+
+export class EventsView {
+  constructor({ table, empty, count, dropped, pause, filter, clear, badge }) {
+    Object.assign(this, { table, empty, countEl: count, droppedEl: dropped, pauseBtn: pause, filterInput: filter, badge });
+    this.head = table.tHead.rows[0];
+    this.body = table.tBodies[0];
+    this.pending = [];
+    this.paused = false;
+    this.filter = [];
+    this.frame = 0;
+    this.reset();
+    pause.addEventListener('click', () => this.setPaused(!this.paused));
+    filter.addEventListener('input', () => {
+      this.filter = parseFilter(filter.value);
+      this.rebuild();
+    });
+    clear.addEventListener('click', () => this.reset());
+  }
+
+  reset() {
+    this.records = [];
+    this.columns = [];
+    this.maps = new Set();
+    this.total = 0;
+    this.droppedCount = 0;
+    this.pending = [];
+    this.rebuild();
+  }
+
+  setPaused(paused) {
+    this.paused = paused;
+    this.pauseBtn.setAttribute('aria-pressed', String(paused));
+    this.pauseBtn.textContent = paused ? 'Resume' : 'Pause';
+    if (!paused) this.rebuild();
+    this.updateCounts();
+  }
+
+  add(message) {
+    const fields = message.fields && typeof message.fields === 'object' ? message.fields : { value: message.fields };
+    const record = { seq: ++this.total, time: clockTime(), map: String(message.map ?? ''), fields };
+    this.records.push(record);
+    if (this.records.length > KEEP) this.records.splice(0, this.records.length - KEEP);
+    let newColumn = false;
+    for (const key of Object.keys(fields)) {
+      if (!this.columns.includes(key)) {
+        this.columns.push(key);
+        newColumn = true;
+      }
+    }
+    const newMap = !this.maps.has(record.map);
+    this.maps.add(record.map);
+    if (newColumn || (newMap && this.maps.size === 2)) {
+      this.needsRebuild = true;
+    } else if (!this.paused) {
+      this.pending.push(record);
+    }
+    this.schedule();
+  }
+
+  addDropped(count) {
+    this.droppedCount += Number(count) || 0;
+    this.schedule();
+  }
+
+  schedule() {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      if (!this.paused) {
+        if (this.needsRebuild) this.rebuild();
+        else this.flush();
+      }
+      this.updateCounts();
+    });
+  }
+
+  showMapColumn() {
+    return this.maps.size > 1;
+  }
+
+  renderHead() {
+    const cells = [el('th', { scope: 'col', text: '#' }), el('th', { scope: 'col', text: 'time' })];
+    if (this.showMapColumn()) cells.push(el('th', { scope: 'col', text: 'map' }));
+    for (const c of this.columns) cells.push(el('th', { scope: 'col', text: c }));
+    this.head.replaceChildren(...cells);
+  }
+
+  row(record, fresh) {
+    const cells = [el('td', { class: 'num', text: String(record.seq) }), el('td', { text: record.time })];
+    if (this.showMapColumn()) cells.push(el('td', { text: record.map }));
+    for (const c of this.columns) {
+      const value = record.fields[c];
+      const text = formatValue(value);
+      cells.push(el('td', { class: typeof value === 'number' ? 'num' : text.length > 24 ? 'text' : null, text }));
+    }
+    return el('tr', { class: fresh ? 'fresh' : null }, ...cells);
+  }
+
+  flush() {
+    const visible = this.pending.filter(r => matchesFilter(r, this.filter));
+    this.pending = [];
+    if (visible.length === 0) return;
+    const fragment = document.createDocumentFragment();
+    for (let i = visible.length - 1; i >= Math.max(0, visible.length - SHOW); i--) fragment.append(this.row(visible[i], true));
+    this.body.prepend(fragment);
+    while (this.body.rows.length > SHOW) this.body.deleteRow(-1);
+  }
+
+  rebuild() {
+    this.needsRebuild = false;
+    this.pending = [];
+    this.renderHead();
+    const rows = [];
+    for (let i = this.records.length - 1; i >= 0 && rows.length < SHOW; i--) {
+      if (matchesFilter(this.records[i], this.filter)) rows.push(this.row(this.records[i], false));
+    }
+    this.body.replaceChildren(...rows);
+    this.updateCounts();
+  }
+
+  updateCounts() {
+    const shown = this.body.rows.length;
+    let text = `${this.total} event${this.total === 1 ? '' : 's'}`;
+    if (this.filter.length) text += ` · ${shown}${shown === SHOW ? '+' : ''} match`;
+    if (this.paused) text += ' · paused';
+    this.countEl.textContent = text;
+    this.badge.textContent = String(this.total);
+    this.empty.hidden = this.total > 0;
+    this.table.hidden = this.total === 0;
+    this.droppedEl.hidden = this.droppedCount === 0;
+    this.droppedEl.textContent = `${this.droppedCount} dropped`;
+    this.droppedEl.title = 'The kernel produced events faster than they could be streamed; these were shed.';
+  }
+}

@@ -1,0 +1,133 @@
+// The Log tab: the diagnostics as a clickable list and the raw compiler or verifier log. In a verifier log
+// the failing instruction (the last instruction before the verifier's complaint) is highlighted.
+import { el } from './format.js';
+
+const INSTRUCTION = /^\s*\d+: \([0-9a-f]{2}\)/;
+const SOURCE_ANNOTATION = /^; .*?(?: @ (\S+):(\d+))?\s*$/;
+const CLANG_LOCATION = /^(\S*?prog\.bpf\.c):(\d+):(\d+): (fatal error|error|warning|note)/;
+const STATISTICS = /^(processed \d+ insns|verification time|stack depth|-- END PROG LOAD LOG|Live regs)/;
+
+/**
+ * Index of the failing instruction line: the last instruction before the error text. The error text is the
+ * first diagnostic's message when it appears in the log; otherwise everything after the last instruction.
+ */
+export function failingInstructionIndex(lines, message) {
+  let limit = lines.length;
+  const needle = (message || '').split('\n')[0].trim();
+  if (needle) {
+    for (let i = lines.length - 1; i >= 0; i--) {
+      if (lines[i].includes(needle) && !INSTRUCTION.test(lines[i])) {
+        limit = i;
+        break;
+      }
+    }
+  }
+  for (let i = limit - 1; i >= 0; i--) {
+    if (INSTRUCTION.test(lines[i])) return i;
+  }
+  return -1;
+}
+
+export class LogView {
+  constructor({ list, log, badge, onJump }) {
+    Object.assign(this, { list, log, badge, onJump });
+    this.failing = null;
+  }
+
+  reset() {
+    this.list.replaceChildren();
+    this.log.replaceChildren();
+    this.badge.textContent = '';
+    this.badge.classList.remove('error');
+    this.failing = null;
+  }
+
+  /** Plain text for the log tab when there are no diagnostics (e.g. a run error). */
+  note(text) {
+    this.log.append(el('div', { class: 'line diag-err', text }));
+  }
+
+  show(message) {
+    const stage = message.stage === 'verify' ? 'verify' : 'compile';
+    const items = Array.isArray(message.items) ? message.items : [];
+    const errors = items.filter(i => (i.severity || 'error').includes('error')).length;
+    this.badge.textContent = String(items.length || '!');
+    this.badge.classList.toggle('error', errors > 0 || items.length === 0);
+
+    const entries = items.map(item => {
+      const line = item.line | 0;
+      const where = line >= 1 ? `line ${line}${item.column ? `:${item.column}` : ''}` : 'no source line';
+      const severity = item.severity || 'error';
+      return el('button', {
+        type: 'button',
+        class: `diag ${severity.includes('error') ? 'error' : 'warning'}`,
+        disabled: line < 1,
+        title: line >= 1 ? `Go to line ${line}` : null,
+        onclick: () => this.onJump(line, item.column || 1),
+      }, el('span', { class: 'where', text: where }), el('span', { text: `${stage === 'verify' ? 'verifier' : severity}: ${item.message}` }));
+    });
+    const heading = stage === 'verify'
+      ? 'The verifier rejected the program. Its log is below; the highlighted instruction is where it stopped.'
+      : 'The compiler found problems:';
+    const notes = [el('span', { class: 'note', text: heading })];
+    if (message.truncated) notes.push(el('span', { class: 'note', text: 'The verifier log was too long and was cut.' }));
+    this.list.replaceChildren(...notes, ...entries);
+
+    const text = typeof message.log === 'string' ? message.log : '';
+    const lines = text.replace(/\n+$/, '').split('\n');
+    const failing = stage === 'verify' ? failingInstructionIndex(lines, items[0]?.message) : -1;
+    const target = items.find(i => (i.line | 0) >= 1);
+    const rows = lines.map((line, i) => this.logLine(line, i, failing, stage, target));
+    this.log.replaceChildren(...rows);
+    this.failing = failing >= 0 ? rows[failing] : null;
+  }
+
+  logLine(line, index, failing, stage, target) {
+    const node = el('div', { class: 'line', text: line || ' ' });
+    let jumpTo = 0;
+    if (stage === 'verify') {
+      if (index === failing) {
+        node.classList.add('failing');
+        node.setAttribute('aria-current', 'true');
+        node.title = target ? `Failing instruction: line ${target.line} of your code` : 'Failing instruction';
+        if (target) jumpTo = target.line;
+      } else if (index > failing && failing >= 0 && line.trim() && !STATISTICS.test(line)) {
+        node.classList.add('reason');
+      } else if (INSTRUCTION.test(line)) {
+        node.classList.add('insn');
+      } else {
+        const annotation = SOURCE_ANNOTATION.exec(line);
+        if (annotation) {
+          node.classList.add('src');
+          if (annotation[2] && (annotation[1] || '').endsWith('prog.bpf.c')) jumpTo = Number(annotation[2]);
+        }
+      }
+    } else {
+      const location = CLANG_LOCATION.exec(line);
+      if (location) {
+        node.classList.add(location[4].includes('error') ? 'diag-err' : 'diag-warn');
+        jumpTo = Number(location[2]);
+      }
+    }
+    if (jumpTo > 0) {
+      node.classList.add('jump');
+      node.tabIndex = 0;
+      node.setAttribute('role', 'button');
+      const column = stage === 'compile' ? Number(CLANG_LOCATION.exec(line)?.[3] || 1) : 1;
+      const go = () => this.onJump(jumpTo, column);
+      node.addEventListener('click', go);
+      node.addEventListener('keydown', e => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          go();
+        }
+      });
+    }
+    return node;
+  }
+
+  /** Scrolls the failing instruction into the middle of the log (call once the tab is visible). */
+  revealFailing() {
+    if (this.failing) this.failing.scrollIntoView({ block: 'center' });
+  }
+}

@@ -1,0 +1,453 @@
+// bpflab's lab page: wires the editor, the /ws/run stream and the output panes together.
+import './style.css';
+import { createEditor } from './editor.js';
+import { RunClient } from './run-client.js';
+import { EventsView } from './events-view.js';
+import { MapsView } from './maps-view.js';
+import { LogView } from './log-view.js';
+import { TemplatePicker, localized } from './templates.js';
+import { setupThemeToggle } from './theme.js';
+import { api } from './api.js';
+import { clockTime, el } from './format.js';
+
+const STARTER = `// Your first eBPF program: say hello whenever a program starts.
+// Run it (Ctrl+Enter), press "exec-true", then open the printk tab.
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+SEC("tracepoint/syscalls/sys_enter_execve")
+int hello(void *ctx)
+{
+    bpf_printk("hello from pid %d", bpf_get_current_pid_tgid() >> 32);
+    return 0;
+}
+`;
+
+const $ = id => document.getElementById(id);
+const ACTIVE_PHASES = new Set(['connecting', 'queued', 'compiling', 'loading', 'attached']);
+const PRINTK_KEEP = 2000;
+const runListeners = new Set();
+
+// ---------- banner ----------
+function showBanner(text) {
+  $('banner-text').textContent = text;
+  $('banner').hidden = false;
+}
+function hideBanner() {
+  $('banner').hidden = true;
+}
+$('banner-close').addEventListener('click', hideBanner);
+
+// ---------- tabs ----------
+const tabs = [...document.querySelectorAll('[role="tab"]')];
+function selectTab(tab, focus = false) {
+  for (const t of tabs) {
+    const selected = t === tab;
+    t.setAttribute('aria-selected', String(selected));
+    t.tabIndex = selected ? 0 : -1;
+    $(t.getAttribute('aria-controls')).hidden = !selected;
+  }
+  if (focus) tab.focus();
+}
+for (const tab of tabs) {
+  tab.addEventListener('click', () => selectTab(tab));
+  tab.addEventListener('keydown', e => {
+    const i = tabs.indexOf(tab);
+    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    selectTab(tabs[(next + tabs.length) % tabs.length], true);
+  });
+}
+
+// ---------- editor ----------
+let loadedSource = STARTER;
+let draftTimer = 0;
+const editor = createEditor($('editor'), {
+  initialSource: STARTER,
+  onRun: () => run(),
+  onChange: () => {
+    clearTimeout(draftTimer);
+    draftTimer = setTimeout(saveDraft, 500);
+  },
+  onCursor: (line, column) => {
+    $('cursor-pos').textContent = `Ln ${line}, Col ${column}`;
+  },
+});
+
+function setEditorSource(source) {
+  loadedSource = source;
+  editor.setSource(source);
+  updateDiagSummary([]);
+}
+
+function updateDiagSummary(items) {
+  const summary = $('diag-summary');
+  const errors = items.filter(i => (i.severity || 'error').includes('error'));
+  const warnings = items.length - errors.length;
+  summary.classList.toggle('has-errors', errors.length > 0);
+  summary.classList.toggle('has-warnings', errors.length === 0 && warnings > 0);
+  if (items.length === 0) {
+    summary.textContent = '';
+    return;
+  }
+  const parts = [];
+  if (errors.length) parts.push(`✖ ${errors.length} error${errors.length > 1 ? 's' : ''}`);
+  if (warnings) parts.push(`⚠ ${warnings} warning${warnings > 1 ? 's' : ''}`);
+  const first = (errors[0] || items[0]).line;
+  summary.textContent = parts.join(' ') + (first >= 1 ? ` — first at line ${first}` : '');
+}
+
+// ---------- views ----------
+const events = new EventsView({
+  table: $('events-table'),
+  empty: $('events-empty'),
+  count: $('events-count'),
+  dropped: $('events-dropped'),
+  pause: $('events-pause'),
+  filter: $('events-filter'),
+  clear: $('events-clear'),
+  badge: $('events-badge'),
+});
+const maps = new MapsView({ container: $('maps'), badge: $('maps-badge') });
+const logView = new LogView({
+  list: $('diag-list'),
+  log: $('verifier-log'),
+  badge: $('log-badge'),
+  onJump: (line, column) => editor.gotoLine(line, column),
+});
+let printkCount = 0;
+function addPrintk(message) {
+  const log = $('printk-log');
+  const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 24;
+  const who = message.comm ? `${message.comm}${message.pid !== undefined ? `(${message.pid})` : ''}: ` : '';
+  log.append(`${clockTime()} ${who}${message.text ?? ''}\n`);
+  while (log.childNodes.length > PRINTK_KEEP) log.firstChild.remove();
+  printkCount++;
+  $('printk-badge').textContent = String(printkCount);
+  if (atBottom) log.scrollTop = log.scrollHeight;
+}
+$('printk-clear').addEventListener('click', () => {
+  $('printk-log').replaceChildren();
+});
+
+// ---------- run phase ----------
+let phase = 'idle';
+let sandbox = null; // which sandbox the run got ({"type":"sandbox","backend","description"})
+let lastPhaseDetail = {};
+function setPhase(next, detail = {}) {
+  phase = next;
+  lastPhaseDetail = detail;
+  const text = {
+    idle: 'Ready',
+    connecting: 'Connecting…',
+    queued: detail.position ? `Queued — #${detail.position} in line` : 'Queued…',
+    compiling: 'Compiling…',
+    loading: 'Loading — verifier checking…',
+    attached: 'Attached — live',
+    stopped: 'Stopped',
+    failed: detail.reason ? `Failed — ${detail.reason}` : 'Failed',
+  }[next] ?? next;
+  const box = $('phase');
+  box.dataset.phase = next;
+  $('phase-text').textContent = text;
+  const programs = next === 'attached' && Array.isArray(detail.programs) && detail.programs.length
+    ? `Attached: ${detail.programs.join(', ')}` : text;
+  box.title = sandbox && ACTIVE_PHASES.has(next) ? `${programs}\nSandbox: ${sandbox}` : programs;
+  $('stop').disabled = !ACTIVE_PHASES.has(next);
+  for (const b of $('workload-buttons').querySelectorAll('button')) {
+    b.disabled = next !== 'attached';
+    b.title = next === 'attached' ? b.dataset.description : 'Run a program first; then this makes the kernel fire.';
+  }
+}
+
+const client = new RunClient({
+  onMessage: handleRunMessage,
+  onClose: e => {
+    if (ACTIVE_PHASES.has(phase)) {
+      const why = e.reason ? `: ${e.reason}` : e.code && e.code !== 1000 && e.code !== 1005 ? ` (code ${e.code})` : '';
+      setPhase('failed', { reason: 'connection closed' });
+      showBanner(`The connection to the server closed before the run ended${why}. Press Run to try again.`);
+    }
+  },
+});
+
+function handleRunMessage(message) {
+  for (const listener of runListeners) {
+    try {
+      listener(message);
+    } catch (e) {
+      console.error('run listener failed', e);
+    }
+  }
+  switch (message.type) {
+    case 'phase':
+      // A failed run is then torn down and reported "stopped"; the failure is what the learner needs to see.
+      if (phase === 'failed' && message.phase === 'stopped') break;
+      setPhase(message.phase, {
+        position: message.position ?? message.queuePosition,
+        programs: message.programs,
+        reason: message.reason,
+      });
+      break;
+    case 'diagnostics': {
+      const items = Array.isArray(message.items) ? message.items : [];
+      editor.showDiagnostics(items, message.stage);
+      updateDiagSummary(items);
+      logView.show(message);
+      const hasError = items.length === 0 || items.some(i => (i.severity || 'error').includes('error'));
+      if (hasError) {
+        selectTab($('tab-log'));
+        logView.revealFailing();
+        const first = items.find(i => (i.line | 0) >= 1);
+        if (first) editor.gotoLine(first.line, first.column || 1);
+      }
+      break;
+    }
+    case 'sandbox':
+      sandbox = [message.backend, message.description].filter(Boolean).join(': ');
+      setPhase(phase, lastPhaseDetail);
+      break;
+    case 'event':
+      events.add(message);
+      break;
+    case 'printk':
+      addPrintk(message);
+      break;
+    case 'map':
+      maps.update(message);
+      break;
+    case 'dropped':
+      events.addDropped(message.count);
+      break;
+    case 'workload': {
+      const result = $('workload-result');
+      result.className = `workload-result ${message.ok ? 'ok' : 'fail'}`;
+      result.textContent = `${message.ok ? '✓' : '✗'} ${message.name ?? 'workload'}: ${message.detail ?? ''}`;
+      result.title = result.textContent;
+      break;
+    }
+    case 'error':
+      showBanner(message.message || 'The run failed.');
+      logView.note(message.message || 'The run failed.');
+      break;
+    default:
+      break;
+  }
+}
+
+function run() {
+  const picked = templates.current;
+  const message = { type: 'run', source: editor.getSource() };
+  if (picked) {
+    message.template = picked.id;
+    message.params = templates.values();
+  }
+  hideBanner();
+  editor.clearDiagnostics();
+  updateDiagSummary([]);
+  events.reset();
+  maps.reset();
+  logView.reset();
+  $('printk-log').replaceChildren();
+  printkCount = 0;
+  $('printk-badge').textContent = '0';
+  $('workload-result').textContent = '';
+  sandbox = null;
+  setPhase('connecting');
+  client.start(message);
+}
+
+function stop() {
+  if (!client.stop()) {
+    client.close();
+    setPhase('stopped');
+  }
+}
+
+$('run').addEventListener('click', () => run());
+$('stop').addEventListener('click', () => stop());
+document.addEventListener('keydown', e => {
+  // Ctrl/Cmd+Enter runs from anywhere on the page; inside the editor its own keymap already handled it.
+  if ((e.ctrlKey || e.metaKey) && e.key === 'Enter' && !e.defaultPrevented) {
+    e.preventDefault();
+    run();
+  }
+  if (e.key === 'Escape' && !$('share-popover').hidden) {
+    $('share-popover').hidden = true;
+    $('share').focus();
+  }
+});
+
+// ---------- workloads ----------
+let suggested = [];
+async function loadWorkloads() {
+  const box = $('workload-buttons');
+  try {
+    const list = await api('/api/workloads');
+    box.replaceChildren(...(list || []).map(w => el('button', {
+      type: 'button',
+      'data-workload': w.name,
+      'data-description': w.description || w.name,
+      onclick: () => {
+        if (!client.send({ type: 'workload', name: w.name })) {
+          $('workload-result').className = 'workload-result fail';
+          $('workload-result').textContent = 'Run a program first.';
+        }
+      },
+    }, w.name)));
+  } catch (e) {
+    box.replaceChildren(el('span', { class: 'muted', text: `(none: ${e.message})` }));
+  }
+  markSuggested();
+  setPhase(phase, lastPhaseDetail);
+}
+
+function markSuggested() {
+  for (const b of $('workload-buttons').querySelectorAll('button')) {
+    b.classList.toggle('suggested', suggested.includes(b.dataset.workload));
+  }
+}
+
+// ---------- templates ----------
+const templates = new TemplatePicker({
+  select: $('template-select'),
+  form: $('params-form'),
+  title: $('params-title'),
+  description: $('params-description'),
+  fields: $('params-fields'),
+  error: $('params-error'),
+  onSource: source => {
+    setEditorSource(source);
+    saveDraft();
+  },
+  onPick: template => {
+    const w = template?.workload ?? template?.workloads ?? [];
+    suggested = (Array.isArray(w) ? w : [w]).filter(Boolean).map(String);
+    markSuggested();
+  },
+  onError: showBanner,
+});
+
+// ---------- drafts and share links ----------
+function saveDraft() {
+  try {
+    localStorage.setItem('bpflab.draft', JSON.stringify({
+      source: editor.getSource(),
+      template: templates.current?.id ?? null,
+      params: templates.current ? templates.values() : null,
+    }));
+  } catch { /* storage full or blocked: the draft is just not kept */ }
+}
+
+function readDraft() {
+  try {
+    const draft = JSON.parse(localStorage.getItem('bpflab.draft') || 'null');
+    return draft && typeof draft.source === 'string' ? draft : null;
+  } catch {
+    return null;
+  }
+}
+
+function shareIdFromPath(path = window.location.pathname) {
+  const match = /^\/s\/([A-Za-z0-9_-]{1,64})\/?$/.exec(path);
+  return match ? match[1] : null;
+}
+
+async function share() {
+  const button = $('share');
+  button.disabled = true;
+  try {
+    const body = {
+      source: editor.getSource(),
+      template: templates.current?.id ?? null,
+      params: templates.current ? templates.values() : null,
+    };
+    const { id } = await api('/api/shares', { method: 'POST', body });
+    const url = `${window.location.origin}/s/${id}`;
+    window.history.replaceState(null, '', `/s/${id}`);
+    const input = $('share-url');
+    input.value = url;
+    $('share-popover').hidden = false;
+    input.focus();
+    input.select();
+  } catch (e) {
+    showBanner(`Could not save a share link: ${e.message}`);
+  } finally {
+    button.disabled = false;
+  }
+}
+$('share').addEventListener('click', share);
+$('share-close').addEventListener('click', () => {
+  $('share-popover').hidden = true;
+  $('share').focus();
+});
+$('share-copy').addEventListener('click', async () => {
+  const input = $('share-url');
+  try {
+    await navigator.clipboard.writeText(input.value);
+  } catch {
+    input.select();
+    document.execCommand('copy');
+  }
+  $('share-copy').textContent = 'Copied';
+  setTimeout(() => { $('share-copy').textContent = 'Copy'; }, 1500);
+});
+
+// ---------- lesson pane (filled by the lessons, issue 6) ----------
+function showLesson(open) {
+  $('lesson-pane').hidden = !open;
+  document.querySelector('.layout').classList.toggle('with-lesson', open);
+  $('lesson-toggle').setAttribute('aria-expanded', String(open));
+}
+$('lesson-toggle').addEventListener('click', () => showLesson($('lesson-pane').hidden));
+
+setupThemeToggle($('theme-toggle'));
+
+// A small API for the parts that come later (the lesson pane, graders) and for tests.
+window.bpflab = {
+  editor: {
+    getSource: () => editor.getSource(),
+    setSource: setEditorSource,
+    gotoLine: (line, column) => editor.gotoLine(line, column),
+    diagnostics: () => editor.diagnostics(),
+  },
+  lessonSlot: $('lesson-slot'),
+  showLesson,
+  run,
+  stop,
+  phase: () => phase,
+  onRunMessage(listener) {
+    runListeners.add(listener);
+    return () => runListeners.delete(listener);
+  },
+  templates,
+};
+
+// ---------- start ----------
+async function start() {
+  setPhase('idle');
+  const shareId = shareIdFromPath();
+  await Promise.all([templates.load(), loadWorkloads()]);
+  if (shareId) {
+    try {
+      const shared = await api(`/api/shares/${encodeURIComponent(shareId)}`);
+      setEditorSource(shared.source ?? '');
+      if (shared.template) templates.restore(shared.template, shared.params || undefined);
+      document.title = `bpflab — shared ${localized(templates.current?.title) || 'program'}`;
+      return;
+    } catch (e) {
+      showBanner(e.status === 404
+        ? 'This share link does not exist (or was removed). You have the starter program instead.'
+        : `Could not open the share link: ${e.message}`);
+    }
+  }
+  const draft = readDraft();
+  if (draft && draft.source !== loadedSource) {
+    setEditorSource(draft.source);
+    if (draft.template) templates.restore(draft.template, draft.params || undefined);
+  }
+}
+start();

@@ -1,0 +1,58 @@
+// One WebSocket to /ws/run per Run press. Pressing Run again closes the old socket, which ends the old run.
+export function runSocketUrl(location = window.location) {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/ws/run`;
+}
+
+export class RunClient {
+  constructor({ onMessage, onClose }) {
+    this.onMessage = onMessage;
+    this.onClose = onClose;
+    this.socket = null;
+  }
+
+  get active() {
+    return this.socket !== null;
+  }
+
+  start(runMessage) {
+    this.close();
+    const socket = new WebSocket(runSocketUrl());
+    this.socket = socket;
+    socket.onopen = () => socket.send(JSON.stringify(runMessage));
+    socket.onmessage = e => {
+      if (this.socket !== socket) return;
+      let message;
+      try {
+        message = JSON.parse(e.data);
+      } catch {
+        message = { type: 'error', message: `The server sent something that is not JSON: ${String(e.data).slice(0, 200)}` };
+      }
+      this.onMessage(message);
+    };
+    socket.onclose = e => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.onClose(e);
+    };
+  }
+
+  send(message) {
+    if (this.socket && this.socket.readyState === WebSocket.OPEN) {
+      this.socket.send(JSON.stringify(message));
+      return true;
+    }
+    return false;
+  }
+
+  stop() {
+    return this.send({ type: 'stop' });
+  }
+
+  /** Drops the socket without reporting its close: used when a new run replaces it. */
+  close() {
+    const socket = this.socket;
+    this.socket = null;
+    if (socket && socket.readyState <= WebSocket.OPEN) socket.close(1000, 'replaced');
+  }
+}
