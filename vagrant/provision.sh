@@ -25,10 +25,6 @@ say "installing packages"
 
 say "building bpflab in $src"
 (cd "$src" && ./mvnw -B -q package -DskipTests)
-if [ -x "$src/src/main/guest/build-image.sh" ]; then
-  say "building the guest VM image"
-  "$src/src/main/guest/build-image.sh" "$src/target/guest"
-fi
 
 say "installing into $prefix"
 mkdir -p "$prefix/config" /var/lib/bpflab /var/cache/bpflab
@@ -40,7 +36,8 @@ cp -a "$src/target/bpflab-agent.jar" "$src/target/agent-lib" "$prefix/app.new/ag
 for dir in bpf-templates workshop-material; do
   [ -d "$src/$dir" ] && cp -a "$src/$dir" "$prefix/app.new/"
 done
-[ -d "$src/target/guest" ] && cp -a "$src/target/guest" "$prefix/app.new/"
+say "building the guest VM image (Debian kernel + clang + libbpf + the agent) into /var/cache/bpflab-guest"
+"$src/src/main/guest/build-image.sh" /var/cache/bpflab-guest "$prefix/app.new/agent"
 rm -rf "$prefix/app.old"
 [ -d "$prefix/app" ] && mv "$prefix/app" "$prefix/app.old"
 mv "$prefix/app.new" "$prefix/app"
@@ -54,6 +51,10 @@ bpflab.templates.dir=$prefix/app/bpf-templates
 bpflab.lessons.dir=$prefix/app/workshop-material
 bpflab.data-dir=/var/lib/bpflab
 bpflab.cache-dir=/var/cache/bpflab
+bpflab.sandbox.backend=qemu
+bpflab.qemu.guest-dir=/var/cache/bpflab-guest
+# the image is built by this script; the service uses it as it is
+bpflab.qemu.image-builder=none
 PROPS
 fi
 

@@ -59,7 +59,8 @@ final class Output implements AutoCloseable {
         long lastReport = System.currentTimeMillis();
         while (running) {
             try {
-                ObjectNode next = stream.poll(100, TimeUnit.MILLISECONDS);
+                // Long enough to cost an idle (pooled, emulated) VM almost nothing; records wake it at once.
+                ObjectNode next = stream.poll(DROP_REPORT_MS, TimeUnit.MILLISECONDS);
                 synchronized (this) {
                     if (next != null) {
                         write(next);

@@ -18,6 +18,13 @@ public interface SandboxBackend extends AutoCloseable {
      */
     AgentChannel acquire(IntConsumer queuePosition) throws SandboxException, InterruptedException;
 
+    /**
+     * Waits until the backend can hand out sandboxes without first building or booting anything (a VM backend's
+     * image and snapshot). Backends that are ready at once return at once.
+     */
+    default void awaitReady(java.time.Duration timeout) throws SandboxException, InterruptedException {
+    }
+
     /** False when the backend could not start; {@link #status()} then says why. */
     default boolean available() {
         return true;

@@ -1,7 +1,12 @@
 package dev.bpflab.runs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bpflab.testing.KernelPrograms;
 import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.Set;
 
 /** The run contract against the local backend: the agent as a child process on this machine's kernel. */
 @QuarkusTest
@@ -9,8 +14,13 @@ class LocalRunLoopTest extends RunLoopContract {
 
     @Override
     protected void killSandbox(JsonNode sandboxMessage) {
-        String description = sandboxMessage.path("description").asText(); // "local agent pid 1234"
-        long pid = Long.parseLong(description.substring(description.lastIndexOf(' ') + 1));
-        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        ProcessHandle.of(sandboxPid(sandboxMessage)).orElseThrow().destroyForcibly();
+    }
+
+    @Override
+    protected void assertSandboxGone(JsonNode sandboxMessage, Set<Integer> loadedBefore) throws Exception {
+        // The programs ran in this very kernel: bpftool must show none of them any more.
+        assertEquals(Set.of(), KernelPrograms.leftoversAfter(loadedBefore, SOON), "programs left loaded");
+        assertProcessEnds(sandboxPid(sandboxMessage));
     }
 }

@@ -145,7 +145,7 @@ public final class BpfObject implements AutoCloseable {
                     + "(" + Errno.describe(errno) + ")", log, truncated);
         }
         throw new BpfException("the kernel refused to load the program: " + Errno.describe(errno)
-                + Errno.hintForLoad(errno) + (said.isEmpty() ? "" : "\nlibbpf: " + String.join("\nlibbpf: ", said)));
+                + Errno.hintForLoad(errno) + (said.isEmpty() ? "" : "\n" + String.join("\n", said))); // lines start "libbpf: "
     }
 
     private static String failedProgram(List<String> libbpfLines) {
@@ -211,7 +211,7 @@ public final class BpfObject implements AutoCloseable {
 
     private static String libbpfSays() {
         List<String> lines = LibbpfLog.drain();
-        return lines.isEmpty() ? "" : "\nlibbpf: " + String.join("\nlibbpf: ", lines);
+        return lines.isEmpty() ? "" : "\n" + String.join("\n", lines); // each already starts "libbpf: "
     }
 
     @Override

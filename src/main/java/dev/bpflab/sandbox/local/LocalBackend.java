@@ -47,7 +47,9 @@ public final class LocalBackend implements SandboxBackend {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path libs = agentJar.resolveSibling("agent-lib");
         this.command = List.of(java.toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
-                "-Xmx256m", "-cp", agentJar.toAbsolutePath() + ":" + libs.toAbsolutePath() + "/*",
+                "-Xmx256m",
+                // workloads exec their program directly, so events show "rm", not the JDK's jspawnhelper
+                "-Djdk.lang.Process.launchMechanism=VFORK", "-cp", agentJar.toAbsolutePath() + ":" + libs.toAbsolutePath() + "/*",
                 "dev.bpflab.agent.AgentMain");
         this.environment = Map.copyOf(environment);
         this.warmAgents = warmAgents;

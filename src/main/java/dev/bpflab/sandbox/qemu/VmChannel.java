@@ -1,0 +1,177 @@
+package dev.bpflab.sandbox.qemu;
+
+import dev.bpflab.sandbox.AgentChannel;
+import dev.bpflab.sandbox.AgentListener;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A restored VM serving one run. Its agent speaks JSON lines over the VM's virtio-serial socket. Closing the channel
+ * kills QEMU; so does the time limit. The agent's output is read at a bounded rate with a bounded line length: when
+ * the agent writes faster, the guest waits (virtio-serial has flow control) and nothing piles up in the server.
+ */
+final class VmChannel implements AgentChannel {
+    private final Vm vm;
+    private final String description;
+    private final long bytesPerSecond;
+    private final int maxLineBytes;
+    private final Duration maxRunTime;
+    private final Runnable onClose;
+    private final ScheduledFuture<?> timeLimit;
+    private final AtomicBoolean listening = new AtomicBoolean();
+    private volatile boolean closed;
+    private volatile boolean timedOut;
+
+    VmChannel(Vm vm, String description, QemuSettings settings, ScheduledExecutorService timer, Runnable onClose) {
+        this.vm = vm;
+        this.description = description;
+        this.bytesPerSecond = settings.outputBytesPerSecond();
+        this.maxLineBytes = settings.maxLineBytes();
+        this.maxRunTime = settings.maxRunTime();
+        this.onClose = onClose;
+        this.timeLimit = timer.schedule(() -> {
+            timedOut = true;
+            close();
+        }, maxRunTime.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public void listen(AgentListener listener) {
+        if (!listening.compareAndSet(false, true)) {
+            throw new IllegalStateException("listen() was already called on " + description);
+        }
+        Thread reader = new Thread(() -> read(listener), vm.name + "-agent");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void read(AgentListener listener) {
+        try {
+            InputStream in = Channels.newInputStream(vm.agent());
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            boolean overlong = false;
+            byte[] buffer = new byte[8192];
+            long windowStart = System.nanoTime();
+            long windowBytes = 0;
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    byte b = buffer[i];
+                    if (b == '\n') {
+                        if (overlong) {
+                            listener.onLine("{\"type\":\"error\",\"message\":\"the agent wrote a message longer than "
+                                    + maxLineBytes + " bytes; it was dropped\"}");
+                        } else if (line.size() > 0) {
+                            listener.onLine(line.toString(StandardCharsets.UTF_8));
+                        }
+                        line.reset();
+                        overlong = false;
+                    } else if (!overlong) {
+                        line.write(b);
+                        if (line.size() > maxLineBytes) {
+                            line.reset();
+                            overlong = true;
+                        }
+                    }
+                }
+                // Output rate cap: over budget for this second, stop reading until the second is over.
+                windowBytes += n;
+                long elapsed = System.nanoTime() - windowStart;
+                if (elapsed >= 1_000_000_000L) {
+                    windowStart = System.nanoTime();
+                    windowBytes = 0;
+                } else if (windowBytes >= bytesPerSecond) {
+                    Thread.sleep((1_000_000_000L - elapsed) / 1_000_000L + 1);
+                    windowStart = System.nanoTime();
+                    windowBytes = 0;
+                }
+            }
+        } catch (IOException e) {
+            // the VM is gone; the reason is worked out below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        String reason = exitReason();
+        close();
+        listener.onExit(reason);
+    }
+
+    /** Why the agent's stream ended, in words a learner can act on. */
+    private String exitReason() {
+        if (timedOut) {
+            return "the run reached the VM's time limit of " + maxRunTime.toSeconds() + " s; the VM was discarded";
+        }
+        if (closed) {
+            return "the run was stopped";
+        }
+        Process qemu = vm.process();
+        try {
+            qemu.waitFor(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        vm.console().awaitEnd(1000);
+        String panic = vm.console().lineWith("Kernel panic");
+        if (panic != null) {
+            return "the guest kernel panicked (" + panic + "); the VM was discarded, nothing else was affected";
+        }
+        String agentExit = vm.console().lineWith("bpflab guest: agent exited");
+        if (agentExit != null) {
+            String detail = vm.console().lineWith("Exception");
+            return agentExit.replace("bpflab guest: agent", "the agent") + (detail == null ? "" : ": " + detail);
+        }
+        if (qemu.isAlive()) {
+            return "the agent closed its connection";
+        }
+        return "the VM stopped unexpectedly (QEMU exit status " + qemu.exitValue() + ": " + vm.qemuLog() + ")";
+    }
+
+    @Override
+    public void send(String jsonLine) throws IOException {
+        if (closed || !vm.alive()) {
+            throw new IOException("the VM is no longer running");
+        }
+        ByteBuffer out = ByteBuffer.wrap((jsonLine + "\n").getBytes(StandardCharsets.UTF_8));
+        synchronized (this) {
+            while (out.hasRemaining()) {
+                vm.agent().write(out);
+            }
+        }
+    }
+
+    /** Makes the guest kernel panic (a test hook: proves a panic ends only this run). */
+    void crashGuest() throws IOException {
+        vm.controlSend("crash");
+    }
+
+    Vm vm() {
+        return vm;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        timeLimit.cancel(false);
+        vm.kill();
+        onClose.run();
+    }
+}

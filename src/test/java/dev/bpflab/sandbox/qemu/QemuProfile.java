@@ -1,0 +1,15 @@
+package dev.bpflab.sandbox.qemu;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.Map;
+
+/** The server with the qemu backend: every run in a disposable VM restored from the template snapshot. */
+public class QemuProfile implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of("bpflab.sandbox.backend", "qemu",
+                "bpflab.qemu.run-dir", "/run/bpflab-qemu-qt",
+                "bpflab.qemu.pool-size", "2",
+                "bpflab.sandbox.max-live", "4");
+    }
+}
