@@ -44,6 +44,8 @@ if (!page.includes(script) || !page.includes(style)) {
 }
 writeFileSync(join(pagedir, 'index.html'), page);
 copyFileSync(join(here, 'favicon.svg'), join(outdir, 'favicon.svg'));
+// The rooms page (instructor dashboard, join form) is its own bundle, built by its own module.
+await (await import('./src/dashboard/build.mjs')).buildRooms({ outdir, pagedir });
 
 let raw = 0;
 let gz = 0;

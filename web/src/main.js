@@ -9,6 +9,7 @@ import { TemplatePicker, localized } from './templates.js';
 import { setupThemeToggle } from './theme.js';
 import { api } from './api.js';
 import { clockTime, el } from './format.js';
+import { attachRoom } from './dashboard/student-room.js';
 
 const STARTER = `// Your first eBPF program: say hello whenever a program starts.
 // Run it (Ctrl+Enter), press "exec-true", then open the printk tab.
@@ -425,6 +426,16 @@ window.bpflab = {
   },
   templates,
 };
+
+// In a room (joined at /join): the instructor's pushes land here, and the editor's text is reported for the dashboard.
+const room = attachRoom({
+  getSource: () => editor.getSource(),
+  onPush: push => {
+    if (push.kind === 'template') templates.pick(push.template, Object.keys(push.params ?? {}).length ? push.params : undefined);
+    window.dispatchEvent(new CustomEvent('bpflab:push', { detail: push })); // the lesson pane moves to push.lesson/step
+  },
+});
+window.bpflab.room = room; // room?.progress(lessonId, step) when the learner changes step
 
 // ---------- start ----------
 async function start() {

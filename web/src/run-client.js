@@ -1,7 +1,10 @@
 // One WebSocket to /ws/run per Run press. Pressing Run again closes the old socket, which ends the old run.
+import { learnerQuery } from './dashboard/student-room.js';
+
 export function runSocketUrl(location = window.location) {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}/ws/run`;
+  // In a room (joined at /join), the learner token makes the run show on the instructor's dashboard.
+  return `${scheme}//${location.host}/ws/run${learnerQuery()}`;
 }
 
 export class RunClient {

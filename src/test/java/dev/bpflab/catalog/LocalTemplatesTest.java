@@ -4,8 +4,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.util.Set;
 
 /**
- * The templates on this machine's kernel through the local backend. A kernel in lockdown refuses LSM and
- * fentry/fexit programs; those runs must fail with that reason (the qemu backend's guest kernel runs them).
+ * The templates on this machine's kernel through the local backend. Its kernel is locked down, which refuses LSM
+ * and fentry/fexit programs (EPERM): those runs must fail saying so. The qemu backend's guest kernel runs them.
  */
 @QuarkusTest
 class LocalTemplatesTest extends TemplatesContract {

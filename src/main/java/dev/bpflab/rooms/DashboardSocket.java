@@ -1,0 +1,49 @@
+package dev.bpflab.rooms;
+
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import jakarta.inject.Inject;
+
+/**
+ * {@code /ws/rooms/{roomId}/dashboard?secret=<instructorSecret>}: the instructor's live view. The upgrade is refused
+ * (401 no secret, 404 no room, 403 wrong secret) by {@link RoomUpgradeCheck}. Server → instructor:
+ * {@code snapshot} on connect, then {@code students} (changed rows), {@code push}, {@code broadcast}, {@code closed}.
+ */
+@WebSocket(path = "/ws/rooms/{roomId}/dashboard", endpointId = DashboardSocket.ID)
+public class DashboardSocket {
+    static final String ID = "bpflab-room-dashboard";
+
+    @Inject
+    Rooms rooms;
+    @Inject
+    RoomChannels channels;
+
+    @OnOpen
+    public void onOpen(WebSocketConnection connection) {
+        try {
+            Room room = rooms.instructorRoom(connection.pathParam("roomId"),
+                    QueryParams.get(connection.handshakeRequest().query(), "secret"));
+            channels.dashboardOpened(room, connection);
+        } catch (Rooms.RoomException e) {
+            // The upgrade check refuses these; this covers a room closed in between.
+            connection.close(new CloseReason(4000 + e.status(), e.getMessage())).subscribe().with(v -> {
+            }, t -> {
+            });
+        }
+    }
+
+    /** The dashboard only listens; anything it says gets a pointer to the REST actions. */
+    @OnTextMessage
+    public String onMessage(String text) {
+        return "{\"type\":\"error\",\"message\":\"this socket only reports; act with POST /api/rooms/{id}/push or /broadcast\"}";
+    }
+
+    @OnClose
+    public void onClose(WebSocketConnection connection) {
+        channels.dashboardClosed(connection.pathParam("roomId"), connection);
+    }
+}

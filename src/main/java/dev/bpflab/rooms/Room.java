@@ -1,0 +1,62 @@
+package dev.bpflab.rooms;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A room: an instructor's live session, its join code and its students. Everything in it (its students too) is
+ * guarded by the room's own monitor. Saved as one JSON file; secrets and tokens are kept only as digests.
+ */
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+final class Room {
+    /**
+     * What the instructor pushed to everyone: a lesson step or a template.
+     * {@code kind} is "lesson" (with {@code lesson}, {@code step}) or "template" (with {@code template}, {@code params}).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Push(String id, String kind, String lesson, Integer step, String template, JsonNode params, long at) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Broadcast(String id, String text, long at) {
+    }
+
+    static final int KEPT_BROADCASTS = 20;
+
+    String id;
+    String title;
+    String joinCode;
+    String secretDigest;
+    long created;
+    /** By student id, in joining order. */
+    Map<String, Student> students = new LinkedHashMap<>();
+    Push lastPush;
+    List<Broadcast> broadcasts = new ArrayList<>();
+
+    Room() {
+    }
+
+    Room(String id, String title, String joinCode, String secretDigest, long created) {
+        this.id = id;
+        this.title = title;
+        this.joinCode = joinCode;
+        this.secretDigest = secretDigest;
+        this.created = created;
+    }
+
+    void addBroadcast(Broadcast broadcast) {
+        broadcasts.add(broadcast);
+        while (broadcasts.size() > KEPT_BROADCASTS) {
+            broadcasts.remove(0);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.bpflab.rooms;
+
+import dev.bpflab.runs.RunActivity;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Makes {@link Rooms} injectable, saved under {@code <bpflab.data-dir>/rooms/}, and feeds it every learner's run
+ * activity. Runs fire activity synchronously on their own threads; {@link Rooms#onActivity} only updates memory.
+ */
+@ApplicationScoped
+public class RoomsProducer {
+    private final ScheduledExecutorService saver = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "rooms-save");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @Produces
+    @Singleton
+    Rooms rooms(@ConfigProperty(name = "bpflab.data-dir", defaultValue = "data") String dataDir,
+            @ConfigProperty(name = "bpflab.rooms.max-rooms", defaultValue = "200") int maxRooms,
+            @ConfigProperty(name = "bpflab.rooms.max-students", defaultValue = "300") int maxStudents,
+            @ConfigProperty(name = "bpflab.rooms.save-delay-millis", defaultValue = "1000") long saveDelayMillis,
+            @ConfigProperty(name = "bpflab.rooms.expire-after-days", defaultValue = "30") int expireAfterDays) {
+        Rooms rooms = new Rooms(new RoomStore(Path.of(dataDir).resolve("rooms")),
+                new Rooms.Settings(maxRooms, maxStudents, saveDelayMillis, TimeUnit.DAYS.toMillis(expireAfterDays)), saver,
+                System::currentTimeMillis);
+        saver.scheduleWithFixedDelay(rooms::expireIdle, 1, 1, TimeUnit.HOURS);
+        return rooms;
+    }
+
+    void close(@Disposes Rooms rooms) throws InterruptedException {
+        saver.shutdown();
+        saver.awaitTermination(5, TimeUnit.SECONDS);
+        rooms.close(); // whatever changed within the last save delay
+    }
+
+    void onRunActivity(@Observes RunActivity activity, Rooms rooms) {
+        rooms.onActivity(activity);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.bpflab.rooms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@code /ws/rooms/student?learner=<learnerToken>}: a student's channel to their room. The upgrade is refused (401 no
+ * token, 403 unknown token) by {@link RoomUpgradeCheck}.
+ * Server → student: {@code welcome} on connect, then {@code push}, {@code broadcast}, {@code closed}, {@code error}.
+ * Student → server: {@code {"type":"progress","lesson":"<id>","step":N}}, {@code {"type":"code","source":"<C>"}},
+ * {@code {"type":"ping"}}.
+ */
+@WebSocket(path = "/ws/rooms/student", endpointId = StudentSocket.ID)
+public class StudentSocket {
+    static final String ID = "bpflab-room-student";
+
+    @Inject
+    Rooms rooms;
+    @Inject
+    RoomChannels channels;
+    @Inject
+    ObjectMapper json;
+
+    private final Map<String, Rooms.Membership> members = new ConcurrentHashMap<>();
+
+    @OnOpen
+    public void onOpen(WebSocketConnection connection) {
+        var member = rooms.member(QueryParams.get(connection.handshakeRequest().query(), "learner"));
+        if (member.isEmpty()) {
+            connection.close(new CloseReason(4403, "unknown learner token")).subscribe().with(v -> {
+            }, t -> {
+            });
+            return;
+        }
+        members.put(connection.id(), member.get());
+        channels.studentOpened(member.get(), connection);
+    }
+
+    @OnTextMessage
+    public void onMessage(WebSocketConnection connection, String text) {
+        Rooms.Membership member = members.get(connection.id());
+        if (member == null) {
+            return;
+        }
+        String problem;
+        try {
+            JsonNode message = json.readTree(text);
+            String type = message.path("type").asText("");
+            switch (type) {
+                case "progress" -> rooms.progress(member, message);
+                case "code" -> {
+                    if (!message.path("source").isTextual()) {
+                        throw new Rooms.RoomException(400, "\"source\" must be the editor's text.");
+                    }
+                    rooms.editorSource(member, message.get("source").asText());
+                }
+                case "ping" -> {
+                }
+                default -> throw new Rooms.RoomException(400, "unknown message type '" + Rooms.clean(type, 40)
+                        + "': send progress, code or ping");
+            }
+            return;
+        } catch (IOException e) {
+            problem = "that message is not JSON; send e.g. {\"type\":\"progress\",\"lesson\":\"hello\",\"step\":1}";
+        } catch (Rooms.RoomException e) {
+            problem = e.getMessage();
+        }
+        channels.sendLater(connection, json.createObjectNode().put("type", "error").put("message", problem).toString());
+    }
+
+    @OnClose
+    public void onClose(WebSocketConnection connection) {
+        Rooms.Membership member = members.remove(connection.id());
+        if (member != null) {
+            channels.studentClosed(member, connection);
+        }
+    }
+}

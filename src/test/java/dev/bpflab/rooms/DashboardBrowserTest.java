@@ -1,0 +1,245 @@
+package dev.bpflab.rooms;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bpflab.testing.RunClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The rooms page in Debian's Chromium, headless: an instructor creates a room on the page, a student joins on the
+ * join page, the student's real run (a syntax error) shows on the dashboard with its line, the filters find it, and
+ * the instructor opens the code with the failing line marked. Screenshots go to target/screenshots/rooms-*.png.
+ */
+@QuarkusTest
+class DashboardBrowserTest {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TestHTTPResource("/")
+    URI root;
+
+    ChromeDriver driver;
+    Path profileDir;
+
+    void startBrowser() throws IOException {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver");
+        Files.createDirectories(SCREENSHOTS);
+        profileDir = Files.createTempDirectory("bpflab-rooms-chromium-");
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        System.setProperty("SE_OFFLINE", "true");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profileDir, "--window-size=1400,800", "--lang=en-US");
+        driver = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void stopBrowser() throws IOException {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (profileDir != null) {
+            try (Stream<Path> files = Files.walk(profileDir)) {
+                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    @Test
+    void anInstructorWatchesAStudentsCompileErrorOnTheDashboard() throws Exception {
+        int status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(root.resolve("/dashboard.html")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+        Assumptions.assumeTrue(status == 200, "the rooms page is not built (-Dskip.web=true)");
+        startBrowser();
+
+        // The instructor creates a room on the page and opens its dashboard.
+        driver.get(root.resolve("/dashboard.html").toString());
+        driver.findElement(By.id("create-title")).sendKeys("Browser room");
+        driver.findElement(By.cssSelector("#create-form button[type=submit]")).click();
+        WebElement open = waitFor("the dashboard link", () -> driver.findElements(By.linkText("Open the dashboard")).stream()
+                .findFirst().orElse(null));
+        screenshot("rooms-01-created");
+        String instructorLink = open.getAttribute("href");
+        assertTrue(instructorLink.contains("/dashboard.html#room="), instructorLink);
+        open.click();
+        String code = waitFor("the join code", () -> emptyToNull(driver.findElement(By.id("join-code-big")).getText()));
+        assertEquals("Browser room", driver.findElement(By.id("room-title")).getText());
+        String dashboardTab = driver.getWindowHandle();
+
+        // A student joins in another tab with the link on the projector.
+        driver.switchTo().newWindow(WindowType.TAB);
+        driver.get(root.resolve("/join/" + code).toString());
+        assertEquals(code, driver.findElement(By.id("join-code")).getAttribute("value"));
+        driver.findElement(By.id("join-name")).sendKeys("Ada");
+        driver.findElement(By.cssSelector("#join-form button[type=submit]")).click();
+        waitFor("the lab page", () -> driver.getCurrentUrl().endsWith(":" + root.getPort() + "/") ? true : null);
+        String stored = (String) driver.executeScript("return localStorage.getItem('bpflab.room')");
+        JsonNode member = JsonSocket.JSON.readTree(stored);
+        String token = member.path("learnerToken").asText();
+        assertEquals(43, token.length(), stored);
+
+        // The student's real run fails to compile.
+        try (JsonSocket run = JsonSocket.open(root, "/ws/run?learner=" + token)) {
+            run.send(Map.of("type", "run", "source", RunClient.program("syntax_error.bpf.c")));
+            run.await("failed", m -> RunClient.isPhase(m, "failed"), Duration.ofSeconds(60));
+        }
+
+        driver.switchTo().window(dashboardTab);
+        WebElement row = waitFor("Ada's row with the compile error", () -> driver.findElements(By.cssSelector("#students tbody tr"))
+                .stream().filter(r -> r.getText().contains("Ada") && r.getText().contains("L9:11")).findFirst().orElse(null));
+        assertTrue(row.getText().contains("compile"), row.getText());
+        assertTrue(row.getText().contains("failed"), row.getText());
+        screenshot("rooms-02-compile-error");
+
+        Select filter = new Select(driver.findElement(By.id("filter")));
+        filter.selectByValue("verify");
+        waitFor("an empty verifier filter", () -> driver.findElement(By.id("empty")).isDisplayed() ? true : null);
+        filter.selectByValue("compile");
+        waitFor("Ada under compile errors", () -> driver.findElements(By.cssSelector("#students tbody tr")).size() == 1 ? true : null);
+
+        driver.findElements(By.cssSelector("#students tbody tr")).get(0).findElement(By.xpath(".//button[text()='Code']")).click();
+        WebElement hit = waitFor("the failing line marked", () -> driver.findElements(By.cssSelector("#code-body .line.hit"))
+                .stream().findFirst().orElse(null));
+        assertTrue(hit.getText().contains("int x = 1"), hit.getText());
+        assertEquals(8, driver.findElements(By.cssSelector("#code-body .line")).indexOf(hit), "the 9th line is marked");
+        screenshot("rooms-03-code");
+        driver.findElement(By.id("code-close")).click();
+
+        driver.findElement(By.id("broadcast-text")).sendKeys("Look at line 9");
+        driver.findElement(By.cssSelector("#broadcast-form button[type=submit]")).click();
+        waitFor("the broadcast's answer", () -> driver.findElement(By.id("action-result")).getText().contains("Message sent: delivered to") ? true : null);
+        waitFor("the broadcast among the announcements",
+                () -> driver.findElement(By.id("announcements")).getText().contains("Look at line 9") ? true : null);
+        screenshot("rooms-04-broadcast");
+
+        String fragment = instructorLink.substring(instructorLink.indexOf('#') + 1);
+        java.util.Map<String, String> link = new java.util.HashMap<>();
+        for (String pair : fragment.split("&")) {
+            link.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+        }
+        io.restassured.RestAssured.given().header("Authorization", "Bearer " + link.get("secret"))
+                .when().delete("/api/rooms/" + link.get("room")).then().statusCode(204);
+    }
+
+    /**
+     * Needs the lab page wired to student-room.js (web/src/dashboard/README.md, "The lab page"); skipped until then.
+     */
+    @Test
+    void aStudentOnTheLabPageGetsPushesAndBroadcastsAndRunsForTheRoom() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String page = http.send(HttpRequest.newBuilder(root.resolve("/")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        java.util.regex.Matcher bundle = java.util.regex.Pattern.compile("src=\"/(app-[A-Z0-9]+\\.js)\"").matcher(page);
+        Assumptions.assumeTrue(bundle.find(), "the lab page is not built (-Dskip.web=true)");
+        String script = http.send(HttpRequest.newBuilder(root.resolve("/" + bundle.group(1))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Assumptions.assumeTrue(script.contains("bpflab-room-bar"), "the lab page does not load student-room.js yet");
+        startBrowser();
+
+        RoomsResourceTest.Instructor room = RoomsResourceTest.createRoom("Lab page room");
+        driver.get(root.resolve("/join/" + room.joinCode()).toString());
+        driver.findElement(By.id("join-name")).sendKeys("Grace");
+        driver.findElement(By.cssSelector("#join-form button[type=submit]")).click();
+        waitFor("the room bar naming Grace", () -> driver.findElements(By.cssSelector(".bpflab-room-bar .who")).stream()
+                .filter(e -> e.getText().contains("Lab page room · Grace")).findFirst().orElse(null));
+        String studentId = JsonSocket.JSON.readTree((String) driver.executeScript("return localStorage.getItem('bpflab.room')"))
+                .path("studentId").asText();
+        waitFor("the template list", () -> driver.findElements(By.cssSelector("#template-select option")).size() > 1 ? true : null);
+
+        // The instructor pushes a template: it lands in the student's editor.
+        String template = waitFor("a template id", () -> driver.findElements(By.cssSelector("#template-select option")).stream()
+                .map(o -> o.getAttribute("value")).filter(v -> v != null && !v.isEmpty()).findFirst().orElse(null));
+        room.as().contentType(io.restassured.http.ContentType.JSON).body(Map.of("template", template, "params", Map.of()))
+                .when().post("/api/rooms/" + room.roomId() + "/push").then().statusCode(200)
+                .body("delivered", org.hamcrest.Matchers.equalTo(1));
+        waitFor("the pushed template selected", () -> template.equals(new Select(driver.findElement(By.id("template-select")))
+                .getFirstSelectedOption().getAttribute("value")) ? true : null);
+
+        // A broadcast shows as a toast.
+        room.as().contentType(io.restassured.http.ContentType.JSON).body(Map.of("text", "Step 2 now, please"))
+                .when().post("/api/rooms/" + room.roomId() + "/broadcast").then().statusCode(200);
+        waitFor("the broadcast toast", () -> driver.findElements(By.cssSelector(".bpflab-room-bar .toast")).stream()
+                .filter(e -> e.getText().contains("Step 2 now, please")).findFirst().orElse(null));
+        screenshot("rooms-05-student-lab-page");
+
+        // The editor's text reaches the instructor, and a Run on the page counts for the room.
+        waitFor("the editor's code on the server", () -> "editor".equals(room.as().when()
+                .get("/api/rooms/" + room.roomId() + "/students/" + studentId + "/source").then().extract().path("origin")) ? true : null);
+        driver.findElement(By.id("run")).click();
+        waitFor("Grace's run on the dashboard", () -> {
+            Integer runs = room.as().when().get("/api/rooms/" + room.roomId()).then().extract()
+                    .path("students.find { it.id == '" + studentId + "' }.runs");
+            return runs != null && runs >= 1 ? true : null;
+        });
+        driver.findElement(By.id("stop")).click();
+    }
+
+    <T> T waitFor(String what, Supplier<T> probe) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                T value = probe.get();
+                if (value != null) {
+                    return value;
+                }
+            } catch (RuntimeException e) {
+                // the page is still changing
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        screenshot("rooms-failed");
+        throw new AssertionError("no " + what + " within " + WAIT.toSeconds() + " s; page: " + driver.getCurrentUrl());
+    }
+
+    static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    void screenshot(String name) {
+        try {
+            File shot = driver.getScreenshotAs(OutputType.FILE);
+            Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("screenshot " + name + " failed: " + e);
+        }
+    }
+}

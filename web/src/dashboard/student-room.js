@@ -1,0 +1,203 @@
+// The student's side of a room, for the lab page. Self-contained: it keeps the learner token (localStorage
+// "bpflab.room"), opens /ws/rooms/student, shows who you are and the instructor's messages in a small corner bar,
+// and hands pushes to the page.
+//
+// The lab page wires it in with (see web/src/dashboard/README.md):
+//   import { attachRoom, learnerQuery } from './dashboard/student-room.js';
+//   new WebSocket(`${scheme}//${location.host}/ws/run${learnerQuery()}`)       // so runs count for the room
+//   const room = attachRoom({ onPush: push => …load push.template / push.lesson+step…, getSource: () => editor text });
+//   room?.progress(lessonId, step)                                              // when the learner changes step
+
+const STORAGE = 'bpflab.room';
+const MAX_CODE_CHARS = 60_000; // stays under the server's 64 KiB WebSocket frame
+const CODE_REPORT_MS = 5000;
+
+export function currentRoom() {
+  try {
+    const room = JSON.parse(localStorage.getItem(STORAGE) ?? 'null');
+    return room && typeof room.learnerToken === 'string' ? room : null;
+  } catch {
+    return null;
+  }
+}
+
+export function rememberRoom(joined) {
+  try {
+    localStorage.setItem(STORAGE, JSON.stringify({
+      learnerToken: joined.learnerToken, roomId: joined.roomId, studentId: joined.studentId, name: joined.name, title: joined.title,
+    }));
+  } catch { /* storage blocked: the room lasts as long as this page */ }
+}
+
+export function leaveRoom() {
+  try {
+    localStorage.removeItem(STORAGE);
+  } catch { /* nothing to forget */ }
+}
+
+/** "?learner=<token>" to append to /ws/run while in a room, else "". */
+export function learnerQuery() {
+  const room = currentRoom();
+  return room ? `?learner=${encodeURIComponent(room.learnerToken)}` : '';
+}
+
+/**
+ * Connects the page to its room, if it is in one. onPush(push) gets {kind:"lesson",lesson,step} or
+ * {kind:"template",template,params}; getSource() (optional) returns the editor's text, reported every few seconds when it
+ * changed so the instructor can read it. Returns {progress(lesson, step), leave()} or null when not in a room.
+ */
+export function attachRoom({ onPush = () => {}, getSource = null, onBroadcast = null } = {}) {
+  const room = currentRoom();
+  if (!room) return null;
+  injectStyle();
+  const bar = document.createElement('div');
+  bar.className = 'bpflab-room-bar';
+  bar.setAttribute('role', 'status');
+  bar.setAttribute('aria-live', 'polite');
+  const who = document.createElement('div');
+  who.className = 'who';
+  bar.append(who);
+  document.body.append(bar);
+
+  let socket = null;
+  let retry = 0;
+  let closed = false;
+  let lastSource = null;
+  let lastPushId = sessionStorage.getItem('bpflab.room.lastPush');
+  const seenBroadcasts = new Set();
+  let position = null;
+
+  const show = (text, lost = false) => {
+    who.textContent = text;
+    who.classList.toggle('lost', lost);
+  };
+
+  function toast(text) {
+    const node = document.createElement('div');
+    node.className = 'toast';
+    const body = document.createElement('span');
+    body.className = 'body';
+    body.textContent = text;
+    const close = document.createElement('button');
+    close.type = 'button';
+    close.textContent = '✕';
+    close.setAttribute('aria-label', 'Dismiss');
+    close.addEventListener('click', () => node.remove());
+    node.append(body, close);
+    bar.append(node);
+    setTimeout(() => node.remove(), 60_000);
+  }
+
+  function send(message) {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  }
+
+  function connect() {
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    socket = new WebSocket(`${scheme}//${location.host}/ws/rooms/student?learner=${encodeURIComponent(room.learnerToken)}`);
+    let opened = false;
+    socket.onopen = () => {
+      opened = true;
+      retry = 0;
+      if (position) send({ type: 'progress', ...position });
+    };
+    socket.onmessage = e => {
+      let m;
+      try {
+        m = JSON.parse(e.data);
+      } catch {
+        return;
+      }
+      if (m.type === 'welcome') {
+        show(`${m.room.title} · ${m.name}`);
+        for (const b of m.broadcasts) seenBroadcasts.add(b.id); // old news: not shown again on reload
+        if (m.push && m.push.id !== lastPushId) deliverPush(m.push);
+      } else if (m.type === 'push') {
+        deliverPush(m);
+      } else if (m.type === 'broadcast' && !seenBroadcasts.has(m.id)) {
+        seenBroadcasts.add(m.id);
+        if (onBroadcast) onBroadcast(m);
+        toast(`Instructor: ${m.text}`);
+      } else if (m.type === 'closed') {
+        closed = true;
+        leaveRoom();
+        show('The room was closed', true);
+      }
+    };
+    socket.onclose = async () => {
+      if (closed) return;
+      if (!opened) {
+        const response = await fetch('/api/rooms/me', { headers: { Authorization: `Bearer ${room.learnerToken}` } }).catch(() => null);
+        if (response && (response.status === 401 || response.status === 403)) {
+          closed = true;
+          leaveRoom();
+          show('Not in a room any more: join again', true);
+          return;
+        }
+      }
+      show(`${room.title} · reconnecting…`, true);
+      retry = Math.min(retry + 1, 5);
+      setTimeout(connect, 500 * 2 ** retry);
+    };
+  }
+
+  function deliverPush(push) {
+    lastPushId = push.id;
+    try {
+      sessionStorage.setItem('bpflab.room.lastPush', push.id);
+    } catch { /* fine */ }
+    toast(push.kind === 'lesson' ? `Your instructor moved everyone to ${push.lesson}${push.step !== undefined ? `, step ${push.step}` : ''}.`
+      : `Your instructor sent the template ${push.template}.`);
+    try {
+      onPush(push);
+    } catch (error) {
+      console.error('the page could not apply a push', error);
+    }
+  }
+
+  if (getSource) {
+    setInterval(() => {
+      let source;
+      try {
+        source = String(getSource() ?? '');
+      } catch {
+        return;
+      }
+      if (source === lastSource) return;
+      lastSource = source;
+      send({ type: 'code', source: source.slice(0, MAX_CODE_CHARS) });
+    }, CODE_REPORT_MS);
+  }
+
+  show(`${room.title} · ${room.name}`);
+  connect();
+  return {
+    progress(lesson, step) {
+      position = { lesson, step };
+      send({ type: 'progress', lesson, step });
+    },
+    leave() {
+      closed = true;
+      leaveRoom();
+      socket?.close(1000, 'left');
+      bar.remove();
+    },
+  };
+}
+
+function injectStyle() {
+  if (document.getElementById('bpflab-room-style')) return;
+  const style = document.createElement('style');
+  style.id = 'bpflab-room-style';
+  style.textContent = `
+.bpflab-room-bar { position: fixed; right: 12px; bottom: 12px; z-index: 50; display: flex; flex-direction: column; gap: 6px;
+  align-items: flex-end; max-width: min(420px, 90vw); font: 13px/1.4 system-ui, sans-serif; }
+.bpflab-room-bar .who { padding: 3px 10px; border-radius: 12px; background: var(--surface-2, #eaeef3);
+  color: var(--text, #1d232b); border: 1px solid var(--border, #d5dbe2); }
+.bpflab-room-bar .who.lost { color: var(--err, #c4232d); }
+.bpflab-room-bar .toast { padding: 8px 12px; border-radius: 8px; background: var(--accent, #1f5fd1); color: var(--accent-text, #fff);
+  box-shadow: 0 4px 14px rgba(0,0,0,.25); display: flex; gap: 8px; align-items: flex-start; }
+.bpflab-room-bar .toast .body { flex: 1; white-space: pre-wrap; }
+.bpflab-room-bar .toast button { background: transparent; border: 0; color: inherit; cursor: pointer; padding: 0 2px; }`;
+  document.head.append(style);
+}
