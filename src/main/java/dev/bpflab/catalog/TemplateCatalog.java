@@ -221,18 +221,10 @@ public final class TemplateCatalog {
     }
 
     private static String text(JsonNode node, String field, String where) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isTextual() || value.asText().isBlank()) {
-            throw new TemplateCatalogException(where + ": '" + field + "' must be a non-empty string");
-        }
-        return value.asText();
+        return Metadata.text(node, field, where, TemplateCatalogException::new);
     }
 
     private static LocalizedText localized(JsonNode node, String field, String where) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isObject()) {
-            throw new TemplateCatalogException(where + ": '" + field + "' must be an object {\"es\": …, \"en\": …}");
-        }
-        return new LocalizedText(text(value, "es", where + " " + field), text(value, "en", where + " " + field));
+        return Metadata.localized(node, field, where, TemplateCatalogException::new);
     }
 }

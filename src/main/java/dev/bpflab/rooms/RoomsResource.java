@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bpflab.catalog.TemplateCatalog;
+import dev.bpflab.lessons.LessonCatalog;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -52,6 +53,8 @@ public class RoomsResource {
     RoomChannels channels;
     @Inject
     Instance<TemplateCatalog> templates;
+    @Inject
+    Instance<LessonCatalog> lessons;
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -145,6 +148,19 @@ public class RoomsResource {
                     && templates.get().find(request.get("template").asText()).isEmpty()) {
                 throw new Rooms.RoomException(400, "There is no template '" + Rooms.clean(request.get("template").asText(), 100)
                         + "'; GET /api/templates lists them.");
+            }
+            if (!request.hasNonNull("template") && request.hasNonNull("lesson") && request.get("lesson").isTextual()
+                    && request.get("lesson").asText().matches("[A-Za-z0-9._-]{1,100}") && lessons.isResolvable()) {
+                var lesson = lessons.get().find(request.get("lesson").asText());
+                if (lesson.isEmpty()) {
+                    throw new Rooms.RoomException(400, "There is no lesson '" + Rooms.clean(request.get("lesson").asText(), 100)
+                            + "'; GET /api/lessons lists them.");
+                }
+                JsonNode step = request.get("step");
+                if (step != null && step.canConvertToInt() && step.asInt() >= lesson.get().steps().size()) {
+                    throw new Rooms.RoomException(400, "Lesson '" + lesson.get().id() + "' has steps 0 to "
+                            + (lesson.get().steps().size() - 1) + "; there is no step " + step.asInt() + ".");
+                }
             }
             ObjectNode push = rooms.push(room, request);
             return Response.ok(json.createObjectNode().put("delivered", channels.listeningStudents(room)).set("push", push))

@@ -3,6 +3,10 @@ package dev.bpflab.runs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bpflab.lessons.CheckRun;
+import dev.bpflab.lessons.Lesson;
+import dev.bpflab.lessons.LessonCatalog;
+import dev.bpflab.lessons.StepCheck;
 import dev.bpflab.sandbox.AgentChannel;
 import dev.bpflab.sandbox.AgentListener;
 import dev.bpflab.sandbox.SandboxBackend;
@@ -33,6 +37,7 @@ final class RunSession implements AutoCloseable {
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
     private final SourceResolver sources;
+    private final LessonCatalog lessons;
     private final ClientStream client;
     private final String id;
     private final String learner;
@@ -46,6 +51,9 @@ final class RunSession implements AutoCloseable {
         volatile AgentChannel channel;
         volatile boolean finished;
         volatile boolean stopRequested;
+        volatile boolean attached;
+        /** The lesson check running on this attempt, if any: it sees every message the agent streams. */
+        volatile CheckRun check;
         ScheduledFuture<?> deadline;
 
         @Override
@@ -58,6 +66,10 @@ final class RunSession implements AutoCloseable {
                 return;
             }
             String type = message.path("type").asText();
+            CheckRun running = check;
+            if (running != null) {
+                running.offer(message);
+            }
             if (STREAM_TYPES.contains(type)) {
                 client.stream(line);
                 if ("event".equals(type)) {
@@ -67,6 +79,9 @@ final class RunSession implements AutoCloseable {
             }
             client.control(line);
             publish("message", null, message);
+            if ("phase".equals(type) && "attached".equals(message.path("phase").asText())) {
+                attached = true;
+            }
             if ("phase".equals(type) && FINAL_PHASES.contains(message.path("phase").asText())) {
                 finish(null);
             }
@@ -88,6 +103,10 @@ final class RunSession implements AutoCloseable {
             if (deadline != null) {
                 deadline.cancel(false);
             }
+            CheckRun running = check;
+            if (running != null) {
+                running.runEnded();
+            }
             if (error != null) {
                 sendError(error);
                 sendPhase("failed");
@@ -100,8 +119,9 @@ final class RunSession implements AutoCloseable {
     }
 
     RunSession(String id, String learner, ObjectMapper json, SandboxBackend backend, RunSettings settings,
-            ExecutorService workers, ScheduledExecutorService timers, SourceResolver sources, Consumer<String> sender,
-            Consumer<RunActivity> activity) {
+            ExecutorService workers, ScheduledExecutorService timers, SourceResolver sources, LessonCatalog lessons,
+            Consumer<String> sender, Consumer<RunActivity> activity) {
+        this.lessons = lessons;
         this.id = id;
         this.learner = learner;
         this.activity = activity;
@@ -131,9 +151,43 @@ final class RunSession implements AutoCloseable {
         switch (type) {
             case "run" -> startRun(message);
             case "workload" -> forwardWorkload(message);
+            case "check" -> startCheck(message);
             case "stop" -> stopRun();
-            default -> sendError("unknown message type '" + type + "': send run, workload or stop");
+            default -> sendError("unknown message type '" + type + "': send run, workload, check or stop");
         }
+    }
+
+    /** {"type":"check","lesson","step","lang"}: grades the attached program on what the step's workloads make it do. */
+    private void startCheck(JsonNode message) {
+        String lessonId = message.path("lesson").asText("");
+        Lesson lesson = lessons.find(lessonId).orElse(null);
+        if (lesson == null) {
+            sendError("there is no lesson '" + lessonId + "' to check; GET /api/lessons lists them");
+            return;
+        }
+        JsonNode stepNode = message.path("step");
+        int step = stepNode.isIntegralNumber() && stepNode.canConvertToInt() ? stepNode.asInt() : -1;
+        StepCheck check = lesson.check(step);
+        if (check == null) {
+            sendError("step " + stepNode + " of lesson " + lessonId + " has no check; send the number (from 0) of a "
+                    + "step that has one");
+            return;
+        }
+        String lang = message.path("lang").asText("en");
+        Attempt attempt = current;
+        if (attempt == null || attempt.finished || !attempt.attached) {
+            control(CheckRun.notRunning(json, lessonId, step, lang));
+            return;
+        }
+        CheckRun previous = attempt.check;
+        if (previous != null && !previous.finished()) {
+            sendError("a check is already running; wait for its result");
+            return;
+        }
+        CheckRun run = new CheckRun(lessonId, step, check, lang, json, timers, line -> attempt.channel.send(line),
+                this::control);
+        attempt.check = run;
+        run.start();
     }
 
     private void startRun(JsonNode message) {

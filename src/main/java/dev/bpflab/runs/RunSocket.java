@@ -1,6 +1,7 @@
 package dev.bpflab.runs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bpflab.lessons.LessonCatalog;
 import dev.bpflab.sandbox.SandboxBackend;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
@@ -32,6 +33,8 @@ public class RunSocket {
     SandboxBackend backend;
     @Inject
     RunSources sources;
+    @Inject
+    LessonCatalog lessons;
     @ConfigProperty(name = "bpflab.run.default-timeout-seconds", defaultValue = "300")
     int defaultTimeoutSeconds;
     @ConfigProperty(name = "bpflab.run.max-timeout-seconds", defaultValue = "1800")
@@ -47,7 +50,7 @@ public class RunSocket {
         RunSettings settings = new RunSettings(defaultTimeoutSeconds, maxTimeoutSeconds, maxMessageBytes);
         String learner = queryParameter(connection.handshakeRequest().query(), "learner");
         sessions.put(connection.id(), new RunSession(connection.id(), learner, json, backend, settings, workers, timers,
-                sources, connection::sendTextAndAwait, activity::fire));
+                sources, lessons, connection::sendTextAndAwait, activity::fire));
     }
 
     @OnTextMessage

@@ -3,7 +3,6 @@ package dev.bpflab.share;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -65,15 +64,7 @@ public class ShareResource {
     @Path("/{id}")
     public Response get(@PathParam("id") String id) throws IOException {
         return store.find(id)
-                .map(share -> {
-                    ObjectNode node = json.createObjectNode();
-                    node.put("id", id);
-                    node.put("source", share.source());
-                    node.put("template", share.template());
-                    node.set("params", share.params());
-                    node.put("created", share.created());
-                    return Response.ok(node).build();
-                })
+                .map(share -> Response.ok(share.toJson(json).put("id", id)).build())
                 .orElseGet(() -> error(Response.Status.NOT_FOUND, "No share with id '" + id + "'."));
     }
 

@@ -29,13 +29,43 @@ public final class ShareStore {
     public static final int MAX_PARAM_CHARS = 1024;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{22}");
     private static final Pattern TEMPLATE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    public static final int MAX_PROGRESS = 500;
+    private static final int MAX_STEP = 9999;
+    private static final Pattern PASSED_STEP = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}/[0-9]{1,4}");
 
     private final Path dir;
     private final ObjectMapper json = new ObjectMapper();
     private final SecureRandom random = new SecureRandom();
 
-    /** A share as stored and served: the C source, and the template and parameters it came from (both may be null). */
-    public record Share(String source, String template, JsonNode params, String created) {
+    /**
+     * A share as stored and served: the C source, the template and parameters it came from, the lesson step the
+     * learner was on ({"id","step"}) and the lesson checks they passed (["id/step", …]); all but source may be null.
+     */
+    public record Share(String source, String template, JsonNode params, JsonNode lesson, JsonNode progress,
+            String created) {
+
+        /** The stored and served form. */
+        public ObjectNode toJson(ObjectMapper json) {
+            ObjectNode node = json.createObjectNode();
+            node.put("source", source);
+            node.put("template", template);
+            node.set("params", params);
+            node.set("lesson", lesson);
+            node.set("progress", progress);
+            node.put("created", created);
+            return node;
+        }
+
+        static Share fromJson(JsonNode node) {
+            return new Share(node.path("source").asText(""),
+                    node.hasNonNull("template") ? node.get("template").asText() : null,
+                    nullIfAbsent(node.get("params")), nullIfAbsent(node.get("lesson")), nullIfAbsent(node.get("progress")),
+                    node.hasNonNull("created") ? node.get("created").asText() : null);
+        }
+
+        private static JsonNode nullIfAbsent(JsonNode node) {
+            return node == null || node.isNull() ? null : node;
+        }
     }
 
     /** Input a learner can fix: the message says what is wrong. */
@@ -98,17 +128,44 @@ public final class ShareStore {
         } else {
             params = null;
         }
-        return new Share(source.asText(), templateId, params, null);
+        return new Share(source.asText(), templateId, params, lessonStep(request.get("lesson")),
+                progress(request.get("progress")), null);
+    }
+
+    private static JsonNode lessonStep(JsonNode lesson) throws InvalidShareException {
+        if (lesson == null || lesson.isNull()) {
+            return null;
+        }
+        JsonNode id = lesson.path("id");
+        JsonNode step = lesson.path("step");
+        if (!lesson.isObject() || lesson.size() != 2 || !id.isTextual() || !TEMPLATE_ID.matcher(id.asText()).matches()
+                || !step.isIntegralNumber() || step.asLong() < 0 || step.asLong() > MAX_STEP) {
+            throw new InvalidShareException("\"lesson\" must be {\"id\": \"<lesson id>\", \"step\": <number from 0>} or null.");
+        }
+        return lesson;
+    }
+
+    private static JsonNode progress(JsonNode progress) throws InvalidShareException {
+        if (progress == null || progress.isNull()) {
+            return null;
+        }
+        if (!progress.isArray() || progress.size() > MAX_PROGRESS) {
+            throw new InvalidShareException("\"progress\" must be a list of at most " + MAX_PROGRESS
+                    + " passed steps like \"02-watch-syscalls/1\", or null.");
+        }
+        for (JsonNode passed : progress) {
+            if (!passed.isTextual() || !PASSED_STEP.matcher(passed.asText()).matches()) {
+                throw new InvalidShareException("\"progress\" entries look like \"<lesson id>/<step>\"; "
+                        + passed + " does not.");
+            }
+        }
+        return progress;
     }
 
     /** Stores a share and returns its new id. */
     public String save(Share share) throws IOException {
         Files.createDirectories(dir);
-        ObjectNode node = json.createObjectNode();
-        node.put("source", share.source());
-        node.put("template", share.template());
-        node.set("params", share.params());
-        node.put("created", Instant.now().toString());
+        ObjectNode node = share.toJson(json).put("created", Instant.now().toString());
         byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
         while (true) {
             String id = newId();
@@ -126,13 +183,7 @@ public final class ShareStore {
             return Optional.empty();
         }
         try {
-            JsonNode node = json.readTree(Files.readAllBytes(dir.resolve(id + ".json")));
-            JsonNode params = node.get("params");
-            return Optional.of(new Share(
-                    node.path("source").asText(""),
-                    node.hasNonNull("template") ? node.get("template").asText() : null,
-                    params == null || params.isNull() ? null : params,
-                    node.hasNonNull("created") ? node.get("created").asText() : null));
+            return Optional.of(Share.fromJson(json.readTree(Files.readAllBytes(dir.resolve(id + ".json")))));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bpflab.grading.Effects;
+import dev.bpflab.grading.Expectation;
 import dev.bpflab.sandbox.SandboxBackend;
 import dev.bpflab.testing.RunClient;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -61,7 +63,6 @@ public abstract class TemplatesContract {
     // SEC("...") followed by the function: "int hello(" or "int BPF_PROG(deny_unlink,"
     private static final Pattern PROGRAM = Pattern.compile(
             "SEC\\(\"[^\"]+\"\\)[ \\t]*\\R\\s*(?:static\\s+)?\\w+\\s+(?:BPF_\\w+\\(\\s*)?(\\w+)\\s*[(,]");
-    private static final Map<String, Pattern> GLOBS = new ConcurrentHashMap<>();
     private static final Pattern AGENT_PID = Pattern.compile("\\bpid (\\d+)\\b");
 
     @TestHTTPResource("/")
@@ -160,11 +161,15 @@ public abstract class TemplatesContract {
     private static int fireUntilEffectsSeen(RunClient run, TemplateInfo template) {
         String id = template.id();
         String workload = template.workload();
-        Effects effects = new Effects(template.expect());
+        List<Expectation> expected = new ArrayList<>();
+        template.expect().forEach(spec -> expected.add(new Expectation(spec)));
+        Effects effects = new Effects(expected);
+        Set<JsonNode> offered = Collections.newSetFromMap(new IdentityHashMap<>()); // await() shows a message again
+        Predicate<JsonNode> seenAll = m -> offered.add(m) ? effects.offer(m) : effects.allMet();
         Set<JsonNode> answersCounted = Collections.newSetFromMap(new IdentityHashMap<>());
         long deadline = System.nanoTime() + EFFECT.toNanos();
         int rounds = 0;
-        while (!effects.allSeen() && (rounds == 0 || System.nanoTime() < deadline)) {
+        while (!effects.allMet() && (rounds == 0 || System.nanoTime() < deadline)) {
             rounds++;
             run.workload(workload);
             JsonNode answer = run.await("answer " + rounds + " of workload " + workload,
@@ -172,7 +177,7 @@ public abstract class TemplatesContract {
                             && answersCounted.add(m), WORKLOAD_ANSWER);
             assertTrue(answer.path("ok").asBoolean(), id + ": workload " + workload + " failed: " + answer.path("detail"));
             try {
-                run.await(id + "'s effects", effects::offer, ROUND);
+                run.await(id + "'s effects", seenAll, ROUND);
             } catch (AssertionError notYet) {
                 // fire again
             }
@@ -332,108 +337,5 @@ public abstract class TemplatesContract {
             lines.add(m.toString());
         }
         return String.join("\n", lines) + "\n(" + counted + " messages by type; the first 15 of each shown)";
-    }
-
-    /**
-     * The expectations of a template's metadata, met by the messages offered. An event that names a file counts only
-     * when it is the file this run's workload touched (a workload detail names it), not another run's on this machine.
-     */
-    static final class Effects {
-        private final List<JsonNode> expectations = new ArrayList<>();
-        private final Map<JsonNode, List<JsonNode>> candidates = new IdentityHashMap<>();
-        private final Set<JsonNode> met = Collections.newSetFromMap(new IdentityHashMap<>());
-        private final Set<JsonNode> offered = Collections.newSetFromMap(new IdentityHashMap<>());
-        private final List<String> workloadDetails = new ArrayList<>();
-
-        Effects(JsonNode expect) {
-            expect.forEach(expectations::add);
-            expectations.forEach(e -> candidates.put(e, new ArrayList<>()));
-        }
-
-        /** Takes one message into account; true once every expectation is met. */
-        boolean offer(JsonNode message) {
-            if (!offered.add(message)) {
-                return allSeen();
-            }
-            if ("workload".equals(message.path("type").asText())) {
-                workloadDetails.add(message.path("detail").asText());
-            }
-            for (JsonNode expectation : expectations) {
-                if (!met.contains(expectation) && matches(expectation, message)) {
-                    candidates.get(expectation).add(message);
-                }
-            }
-            for (JsonNode expectation : expectations) {
-                if (!met.contains(expectation) && candidates.get(expectation).stream().anyMatch(this::fromThisRun)) {
-                    met.add(expectation);
-                }
-            }
-            return allSeen();
-        }
-
-        private boolean fromThisRun(JsonNode message) {
-            JsonNode filename = message.path("fields").path("filename");
-            return !filename.isTextual() || workloadDetails.stream().anyMatch(d -> d.contains(filename.asText()));
-        }
-
-        boolean allSeen() {
-            return met.size() == expectations.size();
-        }
-
-        List<JsonNode> missing() {
-            return expectations.stream().filter(e -> !met.contains(e)).toList();
-        }
-    }
-
-    static boolean matches(JsonNode expectation, JsonNode message) {
-        String type = expectation.path("type").asText();
-        if (!type.equals(message.path("type").asText())) {
-            return false;
-        }
-        return switch (type) {
-            case "event" -> "events".equals(message.path("map").asText())
-                    && fieldsMatch(expectation.path("fields"), message.path("fields"));
-            case "printk" -> glob(expectation.path("text").asText(), message.path("text").asText());
-            case "workload" -> message.path("ok").asBoolean()
-                    && glob(expectation.path("detail").asText(), message.path("detail").asText());
-            case "map" -> expectation.path("name").asText().equals(message.path("name").asText())
-                    && mapHas(message.path("entries"), expectation.path("key"), expectation.path("minValue").asLong());
-            default -> false;
-        };
-    }
-
-    private static boolean mapHas(JsonNode entries, JsonNode key, long minValue) {
-        for (JsonNode entry : entries) {
-            boolean keyMatches = key.isObject() ? fieldsMatch(key, entry.path("key")) : valueMatches(key, entry.path("key"));
-            if (keyMatches && entry.path("value").asLong() >= minValue) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean fieldsMatch(JsonNode wanted, JsonNode actual) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = wanted.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> field = it.next();
-            if (!valueMatches(field.getValue(), actual.path(field.getKey()))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean valueMatches(JsonNode wanted, JsonNode actual) {
-        if (wanted.isTextual()) {
-            return actual.isValueNode() && glob(wanted.asText(), actual.asText());
-        }
-        if (wanted.isNumber()) {
-            return actual.isNumber() && actual.asLong() == wanted.asLong();
-        }
-        return wanted.equals(actual);
-    }
-
-    static boolean glob(String pattern, String text) {
-        return GLOBS.computeIfAbsent(pattern, p -> Pattern.compile(Stream.of(p.split("\\*", -1)).map(Pattern::quote)
-                .collect(Collectors.joining(".*")), Pattern.DOTALL)).matcher(text).matches();
     }
 }

@@ -166,13 +166,13 @@ class RoomSocketsTest {
             bobChannel.awaitType("welcome", SOON);
             dash.awaitType("snapshot", SOON);
 
-            room.as().contentType(ContentType.JSON).body("{\"lesson\":\"hello-tracepoint\",\"step\":2}")
+            room.as().contentType(ContentType.JSON).body("{\"lesson\":\"01-kernel-syscalls\",\"step\":2}")
                     .when().post("/api/rooms/" + room.roomId() + "/push")
                     .then().statusCode(200).body("delivered", equalTo(2));
             for (JsonSocket s : new JsonSocket[] {adaChannel, bobChannel, dash}) {
                 JsonNode push = s.awaitType("push", SOON);
                 assertEquals("lesson", push.path("kind").asText());
-                assertEquals("hello-tracepoint", push.path("lesson").asText());
+                assertEquals("01-kernel-syscalls", push.path("lesson").asText());
                 assertEquals(2, push.path("step").asInt());
             }
             room.as().contentType(ContentType.JSON).body("{\"template\":\"unlinkat\",\"params\":{}}")

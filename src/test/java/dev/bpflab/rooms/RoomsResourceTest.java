@@ -125,7 +125,7 @@ class RoomsResourceTest {
         List<Function<RequestSpecification, ValidatableResponse>> calls = List.of(
                 r -> r.when().get(base).then(),
                 r -> r.when().get(base + "/students/" + ada.get("studentId") + "/source").then(),
-                r -> r.contentType(ContentType.JSON).body("{\"lesson\":\"hello\",\"step\":1}").when().post(base + "/push").then(),
+                r -> r.contentType(ContentType.JSON).body("{\"lesson\":\"01-kernel-syscalls\",\"step\":1}").when().post(base + "/push").then(),
                 r -> r.contentType(ContentType.JSON).body("{\"text\":\"hi\"}").when().post(base + "/broadcast").then(),
                 r -> r.when().get(base + "/export.csv").then(),
                 r -> r.when().delete(base).then());
@@ -144,18 +144,22 @@ class RoomsResourceTest {
     void pushValidatesWhatIsPushed() {
         Instructor room = createRoom("Push");
         String push = "/api/rooms/" + room.roomId() + "/push";
-        room.as().contentType(ContentType.JSON).body("{\"lesson\":\"hello\",\"step\":2}").when().post(push)
+        room.as().contentType(ContentType.JSON).body("{\"lesson\":\"01-kernel-syscalls\",\"step\":2}").when().post(push)
                 .then().statusCode(200).body("delivered", equalTo(0))
                 .body("push.type", equalTo("push")).body("push.kind", equalTo("lesson"))
-                .body("push.lesson", equalTo("hello")).body("push.step", equalTo(2));
+                .body("push.lesson", equalTo("01-kernel-syscalls")).body("push.step", equalTo(2));
         room.as().contentType(ContentType.JSON).body("{\"template\":\"no-such-template\"}").when().post(push)
                 .then().statusCode(400).body("message", containsString("no template"));
         room.as().contentType(ContentType.JSON).body("{\"template\":\"x\",\"lesson\":\"y\"}").when().post(push)
                 .then().statusCode(400).body("message", containsString("not both"));
         room.as().contentType(ContentType.JSON).body("{\"lesson\":\"../etc\"}").when().post(push)
                 .then().statusCode(400).body("message", containsString("lesson id"));
-        room.as().contentType(ContentType.JSON).body("{\"lesson\":\"hello\",\"step\":-1}").when().post(push)
+        room.as().contentType(ContentType.JSON).body("{\"lesson\":\"01-kernel-syscalls\",\"step\":-1}").when().post(push)
                 .then().statusCode(400).body("message", containsString("step"));
+        room.as().contentType(ContentType.JSON).body("{\"lesson\":\"99-no-such-lesson\"}").when().post(push)
+                .then().statusCode(400).body("message", containsString("no lesson '99-no-such-lesson'"));
+        room.as().contentType(ContentType.JSON).body("{\"lesson\":\"01-kernel-syscalls\",\"step\":99}").when().post(push)
+                .then().statusCode(400).body("message", containsString("no step 99"));
         room.as().contentType(ContentType.JSON).body("{\"text\":\"\"}").when().post("/api/rooms/" + room.roomId() + "/broadcast")
                 .then().statusCode(400).body("message", containsString("empty"));
         room.as().contentType(ContentType.JSON).body("{\"text\":\"" + "a".repeat(501) + "\"}")

@@ -41,11 +41,28 @@ class ShareResourceTest {
     }
 
     @Test
+    void aShareCarriesTheLessonStepAndTheChecksPassed() {
+        String id = given().contentType(ContentType.JSON)
+                .body(Map.of("source", "int x;", "lesson", Map.of("id", "02-watch-syscalls", "step", 3),
+                        "progress", java.util.List.of("01-kernel-syscalls/2", "02-watch-syscalls/1")))
+                .when().post("/api/shares").then().statusCode(201).extract().path("id");
+        given().when().get("/api/shares/" + id).then().statusCode(200)
+                .body("lesson.id", equalTo("02-watch-syscalls")).body("lesson.step", equalTo(3))
+                .body("progress[0]", equalTo("01-kernel-syscalls/2")).body("progress[1]", equalTo("02-watch-syscalls/1"));
+
+        given().contentType(ContentType.JSON).body("{\"source\":\"x\",\"lesson\":{\"id\":\"../etc\",\"step\":1}}")
+                .when().post("/api/shares").then().statusCode(400).body("message", containsString("\"lesson\" must be"));
+        given().contentType(ContentType.JSON).body("{\"source\":\"x\",\"progress\":[\"<script>\"]}")
+                .when().post("/api/shares").then().statusCode(400).body("message", containsString("<lesson id>/<step>"));
+    }
+
+    @Test
     void sourceOnlySharesWork() {
         String id = given().contentType(ContentType.JSON).body("{\"source\":\"int x;\"}")
                 .when().post("/api/shares").then().statusCode(201).extract().path("id");
         given().when().get("/api/shares/" + id).then().statusCode(200)
-                .body("source", equalTo("int x;")).body("template", nullValue()).body("params", nullValue());
+                .body("source", equalTo("int x;")).body("template", nullValue()).body("params", nullValue())
+                .body("lesson", nullValue()).body("progress", nullValue());
     }
 
     @Test
