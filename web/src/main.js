@@ -10,6 +10,7 @@ import { setupThemeToggle } from './theme.js';
 import { api } from './api.js';
 import { clockTime, el } from './format.js';
 import { attachRoom } from './dashboard/student-room.js';
+import { LessonPane } from './lessons.js';
 
 const STARTER = `// Your first eBPF program: say hello whenever a program starts.
 // Run it (Ctrl+Enter), press "exec-true", then open the printk tab.
@@ -30,6 +31,18 @@ const $ = id => document.getElementById(id);
 const ACTIVE_PHASES = new Set(['connecting', 'queued', 'compiling', 'loading', 'attached']);
 const PRINTK_KEEP = 2000;
 const runListeners = new Set();
+const phaseListeners = new Set();
+const editListeners = new Set();
+
+function notify(listeners, ...args) {
+  for (const listener of listeners) {
+    try {
+      listener(...args);
+    } catch (e) {
+      console.error('a listener failed', e);
+    }
+  }
+}
 
 // ---------- banner ----------
 function showBanner(text) {
@@ -65,6 +78,8 @@ for (const tab of tabs) {
 
 // ---------- editor ----------
 let loadedSource = STARTER;
+// Text the learner did not write (the starter, a template's rendering, a lesson's code as loaded): replacing it loses nothing.
+let pristineSource = STARTER;
 let draftTimer = 0;
 const editor = createEditor($('editor'), {
   initialSource: STARTER,
@@ -72,14 +87,16 @@ const editor = createEditor($('editor'), {
   onChange: () => {
     clearTimeout(draftTimer);
     draftTimer = setTimeout(saveDraft, 500);
+    notify(editListeners);
   },
   onCursor: (line, column) => {
     $('cursor-pos').textContent = `Ln ${line}, Col ${column}`;
   },
 });
 
-function setEditorSource(source) {
+function setEditorSource(source, { pristine = false } = {}) {
   loadedSource = source;
+  if (pristine) pristineSource = source;
   editor.setSource(source);
   updateDiagSummary([]);
 }
@@ -162,6 +179,7 @@ function setPhase(next, detail = {}) {
     b.disabled = next !== 'attached';
     b.title = next === 'attached' ? b.dataset.description : 'Run a program first; then this makes the kernel fire.';
   }
+  notify(phaseListeners, next);
 }
 
 const client = new RunClient({
@@ -176,13 +194,7 @@ const client = new RunClient({
 });
 
 function handleRunMessage(message) {
-  for (const listener of runListeners) {
-    try {
-      listener(message);
-    } catch (e) {
-      console.error('run listener failed', e);
-    }
-  }
+  notify(runListeners, message);
   switch (message.type) {
     case 'phase':
       // A failed run is then torn down and reported "stopped"; the failure is what the learner needs to see.
@@ -239,9 +251,11 @@ function handleRunMessage(message) {
   }
 }
 
+let runSource = null; // the editor's text the latest Run sent
 function run() {
   const picked = templates.current;
   const message = { type: 'run', source: editor.getSource() };
+  runSource = message.source;
   if (picked) {
     message.template = picked.id;
     message.params = templates.values();
@@ -321,7 +335,7 @@ const templates = new TemplatePicker({
   fields: $('params-fields'),
   error: $('params-error'),
   onSource: source => {
-    setEditorSource(source);
+    setEditorSource(source, { pristine: true });
     saveDraft();
   },
   onPick: template => {
@@ -334,14 +348,18 @@ const templates = new TemplatePicker({
 
 // ---------- drafts and share links ----------
 function saveDraft() {
+  clearTimeout(draftTimer);
+  const source = editor.getSource();
   try {
     localStorage.setItem('bpflab.draft', JSON.stringify({
-      source: editor.getSource(),
+      source,
       template: templates.current?.id ?? null,
       params: templates.current ? templates.values() : null,
+      unedited: source === pristineSource,
     }));
   } catch { /* storage full or blocked: the draft is just not kept */ }
 }
+window.addEventListener('pagehide', saveDraft);
 
 function readDraft() {
   try {
@@ -365,6 +383,7 @@ async function share() {
       source: editor.getSource(),
       template: templates.current?.id ?? null,
       params: templates.current ? templates.values() : null,
+      ...lessons.shareState(), // lesson: {id, step}, progress: ["<lesson id>/<step>", …]
     };
     const { id } = await api('/api/shares', { method: 'POST', body });
     const url = `${window.location.origin}/s/${id}`;
@@ -397,11 +416,13 @@ $('share-copy').addEventListener('click', async () => {
   setTimeout(() => { $('share-copy').textContent = 'Copy'; }, 1500);
 });
 
-// ---------- lesson pane (filled by the lessons, issue 6) ----------
+// ---------- lesson pane (lessons.js) ----------
+let lessons = null;
 function showLesson(open) {
   $('lesson-pane').hidden = !open;
   document.querySelector('.layout').classList.toggle('with-lesson', open);
   $('lesson-toggle').setAttribute('aria-expanded', String(open));
+  lessons?.shown(open);
 }
 $('lesson-toggle').addEventListener('click', () => showLesson($('lesson-pane').hidden));
 
@@ -411,7 +432,13 @@ setupThemeToggle($('theme-toggle'));
 window.bpflab = {
   editor: {
     getSource: () => editor.getSource(),
+    /** setSource(text, {pristine: true}) for text the learner did not write (it can then be replaced without asking). */
     setSource: setEditorSource,
+    isUnedited: () => editor.getSource() === pristineSource,
+    onChange(listener) {
+      editListeners.add(listener);
+      return () => editListeners.delete(listener);
+    },
     gotoLine: (line, column) => editor.gotoLine(line, column),
     diagnostics: () => editor.diagnostics(),
   },
@@ -420,12 +447,21 @@ window.bpflab = {
   run,
   stop,
   phase: () => phase,
+  runSource: () => runSource,
+  /** Sends a message on the current run's socket; false when no run is connected. */
+  send: message => client.send(message),
   onRunMessage(listener) {
     runListeners.add(listener);
     return () => runListeners.delete(listener);
   },
+  onPhase(listener) {
+    phaseListeners.add(listener);
+    return () => phaseListeners.delete(listener);
+  },
   templates,
 };
+lessons = new LessonPane({ slot: $('lesson-slot'), lab: window.bpflab });
+window.bpflab.lessons = lessons;
 
 // In a room (joined at /join): the instructor's pushes land here, and the editor's text is reported for the dashboard.
 const room = attachRoom({
@@ -438,27 +474,36 @@ const room = attachRoom({
 window.bpflab.room = room; // room?.progress(lessonId, step) when the learner changes step
 
 // ---------- start ----------
+async function openShare(shareId) {
+  try {
+    const shared = await api(`/api/shares/${encodeURIComponent(shareId)}`);
+    setEditorSource(shared.source ?? '');
+    if (shared.template) templates.restore(shared.template, shared.params || undefined);
+    document.title = `bpflab — shared ${localized(templates.current?.title) || 'program'}`;
+    return shared;
+  } catch (e) {
+    showBanner(e.status === 404
+      ? 'This share link does not exist (or was removed). You have the starter program instead.'
+      : `Could not open the share link: ${e.message}`);
+    return null;
+  }
+}
+
+function restoreDraft() {
+  const draft = readDraft();
+  if (draft && draft.source !== loadedSource) {
+    setEditorSource(draft.source, { pristine: draft.unedited === true });
+    if (draft.template) templates.restore(draft.template, draft.params || undefined);
+  }
+}
+
 async function start() {
   setPhase('idle');
   const shareId = shareIdFromPath();
-  await Promise.all([templates.load(), loadWorkloads()]);
-  if (shareId) {
-    try {
-      const shared = await api(`/api/shares/${encodeURIComponent(shareId)}`);
-      setEditorSource(shared.source ?? '');
-      if (shared.template) templates.restore(shared.template, shared.params || undefined);
-      document.title = `bpflab — shared ${localized(templates.current?.title) || 'program'}`;
-      return;
-    } catch (e) {
-      showBanner(e.status === 404
-        ? 'This share link does not exist (or was removed). You have the starter program instead.'
-        : `Could not open the share link: ${e.message}`);
-    }
-  }
-  const draft = readDraft();
-  if (draft && draft.source !== loadedSource) {
-    setEditorSource(draft.source);
-    if (draft.template) templates.restore(draft.template, draft.params || undefined);
-  }
+  await Promise.all([templates.load(), loadWorkloads(), lessons.load()]);
+  const shared = shareId ? await openShare(shareId) : null;
+  if (!shared) restoreDraft();
+  // The lesson pane comes last: it must see what the editor restored before it decides what to load.
+  await lessons.start({ shared });
 }
 start();

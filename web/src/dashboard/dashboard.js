@@ -1,6 +1,7 @@
 // The instructor's live dashboard: one WebSocket (/ws/rooms/{id}/dashboard) for a snapshot and then changed rows,
 // REST calls for the actions (push, broadcast, export, close). The secret lives in the page's #fragment only.
 import { ago, clock, el, requestJson, wsUrl } from './dom.js';
+import { localized } from '../templates.js';
 
 const PHASE_ORDER = { failed: 0, queued: 1, compiling: 2, loading: 3, attached: 4, stopped: 5 };
 const IDLE_MS = 5 * 60 * 1000;
@@ -380,14 +381,19 @@ export function startDashboard({ roomId, secret, notice, connection }) {
   setInterval(queueRender, 1000); // "active … ago" and the time-based filters move on their own
 
   async function loadChoices() {
+    // Titles come per language ({"es","en"}); the instructor reads them in the browser's language.
+    const lang = /^es\b/i.test(navigator.language ?? '') ? 'es' : 'en';
     try {
       const templates = await requestJson('/api/templates');
-      $('push-template').append(...templates.map(t => el('option', { value: t.id }, t.title ? `${t.title} (${t.id})` : t.id)));
+      $('push-template').append(...templates.map(t => {
+        const title = localized(t.title, lang);
+        return el('option', { value: t.id }, title ? `${title} (${t.id})` : t.id);
+      }));
     } catch { /* the template push then lists nothing */ }
     try {
       const lessons = await requestJson('/api/lessons');
       const list = Array.isArray(lessons) ? lessons : lessons?.lessons ?? [];
-      $('lesson-ids').append(...list.map(l => el('option', { value: l.id ?? l }, l.title ?? '')));
+      $('lesson-ids').append(...list.map(l => el('option', { value: l.id ?? l }, localized(l.title, lang))));
     } catch { /* lessons not available on this server: type the id */ }
   }
 }

@@ -335,6 +335,7 @@ class LabPageBrowserTest {
         assertTrue(url.matches(".*/s/[A-Za-z0-9_-]{22}$"), url);
         screenshot("09-share-1280x800-light");
 
+        driver.get(root + "favicon.svg");
         js("localStorage.clear()");
         driver.get(url);
         waitFor("the shared source in the editor", () -> NULL_DEREF.equals(source()), Duration.ofSeconds(20));
@@ -362,13 +363,102 @@ class LabPageBrowserTest {
         }
     }
 
+    @Test
+    @Order(7)
+    void aLessonIsFollowedCheckedOnWhatTheKernelDidAndItsProgressTravelsWithAShareLink() {
+        openPage(1280, 800);
+        String lessonId = "02-watch-syscalls";
+        @SuppressWarnings("unchecked")
+        Map<String, Object> lesson = (Map<String, Object>) driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                fetch('/api/lessons/' + arguments[0]).then(r => r.json()).then(done)""", lessonId);
+        driver.findElement(By.id("lesson-toggle")).click();
+        waitFor("the lesson list", () -> driver.findElements(By.cssSelector("#lesson-select option")).size() >= 8,
+                Duration.ofSeconds(20));
+        new Select(driver.findElement(By.id("lesson-select"))).selectByValue(lessonId);
+        // The editor held the untouched starter, so the lesson's start code replaces it without asking.
+        waitFor("the lesson's start code in the editor", () -> lesson.get("start").equals(source()), Duration.ofSeconds(20));
+        assertEquals(((Map<?, ?>) lesson.get("title")).get("en"), driver.findElement(By.id("lesson-title")).getText());
+
+        List<?> steps = (List<?>) lesson.get("steps");
+        int last = steps.size() - 1;
+        while (((Map<?, ?>) steps.get(last)).get("check") == null) {
+            last--;
+        }
+        driver.findElement(By.cssSelector("#lesson-steps li[data-step='" + last + "'] button")).click();
+        waitFor("the Check button", () -> driver.findElement(By.id("lesson-check")).isDisplayed()
+                ? driver.findElement(By.id("lesson-check")) : null, Duration.ofSeconds(5));
+
+        // Nothing runs yet: Check runs the start code first, then grades it. It lacks the chmod program.
+        clickInLessonPane("lesson-check");
+        String failed = checkResult("false");
+        assertTrue(failed.contains("mode 384") || failed.contains("384"), "the result says what is missing: " + failed);
+        assertTrue(driver.findElements(By.cssSelector("#lesson-check-result li[data-met='false']")).size() >= 1, failed);
+        screenshot("12-lesson-check-failed-1280x800-light");
+
+        clickInLessonPane("lesson-load-solution");
+        clickInLessonPane("lesson-confirm-yes");
+        waitFor("the solution in the editor", () -> lesson.get("solution").equals(source()), Duration.ofSeconds(10));
+        // The attached program is the start code: Check runs the editor's text again before grading it.
+        clickInLessonPane("lesson-check");
+        String passed = checkResult("true");
+        assertTrue(driver.findElements(By.cssSelector("#lesson-check-result li[data-met='false']")).isEmpty(), passed);
+        int passedStep = last;
+        waitFor("a ✓ on the step", () -> driver.findElement(By.cssSelector("#lesson-steps li[data-step='" + passedStep
+                + "'] .step-mark")).getText().contains("✓"), Duration.ofSeconds(5));
+        screenshot("13-lesson-check-passed-1280x800-light");
+
+        new Select(driver.findElement(By.id("lesson-lang"))).selectByValue("es");
+        waitFor("the Spanish title", () -> ((Map<?, ?>) lesson.get("title")).get("es")
+                .equals(driver.findElement(By.id("lesson-title")).getText()), Duration.ofSeconds(5));
+        driver.findElement(By.id("stop")).click();
+        waitForPhase("stopped");
+
+        driver.findElement(By.id("share")).click();
+        String url = waitFor("the share link", () -> {
+            String value = driver.findElement(By.id("share-url")).getAttribute("value");
+            return value == null || value.isEmpty() ? null : value;
+        }, Duration.ofSeconds(10));
+        driver.get(root + "favicon.svg");
+        js("localStorage.clear()");
+        driver.get(url);
+        waitFor("the shared solution in the editor", () -> lesson.get("solution").equals(source()), Duration.ofSeconds(20));
+        waitFor("the lesson open at the shared step, its check passed", () -> {
+            List<WebElement> current = driver.findElements(By.cssSelector("#lesson-steps li[aria-current='step'], "
+                    + "#lesson-steps li:has([aria-current='step'])"));
+            return !current.isEmpty() && String.valueOf(passedStep).equals(current.get(0).getAttribute("data-step"))
+                    && current.get(0).findElement(By.cssSelector(".step-mark")).getText().contains("✓");
+        }, Duration.ofSeconds(20));
+        screenshot("14-lesson-shared-1280x800-light");
+    }
+
+    /** Clicks a control of the lesson pane, scrolled to the middle: its top rows (lesson, language) stay in view. */
+    void clickInLessonPane(String id) {
+        WebElement element = driver.findElement(By.id(id));
+        js("arguments[0].scrollIntoView({block: 'center'})", element);
+        element.click();
+    }
+
+    /** Waits for the lesson check's verdict to be {@code passed} ("true" or "false"); returns the result's text. */
+    String checkResult(String passed) {
+        WebElement result = driver.findElement(By.id("lesson-check-result"));
+        try {
+            waitFor("the check's verdict " + passed, () -> passed.equals(result.getAttribute("data-passed")),
+                    Duration.ofSeconds(150));
+        } catch (AssertionError e) {
+            throw new AssertionError("the check did not end with passed=" + passed + ": " + result.getText(), e);
+        }
+        return result.getText();
+    }
+
     // ---------- helpers ----------
 
     void openPage(int width, int height) {
         resize(width, height);
-        driver.get(root.toString());
+        // Leaving the lab saves its draft (pagehide), so storage is cleared from another page of the same origin.
+        driver.get(root + "favicon.svg");
         js("localStorage.clear()");
-        driver.navigate().refresh();
+        driver.get(root.toString());
         waitFor("the page to load its workloads", () -> Boolean.TRUE.equals(js(
                 "return !!window.bpflab && document.querySelectorAll('#workload-buttons button').length > 0")), Duration.ofSeconds(20));
     }
