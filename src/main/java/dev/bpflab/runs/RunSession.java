@@ -77,11 +77,11 @@ final class RunSession implements AutoCloseable {
                 }
                 return;
             }
+            if ("phase".equals(type) && "attached".equals(message.path("phase").asText())) {
+                attached = true; // before the client hears it: its next message may be a check
+            }
             client.control(line);
             publish("message", null, message);
-            if ("phase".equals(type) && "attached".equals(message.path("phase").asText())) {
-                attached = true;
-            }
             if ("phase".equals(type) && FINAL_PHASES.contains(message.path("phase").asText())) {
                 finish(null);
             }
