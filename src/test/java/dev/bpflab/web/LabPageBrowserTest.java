@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.bpflab.share.DataDirProfile;
+import dev.bpflab.testing.Chromium;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -15,13 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -37,8 +36,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 
@@ -52,8 +49,6 @@ import org.openqa.selenium.support.ui.Select;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LabPageBrowserTest {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     static final Duration RUN_TIMEOUT = Duration.ofSeconds(120);
 
@@ -113,43 +108,24 @@ class LabPageBrowserTest {
     @TestHTTPResource("/")
     URL root;
 
+    Chromium chromium;
     ChromeDriver driver;
-    Path profileDir;
 
     @BeforeAll
     void startBrowser() throws IOException {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            fail("The browser test needs Debian's chromium and chromium-driver (" + CHROMIUM + ", " + CHROMEDRIVER
+        if (!Chromium.installed()) {
+            fail("The browser test needs Debian's chromium and chromium-driver (" + Chromium.BINARY + ", " + Chromium.DRIVER
                     + "): apt-get install chromium chromium-driver");
         }
         Files.createDirectories(SCREENSHOTS);
-        profileDir = Files.createTempDirectory("bpflab-chromium-");
-        // Never let Selenium Manager look for (or download) a driver or browser: both are given explicitly.
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        System.setProperty("SE_OFFLINE", "true");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .withLogFile(SCREENSHOTS.resolve("chromedriver.log").toFile())
-                .build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-quic", "--user-data-dir=" + profileDir, "--window-size=1280,800", "--lang=en-US");
-        driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        chromium = Chromium.start(1280, 800, SCREENSHOTS.resolve("chromedriver.log"));
+        driver = chromium.driver();
     }
 
     @AfterAll
-    void stopBrowser() throws IOException {
-        if (driver != null) {
-            driver.quit();
-        }
-        if (profileDir != null) {
-            try (Stream<Path> files = Files.walk(profileDir)) {
-                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
+    void stopBrowser() {
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
