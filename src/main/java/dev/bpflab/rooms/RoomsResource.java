@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bpflab.api.RequestLimits;
 import dev.bpflab.catalog.TemplateCatalog;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.Optional;
 import dev.bpflab.lessons.LessonCatalog;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -55,12 +58,18 @@ public class RoomsResource {
     Instance<TemplateCatalog> templates;
     @Inject
     Instance<LessonCatalog> lessons;
+    @Inject
+    RequestLimits limits;
 
     private final ObjectMapper json = new ObjectMapper();
 
     @POST
     @Consumes(MediaType.WILDCARD)
-    public Response create(InputStream body, @Context UriInfo uri) throws IOException {
+    public Response create(InputStream body, @Context UriInfo uri, @Context HttpServerRequest client) throws IOException {
+        Optional<Response> refused = limits.refuse(RequestLimits.Kind.ROOM, client);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
         try {
             JsonNode request = readBody(body, true);
             Rooms.Created created = rooms.create(request.path("title").asText(""));
@@ -83,7 +92,11 @@ public class RoomsResource {
     @POST
     @Path("join")
     @Consumes(MediaType.WILDCARD)
-    public Response join(InputStream body) throws IOException {
+    public Response join(InputStream body, @Context HttpServerRequest client) throws IOException {
+        Optional<Response> refused = limits.refuse(RequestLimits.Kind.JOIN, client);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
         try {
             JsonNode request = readBody(body, false);
             Rooms.Joined joined = rooms.join(request.path("code").asText(""), request.path("name").asText(""));

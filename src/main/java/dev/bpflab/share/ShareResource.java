@@ -3,7 +3,12 @@ package dev.bpflab.share;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bpflab.api.RequestLimits;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.core.Context;
+import java.util.Optional;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -28,6 +33,8 @@ public class ShareResource {
 
     private final ShareStore store;
     private final ObjectMapper json = new ObjectMapper();
+    @Inject
+    RequestLimits limits;
 
     public ShareResource(@ConfigProperty(name = "bpflab.data-dir", defaultValue = "data") String dataDir) {
         this.store = new ShareStore(Paths.get(dataDir).resolve("shares"));
@@ -35,7 +42,11 @@ public class ShareResource {
 
     @POST
     @Consumes(MediaType.WILDCARD)
-    public Response create(InputStream body) throws IOException {
+    public Response create(InputStream body, @Context HttpServerRequest client) throws IOException {
+        Optional<Response> refused = limits.refuse(RequestLimits.Kind.SHARE, client);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
         byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1);
         if (bytes.length > MAX_BODY_BYTES) {
             return error(Response.Status.REQUEST_ENTITY_TOO_LARGE,
