@@ -64,7 +64,9 @@ record Machine(Path qemu, Path image, Accel accel, int memoryMiB, long tscKhz, S
         // kernel hangs under TCG. lsm: BPF LSM programs attach. panic=-1: a panic resets, and -no-reboot ends QEMU.
         // norandmaps: a program maps its code at the same addresses every time, so code QEMU translated for one clang
         // run (see Vm.prewarm) serves the next; address randomisation buys nothing in a single-use guest.
-        return "console=ttyS0 panic=-1" + (accel == Accel.TCG ? " tsc_early_khz=" + tscKhz : "")
+        // reboot=t: the reset after a panic is a triple fault, at once. The default tries the keyboard controller
+        // first, which microvm lacks, in delay loops that a clone restored under TCG could spin in forever.
+        return "console=ttyS0 panic=-1 reboot=t" + (accel == Accel.TCG ? " tsc_early_khz=" + tscKhz : "")
                 + " lsm=lockdown,yama,integrity,bpf mitigations=off norandmaps"
                 + " 8250.nr_uarts=1 i8042.noaux i8042.nokbd";
     }
