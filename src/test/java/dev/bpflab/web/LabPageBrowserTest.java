@@ -408,6 +408,34 @@ class LabPageBrowserTest {
         screenshot("14-lesson-shared-1280x800-light");
     }
 
+    @Test
+    @Order(8)
+    void aBrowserInSpanishOpensTheLessonsInSpanish() {
+        // The talk is in Spanish: a learner whose browser prefers Spanish gets the lessons in Spanish without choosing.
+        // Headless Chromium ignores --lang, so the browser's language is emulated the way DevTools does it.
+        String userAgent = (String) js("return navigator.userAgent");
+        driver.executeCdpCommand("Network.setUserAgentOverride", Map.of("userAgent", userAgent, "acceptLanguage", "es-AR,es"));
+        try {
+            openPage(1280, 800);
+            assertEquals("es-AR", js("return navigator.language"), "the emulated browser language");
+            String lessonId = "01-kernel-syscalls";
+            @SuppressWarnings("unchecked")
+            Map<String, Object> lesson = (Map<String, Object>) driver.executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    fetch('/api/lessons/' + arguments[0]).then(r => r.json()).then(done)""", lessonId);
+            driver.findElement(By.id("lesson-toggle")).click();
+            waitFor("the lesson list", () -> driver.findElements(By.cssSelector("#lesson-select option")).size() >= 8,
+                    Duration.ofSeconds(20));
+            new Select(driver.findElement(By.id("lesson-select"))).selectByValue(lessonId);
+            assertEquals("es", new Select(driver.findElement(By.id("lesson-lang"))).getFirstSelectedOption().getAttribute("value"));
+            waitFor("the Spanish title", () -> ((Map<?, ?>) lesson.get("title")).get("es")
+                    .equals(driver.findElement(By.id("lesson-title")).getText()), Duration.ofSeconds(5));
+            screenshot("15-lesson-spanish-browser-1280x800-light");
+        } finally {
+            driver.executeCdpCommand("Network.setUserAgentOverride", Map.of("userAgent", userAgent, "acceptLanguage", "en-US"));
+        }
+    }
+
     /** Clicks a control of the lesson pane, scrolled to the middle: its top rows (lesson, language) stay in view. */
     void clickInLessonPane(String id) {
         WebElement element = driver.findElement(By.id(id));
