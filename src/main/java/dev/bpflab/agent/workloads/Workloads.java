@@ -17,6 +17,9 @@ public final class Workloads {
                 f -> new String[] {"dd", "if=/dev/zero", "of=" + f, "bs=64", "count=1", "status=none"}));
         add(new FileWorkload("read-file", "read a file: fires openat and read", true,
                 f -> new String[] {"cat", f.toString()}));
+        // dd asks read() for exactly bs bytes, whatever the coreutils version (cat's buffer size changes between them).
+        add(new FileWorkload("read-1m", "read a file 1 MiB at a time (dd bs=1M): read() asks for 1048576 bytes", true,
+                f -> new String[] {"dd", "if=" + f, "of=/dev/null", "bs=1M", "status=none"}));
         add(new FileWorkload("chmod-file", "chmod 600 a file: fires fchmodat", true,
                 f -> new String[] {"chmod", "600", f.toString()}));
         add(new FileWorkload("chown-file", "chown nobody a file: fires fchownat", true,
