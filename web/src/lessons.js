@@ -602,8 +602,12 @@ export class LessonPane {
     const reasonText = { attach: t.mustAttach, ended: t.runEnded, timeout: t.noAnswer }[result.reason];
     const details = (result.details ?? []).map(d => el('li', { class: d.met ? 'met' : 'missing', 'data-met': String(Boolean(d.met)) },
       el('span', { class: 'mark', 'aria-label': d.met ? t.met : t.missing, text: d.met ? '✓' : '✗' }), ' ', String(d.message ?? '')));
+    // A failure's message repeats its first missing item: when the list below shows it, the verdict just counts.
+    const missing = (result.details ?? []).filter(d => !d.met);
+    const listed = !passed && missing.some(d => d.message && String(result.message ?? '').startsWith(d.message));
+    const verdict = reasonText ?? (listed ? t.notYet(missing.length, details.length) : result.message ?? '');
     box.replaceChildren(...[
-      el('p', { class: 'verdict' }, `${passed ? '✓' : '✗'} `, reasonText ?? result.message ?? ''),
+      el('p', { class: 'verdict' }, `${passed ? '✓' : '✗'} `, verdict),
       details.length ? el('ul', { class: 'check-details' }, ...details) : null,
       result.reason === 'attach'
         ? el('button', { type: 'button', class: 'ghost', id: 'lesson-open-log', onclick: () => document.getElementById('tab-log')?.click() }, t.openLog)

@@ -370,6 +370,11 @@ class LabPageBrowserTest {
         String failed = checkResult("false");
         assertTrue(failed.contains("mode 384") || failed.contains("384"), "the result says what is missing: " + failed);
         assertTrue(driver.findElements(By.cssSelector("#lesson-check-result li[data-met='false']")).size() >= 1, failed);
+        // What is missing is said once, in the list; the verdict above it does not repeat it.
+        String verdict = driver.findElement(By.cssSelector("#lesson-check-result .verdict")).getText();
+        assertTrue(verdict.startsWith("✗ Not yet"), verdict);
+        assertEquals(Boolean.TRUE, js("const p = document.getElementById('lesson-pane'); return p.scrollWidth <= p.clientWidth"),
+                "long code in the result wraps instead of widening the lesson pane");
         screenshot("12-lesson-check-failed-1280x800-light");
 
         clickInLessonPane("lesson-load-solution");
