@@ -2,6 +2,7 @@ package dev.bpflab.rooms;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bpflab.testing.JsonInbox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -9,48 +10,20 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** A WebSocket client for the rooms tests: JSON text frames in, every message kept, wait for one that matches. */
 final class JsonSocket implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
-    private final LinkedBlockingQueue<JsonNode> incoming = new LinkedBlockingQueue<>();
-    private final List<JsonNode> seen = new ArrayList<>();
+    private final JsonInbox inbox = new JsonInbox();
     private final WebSocket socket;
-    private volatile Integer closeCode;
 
     private JsonSocket(URI uri) {
         this.socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(uri, new WebSocket.Listener() {
-                    private final StringBuilder partial = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                        partial.append(data);
-                        if (last) {
-                            try {
-                                incoming.add(JSON.readTree(partial.toString()));
-                            } catch (IOException e) {
-                                throw new UncheckedIOException(e);
-                            }
-                            partial.setLength(0);
-                        }
-                        ws.request(1);
-                        return null;
-                    }
-
-                    @Override
-                    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-                        closeCode = statusCode;
-                        return null;
-                    }
-                }).join();
+                .buildAsync(uri, inbox).join();
     }
 
     /** Connects to {@code path} (with its query) on the server at {@code root}. */
@@ -85,34 +58,7 @@ final class JsonSocket implements AutoCloseable {
     }
 
     JsonNode await(String what, Predicate<JsonNode> match, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (seen) {
-            for (JsonNode m : seen) {
-                if (match.test(m)) {
-                    return m;
-                }
-            }
-        }
-        while (true) {
-            long left = deadline - System.nanoTime();
-            JsonNode next;
-            try {
-                next = left > 0 ? incoming.poll(left, TimeUnit.NANOSECONDS) : null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-            if (next == null) {
-                throw new AssertionError("no " + what + " within " + timeout.toMillis() + " ms; the server said:\n"
-                        + String.join("\n", seen().stream().map(JsonNode::toString).toList()));
-            }
-            synchronized (seen) {
-                seen.add(next);
-            }
-            if (match.test(next)) {
-                return next;
-            }
-        }
+        return inbox.await(what, match, timeout);
     }
 
     JsonNode awaitType(String type, Duration timeout) {
@@ -135,23 +81,16 @@ final class JsonSocket implements AutoCloseable {
     }
 
     List<JsonNode> seen() {
-        synchronized (seen) {
-            return new ArrayList<>(seen);
-        }
+        return inbox.seen();
     }
 
     /** Everything received so far, including messages nobody awaited yet. */
     List<JsonNode> drain() {
-        List<JsonNode> rest = new ArrayList<>();
-        incoming.drainTo(rest);
-        synchronized (seen) {
-            seen.addAll(rest);
-            return new ArrayList<>(seen);
-        }
+        return inbox.drain();
     }
 
     Integer closeCode() {
-        return closeCode;
+        return inbox.closeCode();
     }
 
     @Override

@@ -9,20 +9,17 @@ import com.sun.jna.Pointer;
  */
 public final class PerfBufferStream implements AutoCloseable {
     private static final int PAGES_PER_CPU = 64;
-    private static final int POLL_MS = 50;
 
     private final Pointer buffer;
     private final LibBpf.PerfBufferSampleFn sample; // strong references while libbpf may call them
     private final LibBpf.PerfBufferLostFn lost;
-    private final Thread poller;
-    private volatile boolean running = true;
+    private final PollLoop poller;
 
     private PerfBufferStream(Pointer buffer, LibBpf.PerfBufferSampleFn sample, LibBpf.PerfBufferLostFn lost, String name) {
         this.buffer = buffer;
         this.sample = sample;
         this.lost = lost;
-        this.poller = new Thread(this::poll, "perfbuf-" + name);
-        this.poller.setDaemon(true);
+        this.poller = new PollLoop("perfbuf-" + name, () -> LibBpf.INSTANCE.perf_buffer__poll(buffer, PollLoop.POLL_MS));
     }
 
     public static PerfBufferStream start(BpfObject object, BpfMap map, EventSink sink) throws BpfException {
@@ -46,28 +43,12 @@ public final class PerfBufferStream implements AutoCloseable {
         if (buffer == null) {
             throw new BpfException("could not open perf buffer " + name + ": " + Errno.describe(Native.getLastError()));
         }
-        PerfBufferStream stream = new PerfBufferStream(buffer, sample, lost, name);
-        stream.poller.start();
-        return stream;
-    }
-
-    private void poll() {
-        while (running) {
-            int n = LibBpf.INSTANCE.perf_buffer__poll(buffer, POLL_MS);
-            if (n < 0 && n != -4 /* EINTR */) {
-                return;
-            }
-        }
+        return new PerfBufferStream(buffer, sample, lost, name);
     }
 
     @Override
     public void close() {
-        running = false;
-        try {
-            poller.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        poller.close();
         LibBpf.INSTANCE.perf_buffer__free(buffer);
     }
 }

@@ -8,18 +8,14 @@ import java.util.List;
  * Owns the native ring_buffer manager and the callback libbpf calls; {@link #close()} stops and frees both.
  */
 public final class RingBufferStream implements AutoCloseable {
-    private static final int POLL_MS = 50;
-
     private final Pointer manager;
-    private final Thread poller;
     private final LibBpf.RingBufferSampleFn[] callbacks; // strong references while libbpf may call them
-    private volatile boolean running = true;
+    private final PollLoop poller;
 
     private RingBufferStream(Pointer manager, LibBpf.RingBufferSampleFn[] callbacks) {
         this.manager = manager;
         this.callbacks = callbacks;
-        this.poller = new Thread(this::poll, "ringbuf-poller");
-        this.poller.setDaemon(true);
+        this.poller = new PollLoop("ringbuf-poller", () -> LibBpf.INSTANCE.ring_buffer__poll(manager, PollLoop.POLL_MS));
     }
 
     /** Returns null when the object has no ring buffer. */
@@ -56,28 +52,12 @@ public final class RingBufferStream implements AutoCloseable {
                 }
             }
         }
-        RingBufferStream stream = new RingBufferStream(manager, callbacks);
-        stream.poller.start();
-        return stream;
-    }
-
-    private void poll() {
-        while (running) {
-            int n = LibBpf.INSTANCE.ring_buffer__poll(manager, POLL_MS);
-            if (n < 0 && n != -4 /* EINTR */) {
-                return;
-            }
-        }
+        return new RingBufferStream(manager, callbacks);
     }
 
     @Override
     public void close() {
-        running = false;
-        try {
-            poller.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        poller.close();
         LibBpf.INSTANCE.ring_buffer__free(manager);
     }
 }
