@@ -343,15 +343,7 @@ class LabPageBrowserTest {
     @Order(7)
     void aLessonIsFollowedCheckedOnWhatTheKernelDidAndItsProgressTravelsWithAShareLink() {
         openPage(1280, 800);
-        String lessonId = "02-watch-syscalls";
-        @SuppressWarnings("unchecked")
-        Map<String, Object> lesson = (Map<String, Object>) driver.executeAsyncScript("""
-                const done = arguments[arguments.length - 1];
-                fetch('/api/lessons/' + arguments[0]).then(r => r.json()).then(done)""", lessonId);
-        driver.findElement(By.id("lesson-toggle")).click();
-        waitFor("the lesson list", () -> driver.findElements(By.cssSelector("#lesson-select option")).size() >= 8,
-                Duration.ofSeconds(20));
-        new Select(driver.findElement(By.id("lesson-select"))).selectByValue(lessonId);
+        Map<String, Object> lesson = openLesson("02-watch-syscalls");
         // The editor held the untouched starter, so the lesson's start code replaces it without asking.
         waitFor("the lesson's start code in the editor", () -> lesson.get("start").equals(source()), Duration.ofSeconds(20));
         assertEquals(((Map<?, ?>) lesson.get("title")).get("en"), driver.findElement(By.id("lesson-title")).getText());
@@ -423,15 +415,7 @@ class LabPageBrowserTest {
         try {
             openPage(1280, 800);
             assertEquals("es-AR", js("return navigator.language"), "the emulated browser language");
-            String lessonId = "01-kernel-syscalls";
-            @SuppressWarnings("unchecked")
-            Map<String, Object> lesson = (Map<String, Object>) driver.executeAsyncScript("""
-                    const done = arguments[arguments.length - 1];
-                    fetch('/api/lessons/' + arguments[0]).then(r => r.json()).then(done)""", lessonId);
-            driver.findElement(By.id("lesson-toggle")).click();
-            waitFor("the lesson list", () -> driver.findElements(By.cssSelector("#lesson-select option")).size() >= 8,
-                    Duration.ofSeconds(20));
-            new Select(driver.findElement(By.id("lesson-select"))).selectByValue(lessonId);
+            Map<String, Object> lesson = openLesson("01-kernel-syscalls");
             assertEquals("es", new Select(driver.findElement(By.id("lesson-lang"))).getFirstSelectedOption().getAttribute("value"));
             waitFor("the Spanish title", () -> ((Map<?, ?>) lesson.get("title")).get("es")
                     .equals(driver.findElement(By.id("lesson-title")).getText()), Duration.ofSeconds(5));
@@ -439,6 +423,19 @@ class LabPageBrowserTest {
         } finally {
             driver.executeCdpCommand("Network.setUserAgentOverride", Map.of("userAgent", userAgent, "acceptLanguage", "en-US"));
         }
+    }
+
+    /** Opens the lesson pane and picks lesson {@code id} from its list; returns the lesson as GET /api/lessons/{id} has it. */
+    Map<String, Object> openLesson(String id) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> lesson = (Map<String, Object>) driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                fetch('/api/lessons/' + arguments[0]).then(r => r.json()).then(done)""", id);
+        driver.findElement(By.id("lesson-toggle")).click();
+        waitFor("the lesson list", () -> driver.findElements(By.cssSelector("#lesson-select option")).size() >= 8,
+                Duration.ofSeconds(20));
+        new Select(driver.findElement(By.id("lesson-select"))).selectByValue(id);
+        return lesson;
     }
 
     /** Clicks a control of the lesson pane, scrolled to the middle: its top rows (lesson, language) stay in view. */
