@@ -7,11 +7,16 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,14 +29,17 @@ final class AgentProcess implements AgentChannel {
     private static final int STDERR_LINES_KEPT = 20;
 
     private final Process process;
+    private final Path scratch;
     private final OutputStream stdin;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private volatile Runnable onClose = () -> { };
     private volatile boolean closed;
 
-    AgentProcess(Process process) {
+    /** {@code scratch}: the agent's own scratch directory, removed on close. */
+    AgentProcess(Process process, Path scratch) {
         this.process = process;
+        this.scratch = scratch;
         this.stdin = process.getOutputStream();
         Thread out = new Thread(this::readStdout, "agent-" + process.pid() + "-out");
         out.setDaemon(true);
@@ -154,11 +162,27 @@ final class AgentProcess implements AgentChannel {
             if (!process.waitFor(2, TimeUnit.SECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
+                process.waitFor(2, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+        deleteTree(scratch);
         onClose.run();
+    }
+
+    Path scratch() {
+        return scratch;
+    }
+
+    static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (NoSuchFileException ignored) {
+            // already gone
+        } catch (IOException e) {
+            LOG.warnf("could not remove the agent's scratch directory %s: %s", dir, e.getMessage());
+        }
     }
 }

@@ -100,17 +100,29 @@ public final class LocalBackend implements SandboxBackend {
         }
     }
 
-    /** Starts an agent and waits for its ready line. */
+    /**
+     * Starts an agent and waits for its ready line. Each agent gets a scratch directory of its own (the learner's
+     * source, the object, the workloads' files), which {@link AgentProcess#close()} removes even when the agent had to
+     * be killed before it could clean up after itself.
+     */
     private AgentProcess startReadyAgent() throws SandboxException, InterruptedException {
+        Path scratch;
+        try {
+            scratch = Files.createTempDirectory("bpflab-agent-");
+        } catch (IOException e) {
+            throw new SandboxException("could not create a scratch directory for the agent: " + e.getMessage());
+        }
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
+        builder.environment().put("BPFLAB_SCRATCH", scratch.toString());
         Process process;
         try {
             process = builder.start();
         } catch (IOException e) {
+            AgentProcess.deleteTree(scratch);
             throw new SandboxException("could not start the agent (" + command.get(0) + "): " + e.getMessage());
         }
-        AgentProcess agent = new AgentProcess(process);
+        AgentProcess agent = new AgentProcess(process, scratch);
         String first = agent.awaitFirstLine(READY_TIMEOUT_MS);
         if (first == null || !first.contains("\"ready\"")) {
             agent.close();
