@@ -6,9 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bpflab.api.RequestLimits;
 import dev.bpflab.catalog.TemplateCatalog;
-import io.vertx.core.http.HttpServerRequest;
-import java.util.Optional;
 import dev.bpflab.lessons.LessonCatalog;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -29,6 +28,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Rooms over REST. Instructor calls carry the room's secret as {@code Authorization: Bearer <secret>} (or

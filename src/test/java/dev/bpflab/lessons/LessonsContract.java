@@ -30,7 +30,7 @@ import org.junit.jupiter.api.TestFactory;
 public abstract class LessonsContract {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START = Duration.ofSeconds(90);
-    /** Three rounds of workloads and their settling, with room for a slow emulated guest. */
+    /** Every round of workloads and its settling (see CheckRun), with room for a slow emulated guest. */
     private static final Duration CHECK = Duration.ofSeconds(120);
 
     @TestHTTPResource("/")
