@@ -50,8 +50,8 @@ public class RoomsBench {
         int students = args.length > 2 ? Integer.parseInt(args[2]) : 50;
         int runsEach = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         int progressEach = args.length > 4 ? Integer.parseInt(args[4]) : 10;
-        String syntaxError = Files.readString(Path.of("src/test/resources/programs/syntax_error.bpf.c"));
-        String unlink = Files.readString(Path.of("src/test/resources/programs/unlink_events.bpf.c"));
+        String syntaxError = Files.readString(Path.of("server/src/test/resources/programs/syntax_error.bpf.c"));
+        String unlink = Files.readString(Path.of("server/src/test/resources/programs/unlink_events.bpf.c"));
 
         long rssStart = rssKiB(pid);
         Map<String, Object> room = json(call("POST", "/api/rooms", "{\"title\":\"bench\"}", null));

@@ -7,9 +7,9 @@ cd "$(dirname "$0")/.."
 backend=${1:-local}
 repeats=${2:-3}
 port=18081
-./mvnw -B -q -o package -DskipTests -Dskip.web=true 2>/dev/null || ./mvnw -B -q package -DskipTests -Dskip.web=true
-./mvnw -B -q -o dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null 2>&1 \
-  || ./mvnw -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null
+mkdir -p target
+# The server module, built last, writes the class path (the bench's WebSocket client comes from it).
+./mvnw -B -q package dependency:build-classpath -DskipTests -Dskip.web=true -Dmdep.outputFile="$PWD/target/bench.classpath" >/dev/null
 . bench/server.sh
 start_server $port "$backend"
 echo "backend: $backend  kernel: $(uname -r)  cpus: $(nproc)  repeats: $repeats"

@@ -16,7 +16,7 @@ data=target/bench-rooms-data
 rm -rf "$data"
 # max-live keeps concurrent sandboxes to what a 2-core box can take; the rest wait in the admission queue.
 java -Dquarkus.http.port=$port -Dbpflab.sandbox.backend=local -Dbpflab.sandbox.max-live="$max_live" \
-  -Dbpflab.data-dir="$data" -jar target/quarkus-app/quarkus-run.jar > target/rooms-bench-server.log 2>&1 &
+  -Dbpflab.data-dir="$data" -jar server/target/quarkus-app/quarkus-run.jar > target/rooms-bench-server.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do

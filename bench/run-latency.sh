@@ -11,4 +11,4 @@ port=18080
 . bench/server.sh
 start_server $port "$backend"
 echo "backend: $backend  kernel: $(uname -r)  cpus: $(nproc)"
-java bench/RunLatency.java "http://localhost:$port" "$runs" src/test/resources/programs/unlink_events.bpf.c unlink-file
+java bench/RunLatency.java "http://localhost:$port" "$runs" server/src/test/resources/programs/unlink_events.bpf.c unlink-file

@@ -1,8 +1,9 @@
 # Sourced by the benchmarks: start_server PORT BACKEND starts the packaged bpflab on PORT with that sandbox backend,
 # stops it when the benchmark exits, and returns once it answers ready (or fails with the end of its log).
 start_server() {
+  mkdir -p target
   local port=$1 backend=$2
-  java -Dquarkus.http.port="$port" -Dbpflab.sandbox.backend="$backend" -jar target/quarkus-app/quarkus-run.jar \
+  java -Dquarkus.http.port="$port" -Dbpflab.sandbox.backend="$backend" -jar server/target/quarkus-app/quarkus-run.jar \
     > target/bench-server.log 2>&1 &
   bench_server=$!
   trap 'kill $bench_server 2>/dev/null; wait $bench_server 2>/dev/null || true' EXIT

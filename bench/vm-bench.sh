@@ -5,10 +5,10 @@
 # Set BPFLAB_QEMU_ACCEL=tcg|kvm|auto (default auto).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -B -q -o process-classes -Dskip.web=true 2>/dev/null || ./mvnw -B -q process-classes -Dskip.web=true
-./mvnw -B -q -o dependency:build-classpath -Dmdep.outputFile=target/vm-bench.classpath >/dev/null 2>&1 \
-  || ./mvnw -B -q dependency:build-classpath -Dmdep.outputFile=target/vm-bench.classpath >/dev/null
-src/main/guest/build-image.sh /var/cache/bpflab-guest target
+mkdir -p target
+# Every module compiled (the agent jar too, for the image); the server module, built last, writes the class path.
+./mvnw -B -q process-classes dependency:build-classpath -Dskip.web=true -Dmdep.outputFile="$PWD/target/vm-bench.classpath" >/dev/null
+server/src/main/guest/build-image.sh /var/cache/bpflab-guest agent/target
 echo "qemu: $(qemu-system-x86_64 --version | head -n1); host kernel $(uname -r)"
 exec java -Xmx512m -Dbpflab.qemu.accel="${BPFLAB_QEMU_ACCEL:-auto}" \
-  -cp "target/classes:$(cat target/vm-bench.classpath)" bench/VmBench.java "$@"
+  -cp "server/target/classes:$(cat target/vm-bench.classpath)" bench/VmBench.java "$@"

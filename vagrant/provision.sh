@@ -30,14 +30,14 @@ say "installing into $prefix"
 mkdir -p "$prefix/config" /var/lib/bpflab /var/cache/bpflab
 rm -rf "$prefix/app.new"
 mkdir -p "$prefix/app.new"
-cp -a "$src/target/quarkus-app/." "$prefix/app.new/"
+cp -a "$src/server/target/quarkus-app/." "$prefix/app.new/"
 mkdir -p "$prefix/app.new/agent"
-cp -a "$src/target/bpflab-agent.jar" "$src/target/agent-lib" "$prefix/app.new/agent/"
+cp -a "$src/agent/target/bpflab-agent.jar" "$src/agent/target/agent-lib" "$prefix/app.new/agent/"
 for dir in bpf-templates workshop-material; do
   [ -d "$src/$dir" ] && cp -a "$src/$dir" "$prefix/app.new/"
 done
 say "building the guest VM image (Debian kernel + clang + libbpf + the agent) into /var/cache/bpflab-guest"
-"$src/src/main/guest/build-image.sh" /var/cache/bpflab-guest "$prefix/app.new/agent"
+"$src/server/src/main/guest/build-image.sh" /var/cache/bpflab-guest "$prefix/app.new/agent"
 rm -rf "$prefix/app.old"
 [ -d "$prefix/app" ] && mv "$prefix/app" "$prefix/app.old"
 mv "$prefix/app.new" "$prefix/app"

@@ -1,0 +1,278 @@
+package dev.bpflab.agent;
+
+import dev.bpflab.agent.compile.ClangCompiler;
+import dev.bpflab.agent.compile.CompileException;
+import dev.bpflab.agent.compile.Jail;
+import dev.bpflab.agent.compile.KernelHeaders;
+import dev.bpflab.agent.workloads.Workload;
+import dev.bpflab.agent.workloads.WorkloadException;
+import dev.bpflab.agent.workloads.Workloads;
+import dev.bpflab.protocol.AgentCommand;
+import dev.bpflab.protocol.AgentMessage;
+import dev.bpflab.protocol.ProtocolException;
+import dev.bpflab.protocol.RunJson;
+import dev.bpflab.protocol.RunPhase;
+import dev.bpflab.protocol.ServerMessage;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The guest agent: the only bpflab code that touches clang, libbpf and the kernel. It runs as a child process of the
+ * server (local backend) or inside a disposable VM (qemu backend), serves exactly one run and exits.
+ *
+ * <p>Protocol (docs/run-contract.md, "Server → agent" and "Agent → server"), one JSON object per line, typed by
+ * {@link AgentCommand} and {@link AgentMessage}. The agent first writes {@code ready} once it is warm (or an
+ * {@code error} and exits); then it serves one {@code run}, its {@code workload}s, and {@code stop} or end of input.
+ * Environment: BPFLAB_CACHE (vmlinux.h and PCH cache), BPFLAB_JAIL (bwrap | none), BPFLAB_SCRATCH (temp root).
+ */
+public final class AgentMain {
+    static final int MAX_TIMEOUT_SECONDS = 1800;
+
+    private final Output output;
+    private final ExecutorService workloads = Executors.newSingleThreadExecutor(r -> daemon(r, "workloads"));
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "run-timer"));
+    private final Path scratch;
+    private ClangCompiler compiler;
+    private Run run;
+    private boolean attached;
+    private volatile boolean stopping;
+
+    private AgentMain(PrintStream stdout, Path scratch) {
+        this.output = new Output(stdout);
+        this.scratch = scratch;
+    }
+
+    public static void main(String[] args) throws IOException {
+        // stdout carries the protocol; anything else printed by libraries goes to stderr.
+        PrintStream protocol = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
+                StandardCharsets.UTF_8);
+        System.setOut(System.err);
+        Path scratchRoot = Path.of(System.getenv().getOrDefault("BPFLAB_SCRATCH", System.getProperty("java.io.tmpdir")));
+        Path scratch = Files.createTempDirectory(scratchRoot, "bpflab-run-");
+        AgentMain agent = new AgentMain(protocol, scratch);
+        int status = 0;
+        try {
+            status = agent.serve();
+        } finally {
+            agent.shutdown();
+        }
+        System.exit(status);
+    }
+
+    private int serve() throws IOException {
+        String problem = warmUp();
+        if (problem != null) {
+            output.send(new ServerMessage.Error(problem));
+            return 2;
+        }
+        output.send(new AgentMessage.Ready(kernelRelease()));
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while (!stopping && (line = in.readLine()) != null) {
+            if (line.isBlank()) {
+                continue;
+            }
+            AgentCommand command;
+            try {
+                command = RunJson.command(line);
+            } catch (ProtocolException e) {
+                output.send(new ServerMessage.Error("the agent could not read the server's message: " + e.getMessage()));
+                continue;
+            }
+            handle(command);
+        }
+        stop();
+        return 0;
+    }
+
+    /** Everything slow that does not depend on the program: libbpf, the compiler, kernel headers and their PCH. */
+    private String warmUp() {
+        if (!isRoot()) {
+            return "the bpflab agent must run as root (loading BPF programs needs CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN): "
+                    + "start bpflab with sudo";
+        }
+        try {
+            Jail jail = Jail.create(System.getenv().getOrDefault("BPFLAB_JAIL", "bwrap"));
+            Path cache = Path.of(System.getenv().getOrDefault("BPFLAB_CACHE", "/var/cache/bpflab"));
+            KernelHeaders headers = KernelHeaders.prepare(cache, jail, ClangCompiler.FLAGS);
+            compiler = new ClangCompiler(jail, headers);
+        } catch (CompileException e) {
+            return e.getMessage();
+        }
+        String tracefs = TracePipe.ensureMounted();
+        if (tracefs != null) {
+            return tracefs;
+        }
+        try {
+            Class.forName("dev.bpflab.agent.bpf.LibBpf", true, AgentMain.class.getClassLoader());
+        } catch (Throwable e) {
+            return "libbpf could not be loaded (" + e.getMessage() + "): run `apt-get install libbpf1` (Debian)";
+        }
+        return null;
+    }
+
+    private void handle(AgentCommand command) {
+        if (command instanceof AgentCommand.Start start) {
+            startRun(start);
+        } else if (command instanceof AgentCommand.Workload workload) {
+            workloads.submit(() -> runWorkload(workload.name()));
+        } else if (command instanceof AgentCommand.Warmup) {
+            warmUpPipeline();
+        } else if (command instanceof AgentCommand.Stop) {
+            stopping = true;
+        }
+    }
+
+    /** A small program that touches every stage of a run: compile, load, attach, a ring buffer record, a workload. */
+    private static final String WARM_UP_PROGRAM = String.join("\n",
+            "#include \"vmlinux.h\"",
+            "#include <bpf/bpf_helpers.h>",
+            "char LICENSE[] SEC(\"license\") = \"GPL\";",
+            "struct event { int pid; char comm[16]; char filename[64]; };",
+            "struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 1 << 16); } events SEC(\".maps\");",
+            "SEC(\"tracepoint/syscalls/sys_enter_unlinkat\")",
+            "int on_unlink(struct trace_event_raw_sys_enter *ctx)",
+            "{",
+            "\tstruct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);",
+            "\tif (!e)",
+            "\t\treturn 0;",
+            "\te->pid = bpf_get_current_pid_tgid() >> 32;",
+            "\tbpf_get_current_comm(e->comm, sizeof(e->comm));",
+            "\tbpf_probe_read_user_str(e->filename, sizeof(e->filename), (const char *)ctx->args[1]);",
+            "\tbpf_ringbuf_submit(e, 0);",
+            "\treturn 0;",
+            "}", "");
+
+    /**
+     * Runs {@link #WARM_UP_PROGRAM} once with its output thrown away, so the code paths of a real run are already
+     * compiled by the JIT and paged in. A VM template does this before its snapshot (under emulation it halves the
+     * first run); it does not count as the agent's one run.
+     */
+    private void warmUpPipeline() {
+        long started = System.nanoTime();
+        try (Output discarded = new Output(java.io.OutputStream.nullOutputStream());
+                Run warm = new Run(discarded, compiler, scratch)) {
+            if (warm.start(WARM_UP_PROGRAM, Map.of(), AgentCommand.DEFAULT_XDP_INTERFACE)) {
+                Workloads.byName("unlink-file").orElseThrow().run(Files.createDirectories(scratch.resolve("workload")));
+                Thread.sleep(200); // let the record reach the ring buffer poller
+            }
+        } catch (WorkloadException | IOException e) {
+            // a warm-up that did not go all the way still warmed what it reached
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        output.send(new AgentMessage.Warm((System.nanoTime() - started) / 1_000_000));
+    }
+
+    private void startRun(AgentCommand.Start start) {
+        if (run != null) {
+            output.send(new ServerMessage.Error("this agent already ran a program; start a new run"));
+            return;
+        }
+        int timeout = Math.min(MAX_TIMEOUT_SECONDS, start.timeoutSeconds());
+        run = new Run(output, compiler, scratch);
+        attached = run.start(start.source(), start.globals(), start.xdpInterfaceOrDefault());
+        if (!attached) {
+            stopping = true;
+            return;
+        }
+        if (start.printkOrDefault()) {
+            clearTraceBuffer();
+            TracePipe.follow(line -> output.offer(new ServerMessage.Printk(line.text(), line.pid(), line.comm())));
+        }
+        timer.schedule(() -> {
+            output.send(new ServerMessage.Error("the run reached its time limit of " + timeout + " s and was stopped"));
+            stopping = true;
+            try {
+                System.in.close(); // wakes the reader so the agent stops now
+            } catch (IOException ignored) {
+                // stop() runs when the reader ends either way
+            }
+        }, timeout, TimeUnit.SECONDS);
+    }
+
+    /** Forget printk lines written before this run, so the learner sees only their program's. */
+    private static void clearTraceBuffer() {
+        try {
+            Files.writeString(TracePipe.TRACEFS.resolve("trace"), "");
+        } catch (IOException ignored) {
+            // Old lines may show; nothing breaks.
+        }
+    }
+
+    private void runWorkload(dev.bpflab.protocol.Workload kind) {
+        Workload workload = Workloads.of(kind);
+        ServerMessage.WorkloadResult answer;
+        try {
+            Path dir = Files.createDirectories(scratch.resolve("workload"));
+            answer = new ServerMessage.WorkloadResult(kind.wireName(), true, workload.run(dir));
+        } catch (WorkloadException | IOException e) {
+            answer = new ServerMessage.WorkloadResult(kind.wireName(), false, e.getMessage());
+        }
+        output.send(answer);
+    }
+
+    private void stop() {
+        if (run != null) {
+            run.close();
+            if (attached) { // a failed run already said "failed"
+                output.send(ServerMessage.Phase.of(RunPhase.STOPPED));
+            }
+        }
+    }
+
+    private void shutdown() {
+        timer.shutdownNow();
+        workloads.shutdownNow();
+        Workloads.cleanup(); // the lab network namespace, if a workload made one
+        output.close();
+        deleteRecursively(scratch);
+    }
+
+    private static boolean isRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return line.split("\\s+")[2].equals("0"); // the effective uid
+                }
+            }
+        } catch (IOException ignored) {
+            // fall through
+        }
+        return false;
+    }
+
+    private static String kernelRelease() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+        } catch (IOException e) {
+            return System.getProperty("os.version");
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp dir left behind is harmless
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

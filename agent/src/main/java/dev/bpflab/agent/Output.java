@@ -1,0 +1,107 @@
+package dev.bpflab.agent;
+
+import dev.bpflab.protocol.AgentMessage;
+import dev.bpflab.protocol.RunJson;
+import dev.bpflab.protocol.ServerMessage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The agent's only writer to stdout: one JSON object per line, from one thread. Stream messages (events, printk,
+ * map snapshots) go through a bounded queue and are counted and dropped when the reader can't keep up;
+ * control messages (phase, diagnostics, errors) are never dropped.
+ */
+final class Output implements AutoCloseable {
+    private static final int STREAM_CAPACITY = 2048;
+    private static final long DROP_REPORT_MS = 500;
+
+    private final OutputStream out;
+    private final BlockingQueue<AgentMessage> stream = new ArrayBlockingQueue<>(STREAM_CAPACITY);
+    private final AtomicLong dropped = new AtomicLong();
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    Output(OutputStream out) {
+        this.out = out;
+        this.writer = new Thread(this::drainLoop, "agent-output");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    /** Writes a control message now, after whatever stream messages are already queued. */
+    synchronized void send(AgentMessage message) {
+        flushStream();
+        write(message);
+    }
+
+    /** Queues a stream message; drops it (and counts it) when the queue is full. */
+    void offer(AgentMessage message) {
+        if (!stream.offer(message)) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    void countDropped(long count) {
+        dropped.addAndGet(count);
+    }
+
+    private void drainLoop() {
+        long lastReport = System.currentTimeMillis();
+        while (running) {
+            try {
+                // Long enough to cost an idle (pooled, emulated) VM almost nothing; records wake it at once.
+                AgentMessage next = stream.poll(DROP_REPORT_MS, TimeUnit.MILLISECONDS);
+                synchronized (this) {
+                    if (next != null) {
+                        write(next);
+                    }
+                    if (System.currentTimeMillis() - lastReport >= DROP_REPORT_MS) {
+                        reportDrops();
+                        lastReport = System.currentTimeMillis();
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void flushStream() {
+        AgentMessage next;
+        while ((next = stream.poll()) != null) {
+            write(next);
+        }
+        reportDrops();
+    }
+
+    private void reportDrops() {
+        long count = dropped.getAndSet(0);
+        if (count > 0) {
+            write(new ServerMessage.Dropped(count));
+        }
+    }
+
+    private void write(AgentMessage message) {
+        try {
+            out.write(RunJson.write(message).getBytes(StandardCharsets.UTF_8));
+            out.write('\n');
+            out.flush();
+        } catch (IOException e) {
+            // The host is gone: nobody is left to tell. The run ends when stdin closes.
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            flushStream();
+        }
+        running = false;
+        writer.interrupt();
+    }
+}

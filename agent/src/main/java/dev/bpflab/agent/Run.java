@@ -1,0 +1,187 @@
+package dev.bpflab.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.bpflab.agent.bpf.BpfException;
+import dev.bpflab.agent.bpf.BpfMap;
+import dev.bpflab.agent.bpf.BpfObject;
+import dev.bpflab.agent.bpf.BpfProgram;
+import dev.bpflab.agent.bpf.EventSink;
+import dev.bpflab.agent.bpf.MapSnapshot;
+import dev.bpflab.agent.bpf.PerfBufferStream;
+import dev.bpflab.agent.bpf.RingBufferStream;
+import dev.bpflab.agent.bpf.VerifierException;
+import dev.bpflab.agent.compile.ClangCompiler;
+import dev.bpflab.agent.compile.CompileException;
+import dev.bpflab.agent.compile.CompileResult;
+import dev.bpflab.agent.workloads.VethPair;
+import dev.bpflab.agent.workloads.WorkloadException;
+import dev.bpflab.protocol.AgentCommand;
+import dev.bpflab.protocol.Diagnostic;
+import dev.bpflab.protocol.RunPhase;
+import dev.bpflab.protocol.ServerMessage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One run: compile → load → attach → stream → stop. Owns the BPF object and every stream; {@link #close()}
+ * releases them all, so after it nothing of the run is left in the kernel.
+ */
+final class Run implements AutoCloseable {
+    static final int MAP_SNAPSHOT_MS = 1000;
+    static final int MAP_SNAPSHOT_LIMIT = 512;
+    private static final int VERIFIER_LOG_BYTES = 4 * 1024 * 1024;
+    private static final int MAX_LOG_CHARS = ServerMessage.MAX_LOG_CHARS;
+
+    private final Output output;
+    private final ClangCompiler compiler;
+    private final Path scratch;
+    private final List<AutoCloseable> streams = new ArrayList<>();
+    private final ScheduledExecutorService snapshots = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "map-snapshots");
+        t.setDaemon(true);
+        return t;
+    });
+    private BpfObject object;
+    private boolean closed;
+
+    Run(Output output, ClangCompiler compiler, Path scratch) {
+        this.output = output;
+        this.compiler = compiler;
+        this.scratch = scratch;
+    }
+
+    /** Takes the run as far as it goes; returns true when programs are attached and streaming. */
+    boolean start(String source, Map<String, JsonNode> globals, String xdpInterface) {
+        phase(RunPhase.COMPILING);
+        CompileResult compiled;
+        try {
+            compiled = compiler.compile(source, scratch.resolve("build"));
+        } catch (CompileException e) {
+            return fail(e.getMessage());
+        }
+        if (!compiled.diagnostics().isEmpty()) {
+            output.send(new ServerMessage.Diagnostics("compile", compiled.diagnostics(), compiled.log(), null, null));
+        }
+        if (!compiled.succeeded()) {
+            phase(RunPhase.FAILED);
+            return false;
+        }
+        phase(RunPhase.LOADING);
+        try {
+            object = BpfObject.open(compiled.object(), "prog", VERIFIER_LOG_BYTES);
+            if (!globals.isEmpty()) {
+                object.setGlobals(globals);
+            }
+            object.load();
+        } catch (VerifierException e) {
+            Diagnostic d = VerifierLogMapper.diagnostic(e.log(), source);
+            String log = e.log().length() > MAX_LOG_CHARS ? e.log().substring(e.log().length() - MAX_LOG_CHARS) : e.log();
+            output.send(new ServerMessage.Diagnostics("verify", List.of(d), log, e.truncated(), e.program()));
+            phase(RunPhase.FAILED);
+            return false;
+        } catch (BpfException e) {
+            return fail(e.getMessage());
+        }
+        try {
+            if (AgentCommand.DEFAULT_XDP_INTERFACE.equals(xdpInterface) && object.programs().stream().anyMatch(BpfProgram::isXdp)) {
+                VethPair.ensure(); // the lab network XDP programs attach to; the veth-traffic workload sends through it
+            }
+            List<String> attached = object.attachAll(xdpInterface);
+            startStreams();
+            output.send(ServerMessage.Phase.attached(attached));
+            return true;
+        } catch (BpfException | WorkloadException e) {
+            return fail(e.getMessage());
+        }
+    }
+
+    private void startStreams() throws BpfException {
+        EventSink sink = new EventSink() {
+            @Override
+            public void event(String map, JsonNode fields) {
+                output.offer(new ServerMessage.Event(map, fields));
+            }
+
+            @Override
+            public void dropped(long count) {
+                output.countDropped(count);
+            }
+        };
+        List<BpfMap> maps = object.maps();
+        List<BpfMap> ringBuffers = maps.stream().filter(BpfMap::isRingBuffer).toList();
+        RingBufferStream rings = RingBufferStream.start(object, ringBuffers, sink);
+        if (rings != null) {
+            streams.add(rings);
+        }
+        for (BpfMap map : maps) {
+            if (map.isPerfBuffer()) {
+                streams.add(PerfBufferStream.start(object, map, sink));
+            }
+        }
+        List<MapSnapshot> watched = maps.stream().filter(BpfMap::isSnapshotable).map(MapSnapshot::new).toList();
+        if (!watched.isEmpty()) {
+            Map<String, String> lastSent = new LinkedHashMap<>();
+            snapshots.scheduleAtFixedRate(() -> snapshot(watched, lastSent), MAP_SNAPSHOT_MS / 4, MAP_SNAPSHOT_MS,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Sends a map's entries when they changed since the last snapshot sent. */
+    private void snapshot(List<MapSnapshot> watched, Map<String, String> lastSent) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            try {
+                for (MapSnapshot map : watched) {
+                    ArrayNode entries = map.read(MAP_SNAPSHOT_LIMIT);
+                    String text = entries.toString();
+                    if (!text.equals(lastSent.get(map.name()))) {
+                        lastSent.put(map.name(), text);
+                        output.offer(new ServerMessage.MapSnapshot(map.name(), entries));
+                    }
+                }
+            } catch (RuntimeException e) {
+                output.send(new ServerMessage.Error("reading maps failed: " + e.getMessage()));
+            }
+        }
+    }
+
+    private void phase(RunPhase phase) {
+        output.send(ServerMessage.Phase.of(phase));
+    }
+
+    private boolean fail(String message) {
+        output.send(new ServerMessage.Error(message));
+        phase(RunPhase.FAILED);
+        return false;
+    }
+
+    @Override
+    public void close() {
+        snapshots.shutdownNow();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        for (AutoCloseable stream : streams) {
+            try {
+                stream.close();
+            } catch (Exception ignored) {
+                // closing the object below releases the kernel side regardless
+            }
+        }
+        if (object != null) {
+            object.close();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.bpflab.agent.compile;
+
+import dev.bpflab.protocol.Diagnostic;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ClangDiagnosticsTest {
+
+    @Test
+    void diagnosticsInTheLearnersFileKeepTheirPlace() {
+        List<Diagnostic> found = ClangDiagnostics.parse(String.join("\n",
+                "/src/prog.bpf.c:9:11: error: expected ';' at end of declaration",
+                "        int x = 1",
+                "                 ^",
+                "/src/prog.bpf.c:4:5: warning: unused variable 'y' [-Wunused-variable]",
+                "1 error generated."), ClangCompiler.SOURCE_NAME);
+        assertEquals(List.of(new Diagnostic(9, 11, "error", "expected ';' at end of declaration"),
+                new Diagnostic(4, 5, "warning", "unused variable 'y' [-Wunused-variable]")), found);
+    }
+
+    @Test
+    void aComplaintInsideAHeaderLandsOnTheIncludeLine() {
+        List<Diagnostic> found = ClangDiagnostics.parse(String.join("\n",
+                "In file included from /src/prog.bpf.c:3:",
+                "/usr/include/bpf/bpf_tracing.h:12:2: error: Must specify a BPF target arch",
+                "1 error generated."), ClangCompiler.SOURCE_NAME);
+        assertEquals(1, found.size());
+        assertEquals(3, found.get(0).line());
+        assertEquals("error", found.get(0).severity());
+    }
+
+    @Test
+    void fatalErrorsAreErrors() {
+        List<Diagnostic> found = ClangDiagnostics.parse("/src/prog.bpf.c:1:10: fatal error: '/etc/shadow' file not found",
+                ClangCompiler.SOURCE_NAME);
+        assertEquals(new Diagnostic(1, 10, "error", "'/etc/shadow' file not found"), found.get(0));
+    }
+
+    @Test
+    void theRecordTypeIsAnchoredOnlyWhenTheProgramUsesIt() {
+        String with = "struct event { int pid; };\nint x;\n";
+        String anchored = ClangCompiler.withRecordTypeAnchor(with);
+        assertEquals(true, anchored.startsWith(with));
+        assertEquals(true, anchored.contains("struct event *" + ClangCompiler.RECORD_ANCHOR));
+        assertEquals("int x;\n", ClangCompiler.withRecordTypeAnchor("int x;\n"));
+    }
+}

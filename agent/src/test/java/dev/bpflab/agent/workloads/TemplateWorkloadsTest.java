@@ -1,0 +1,54 @@
+package dev.bpflab.agent.workloads;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The workloads the XDP and LSM templates need, run for real (as root) with no program loaded: traffic crosses the
+ * veth pair and is answered, the protected file is removed, and nothing is left behind.
+ */
+class TemplateWorkloadsTest {
+    @TempDir
+    Path scratch;
+
+    @AfterEach
+    void cleanUp() {
+        Workloads.cleanup();
+    }
+
+    @Test
+    void vethTrafficCrossesThePairAndTheNamespaceGoesAwayAtCleanup() throws Exception {
+        Workload traffic = Workloads.byName("veth-traffic").orElseThrow();
+        String detail = traffic.run(scratch);
+        assertTrue(detail.contains("ping: 3 sent, 3 answered"), detail);
+        assertTrue(detail.contains("udp: 3 datagrams sent to port 7777"), detail);
+        assertTrue(detail.contains("tcp: connect to port 7778 refused"), detail);
+        assertTrue(Files.exists(Path.of("/sys/class/net", VethPair.INTERFACE)));
+        assertEquals(detail, traffic.run(scratch), "a second run reuses the pair");
+
+        Workloads.cleanup();
+        assertFalse(Files.exists(Path.of("/run/netns", VethPair.namespace())), "namespace removed");
+        assertFalse(Files.exists(Path.of("/sys/class/net", VethPair.INTERFACE)), "veth removed with it");
+    }
+
+    @Test
+    void vethSetupMakesTheInterfaceXdpAttachesTo() throws Exception {
+        String detail = Workloads.byName("veth-setup").orElseThrow().run(scratch);
+        assertTrue(detail.startsWith("bpflab0 169.254.77.1 <-> bpflab1 169.254.77.2 in netns bpflab-"), detail);
+        assertEquals("up", Files.readString(Path.of("/sys/class/net/bpflab0/operstate")).strip());
+    }
+
+    @Test
+    void unlinkProtectedReportsWhatHappenedToTheFile() throws Exception {
+        String detail = Workloads.byName("unlink-protected").orElseThrow().run(scratch);
+        assertEquals("rm -f " + scratch.resolve("bpflab-protected.txt") + ": removed (nothing denied it)", detail);
+        assertFalse(Files.exists(scratch.resolve("bpflab-protected.txt")));
+    }
+}

@@ -1,0 +1,105 @@
+package dev.bpflab.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * What a browser sends on {@code /ws/run} (docs/run-contract.md, "Client → server"). Every field is checked when
+ * the message is decoded ({@link RunJson#client}), before anything running is touched; a bad one is answered with an
+ * {@code error} that names the field and says what to send.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ClientMessage.Run.class, name = "run"),
+    @JsonSubTypes.Type(value = ClientMessage.Workload.class, name = "workload"),
+    @JsonSubTypes.Type(value = ClientMessage.Stop.class, name = "stop"),
+    @JsonSubTypes.Type(value = ClientMessage.Check.class, name = "check")
+})
+public sealed interface ClientMessage {
+    /** A C identifier: the names of {@code const volatile} globals. */
+    Pattern GLOBAL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    int MAX_GLOBALS = 64;
+    /** A lesson or template id. */
+    Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+    /**
+     * Run a program in a fresh sandbox: {@code source} (the learner's C), or {@code template} rendered with
+     * {@code params} when there is no source. Ends the connection's previous run, if any.
+     *
+     * @param timeoutSeconds the run stops by itself after this long (null: the server's default; the server bounds it)
+     * @param globals        {@code const volatile} globals to set before load, name → number, boolean or string
+     */
+    @JsonTypeName("run")
+    record Run(String source, String template, JsonNode params, Integer timeoutSeconds, Map<String, JsonNode> globals)
+            implements ClientMessage {
+        public Run {
+            Checks.require((source != null && !source.isBlank()) || (template != null && !template.isBlank()),
+                    "the run has no program: send the C source in \"source\", or a template id in \"template\" "
+                            + "(see GET /api/templates)");
+            Checks.require(template == null || template.isBlank() || ID.matcher(template).matches(),
+                    "\"template\" must be a template id such as \"hello\" (see GET /api/templates), was "
+                            + Checks.echo(template));
+            Checks.require(params == null || params.isNull() || params.isObject(),
+                    "\"params\" must be an object of parameter name → value, e.g. {\"comm\": \"rm\"}");
+            Checks.require(timeoutSeconds == null || timeoutSeconds >= 1,
+                    "\"timeoutSeconds\" must be a whole number of seconds, 1 or more");
+            globals = globals == null ? Map.of() : globals;
+            Checks.require(globals.size() <= MAX_GLOBALS, "\"globals\" may set at most " + MAX_GLOBALS + " variables");
+            for (Map.Entry<String, JsonNode> global : globals.entrySet()) {
+                Checks.require(GLOBAL_NAME.matcher(global.getKey()).matches(), "\"globals\" names C variables; "
+                        + Checks.echo(global.getKey()) + " is not a C identifier");
+                JsonNode value = global.getValue();
+                Checks.require(value != null && (value.isNumber() || value.isBoolean() || value.isTextual()),
+                        "global '" + global.getKey() + "' must be a number, true/false or a string, e.g. "
+                                + "{\"target_pid\": 42}");
+            }
+            globals = Map.copyOf(globals);
+        }
+
+        /** A run of the learner's own source, with the server's defaults. */
+        public static Run ofSource(String source) {
+            return new Run(source, null, null, null, null);
+        }
+
+        public boolean hasSource() {
+            return source != null && !source.isBlank();
+        }
+    }
+
+    /** Fire a named workload inside the running program's sandbox. */
+    @JsonTypeName("workload")
+    record Workload(dev.bpflab.protocol.Workload name) implements ClientMessage {
+        public Workload {
+            Checks.require(name != null, "\"name\" must be one of " + dev.bpflab.protocol.Workload.names());
+        }
+    }
+
+    /** Stop the running (or queued) program. */
+    @JsonTypeName("stop")
+    record Stop() implements ClientMessage {
+    }
+
+    /**
+     * Grade the attached program against a lesson step: fires the step's workloads and answers with
+     * {@link ServerMessage.Checking}, then one {@link ServerMessage.CheckResult}.
+     *
+     * @param step the step's number, from 0
+     * @param lang "es" or "en" (the default) for the verdict's language
+     */
+    @JsonTypeName("check")
+    record Check(String lesson, Integer step, String lang) implements ClientMessage {
+        public Check {
+            Checks.require(lesson != null && ID.matcher(lesson).matches(),
+                    "\"lesson\" must be a lesson id such as \"02-watch-syscalls\" (GET /api/lessons lists them), was "
+                            + Checks.echo(lesson));
+            Checks.require(step != null && step >= 0 && step <= 9999,
+                    "\"step\" must be the number (from 0) of a step of the lesson");
+            lang = lang == null ? "en" : lang;
+            Checks.require(lang.equals("es") || lang.equals("en"), "\"lang\" must be \"es\" or \"en\"");
+        }
+    }
+}

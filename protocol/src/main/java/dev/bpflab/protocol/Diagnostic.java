@@ -1,0 +1,26 @@
+package dev.bpflab.protocol;
+
+import java.util.Set;
+
+/**
+ * One compiler or verifier complaint, at a line and column of the learner's own source (1-based; 0 = unknown).
+ *
+ * @param severity "error", "warning", "note" or "fatal", as clang says it
+ * @param message  one sentence for the learner; at most {@link #MAX_MESSAGE_CHARS} characters
+ */
+public record Diagnostic(int line, int column, String severity, String message) {
+    public static final Set<String> SEVERITIES = Set.of("error", "warning", "note", "fatal");
+    public static final int MAX_MESSAGE_CHARS = 4096;
+
+    public Diagnostic {
+        Checks.require(line >= 0 && column >= 0, "a diagnostic's \"line\" and \"column\" are 0 or more");
+        Checks.require(severity != null && SEVERITIES.contains(severity),
+                "a diagnostic's \"severity\" is one of " + SEVERITIES);
+        message = Checks.clip(Checks.present(message, "a diagnostic needs a \"message\""), MAX_MESSAGE_CHARS);
+    }
+
+    /** An error or a fatal error (what stops a build), as opposed to a warning or a note. */
+    public boolean isError() {
+        return "error".equals(severity) || "fatal".equals(severity);
+    }
+}

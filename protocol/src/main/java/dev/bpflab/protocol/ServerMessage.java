@@ -1,0 +1,180 @@
+package dev.bpflab.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * What the server sends a browser on {@code /ws/run} (docs/run-contract.md, "Server → client"). Most of these are
+ * the agent's own messages ({@link AgentMessage}), decoded, checked and sent on; {@link Sandbox}, {@link Checking}
+ * and {@link CheckResult} come from the server itself. Stream messages ({@link #isStream()}) may be shed under load
+ * and counted in a {@link Dropped}; the others never are.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ServerMessage.Phase.class, name = "phase"),
+    @JsonSubTypes.Type(value = ServerMessage.Sandbox.class, name = "sandbox"),
+    @JsonSubTypes.Type(value = ServerMessage.Diagnostics.class, name = "diagnostics"),
+    @JsonSubTypes.Type(value = ServerMessage.Event.class, name = "event"),
+    @JsonSubTypes.Type(value = ServerMessage.Printk.class, name = "printk"),
+    @JsonSubTypes.Type(value = ServerMessage.MapSnapshot.class, name = "map"),
+    @JsonSubTypes.Type(value = ServerMessage.Dropped.class, name = "dropped"),
+    @JsonSubTypes.Type(value = ServerMessage.Error.class, name = "error"),
+    @JsonSubTypes.Type(value = ServerMessage.WorkloadResult.class, name = "workload"),
+    @JsonSubTypes.Type(value = ServerMessage.Checking.class, name = "checking"),
+    @JsonSubTypes.Type(value = ServerMessage.CheckResult.class, name = "check")
+})
+public sealed interface ServerMessage {
+    int MAX_TEXT_CHARS = 4096;
+    int MAX_LOG_CHARS = 256 * 1024;
+
+    /** Events, printk lines and map snapshots: the run's data, which may be shed when a reader falls behind. */
+    default boolean isStream() {
+        return false;
+    }
+
+    /**
+     * The run's phase. {@code position} only with {@code queued} (1 = next); {@code programs} only with
+     * {@code attached} (each "name → hook").
+     */
+    @JsonTypeName("phase")
+    record Phase(RunPhase phase, Integer position, List<String> programs) implements ServerMessage, AgentMessage {
+        public Phase {
+            Checks.require(phase != null, "\"phase\" must be one of the run phases");
+            Checks.require(position == null || (phase == RunPhase.QUEUED && position >= 1),
+                    "\"position\" goes only with phase queued, 1 or more");
+            Checks.require(programs == null || phase == RunPhase.ATTACHED, "\"programs\" goes only with phase attached");
+            programs = programs == null ? null : List.copyOf(programs);
+        }
+
+        public static Phase of(RunPhase phase) {
+            return new Phase(phase, null, null);
+        }
+
+        public static Phase queued(int position) {
+            return new Phase(RunPhase.QUEUED, position > 0 ? position : null, null);
+        }
+
+        public static Phase attached(List<String> programs) {
+            return new Phase(RunPhase.ATTACHED, null, programs);
+        }
+    }
+
+    /** Which sandbox the run got: {@code backend} is "qemu" or "local"; {@code description} is for people. */
+    @JsonTypeName("sandbox")
+    record Sandbox(String backend, String description) implements ServerMessage {
+    }
+
+    /**
+     * Compiler ({@code stage} "compile") or verifier ("verify") complaints on the learner's lines. A verify
+     * diagnostics also carries the verifier's whole {@code log} (its tail when {@code truncated}) and the
+     * {@code program} it rejected.
+     */
+    @JsonTypeName("diagnostics")
+    record Diagnostics(String stage, List<Diagnostic> items, String log, Boolean truncated, String program)
+            implements ServerMessage, AgentMessage {
+        public Diagnostics {
+            Checks.require("compile".equals(stage) || "verify".equals(stage), "\"stage\" is \"compile\" or \"verify\"");
+            items = items == null ? List.of() : List.copyOf(items);
+            log = log == null ? "" : Checks.clip(log, MAX_LOG_CHARS);
+        }
+
+        public boolean hasErrors() {
+            return items.stream().anyMatch(Diagnostic::isError);
+        }
+    }
+
+    /**
+     * One ring or perf buffer record from map {@code map}: {@code fields} is an object, decoded with the program's
+     * BTF when the record's type is {@code struct event}, else {@code {"hex": "…"}}.
+     */
+    @JsonTypeName("event")
+    record Event(String map, JsonNode fields) implements ServerMessage, AgentMessage {
+        public Event {
+            Checks.present(map, "an event names its \"map\"");
+            Checks.require(fields != null && fields.isObject(), "an event's \"fields\" is an object");
+        }
+
+        @Override
+        public boolean isStream() {
+            return true;
+        }
+    }
+
+    /** One {@code bpf_printk} line, with the pid and command of the process that hit it. */
+    @JsonTypeName("printk")
+    record Printk(String text, int pid, String comm) implements ServerMessage, AgentMessage {
+        public Printk {
+            text = Checks.clip(text == null ? "" : text, MAX_TEXT_CHARS);
+            comm = comm == null ? "" : Checks.clip(comm, 64);
+        }
+
+        @Override
+        public boolean isStream() {
+            return true;
+        }
+    }
+
+    /** A hash or array map's entries, sent when they changed: {@code entries} is {@code [{"key":…,"value":…}]}. */
+    @JsonTypeName("map")
+    record MapSnapshot(String name, JsonNode entries) implements ServerMessage, AgentMessage {
+        public MapSnapshot {
+            Checks.present(name, "a map snapshot names the map");
+            Checks.require(entries != null && entries.isArray(), "a map snapshot's \"entries\" is an array");
+        }
+
+        @Override
+        public boolean isStream() {
+            return true;
+        }
+    }
+
+    /** {@code count} stream messages were shed since the last one of these. */
+    @JsonTypeName("dropped")
+    record Dropped(long count) implements ServerMessage, AgentMessage {
+        public Dropped {
+            Checks.require(count > 0, "\"count\" is 1 or more");
+        }
+    }
+
+    /** What went wrong and what to do about it, in a sentence or two for the learner. */
+    @JsonTypeName("error")
+    record Error(String message) implements ServerMessage, AgentMessage {
+        public Error {
+            message = Checks.clip(Checks.present(message, "an error has a \"message\""), MAX_TEXT_CHARS);
+        }
+    }
+
+    /** A workload's answer: whether it ran, and what it did ("rm /tmp/…/victim.txt") or why it failed. */
+    @JsonTypeName("workload")
+    record WorkloadResult(String name, boolean ok, String detail) implements ServerMessage, AgentMessage {
+        public WorkloadResult {
+            Checks.present(name, "a workload answer names the workload");
+            name = Checks.clip(name, 64);
+            detail = detail == null ? "" : Checks.clip(detail, MAX_TEXT_CHARS);
+        }
+    }
+
+    /** A check started on lesson {@code lesson}'s step {@code step}; it fires {@code workloads}. */
+    @JsonTypeName("checking")
+    record Checking(String lesson, int step, List<String> workloads) implements ServerMessage {
+        public Checking {
+            workloads = workloads == null ? List.of() : List.copyOf(workloads);
+        }
+    }
+
+    /** The verdict of a check: {@code message} for the learner, one {@code details} line per expectation. */
+    @JsonTypeName("check")
+    record CheckResult(String lesson, int step, boolean passed, String message, List<Detail> details)
+            implements ServerMessage {
+        public CheckResult {
+            details = details == null ? List.of() : List.copyOf(details);
+        }
+
+        /** One expectation of the step: met or not, and in words. */
+        public record Detail(boolean met, String message) {
+        }
+    }
+}

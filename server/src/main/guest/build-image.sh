@@ -1,0 +1,160 @@
+#!/bin/bash
+# Builds the bpflab guest image from Debian packages:
+#   vmlinuz          Debian's linux-image-amd64 kernel
+#   rootfs.squashfs  a Debian root filesystem with clang, libbpf, bpftool, iproute2 and a headless JRE 17,
+#                    shared read-only by every VM (writes go to guest RAM through an overlay)
+#   initrd.img       busybox + the modules needed to mount the root, followed by a second archive holding
+#                    /opt/bpflab: the guest init, the host control daemon and the agent jars
+#
+# Usage: build-image.sh OUT_DIR [AGENT_DIR]
+#   AGENT_DIR holds bpflab-agent.jar and agent-lib/ (default: the repository's agent/target/).
+# The result is OUT_DIR/current (a symlink to image-<hash>). Idempotent: inputs are hashed, and an image whose
+# hash matches is reused. The Debian part (about a minute) is rebuilt only when the marked block below or the
+# initramfs init change; a new agent only rebuilds the small second archive.
+# Needs root, apt access to a Debian bookworm mirror, and: mmdebstrap squashfs-tools cpio gzip.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:?usage: build-image.sh OUT_DIR [AGENT_DIR]}
+agent_dir=${2:-$here/../../../../agent/target}
+# >>> base: this block and initramfs-init define the Debian base; editing either rebuilds it.
+suite=bookworm
+packages=clang,libbpf1,libbpf-dev,bpftool,bubblewrap,iproute2,openjdk-17-jre-headless,linux-libc-dev,kmod,procps
+initramfs_modules="virtio_mmio virtio_blk virtio_console squashfs overlay"
+build_base() { # $1: the directory to create
+    local base=$1 work=$1.tmp
+    echo "build-image: building the Debian base $base_id (kernel, root filesystem, initramfs)"
+    rm -rf "$base" "$base.tmp"
+    mkdir -p "$work/debs"
+
+    # Kernel: the version linux-image-amd64 points at, unpacked without running its maintainer scripts.
+    (cd "$work/debs" && apt-get download -q linux-image-amd64 >/dev/null)
+    kpkg=$(dpkg-deb -f "$work"/debs/linux-image-amd64_*.deb Depends | grep -o 'linux-image-[0-9][^ ,]*' | head -n1)
+    [ -n "$kpkg" ] || die "cannot tell which kernel linux-image-amd64 depends on"
+    (cd "$work/debs" && apt-get download -q "$kpkg" busybox-static >/dev/null)
+    dpkg-deb -x "$work"/debs/"$kpkg"_*.deb "$work/kernel"
+    release=$(ls "$work/kernel/lib/modules")
+    cp "$work/kernel/boot/vmlinuz-$release" "$work/vmlinuz"
+    echo "$release" > "$work/release"
+
+    # Root filesystem, from the mirror this machine's apt uses. Man pages, docs and locales are left out; openjdk's
+    # postinst needs the man1 directory.
+    local sources=http://deb.debian.org/debian
+    for candidate in /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list; do
+        if [ -s "$candidate" ] && grep -q '^[^#]*debian' "$candidate"; then sources=$candidate; break; fi
+    done
+    mmdebstrap --mode=root --variant=minbase --format=directory --include="$packages" \
+        --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
+        --dpkgopt='path-exclude=/usr/share/locale/*' --essential-hook='mkdir -p "$1/usr/share/man/man1"' \
+        "$suite" "$work/rootfs" "$sources" > "$work/mmdebstrap.log" 2>&1 \
+        || { tail -n 30 "$work/mmdebstrap.log" >&2; die "mmdebstrap failed (log: $work/mmdebstrap.log)"; }
+
+    # Kernel modules a lesson may need (networking for XDP/tc on veth, filesystems, crypto); no hardware drivers.
+    kmods=$work/kernel/lib/modules/$release
+    dest=$work/rootfs/lib/modules/$release
+    mkdir -p "$dest/kernel/drivers"
+    cp -a "$kmods"/modules.order "$kmods"/modules.builtin* "$dest/"
+    for dir in arch block crypto fs lib mm net virt; do cp -a "$kmods/kernel/$dir" "$dest/kernel/"; done
+    for dir in virtio block char net/veth.ko net/dummy.ko net/ifb.ko net/macvlan.ko net/ipvlan net/vxlan \
+        net/geneve.ko net/tun.ko net/vrf.ko net/net_failover.ko net/virtio_net.ko; do
+        mkdir -p "$(dirname "$dest/kernel/drivers/$dir")"
+        cp -a "$kmods/kernel/drivers/$dir" "$dest/kernel/drivers/$dir"
+    done
+    chroot "$work/rootfs" /sbin/depmod "$release"
+
+    # The guest is no place for apt's caches or the host's identity.
+    rm -rf "$work/rootfs/var/cache/apt"/*.bin "$work/rootfs/var/lib/apt/lists"/* "$work/rootfs/etc/machine-id"
+    echo bpflab-guest > "$work/rootfs/etc/hostname"
+    mkdir -p "$work/rootfs/opt/bpflab" "$work/rootfs/var/cache/bpflab" "$work/rootfs/sys/kernel/tracing"
+    mksquashfs "$work/rootfs" "$work/rootfs.squashfs" -comp lz4 -noappend -quiet -no-progress >/dev/null
+
+    # Initramfs: busybox, the modules that mount the root (with their dependencies, in order) and the init.
+    ird=$work/initramfs
+    mkdir -p "$ird"/{bin,dev,proc,sys,lower,upper,newroot,lib/modules}
+    dpkg-deb --fsys-tarfile "$work"/debs/busybox-static_*.deb | tar -x -C "$work" ./bin/busybox
+    cp "$work/bin/busybox" "$ird/bin/busybox"
+    : > "$ird/lib/modules/load-order"
+    resolve() { # prints the module paths needed for $1, dependencies first
+        local line deps dep
+        line=$(grep -E "(^|/)$1\.ko:" "$dest/modules.dep") || die "module $1 not in $release"
+        deps=${line#*:}
+        for dep in $deps; do resolve "$(basename "$dep" .ko)"; done
+        echo "${line%%:*}"
+    }
+    for module in $initramfs_modules; do
+        for path in $(resolve "$module"); do
+            grep -qx "$path" "$ird/lib/modules/load-order" && continue
+            cp "$dest/$path" "$ird/lib/modules/"
+            echo "$path" >> "$ird/lib/modules/load-order"
+        done
+    done
+    cp "$here/initramfs-init" "$ird/init"
+    chmod 755 "$ird/init"
+    (cd "$ird" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -6) > "$work/initrd-base.img"
+
+    rm -rf "$work/rootfs" "$work/kernel" "$work/initramfs" "$work/bin" "$work/debs"
+    touch "$work/done"
+    mv "$work" "$base"
+}
+# <<< base
+
+die() { echo "build-image: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "must run as root (mmdebstrap, chroot, device nodes)"
+for tool in mmdebstrap mksquashfs cpio gzip apt-get sha256sum; do
+    command -v "$tool" >/dev/null || die "$tool is missing: apt-get install mmdebstrap squashfs-tools cpio"
+done
+[ -f "$agent_dir/bpflab-agent.jar" ] || die "no agent at $agent_dir/bpflab-agent.jar: build it with ./mvnw -DskipTests package"
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+exec 9>"$out/.lock"
+flock 9
+
+
+base_id=$( (sed -n '/^# >>> base/,/^# <<< base/p' "$here/build-image.sh"; cat "$here/initramfs-init") \
+    | sha256sum | cut -c1-16)
+layer_id=$( (cd "$agent_dir" && sha256sum bpflab-agent.jar agent-lib/*.jar) | cat - "$here/guest-init" "$here/guest-control" \
+    | sha256sum | cut -c1-16)
+image_id=$base_id-$layer_id
+image=$out/image-$image_id
+if [ -f "$image/image.id" ]; then
+    ln -sfn "image-$image_id" "$out/current"
+    echo "build-image: up to date: $image"
+    exit 0
+fi
+
+started=$(date +%s)
+base=$out/base-$base_id
+[ -f "$base/done" ] || build_base "$base"
+
+# The agent layer: a second (uncompressed) cpio appended to the initramfs; the kernel unpacks both.
+tmp=$image.tmp
+rm -rf "$tmp" && mkdir -p "$tmp/layer/opt/bpflab/agent-lib"
+cp "$agent_dir/bpflab-agent.jar" "$tmp/layer/opt/bpflab/"
+cp "$agent_dir"/agent-lib/*.jar "$tmp/layer/opt/bpflab/agent-lib/"
+install -m 755 "$here/guest-init" "$tmp/layer/opt/bpflab/guest-init"
+install -m 755 "$here/guest-control" "$tmp/layer/opt/bpflab/guest-control"
+(cd "$tmp/layer" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$tmp/layer.cpio"
+# The kernel looks for the next archive at a 4-byte boundary after the compressed one.
+cp "$base/initrd-base.img" "$tmp/initrd.img"
+truncate -s %512 "$tmp/initrd.img"
+cat "$tmp/layer.cpio" >> "$tmp/initrd.img"
+rm -rf "$tmp/layer" "$tmp/layer.cpio"
+ln "$base/vmlinuz" "$tmp/vmlinuz"
+ln "$base/rootfs.squashfs" "$tmp/rootfs.squashfs"
+cp "$base/release" "$tmp/release"
+echo "$image_id" > "$tmp/image.id"
+mv "$tmp" "$image"
+ln -sfn "image-$image_id" "$out/current"
+
+# Keep the image just built and the one before it (a running server may still start clones from it).
+keep=$(ls -1dt "$out"/image-*/ 2>/dev/null | head -n 2 | xargs -rn1 basename)
+for old in "$out"/image-*/; do
+    name=$(basename "$old")
+    echo "$keep" | grep -qx "$name" || rm -rf "$old"
+done
+for old in "$out"/base-*/; do
+    name=$(basename "$old")
+    ls -d "$out"/image-"${name#base-}"-* >/dev/null 2>&1 || rm -rf "$old"
+done
+echo "build-image: built $image in $(( $(date +%s) - started )) s"

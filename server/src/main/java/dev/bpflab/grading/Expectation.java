@@ -1,0 +1,93 @@
+package dev.bpflab.grading;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bpflab.protocol.ServerMessage;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One thing a run must show, as written in a template's or a lesson's {@code expect} list (bpf-templates/README.md,
+ * workshop-material/README.md): an event, a printk line, a map entry or a workload's outcome. Plain data plus the
+ * test of one streamed message against it.
+ */
+public record Expectation(JsonNode spec) {
+    private static final Set<String> TYPES = Set.of("event", "printk", "map", "workload");
+
+    /** Checks the shape of a spec; returns what is wrong with it, or null. */
+    public static String problem(JsonNode spec) {
+        if (spec == null || !spec.isObject()) {
+            return "an expectation must be an object with a \"type\"";
+        }
+        String type = spec.path("type").asText();
+        if (!TYPES.contains(type)) {
+            return "expectation type '" + type + "' is not one of " + TYPES;
+        }
+        return switch (type) {
+            case "event" -> spec.path("fields").isObject() ? null : "an event expectation needs \"fields\": {…}";
+            case "printk" -> spec.path("text").isTextual() ? null : "a printk expectation needs \"text\"";
+            case "map" -> spec.path("name").isTextual() ? null : "a map expectation needs the map's \"name\"";
+            default -> spec.path("detail").isTextual() || spec.has("name") || spec.has("ok") ? null
+                    : "a workload expectation needs \"detail\", \"name\" or \"ok\"";
+        };
+    }
+
+    public String type() {
+        return spec.path("type").asText();
+    }
+
+    /** How many matching events are needed (events only); 1 unless {@code minCount} says more. */
+    int minCount() {
+        return Math.max(1, spec.path("minCount").asInt(1));
+    }
+
+    /** Whether one message from a run (as the run contract streams it) is of the kind this expectation asks for. */
+    public boolean matches(ServerMessage message) {
+        String type = type();
+        if (message instanceof ServerMessage.Event event && type.equals("event")) {
+            return fieldsMatch(spec.path("fields"), event.fields());
+        }
+        if (message instanceof ServerMessage.Printk printk && type.equals("printk")) {
+            return Glob.matches(spec.path("text").asText(), printk.text());
+        }
+        if (message instanceof ServerMessage.WorkloadResult result && type.equals("workload")) {
+            return result.ok() == spec.path("ok").asBoolean(true)
+                    && (!spec.has("name") || spec.path("name").asText().equals(result.name()))
+                    && (!spec.has("detail") || Glob.matches(spec.path("detail").asText(), result.detail()));
+        }
+        if (message instanceof ServerMessage.MapSnapshot map && type.equals("map")) {
+            return spec.path("name").asText().equals(map.name())
+                    && mapHas(map.entries(), spec.get("key"), spec.path("minValue").asLong(1));
+        }
+        return false;
+    }
+
+    private static boolean mapHas(JsonNode entries, JsonNode key, long minValue) {
+        for (JsonNode entry : entries) {
+            boolean keyMatches = key == null || key.isNull()
+                    || (key.isObject() ? fieldsMatch(key, entry.path("key")) : valueMatches(key, entry.path("key")));
+            if (keyMatches && entry.path("value").isNumber() && entry.path("value").asLong() >= minValue) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean fieldsMatch(JsonNode wanted, JsonNode actual) {
+        for (Map.Entry<String, JsonNode> field : wanted.properties()) {
+            if (!valueMatches(field.getValue(), actual.path(field.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean valueMatches(JsonNode wanted, JsonNode actual) {
+        if (wanted.isTextual()) {
+            return actual.isValueNode() && !actual.isMissingNode() && Glob.matches(wanted.asText(), actual.asText());
+        }
+        if (wanted.isNumber()) {
+            return actual.isNumber() && actual.asLong() == wanted.asLong();
+        }
+        return wanted.equals(actual);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.bpflab.runs;
+
+import dev.bpflab.protocol.ServerMessage;
+
+/**
+ * Something a learner's run did, published (as a CDI event) for whoever watches learners, e.g. a room's dashboard.
+ * {@code learner} is the opaque token the page passed as {@code /ws/run?learner=…} (null for anonymous learners).
+ *
+ * @param kind    what happened; {@code source} is set for {@link Kind#RUN}, {@code message} for {@link Kind#MESSAGE}
+ * @param eventCount how many events the run has streamed so far
+ */
+public record RunActivity(String sessionId, String learner, Kind kind, String source, ServerMessage message,
+        long eventCount) {
+
+    public enum Kind {
+        /** Run was pressed. */
+        RUN,
+        /** A server → client control message (stream messages are not published one by one). */
+        MESSAGE,
+        /** The run's event count, at most twice a second while events flow, and once more when the run ends. */
+        EVENTS,
+        /** The connection went away. */
+        CLOSED
+    }
+
+    public static RunActivity run(String sessionId, String learner, String source) {
+        return new RunActivity(sessionId, learner, Kind.RUN, source, null, 0);
+    }
+
+    public static RunActivity message(String sessionId, String learner, ServerMessage message, long eventCount) {
+        return new RunActivity(sessionId, learner, Kind.MESSAGE, null, message, eventCount);
+    }
+
+    public static RunActivity events(String sessionId, String learner, long eventCount) {
+        return new RunActivity(sessionId, learner, Kind.EVENTS, null, null, eventCount);
+    }
+
+    public static RunActivity closed(String sessionId, String learner) {
+        return new RunActivity(sessionId, learner, Kind.CLOSED, null, null, 0);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.bpflab.sandbox.qemu;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the qemu backend can be told. Build one with {@link #defaults()} and the {@code with…} methods.
+ *
+ * @param qemuBinary           the QEMU system emulator ({@code qemu-system-x86_64}, looked up in PATH when relative)
+ * @param guestDir             the guest image root: {@code build-image.sh}'s OUT_DIR, holding {@code current/} (the
+ *                             image) and {@code templates/} (saved VMs, one per image and machine configuration)
+ * @param imageBuilder         {@code server/src/main/guest/build-image.sh}, run at start-up so the image matches the agent,
+ *                             or null to use the image as it is
+ * @param agentDir             where the agent jars are ({@code agent/target/}); only used with {@code imageBuilder}
+ * @param runDir               sockets and pidfiles of this server's VMs; one server per directory (a lock enforces it),
+ *                             and whatever QEMU a crashed server left there is killed at the next start
+ * @param accel                {@code auto} (KVM when a probe guest runs on it, else TCG), {@code kvm} or {@code tcg}
+ * @param memoryMiB            guest RAM, also the cap on what a run can make the guest use
+ * @param poolSize             restored VMs kept paused, ready to be handed out
+ * @param maxLive              VMs serving runs at once; later acquirers queue, first come first served
+ * @param maxRunTime           a VM is killed after serving a run this long, whatever the run loop does
+ * @param outputBytesPerSecond the agent's output is read no faster than this (the guest waits; nothing is lost)
+ * @param maxLineBytes         a longer agent line is dropped and replaced by an error message
+ * @param bootTimeout          how long the one-time boot of the template VM may take until the agent is ready
+ */
+public record QemuSettings(Path qemuBinary, Path guestDir, Path imageBuilder, Path agentDir, Path runDir, String accel,
+        int memoryMiB, int poolSize, int maxLive, Duration maxRunTime, long outputBytesPerSecond, int maxLineBytes,
+        Duration bootTimeout) {
+
+    public static final Path DEFAULT_GUEST_DIR = Path.of("/var/cache/bpflab-guest");
+    public static final Path DEFAULT_RUN_DIR = Path.of("/run/bpflab-qemu");
+
+    public QemuSettings {
+        Objects.requireNonNull(qemuBinary, "qemuBinary");
+        Objects.requireNonNull(guestDir, "guestDir");
+        Objects.requireNonNull(runDir, "runDir");
+        Objects.requireNonNull(maxRunTime, "maxRunTime");
+        Objects.requireNonNull(bootTimeout, "bootTimeout");
+        if (!accel.equals("auto") && !accel.equals("kvm") && !accel.equals("tcg")) {
+            throw new IllegalArgumentException("bpflab.qemu.accel must be auto, kvm or tcg, not '" + accel + "'");
+        }
+        if (memoryMiB < 256) {
+            throw new IllegalArgumentException("a guest needs at least 256 MiB of memory (clang and a JVM run in it)");
+        }
+        if (poolSize < 0 || maxLive < 1) {
+            throw new IllegalArgumentException("pool size must be >= 0 and max live >= 1");
+        }
+        if (imageBuilder != null && agentDir == null) {
+            throw new IllegalArgumentException("building the image needs the agent directory (agent/target/)");
+        }
+        if (runDir.toAbsolutePath().toString().length() > 80) {
+            throw new IllegalArgumentException("the run directory path is too long for unix sockets: " + runDir);
+        }
+    }
+
+    public static QemuSettings defaults() {
+        return new QemuSettings(Path.of("qemu-system-x86_64"), DEFAULT_GUEST_DIR, null, null, DEFAULT_RUN_DIR, "auto", 768,
+                2, 40, Duration.ofMinutes(35), 4L << 20, 4 << 20, Duration.ofMinutes(5));
+    }
+
+    public QemuSettings withQemuBinary(Path value) {
+        return new QemuSettings(value, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize, maxLive,
+                maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+    }
+
+    public QemuSettings withGuestDir(Path value) {
+        return new QemuSettings(qemuBinary, value, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize, maxLive,
+                maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+    }
+
+    /** Build (or check) the image at start-up with {@code script}, from the agent jars in {@code agentDirectory}. */
+    public QemuSettings withImageBuilder(Path script, Path agentDirectory) {
+        return new QemuSettings(qemuBinary, guestDir, script, agentDirectory, runDir, accel, memoryMiB, poolSize, maxLive,
+                maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+    }
+
+    public QemuSettings withRunDir(Path value) {
+        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, value, accel, memoryMiB, poolSize, maxLive,
+                maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+    }
+
+    public QemuSettings withAccel(String value) {
+        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, value, memoryMiB, poolSize, maxLive,
+                maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+    }
+
+    public QemuSettings withMemoryMiB(int value) {
+        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, value, poolSize, maxLive,
+                maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+    }
+
+    public QemuSettings withPoolSize(int value) {
+        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, value, maxLive,
+                maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+    }
+
+    public QemuSettings withMaxLive(int value) {
+        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize, value,
+                maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+    }
+
+    public QemuSettings withMaxRunTime(Duration value) {
+        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize, maxLive,
+                value, outputBytesPerSecond, maxLineBytes, bootTimeout);
+    }
+
+    public QemuSettings withOutputLimits(long bytesPerSecond, int lineBytes) {
+        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize, maxLive,
+                maxRunTime, bytesPerSecond, lineBytes, bootTimeout);
+    }
+
+    public QemuSettings withBootTimeout(Duration value) {
+        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize, maxLive,
+                maxRunTime, outputBytesPerSecond, maxLineBytes, value);
+    }
+
+    Path imageDir() {
+        return guestDir.resolve("current");
+    }
+
+    Path templatesDir() {
+        return guestDir.resolve("templates");
+    }
+}

@@ -1,0 +1,342 @@
+package dev.bpflab.catalog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bpflab.grading.Effects;
+import dev.bpflab.grading.Expectation;
+import dev.bpflab.sandbox.SandboxBackend;
+import dev.bpflab.testing.JsonInbox;
+import dev.bpflab.testing.RunClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every template in bpf-templates/, rendered with its defaults by the server (a run by template id), run through
+ * /ws/run on a real kernel and fired by its own workload. What its metadata promises ("expect") must be seen the
+ * way a learner sees it: decoded event fields naming the file the workload touched, map counts, printk text, the
+ * workload's outcome (a denial). A program type this backend's kernel refuses must fail the run with the reason,
+ * never look attached. After each run no program of it is loaded and its lab network namespace is gone.
+ *
+ * <p>Each sandbox backend extends this with its Quarkus profile and says which {@code requires} values its kernel
+ * accepts; a backend whose kernel accepts them all runs every template with nothing skipped.
+ */
+public abstract class TemplatesContract {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration START = Duration.ofSeconds(90);
+    /** How long one round (workload, then its effects) may take before the workload is fired again. */
+    private static final Duration ROUND = Duration.ofSeconds(6);
+    /** A workload that has not answered in this time failed; veth-traffic needs about 2 s on the host. */
+    private static final Duration WORKLOAD_ANSWER = Duration.ofSeconds(20);
+    /** All rounds together: printk lines can miss a round while a previous agent still holds trace_pipe. */
+    private static final Duration EFFECT = Duration.ofSeconds(25);
+    private static final Duration CLEANUP = Duration.ofSeconds(15);
+    private static final int KERNEL_NAME_LENGTH = 15; // BPF_OBJ_NAME_LEN - 1
+    // SEC("...") followed by the function: "int hello(" or "int BPF_PROG(deny_unlink,"
+    private static final Pattern PROGRAM = Pattern.compile(
+            "SEC\\(\"[^\"]+\"\\)[ \\t]*\\R\\s*(?:static\\s+)?\\w+\\s+(?:BPF_\\w+\\(\\s*)?(\\w+)\\s*[(,]");
+    private static final Pattern AGENT_PID = Pattern.compile("\\bpid (\\d+)\\b");
+
+    @TestHTTPResource("/")
+    URI root;
+
+    @Inject
+    SandboxBackend backend;
+
+    /** A VM backend builds its image and boots its template once per machine: that is not what these tests time. */
+    @BeforeEach
+    void backendIsReady() throws Exception {
+        backend.awaitReady(Duration.ofMinutes(15));
+    }
+
+    /** The {@code requires} values (xdp, lsm, fentry) whose programs this backend's kernel accepts. */
+    protected abstract Set<String> supportedFeatures();
+
+    /**
+     * True when the run's programs live in the kernel this test runs on (the local backend), so bpftool and
+     * {@code ip netns} here can prove the run left nothing behind. A VM's guest kernel is thrown away with the VM.
+     */
+    protected boolean runsOnThisKernel(JsonNode sandboxMessage) {
+        return "local".equals(sandboxMessage.path("backend").asText());
+    }
+
+    /** What the error of a run refused by this kernel must say: the errno, and why a learner gets it here. */
+    protected Pattern refusalReason() {
+        return Pattern.compile("(?s).*Operation not permitted.*lockdown.*");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyTemplateShowsItsPromisedEffect() {
+        TemplateCatalog catalog = TemplateCatalog.load(Path.of("bpf-templates"));
+        assertTrue(catalog.list().size() >= 12, "the catalog has the talk's 12 programs: " + catalog.list());
+        return catalog.list().stream().map(template -> {
+            List<String> refused = refusedRequirements(template);
+            String name = template.id() + (refused.isEmpty() ? "" : " (this kernel refuses " + String.join(", ", refused) + ")");
+            return DynamicTest.dynamicTest(name, () -> exercise(catalog, template, refused));
+        });
+    }
+
+    private List<String> refusedRequirements(TemplateInfo template) {
+        return template.requires().stream().filter(r -> !supportedFeatures().contains(r)).toList();
+    }
+
+    private void exercise(TemplateCatalog catalog, TemplateInfo template, List<String> refused) throws InterruptedException {
+        String id = template.id();
+        List<String> programs = programNames(catalog.render(id, Map.of()));
+        assertFalse(programs.isEmpty(), id + ": no SEC(...) function found in the rendered source");
+        Map<Integer, String> before = loadedPrograms();
+        Set<Integer> ours = new TreeSet<>();
+        boolean onThisKernel;
+        String agentPid;
+        try (RunClient run = new RunClient(root)) {
+            run.send(JSON.createObjectNode().put("type", "run").put("template", id));
+            JsonNode end = run.await("phase attached or failed",
+                    m -> RunClient.isPhase(m, "attached") || RunClient.isPhase(m, "failed"), START);
+            JsonNode sandbox = run.awaitType("sandbox", Duration.ZERO);
+            onThisKernel = runsOnThisKernel(sandbox);
+            agentPid = agentPid(sandbox);
+            if (!refused.isEmpty()) {
+                assertRefusedWithReason(id, refused, end, run.seen());
+            } else {
+                assertTrue(RunClient.isPhase(end, "attached"), id + " did not attach:\n" + transcript(run.seen()));
+                assertEquals(Set.copyOf(programs), attachedNames(end), id + ": the programs listed as attached");
+                if (onThisKernel) {
+                    ours.addAll(newProgramsNamed(programs, before));
+                    assertFalse(ours.isEmpty(), id + " is attached, yet bpftool lists none of " + programs);
+                }
+                int rounds = fireUntilEffectsSeen(run, template);
+                learnerVisibleCounts(id, run, rounds);
+                run.stop();
+                run.awaitPhase("stopped", START);
+            }
+        }
+        if (onThisKernel) {
+            assertNothingLeftBehind(id, programs, before, ours, agentPid);
+        }
+    }
+
+    private void assertRefusedWithReason(String id, List<String> refused, JsonNode end, List<JsonNode> seen) {
+        assertTrue(RunClient.isPhase(end, "failed"),
+                id + " needs " + refused + ", which this kernel refuses, yet the run claims to be attached:\n" + transcript(seen));
+        String errors = seen.stream().filter(m -> "error".equals(m.path("type").asText()))
+                .map(m -> m.path("message").asText()).collect(Collectors.joining("\n"));
+        assertFalse(errors.isEmpty(), id + " failed without an error message:\n" + transcript(seen));
+        assertTrue(refusalReason().matcher(errors).matches(),
+                id + ": the error must say the kernel refused it and why (" + refusalReason() + "), it said:\n" + errors);
+        assertTrue(seen.stream().noneMatch(m -> "event".equals(m.path("type").asText())), id + " sent events while refused");
+    }
+
+    /**
+     * Fires the workload, waits for its answer and for every expectation; fires again (a new round) while some are
+     * missing. Returns how many rounds ran.
+     */
+    private static int fireUntilEffectsSeen(RunClient run, TemplateInfo template) {
+        String id = template.id();
+        String workload = template.workload();
+        List<Expectation> expected = new ArrayList<>();
+        template.expect().forEach(spec -> expected.add(new Expectation(spec)));
+        Effects effects = new Effects(expected);
+        Set<JsonNode> offered = Collections.newSetFromMap(new IdentityHashMap<>()); // await() shows a message again
+        Predicate<JsonNode> seenAll = m -> offered.add(m) ? effects.offer(JsonInbox.typed(m)) : effects.allMet();
+        Set<JsonNode> answersCounted = Collections.newSetFromMap(new IdentityHashMap<>());
+        long deadline = System.nanoTime() + EFFECT.toNanos();
+        int rounds = 0;
+        while (!effects.allMet() && (rounds == 0 || System.nanoTime() < deadline)) {
+            rounds++;
+            run.workload(workload);
+            JsonNode answer = run.await("answer " + rounds + " of workload " + workload,
+                    m -> "workload".equals(m.path("type").asText()) && workload.equals(m.path("name").asText())
+                            && answersCounted.add(m), WORKLOAD_ANSWER);
+            assertTrue(answer.path("ok").asBoolean(), id + ": workload " + workload + " failed: " + answer.path("detail"));
+            try {
+                run.await(id + "'s effects", seenAll, ROUND);
+            } catch (AssertionError notYet) {
+                // fire again
+            }
+        }
+        assertEquals(List.of(), effects.missing(), id + ": expected effects not seen after " + rounds + " round(s) of "
+                + workload + "; the server said:\n" + transcript(run.seen()));
+        return rounds;
+    }
+
+    /** Checks of exact numbers a learner reads off the page, beyond the metadata's "at least". */
+    private static void learnerVisibleCounts(String id, RunClient run, int rounds) {
+        if (id.equals("xdp-firewall")) {
+            // Each round of veth-traffic sends 3 pings (rule 0, protocol icmp) and 3 UDP datagrams to 7777 (rule 1);
+            // the source rule is off by default. Nothing else arriving on bpflab0 may be counted.
+            long expected = 3L * rounds;
+            List<Long> wanted = List.of(expected, expected, 0L);
+            Predicate<JsonNode> icmpDrop = f -> f.path("rule").asInt() == 0 && f.path("protocol").asInt() == 1;
+            Predicate<JsonNode> udpDrop = f -> f.path("rule").asInt() == 1 && f.path("protocol").asInt() == 17
+                    && f.path("dport").asInt() == 7777;
+            try {
+                run.await("the drops map at " + wanted + " and its events", m -> wanted.equals(lastDrops(run))
+                        && countEvents(run, icmpDrop) >= expected && countEvents(run, udpDrop) >= expected, ROUND);
+            } catch (AssertionError notSettled) {
+                // compared below with what did arrive
+            }
+            assertEquals(wanted, lastDrops(run),
+                    "the drops map [protocol, port, source] after " + rounds + " round(s) of veth-traffic");
+            assertEquals(List.of(expected, expected), List.of(countEvents(run, icmpDrop), countEvents(run, udpDrop)),
+                    "drop events (icmp, udp to 7777) after " + rounds + " round(s) of veth-traffic");
+        }
+    }
+
+    /** The values of the last snapshot of the array map "drops", by key; empty before the first. */
+    private static List<Long> lastDrops(RunClient run) {
+        List<JsonNode> seen = run.seen();
+        for (int i = seen.size() - 1; i >= 0; i--) {
+            JsonNode m = seen.get(i);
+            if ("map".equals(m.path("type").asText()) && "drops".equals(m.path("name").asText())) {
+                Map<Long, Long> byKey = new TreeMap<>();
+                m.path("entries").forEach(e -> byKey.put(e.path("key").asLong(), e.path("value").asLong()));
+                return new ArrayList<>(byKey.values());
+            }
+        }
+        return List.of();
+    }
+
+    private static long countEvents(RunClient run, Predicate<JsonNode> fields) {
+        return run.seen().stream().filter(m -> "event".equals(m.path("type").asText()) && fields.test(m.path("fields")))
+                .count();
+    }
+
+    private void assertNothingLeftBehind(String id, List<String> programs, Map<Integer, String> before, Set<Integer> ours,
+            String agentPid) throws InterruptedException {
+        long deadline = System.nanoTime() + CLEANUP.toNanos();
+        Set<Integer> left;
+        String namespaces;
+        do {
+            Map<Integer, String> now = loadedPrograms();
+            left = new TreeSet<>(newProgramsNamed(programs, before));
+            ours.stream().filter(now::containsKey).forEach(left::add);
+            namespaces = labNamespaces(agentPid);
+            if (left.isEmpty() && namespaces.isEmpty()) {
+                return;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        assertEquals(Set.of(), left, id + " left programs loaded (bpftool prog list ids)");
+        assertEquals("", namespaces, id + " left its lab network namespace");
+    }
+
+    /** The function names of a source's programs, as the kernel knows them. */
+    static List<String> programNames(String source) {
+        List<String> names = new ArrayList<>();
+        Matcher m = PROGRAM.matcher(source);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    private static Set<String> attachedNames(JsonNode attachedPhase) {
+        Set<String> names = new LinkedHashSet<>();
+        attachedPhase.path("programs").forEach(p -> names.add(p.asText().split(" ")[0])); // "hello → tracepoint/…"
+        return names;
+    }
+
+    private static Set<Integer> newProgramsNamed(List<String> programs, Map<Integer, String> before) {
+        Set<String> kernelNames = programs.stream()
+                .map(n -> n.length() > KERNEL_NAME_LENGTH ? n.substring(0, KERNEL_NAME_LENGTH) : n)
+                .collect(Collectors.toSet());
+        Set<Integer> ids = new TreeSet<>();
+        loadedPrograms().forEach((progId, name) -> {
+            if (!before.containsKey(progId) && kernelNames.contains(name)) {
+                ids.add(progId);
+            }
+        });
+        return ids;
+    }
+
+    /** bpftool's view: program id → name. Other runs on this machine may load programs meanwhile; callers filter. */
+    private static Map<Integer, String> loadedPrograms() {
+        Map<Integer, String> programs = new LinkedHashMap<>();
+        for (JsonNode prog : readJson(command("bpftool", "-j", "prog", "list"))) {
+            programs.put(prog.path("id").asInt(), prog.path("name").asText());
+        }
+        return programs;
+    }
+
+    /** The agent's pid from the sandbox message ("local agent pid 1234"), or null if it names none. */
+    private static String agentPid(JsonNode sandboxMessage) {
+        Matcher pid = AGENT_PID.matcher(sandboxMessage.path("description").asText());
+        return pid.find() ? pid.group(1) : null;
+    }
+
+    /** This run's lab namespace (bpflab-&lt;agent pid&gt;) if the agent's pid is known, else any bpflab-* namespace. */
+    private static String labNamespaces(String agentPid) {
+        String wanted = agentPid == null ? "bpflab-" : "bpflab-" + agentPid;
+        return command("ip", "netns", "list").lines()
+                .filter(l -> agentPid == null ? l.startsWith(wanted) : l.split(" ")[0].equals(wanted))
+                .collect(Collectors.joining("\n"));
+    }
+
+    private static String command(String... argv) {
+        try {
+            Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new AssertionError(String.join(" ", argv) + " failed (exit " + p.exitValue() + ")");
+            }
+            return out;
+        } catch (IOException e) {
+            throw new AssertionError(String.join(" ", argv) + " could not run: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static JsonNode readJson(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+
+    /** What the server said, for failure messages: everything but events and map snapshots in full, those counted. */
+    private static String transcript(List<JsonNode> seen) {
+        Map<String, Integer> counted = new TreeMap<>();
+        List<String> lines = new ArrayList<>();
+        for (JsonNode m : seen) {
+            String type = m.path("type").asText();
+            if ((type.equals("event") || type.equals("map") || type.equals("printk"))
+                    && counted.merge(type, 1, Integer::sum) > 15) {
+                continue;
+            }
+            lines.add(m.toString());
+        }
+        return String.join("\n", lines) + "\n(" + counted + " messages by type; the first 15 of each shown)";
+    }
+}

@@ -1,0 +1,283 @@
+package dev.bpflab.rooms;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bpflab.protocol.ProtocolException;
+import dev.bpflab.protocol.RunJson;
+import dev.bpflab.runs.RunActivity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Rooms without a server: status from run activity, authorization, CSV, and saving to and loading from disk. */
+class RoomsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private final ScheduledExecutorService saver = Executors.newSingleThreadScheduledExecutor();
+    private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
+
+    @AfterEach
+    void stop() {
+        saver.shutdownNow();
+    }
+
+    /** Counts writes, to see that saving is debounced. */
+    static final class CountingStore extends RoomStore {
+        final AtomicInteger writes = new AtomicInteger();
+
+        CountingStore(Path dir) {
+            super(dir);
+        }
+
+        @Override
+        void write(String roomId, byte[] bytes) throws IOException {
+            writes.incrementAndGet();
+            super.write(roomId, bytes);
+        }
+    }
+
+    private Rooms rooms(RoomStore store, long saveDelayMillis) {
+        return new Rooms(store, new Rooms.Settings(10, 100, saveDelayMillis, 7L * 24 * 3600 * 1000), saver, clock::get);
+    }
+
+    private static RunActivity message(String session, String learner, String json) throws IOException {
+        try {
+            return RunActivity.message(session, learner, RunJson.server(json), 0);
+        } catch (ProtocolException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private static JsonNode row(Rooms rooms, Room room, String studentId) {
+        return JsonSocket.studentRow(rooms.snapshot(room), studentId);
+    }
+
+    @Test
+    void roomStateSurvivesRecreatingTheStoreFromDisk() throws Exception {
+        Rooms first = rooms(new RoomStore(dir), 60_000);
+        Rooms.Created created = first.create("Tracing 101");
+        Room room = created.room();
+        Rooms.Joined ada = first.join(room.joinCode.toLowerCase(), "Ada");
+        Rooms.Joined bob = first.join(room.joinCode, "Bob");
+        first.onActivity(RunActivity.run("s1", ada.token(), "int main;"));
+        first.onActivity(message("s1", ada.token(), "{\"type\":\"diagnostics\",\"stage\":\"verify\",\"items\":[{\"line\":20,"
+                + "\"column\":3,\"severity\":\"error\",\"message\":\"R1 invalid mem access 'scalar'\\nmore\"}]}"));
+        first.onActivity(message("s1", ada.token(), "{\"type\":\"phase\",\"phase\":\"failed\"}"));
+        first.onActivity(message("s9", bob.token(), "{\"type\":\"check\",\"lesson\":\"hello\",\"step\":2,\"passed\":true,"
+                + "\"message\":\"your program saw the unlink\"}"));
+        first.progress(first.member(bob.token()).orElseThrow(), JSON.readTree("{\"lesson\":\"hello\",\"step\":3}"));
+        first.push(room, JSON.readTree("{\"lesson\":\"hello\",\"step\":3}"));
+        first.broadcast(room, "Five minutes left");
+        ObjectNode before = first.snapshot(room);
+        first.close();
+
+        Rooms second = rooms(new RoomStore(dir), 60_000);
+        Room loaded = second.instructorRoom(room.id, created.secret());
+        ObjectNode after = second.snapshot(loaded);
+        before.remove("now");
+        after.remove("now");
+        assertEquals(before, after, "the snapshot after reloading");
+        assertEquals("verify", row(second, loaded, ada.student().id).path("diagnostic").path("stage").asText());
+        assertEquals(20, row(second, loaded, ada.student().id).path("diagnostic").path("line").asInt());
+        assertEquals("R1 invalid mem access 'scalar'", row(second, loaded, ada.student().id).path("diagnostic").path("message").asText());
+        assertEquals(3, row(second, loaded, bob.student().id).path("step").asInt());
+        assertEquals(1, row(second, loaded, bob.student().id).path("passedSteps").asInt());
+        assertEquals("int main;", second.source(loaded, ada.student().id).path("source").asText());
+        assertEquals(bob.student().id, second.member(bob.token()).orElseThrow().student().id, "learner tokens still work");
+        assertEquals(loaded, second.member(ada.token()).orElseThrow().room());
+        assertThrows(Rooms.RoomException.class, () -> second.join("ZZZZZZ", "Eve"));
+        assertEquals(loaded.id, second.join(room.joinCode, "Cy").room().id, "the join code still works");
+    }
+
+    @Test
+    void savingIsDebouncedAtomicAndKeepsNoSecrets() throws Exception {
+        CountingStore store = new CountingStore(dir);
+        Rooms rooms = rooms(store, 300);
+        Rooms.Created created = rooms.create("Debounce");
+        Rooms.Joined ada = rooms.join(created.room().joinCode, "Ada");
+        rooms.onActivity(RunActivity.run("s1", ada.token(), "src"));
+        for (int i = 1; i <= 200; i++) {
+            rooms.onActivity(RunActivity.events("s1", ada.token(), i));
+        }
+        Path file = dir.resolve(created.room().id + ".json");
+        assertFalse(Files.exists(file), "nothing is written before the delay");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!Files.exists(file) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(400);
+        assertEquals(1, store.writes.get(), "a burst of 200 changes is one write");
+        String saved = Files.readString(file);
+        assertEquals(200, JSON.readTree(saved).path("students").path(ada.student().id).path("events").asInt());
+        assertFalse(saved.contains(created.secret()), "the instructor secret is not on disk");
+        assertFalse(saved.contains(ada.token()), "the learner token is not on disk");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(file.getFileName().toString()), files.map(p -> p.getFileName().toString()).toList(),
+                    "no temporary files are left");
+        }
+    }
+
+    @Test
+    void anUnreadableRoomFileIsSkipped() throws Exception {
+        Rooms first = rooms(new RoomStore(dir), 60_000);
+        Rooms.Created good = first.create("Good");
+        first.close();
+        Files.writeString(dir.resolve("AAAAAAAAAAAAAAAAAAAAAA.json"), "{ half a fi");
+        Rooms second = rooms(new RoomStore(dir), 60_000);
+        assertEquals(1, second.size());
+        assertNotNull(second.instructorRoom(good.room().id, good.secret()));
+    }
+
+    @Test
+    void messagesOfAReplacedRunConnectionAreIgnored() throws Exception {
+        Rooms rooms = rooms(new RoomStore(dir), 60_000);
+        Room room = rooms.create("Stale").room();
+        Rooms.Joined ada = rooms.join(room.joinCode, "Ada");
+        String id = ada.student().id;
+        rooms.onActivity(RunActivity.run("old", ada.token(), "v1"));
+        rooms.onActivity(message("old", ada.token(), "{\"type\":\"phase\",\"phase\":\"attached\"}"));
+        rooms.onActivity(RunActivity.run("new", ada.token(), "v2"));
+        rooms.onActivity(message("old", ada.token(), "{\"type\":\"phase\",\"phase\":\"stopped\"}"));
+        rooms.onActivity(RunActivity.closed("old", ada.token()));
+        rooms.onActivity(RunActivity.events("old", ada.token(), 7));
+        assertEquals("queued", row(rooms, room, id).path("phase").asText());
+        assertEquals(0, row(rooms, room, id).path("events").asInt());
+        assertEquals(2, row(rooms, room, id).path("runs").asInt());
+        rooms.onActivity(message("new", ada.token(), "{\"type\":\"phase\",\"phase\":\"attached\"}"));
+        rooms.onActivity(RunActivity.events("new", ada.token(), 3));
+        assertEquals("attached", row(rooms, room, id).path("phase").asText());
+        assertEquals(3, row(rooms, room, id).path("events").asInt());
+        rooms.onActivity(RunActivity.closed("new", ada.token()));
+        assertEquals("stopped", row(rooms, room, id).path("phase").asText(), "a live run whose page went away is over");
+        assertEquals("v2", rooms.source(room, id).path("source").asText());
+    }
+
+    @Test
+    void diagnosticsWithWarningsOnlyAreNotAFailure() throws Exception {
+        Rooms rooms = rooms(new RoomStore(dir), 60_000);
+        Room room = rooms.create("Warnings").room();
+        Rooms.Joined ada = rooms.join(room.joinCode, "Ada");
+        rooms.onActivity(RunActivity.run("s", ada.token(), "x"));
+        rooms.onActivity(message("s", ada.token(), "{\"type\":\"diagnostics\",\"stage\":\"compile\",\"items\":[{\"line\":1,"
+                + "\"severity\":\"warning\",\"message\":\"unused variable\"}]}"));
+        JsonNode row = row(rooms, room, ada.student().id);
+        assertTrue(row.path("diagnostic").isNull(), row.toString());
+        assertEquals(0, row.path("failStreak").asInt());
+        for (int i = 0; i < 3; i++) {
+            rooms.onActivity(RunActivity.run("s" + i, ada.token(), "x"));
+            rooms.onActivity(message("s" + i, ada.token(), "{\"type\":\"diagnostics\",\"stage\":\"compile\",\"items\":[{\"line\":9,"
+                    + "\"column\":11,\"severity\":\"error\",\"message\":\"expected ';'\"},{\"line\":10,\"severity\":\"error\",\"message\":\"x\"}]}"));
+        }
+        row = row(rooms, room, ada.student().id);
+        assertEquals(3, row.path("failStreak").asInt(), "three failed runs in a row");
+        assertEquals(2, row.path("diagnostic").path("errors").asInt());
+        rooms.onActivity(RunActivity.run("ok", ada.token(), "x"));
+        rooms.onActivity(message("ok", ada.token(), "{\"type\":\"phase\",\"phase\":\"attached\"}"));
+        assertEquals(0, row(rooms, room, ada.student().id).path("failStreak").asInt(), "attached ends the streak");
+        assertTrue(row(rooms, room, ada.student().id).path("diagnostic").isNull(), "a new run clears the old diagnostic");
+    }
+
+    @Test
+    void instructorSecretsAndLearnerTokensAreChecked() throws Exception {
+        Rooms rooms = rooms(new RoomStore(dir), 60_000);
+        Rooms.Created created = rooms.create("Auth");
+        Rooms.Joined ada = rooms.join(created.room().joinCode, "Ada");
+        assertEquals(401, assertThrows(Rooms.RoomException.class, () -> rooms.instructorRoom(created.room().id, null)).status());
+        assertEquals(401, assertThrows(Rooms.RoomException.class, () -> rooms.instructorRoom(created.room().id, "")).status());
+        assertEquals(403, assertThrows(Rooms.RoomException.class,
+                () -> rooms.instructorRoom(created.room().id, ada.token())).status(), "a learner token is no instructor secret");
+        assertEquals(403, assertThrows(Rooms.RoomException.class,
+                () -> rooms.instructorRoom(created.room().id, created.secret() + "x")).status());
+        assertEquals(404, assertThrows(Rooms.RoomException.class, () -> rooms.instructorRoom("nope", created.secret())).status());
+        assertTrue(rooms.member(created.secret()).isEmpty(), "an instructor secret is no learner token");
+        assertTrue(rooms.member("../../etc/passwd").isEmpty());
+        assertTrue(rooms.member(null).isEmpty());
+        assertTrue(created.secret().matches("[A-Za-z0-9_-]{43}"), created.secret());
+        assertTrue(created.room().joinCode.matches("[" + Secrets.CODE_ALPHABET + "]{6}"), created.room().joinCode);
+        assertEquals(400, assertThrows(Rooms.RoomException.class, () -> rooms.join(created.room().joinCode, "  \u0007 ")).status());
+        rooms.delete(created.room());
+        assertTrue(rooms.member(ada.token()).isEmpty(), "a closed room's tokens are void");
+        assertEquals(404, assertThrows(Rooms.RoomException.class,
+                () -> rooms.instructorRoom(created.room().id, created.secret())).status());
+        assertFalse(Files.exists(dir.resolve(created.room().id + ".json")));
+    }
+
+    @Test
+    void roomsIdleLongerThanTheLimitAreDeleted() throws Exception {
+        Rooms rooms = rooms(new RoomStore(dir), 60_000);
+        Rooms.Created old = rooms.create("Last month");
+        clock.addAndGet(6L * 24 * 3600 * 1000);
+        Rooms.Created recent = rooms.create("This week");
+        rooms.join(old.room().joinCode, "Ada"); // a join counts as use
+        rooms.close();
+        clock.addAndGet(6L * 24 * 3600 * 1000);
+        Rooms later = rooms(new RoomStore(dir), 60_000);
+        assertEquals(2, later.size(), "both were used within the week");
+        clock.addAndGet(2L * 24 * 3600 * 1000);
+        later.expireIdle();
+        assertEquals(0, later.size());
+        assertFalse(Files.exists(dir.resolve(old.room().id + ".json")));
+        assertFalse(Files.exists(dir.resolve(recent.room().id + ".json")));
+    }
+
+    @Test
+    void roomsAreCappedInNumber() throws Exception {
+        Rooms rooms = rooms(new RoomStore(dir), 60_000);
+        for (int i = 0; i < 10; i++) {
+            rooms.create("room " + i);
+        }
+        assertEquals(503, assertThrows(Rooms.RoomException.class, () -> rooms.create("one too many")).status());
+    }
+
+    @Test
+    void checksSetTheStepAndCountPassedStepsOnce() throws Exception {
+        Rooms rooms = rooms(new RoomStore(dir), 60_000);
+        Room room = rooms.create("Checks").room();
+        Rooms.Joined ada = rooms.join(room.joinCode, "Ada");
+        String pass = "{\"type\":\"check\",\"lesson\":\"xdp\",\"step\":1,\"passed\":true,\"message\":\"ok\"}";
+        rooms.onActivity(message("a", ada.token(), pass));
+        rooms.onActivity(message("b", ada.token(), pass));
+        rooms.onActivity(message("c", ada.token(), "{\"type\":\"check\",\"lesson\":\"xdp\",\"step\":2,\"passed\":false,"
+                + "\"message\":\"no packet was dropped yet\"}"));
+        JsonNode row = row(rooms, room, ada.student().id);
+        assertEquals("xdp", row.path("lesson").asText());
+        assertEquals(2, row.path("step").asInt());
+        assertEquals(1, row.path("passedSteps").asInt());
+        assertFalse(row.path("check").path("passed").asBoolean());
+        assertEquals("no packet was dropped yet", row.path("check").path("message").asText());
+    }
+
+    @Test
+    void csvQuotesCellsAndDefusesFormulas() throws Exception {
+        Rooms rooms = rooms(new RoomStore(dir), 60_000);
+        Room room = rooms.create("CSV").room();
+        rooms.join(room.joinCode, "=HYPERLINK(\"http://x\")");
+        rooms.join(room.joinCode, "Lovelace, Ada");
+        List<String> lines = rooms.csv(room).lines().toList();
+        assertEquals(3, lines.size());
+        assertTrue(lines.get(0).startsWith("student_id,name,joined_at,lesson,step,runs,phase,events,diagnostic_stage"));
+        assertTrue(lines.get(1).contains(",\"'=HYPERLINK(\"\"http://x\"\")\","), lines.get(1));
+        assertTrue(lines.get(2).contains(",\"Lovelace, Ada\","), lines.get(2));
+        assertNull(JsonSocket.studentRow(rooms.snapshot(room), "nobody"));
+    }
+}

@@ -1,0 +1,89 @@
+package dev.bpflab.sandbox.local;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bpflab.sandbox.AgentListener;
+import dev.bpflab.testing.RunClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The local backend's agents leave nothing of a learner's program on the host, however they end. */
+class LocalBackendTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static LocalBackend backend;
+
+    @BeforeAll
+    static void start() throws Exception {
+        backend = new LocalBackend(Path.of("agent/target/bpflab-agent.jar"), Map.of("BPFLAB_CACHE", "/var/cache/bpflab"), 0, 2);
+    }
+
+    @AfterAll
+    static void stop() {
+        backend.close();
+    }
+
+    @Test
+    void anAgentKilledMidRunLeavesNoScratchBehind() throws Exception {
+        AgentProcess agent = attachedAgent();
+        Path scratch = agent.scratch();
+        assertTrue(hasFile(scratch, "prog.bpf.c"), "the learner's source was compiled in " + scratch);
+
+        ProcessHandle.of(pid(agent)).orElseThrow().destroyForcibly(); // no chance to clean up after itself
+        agent.close();
+
+        assertFalse(Files.exists(scratch), scratch + " is removed with the agent");
+    }
+
+    @Test
+    void anAgentStoppedNormallyLeavesNoScratchBehind() throws Exception {
+        AgentProcess agent = attachedAgent();
+        Path scratch = agent.scratch();
+        agent.close();
+        assertFalse(Files.exists(scratch), scratch + " is removed with the agent");
+    }
+
+    /** An agent with a real program compiled, loaded and attached. */
+    private static AgentProcess attachedAgent() throws Exception {
+        AgentProcess agent = (AgentProcess) backend.acquire(position -> { });
+        CompletableFuture<String> attached = new CompletableFuture<>();
+        agent.listen(new AgentListener() {
+            @Override
+            public void onLine(String line) {
+                if (line.contains("\"attached\"")) {
+                    attached.complete(line);
+                } else if (line.contains("\"failed\"")) {
+                    attached.completeExceptionally(new AssertionError("the run failed: " + line));
+                }
+            }
+
+            @Override
+            public void onExit(String reason) {
+                attached.completeExceptionally(new AssertionError("the agent exited: " + reason));
+            }
+        });
+        agent.send(JSON.createObjectNode().put("type", "run").put("source", RunClient.program("unlink_events.bpf.c"))
+                .toString());
+        attached.get(120, TimeUnit.SECONDS);
+        return agent;
+    }
+
+    private static long pid(AgentProcess agent) {
+        String description = agent.describe(); // "local agent pid N"
+        return Long.parseLong(description.substring(description.lastIndexOf(' ') + 1));
+    }
+
+    private static boolean hasFile(Path dir, String name) throws Exception {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.anyMatch(f -> f.getFileName().toString().equals(name));
+        }
+    }
+}
