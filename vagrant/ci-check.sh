@@ -9,7 +9,7 @@ command -v vagrant >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninter
 (cd "$here" && vagrant validate --ignore-provider)
 "$here/provision.sh" "$here/.."
 curl -sf "http://localhost:$port/q/health" | grep -q '"status" *: *"UP"'
-java "$here/../bench/RunLatency.java" "http://localhost:$port" 1 "$here/../src/test/resources/programs/unlink_events.bpf.c" unlink-file
+java "$here/../bench/RunLatency.java" "http://localhost:$port" 1 "$here/../server/src/test/resources/programs/unlink_events.bpf.c" unlink-file
 echo "vagrant: lab host check passed"
 
 # Leave the machine as it was found: stop the service the check started.

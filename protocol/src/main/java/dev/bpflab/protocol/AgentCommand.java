@@ -1,5 +1,7 @@
 package dev.bpflab.protocol;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
@@ -28,7 +30,8 @@ public sealed interface AgentCommand {
      * @param printk       whether to stream {@code bpf_printk} lines (null: yes)
      */
     @JsonTypeName("run")
-    record Start(String source, int timeoutSeconds, Map<String, JsonNode> globals, String xdpInterface, Boolean printk)
+    record Start(String source, int timeoutSeconds,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> globals, String xdpInterface, Boolean printk)
             implements AgentCommand {
         public Start {
             Checks.present(source, "the run has no source: send the C program in \"source\"");
@@ -36,10 +39,12 @@ public sealed interface AgentCommand {
             globals = globals == null ? Map.of() : Map.copyOf(globals);
         }
 
+        @JsonIgnore
         public String xdpInterfaceOrDefault() {
             return xdpInterface == null || xdpInterface.isBlank() ? DEFAULT_XDP_INTERFACE : xdpInterface;
         }
 
+        @JsonIgnore
         public boolean printkOrDefault() {
             return printk == null || printk;
         }

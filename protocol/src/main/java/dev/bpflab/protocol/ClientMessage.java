@@ -1,5 +1,7 @@
 package dev.bpflab.protocol;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
@@ -34,7 +36,8 @@ public sealed interface ClientMessage {
      * @param globals        {@code const volatile} globals to set before load, name → number, boolean or string
      */
     @JsonTypeName("run")
-    record Run(String source, String template, JsonNode params, Integer timeoutSeconds, Map<String, JsonNode> globals)
+    record Run(String source, String template, JsonNode params, Integer timeoutSeconds,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> globals)
             implements ClientMessage {
         public Run {
             Checks.require((source != null && !source.isBlank()) || (template != null && !template.isBlank()),
@@ -65,6 +68,7 @@ public sealed interface ClientMessage {
             return new Run(source, null, null, null, null);
         }
 
+        @JsonIgnore
         public boolean hasSource() {
             return source != null && !source.isBlank();
         }
@@ -84,22 +88,37 @@ public sealed interface ClientMessage {
     }
 
     /**
-     * Grade the attached program against a lesson step: fires the step's workloads and answers with
-     * {@link ServerMessage.Checking}, then one {@link ServerMessage.CheckResult}.
+     * Grade the attached program: against a lesson step ({@code lesson} and {@code step}), or against what a program
+     * template promises ({@code template}: its workload, its expected events, maps, printk lines). Fires the
+     * workloads and answers with {@link ServerMessage.Checking}, then one {@link ServerMessage.CheckResult}.
      *
-     * @param step the step's number, from 0
+     * @param step the step's number, from 0 (with {@code lesson} only)
      * @param lang "es" or "en" (the default) for the verdict's language
      */
     @JsonTypeName("check")
-    record Check(String lesson, Integer step, String lang) implements ClientMessage {
+    record Check(String lesson, Integer step, String template, String lang) implements ClientMessage {
         public Check {
-            Checks.require(lesson != null && ID.matcher(lesson).matches(),
-                    "\"lesson\" must be a lesson id such as \"02-watch-syscalls\" (GET /api/lessons lists them), was "
-                            + Checks.echo(lesson));
-            Checks.require(step != null && step >= 0 && step <= 9999,
-                    "\"step\" must be the number (from 0) of a step of the lesson");
+            if (template != null) {
+                Checks.require(lesson == null && step == null,
+                        "a check names a \"template\", or a \"lesson\" and a \"step\", not both");
+                Checks.require(ID.matcher(template).matches(), "\"template\" must be a template id such as \"hello\" "
+                        + "(GET /api/templates lists them), was " + Checks.echo(template));
+            } else {
+                Checks.require(lesson != null && ID.matcher(lesson).matches(), "\"lesson\" must be a lesson id such as "
+                        + "\"02-watch-syscalls\" (GET /api/lessons lists them), was " + Checks.echo(lesson));
+                Checks.require(step != null && step >= 0 && step <= 9999,
+                        "\"step\" must be the number (from 0) of a step of the lesson");
+            }
             lang = lang == null ? "en" : lang;
             Checks.require(lang.equals("es") || lang.equals("en"), "\"lang\" must be \"es\" or \"en\"");
+        }
+
+        public static Check lessonStep(String lesson, int step, String lang) {
+            return new Check(lesson, step, null, lang);
+        }
+
+        public static Check template(String template, String lang) {
+            return new Check(null, null, template, lang);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.bpflab.protocol;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Set;
 
 /**
@@ -20,6 +21,7 @@ public record Diagnostic(int line, int column, String severity, String message) 
     }
 
     /** An error or a fatal error (what stops a build), as opposed to a warning or a note. */
+    @JsonIgnore
     public boolean isError() {
         return "error".equals(severity) || "fatal".equals(severity);
     }

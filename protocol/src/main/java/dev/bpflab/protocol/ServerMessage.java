@@ -1,5 +1,6 @@
 package dev.bpflab.protocol;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
@@ -31,6 +32,7 @@ public sealed interface ServerMessage {
     int MAX_LOG_CHARS = 256 * 1024;
 
     /** Events, printk lines and map snapshots: the run's data, which may be shed when a reader falls behind. */
+    @JsonIgnore
     default boolean isStream() {
         return false;
     }
@@ -81,6 +83,7 @@ public sealed interface ServerMessage {
             log = log == null ? "" : Checks.clip(log, MAX_LOG_CHARS);
         }
 
+        @JsonIgnore
         public boolean hasErrors() {
             return items.stream().anyMatch(Diagnostic::isError);
         }
@@ -98,6 +101,7 @@ public sealed interface ServerMessage {
         }
 
         @Override
+        @JsonIgnore
         public boolean isStream() {
             return true;
         }
@@ -112,6 +116,7 @@ public sealed interface ServerMessage {
         }
 
         @Override
+        @JsonIgnore
         public boolean isStream() {
             return true;
         }
@@ -126,6 +131,7 @@ public sealed interface ServerMessage {
         }
 
         @Override
+        @JsonIgnore
         public boolean isStream() {
             return true;
         }
@@ -157,18 +163,24 @@ public sealed interface ServerMessage {
         }
     }
 
-    /** A check started on lesson {@code lesson}'s step {@code step}; it fires {@code workloads}. */
+    /**
+     * A check started on lesson {@code lesson}'s step {@code step}, or on template {@code template}; it fires
+     * {@code workloads}.
+     */
     @JsonTypeName("checking")
-    record Checking(String lesson, int step, List<String> workloads) implements ServerMessage {
+    record Checking(String lesson, Integer step, String template, List<String> workloads) implements ServerMessage {
         public Checking {
             workloads = workloads == null ? List.of() : List.copyOf(workloads);
         }
     }
 
-    /** The verdict of a check: {@code message} for the learner, one {@code details} line per expectation. */
+    /**
+     * The verdict of a check (of a lesson step, or of a template): {@code message} for the learner, one
+     * {@code details} line per expectation.
+     */
     @JsonTypeName("check")
-    record CheckResult(String lesson, int step, boolean passed, String message, List<Detail> details)
-            implements ServerMessage {
+    record CheckResult(String lesson, Integer step, String template, boolean passed, String message,
+            List<Detail> details) implements ServerMessage {
         public CheckResult {
             details = details == null ? List.of() : List.copyOf(details);
         }

@@ -5,6 +5,7 @@ import dev.bpflab.catalog.LocalizedText;
 import dev.bpflab.grading.Effects;
 import dev.bpflab.grading.Expectation;
 import dev.bpflab.protocol.AgentCommand;
+import dev.bpflab.protocol.ClientMessage;
 import dev.bpflab.protocol.ServerMessage;
 import dev.bpflab.protocol.Workload;
 import java.io.IOException;
@@ -34,8 +35,7 @@ public final class CheckRun {
         void send(AgentCommand command) throws IOException;
     }
 
-    private final String lessonId;
-    private final int step;
+    private final ClientMessage.Check request;
     private final StepCheck check;
     private final String lang;
     private final ScheduledExecutorService timers;
@@ -48,12 +48,12 @@ public final class CheckRun {
     private ScheduledFuture<?> timer;
     private boolean finished;
 
-    public CheckRun(String lessonId, int step, StepCheck check, String lang, ScheduledExecutorService timers,
-            AgentLink agent, Consumer<ServerMessage> reply) {
-        this.lessonId = lessonId;
-        this.step = step;
+    /** {@code request} says what is checked (a lesson step or a template) and in which language. */
+    public CheckRun(ClientMessage.Check request, StepCheck check, ScheduledExecutorService timers, AgentLink agent,
+            Consumer<ServerMessage> reply) {
+        this.request = request;
         this.check = check;
-        this.lang = "es".equals(lang) ? "es" : "en";
+        this.lang = request.lang();
         this.timers = timers;
         this.agent = agent;
         this.reply = reply;
@@ -61,7 +61,7 @@ public final class CheckRun {
     }
 
     public synchronized void start() {
-        reply.accept(new ServerMessage.Checking(lessonId, step, check.workloads()));
+        reply.accept(new ServerMessage.Checking(request.lesson(), request.step(), request.template(), check.workloads()));
         nextRound();
     }
 
@@ -96,18 +96,19 @@ public final class CheckRun {
     }
 
     /** The answer to a Check pressed while no program is attached. */
-    public static ServerMessage.CheckResult notRunning(String lessonId, int step, String lang) {
-        String message = "es".equals(lang)
+    public static ServerMessage.CheckResult notRunning(ClientMessage.Check request) {
+        String message = "es".equals(request.lang())
                 ? "Primero presioná Run: el chequeo dispara cargas de trabajo mientras tu programa está enganchado al kernel."
                 : "Press Run first: the check fires workloads while your program is attached to the kernel.";
-        return new ServerMessage.CheckResult(lessonId, step, false, message, List.of());
+        return new ServerMessage.CheckResult(request.lesson(), request.step(), request.template(), false, message,
+                List.of());
     }
 
     private synchronized void cancel(String why) {
         if (!finished) {
             finished = true;
             cancelTimer();
-            reply.accept(new ServerMessage.CheckResult(lessonId, step, false, why, details()));
+            reply.accept(result(false, why));
         }
     }
 
@@ -142,7 +143,12 @@ public final class CheckRun {
         finished = true;
         cancelTimer();
         boolean passed = effects.allMet();
-        reply.accept(new ServerMessage.CheckResult(lessonId, step, passed, summary(passed), details()));
+        reply.accept(result(passed, summary(passed)));
+    }
+
+    private ServerMessage.CheckResult result(boolean passed, String message) {
+        return new ServerMessage.CheckResult(request.lesson(), request.step(), request.template(), passed, message,
+                details());
     }
 
     private String summary(boolean passed) {

@@ -354,8 +354,9 @@ public final class Rooms implements AutoCloseable {
             return false;
         }
         if (m instanceof ServerMessage.CheckResult check) {
-            String lesson = ID.matcher(check.lesson()).matches() ? check.lesson() : null;
-            Integer step = check.step() >= 0 && check.step() <= 9999 ? check.step() : null;
+            // A template's check (no lesson) shows as the latest check but counts toward no lesson step.
+            String lesson = check.lesson() != null && ID.matcher(check.lesson()).matches() ? check.lesson() : null;
+            Integer step = check.step() != null && check.step() >= 0 && check.step() <= 9999 ? check.step() : null;
             s.check = new Student.Check(lesson, step, check.passed(), firstLine(check.message()), now);
             if (lesson != null) {
                 s.lesson = lesson;

@@ -1,8 +1,6 @@
 package dev.bpflab.runs;
 
 import dev.bpflab.lessons.CheckRun;
-import dev.bpflab.lessons.Lesson;
-import dev.bpflab.lessons.LessonCatalog;
 import dev.bpflab.lessons.StepCheck;
 import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.protocol.AgentMessage;
@@ -41,7 +39,7 @@ final class RunSession implements AutoCloseable {
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
     private final SourceResolver sources;
-    private final LessonCatalog lessons;
+    private final CheckResolver checks;
     private final ClientStream client;
     private final String id;
     private final String learner;
@@ -133,9 +131,9 @@ final class RunSession implements AutoCloseable {
     }
 
     RunSession(String id, String learner, SandboxBackend backend, RunSettings settings, ExecutorService workers,
-            ScheduledExecutorService timers, SourceResolver sources, LessonCatalog lessons, Consumer<String> sender,
+            ScheduledExecutorService timers, SourceResolver sources, CheckResolver checks, Consumer<String> sender,
             Consumer<RunActivity> activity) {
-        this.lessons = lessons;
+        this.checks = checks;
         this.id = id;
         this.learner = learner;
         this.activity = activity;
@@ -171,23 +169,18 @@ final class RunSession implements AutoCloseable {
         }
     }
 
-    /** Grades the attached program on what the step's workloads make it do. */
+    /** Grades the attached program on what the step's (or the template's) workloads make it do. */
     private void startCheck(ClientMessage.Check message) {
-        Lesson lesson = lessons.find(message.lesson()).orElse(null);
-        if (lesson == null) {
-            sendError("there is no lesson '" + message.lesson() + "' to check; GET /api/lessons lists them");
-            return;
-        }
-        int step = message.step();
-        StepCheck check = lesson.check(step);
-        if (check == null) {
-            sendError("step " + step + " of lesson " + message.lesson() + " has no check; send the number (from 0) of a "
-                    + "step that has one");
+        StepCheck check;
+        try {
+            check = checks.resolve(message);
+        } catch (IllegalArgumentException e) {
+            sendError(e.getMessage());
             return;
         }
         Attempt attempt = current;
         if (attempt == null || attempt.finished || !attempt.attached) {
-            control(CheckRun.notRunning(message.lesson(), step, message.lang()));
+            control(CheckRun.notRunning(message));
             return;
         }
         CheckRun previous = attempt.check;
@@ -195,8 +188,8 @@ final class RunSession implements AutoCloseable {
             sendError("a check is already running; wait for its result");
             return;
         }
-        CheckRun run = new CheckRun(message.lesson(), step, check, message.lang(), timers,
-                command -> attempt.channel.send(RunJson.write(command)), this::control);
+        CheckRun run = new CheckRun(message, check, timers, command -> attempt.channel.send(RunJson.write(command)),
+                this::control);
         attempt.check = run;
         run.start();
     }

@@ -1,6 +1,5 @@
 package dev.bpflab.runs;
 
-import dev.bpflab.lessons.LessonCatalog;
 import dev.bpflab.sandbox.SandboxBackend;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
@@ -31,7 +30,7 @@ public class RunSocket {
     @Inject
     RunSources sources;
     @Inject
-    LessonCatalog lessons;
+    RunChecks checks;
     @ConfigProperty(name = "bpflab.run.default-timeout-seconds", defaultValue = "300")
     int defaultTimeoutSeconds;
     @ConfigProperty(name = "bpflab.run.max-timeout-seconds", defaultValue = "1800")
@@ -47,7 +46,7 @@ public class RunSocket {
         RunSettings settings = new RunSettings(defaultTimeoutSeconds, maxTimeoutSeconds, maxMessageBytes);
         String learner = queryParameter(connection.handshakeRequest().query(), "learner");
         sessions.put(connection.id(), new RunSession(connection.id(), learner, backend, settings, workers, timers,
-                sources, lessons, connection::sendTextAndAwait, activity::fire));
+                sources, checks, connection::sendTextAndAwait, activity::fire));
     }
 
     @OnTextMessage

@@ -33,6 +33,16 @@ public interface SandboxBackend extends AutoCloseable {
     /** A one-line status for health checks and the README: what the backend is using and how many are live. */
     String status();
 
+    /**
+     * Sandboxes right now: {@code live} runs hold one (of at most {@code capacity}), {@code waiting} runs wait in the
+     * admission queue for one, {@code ready} are prepared ahead (warm agents, paused VMs).
+     */
+    record Load(int live, int capacity, int waiting, int ready) {
+    }
+
+    /** How loaded the backend is now; cheap, for health checks and tests. */
+    Load load();
+
     @Override
     default void close() {
     }

@@ -15,10 +15,15 @@ public class SandboxHealth implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
+        SandboxBackend.Load load = backend.load();
         return HealthCheckResponse.named("sandbox")
                 .status(backend.available())
                 .withData("backend", backend.name())
                 .withData("status", backend.status())
+                .withData("live", load.live())
+                .withData("capacity", load.capacity())
+                .withData("waiting", load.waiting())
+                .withData("ready", load.ready())
                 .build();
     }
 }

@@ -227,9 +227,7 @@ public abstract class RunLoopContract {
             try (RunClient run = client()) {
                 long started = System.nanoTime();
                 run.run(attempt + "int x;\n");
-                JsonNode outcome = run.await("a compile failure for " + attempt.strip(), m -> RunClient.isPhase(m, "failed"),
-                        START);
-                assertTrue(outcome != null);
+                run.await("a compile failure for " + attempt.strip(), m -> RunClient.isPhase(m, "failed"), START);
                 String everything = run.seen().toString();
                 assertFalse(everything.contains("root:x:0:0"), "passwd content leaked for " + attempt);
                 assertTrue(run.seen().stream().anyMatch(m -> "diagnostics".equals(m.path("type").asText())
@@ -253,9 +251,30 @@ public abstract class RunLoopContract {
             run.run(RunClient.program("unlink_events.bpf.c"));
             run.awaitPhase("attached", START);
             run.workload("format-disk");
-            JsonNode answer = run.await("an unknown workload answer", m -> "workload".equals(m.path("type").asText()), SOON);
-            assertFalse(answer.path("ok").asBoolean());
-            assertTrue(answer.path("detail").asText().contains("no workload named"), answer.toString());
+            JsonNode refusal = run.await("an unknown-workload error", m -> "error".equals(m.path("type").asText())
+                    && m.path("message").asText().contains("format-disk"), SOON);
+            assertTrue(refusal.path("message").asText().contains("must be one of [create-file"), refusal.toString());
+            run.workload("unlink-file"); // the program is still attached and answers
+            run.await("an unlinkat event", m -> "event".equals(m.path("type").asText()), SOON);
+        }
+    }
+
+    @Test
+    void aBadRunIsRefusedWithoutTouchingTheRunningProgram() {
+        try (RunClient run = client()) {
+            run.run(RunClient.program("unlink_events.bpf.c"));
+            run.awaitPhase("attached", START);
+            int before = run.seen().size();
+            run.sendRaw("{\"type\":\"run\",\"source\":\"int x;\",\"globals\":{\"tag\":{\"nested\":1}}}");
+            JsonNode refusal = run.await("a globals error", m -> "error".equals(m.path("type").asText()), SOON);
+            assertTrue(refusal.path("message").asText().contains("global 'tag' must be a number"), refusal.toString());
+            run.sendRaw("{\"type\":\"run\",\"source\":\"int x;\",\"timeoutSeconds\":999999}");
+            run.await("a timeout error", m -> m.path("message").asText().contains("timeoutSeconds must be between"), SOON);
+            run.workload("unlink-file");
+            run.await("an event from the program that was running all along", m -> "event".equals(m.path("type").asText())
+                    && m.path("fields").path("filename").asText().endsWith("/victim.txt"), SOON);
+            assertTrue(run.seen().subList(before, run.seen().size()).stream().noneMatch(m -> "phase".equals(
+                    m.path("type").asText())), "no phase changed: " + run.seen().subList(before, run.seen().size()));
         }
     }
 }

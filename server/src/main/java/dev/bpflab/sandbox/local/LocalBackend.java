@@ -148,6 +148,11 @@ public final class LocalBackend implements SandboxBackend {
     }
 
     @Override
+    public Load load() {
+        return new Load(admission.live(), admission.capacity(), admission.waiting(), warm.size());
+    }
+
+    @Override
     public void close() {
         closed = true;
         refill.shutdownNow();

@@ -439,6 +439,11 @@ public final class QemuBackend implements SandboxBackend {
                 + "restore failed: " + problem);
     }
 
+    @Override
+    public Load load() {
+        return new Load(admission.live(), admission.capacity(), admission.waiting(), pool.size());
+    }
+
     /** Our QEMU processes alive right now (tests and the bench use it). */
     public List<Long> qemuProcesses() {
         return Reaper.running(runDir);

@@ -1,0 +1,131 @@
+package dev.bpflab.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docs/run-contract.md and the protocol types cannot drift: every example decodes with the types of its direction
+ * and encodes back to the same JSON (so no field of the page is one the types silently drop), every message type
+ * of every direction has an example, and the phase table says what {@link RunPhase} says.
+ */
+class RunContractDocTest {
+    private static final Path DOC = Path.of("..", "docs", "run-contract.md");
+    private static final Pattern EXAMPLE = Pattern.compile("```json (client|server|command|agent)\\n(.*?)\\n```",
+            Pattern.DOTALL);
+    private static final Pattern PHASE_ROW = Pattern.compile("^\\| `([a-z]+)` \\| (live|final) \\|", Pattern.MULTILINE);
+
+    private record Example(String direction, String json) {
+    }
+
+    private static String doc() throws IOException {
+        return Files.readString(DOC);
+    }
+
+    private static List<Example> examples() throws IOException {
+        List<Example> examples = new ArrayList<>();
+        Matcher m = EXAMPLE.matcher(doc());
+        while (m.find()) {
+            examples.add(new Example(m.group(1), m.group(2).strip()));
+        }
+        return examples;
+    }
+
+    @Test
+    void everyExampleDecodesAndEncodesBackToItself() throws Exception {
+        List<Example> examples = examples();
+        assertTrue(examples.size() > 20, "the document's examples were found: " + examples.size());
+        for (Example example : examples) {
+            String encoded;
+            try {
+                encoded = switch (example.direction()) {
+                    case "client" -> RunJson.write(RunJson.client(example.json()));
+                    case "server" -> RunJson.write(RunJson.server(example.json()));
+                    case "command" -> RunJson.write(RunJson.command(example.json()));
+                    default -> RunJson.write(RunJson.agent(example.json()));
+                };
+            } catch (ProtocolException e) {
+                fail(example.direction() + " example does not decode (" + e.getMessage() + "):\n" + example.json());
+                return;
+            }
+            JsonNode original = RunJson.mapper().readTree(example.json());
+            assertEquals(original, RunJson.mapper().readTree(encoded),
+                    example.direction() + " example changed on its way through the types:\n" + example.json());
+        }
+    }
+
+    @Test
+    void everyMessageTypeOfEveryDirectionHasAnExample() throws Exception {
+        Map<String, Class<?>> directions = new LinkedHashMap<>();
+        directions.put("client", ClientMessage.class);
+        directions.put("server", ServerMessage.class);
+        directions.put("command", AgentCommand.class);
+        directions.put("agent", AgentMessage.class);
+        List<Example> examples = examples();
+        for (Map.Entry<String, Class<?>> direction : directions.entrySet()) {
+            Set<String> shown = new LinkedHashSet<>();
+            for (Example example : examples) {
+                if (example.direction().equals(direction.getKey())) {
+                    shown.add(RunJson.mapper().readTree(example.json()).path("type").asText());
+                }
+            }
+            Set<String> missing = new LinkedHashSet<>(RunJson.types(direction.getValue()));
+            missing.removeAll(shown);
+            if (direction.getKey().equals("agent")) {
+                // The agent's own copies of server messages are documented under "Server → browser".
+                missing.removeAll(RunJson.types(ServerMessage.class));
+            }
+            assertTrue(missing.isEmpty(), direction.getKey() + " types without an example in " + DOC + ": " + missing);
+        }
+    }
+
+    @Test
+    void thePhaseTableIsRunPhase() throws Exception {
+        Map<String, String> rows = new LinkedHashMap<>();
+        Matcher m = PHASE_ROW.matcher(doc());
+        while (m.find()) {
+            rows.put(m.group(1), m.group(2));
+        }
+        Map<String, String> expected = new LinkedHashMap<>();
+        for (RunPhase phase : RunPhase.values()) {
+            expected.put(phase.wire(), phase.isLive() ? "live" : "final");
+        }
+        assertEquals(expected, rows, "the phase table of " + DOC + " lists every phase, in order, live or final");
+    }
+
+    @Test
+    void theListsOfTypesAtTheTopAreTheTypes() throws Exception {
+        String doc = doc();
+        assertListed(doc, "ClientMessage", RunJson.types(ClientMessage.class));
+        assertListed(doc, "ServerMessage", RunJson.types(ServerMessage.class));
+        assertListed(doc, "AgentCommand", RunJson.types(AgentCommand.class));
+    }
+
+    private static void assertListed(String doc, String direction, List<String> types) {
+        Matcher line = Pattern.compile("^- \\*\\*" + direction + "\\*\\* \\([^)]*\\): (.*?)\\.$",
+                Pattern.MULTILINE | Pattern.DOTALL).matcher(doc);
+        assertTrue(line.find(), direction + " is listed at the top of " + DOC);
+        List<String> listed = new ArrayList<>();
+        Matcher name = Pattern.compile("`([a-z]+)`").matcher(line.group(1));
+        while (name.find()) {
+            listed.add(name.group(1));
+        }
+        assertEquals(types, listed, direction + "'s types as listed at the top of " + DOC);
+        assertFalse(listed.isEmpty());
+    }
+}

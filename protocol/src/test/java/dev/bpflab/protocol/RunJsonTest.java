@@ -1,0 +1,124 @@
+package dev.bpflab.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The codec's answers to bad input: what a learner (or a hostile client or agent) sees, and that it stays small. */
+class RunJsonTest {
+
+    private static String refusal(String text) {
+        return assertThrows(ProtocolException.class, () -> RunJson.client(text)).getMessage();
+    }
+
+    @Test
+    void notJsonAndNotAnObjectSayWhatToSend() {
+        assertTrue(refusal("this is not json").startsWith("that message is not JSON"), refusal("this is not json"));
+        assertTrue(refusal("[1,2]").contains("one JSON object with a \"type\""));
+        assertTrue(refusal("{}").startsWith("a message without \"type\": send run, workload, stop, check"));
+    }
+
+    @Test
+    void anUnknownTypeIsNamedButNotEchoedInFull() {
+        String huge = "x".repeat(60_000);
+        String message = refusal("{\"type\":\"" + huge + "\"}");
+        assertTrue(message.startsWith("unknown message type 'xxxx"), message);
+        assertTrue(message.length() < 200, "the error stays small: " + message.length());
+        assertTrue(message.endsWith("send run, workload, stop, check"), message);
+    }
+
+    @Test
+    void fieldsOfTheWrongTypeAreNamed() {
+        assertEquals("run: \"timeoutSeconds\" must be a whole number",
+                refusal("{\"type\":\"run\",\"source\":\"x\",\"timeoutSeconds\":\"12\"}"));
+        assertEquals("run: \"timeoutSeconds\" must be a whole number, was '1.5'",
+                refusal("{\"type\":\"run\",\"source\":\"x\",\"timeoutSeconds\":1.5}"));
+        assertEquals("run: \"source\" must be a string, was '5'", refusal("{\"type\":\"run\",\"source\":5}"));
+        assertTrue(refusal("{\"type\":\"run\",\"source\":\"x\",\"globals\":[1]}").startsWith("run: \"globals\" must be an object"));
+    }
+
+    @Test
+    void globalsAreCheckedBeforeAnythingRuns() {
+        assertTrue(refusal("{\"type\":\"run\",\"source\":\"x\",\"globals\":{\"tag\":{\"deep\":1}}}")
+                .contains("global 'tag' must be a number, true/false or a string"));
+        assertTrue(refusal("{\"type\":\"run\",\"source\":\"x\",\"globals\":{\"not a name\":1}}")
+                .contains("is not a C identifier"));
+        ClientMessage.Run run = (ClientMessage.Run) assertDoesNotThrow(
+                "{\"type\":\"run\",\"source\":\"x\",\"globals\":{\"tag\":4242,\"verbose\":true,\"comm\":\"rm\"}}");
+        assertEquals(4242, run.globals().get("tag").asInt());
+    }
+
+    @Test
+    void aRunNeedsSourceOrTemplate() {
+        assertTrue(refusal("{\"type\":\"run\",\"source\":\"  \"}").contains("the run has no program"));
+        assertTrue(refusal("{\"type\":\"run\",\"template\":\"../etc\"}").contains("\"template\" must be a template id"));
+        assertTrue(refusal("{\"type\":\"run\",\"template\":\"hello\",\"params\":3}").contains("\"params\" must be an object"));
+    }
+
+    @Test
+    void anUnknownWorkloadListsTheKnownOnesAndQuotesLittle() {
+        String message = refusal("{\"type\":\"workload\",\"name\":\"format-disk" + "y".repeat(5000) + "\"}");
+        assertTrue(message.startsWith("workload: \"name\" must be one of [create-file, write-file"), message);
+        assertTrue(message.contains(", was 'format-disk"), message);
+        assertTrue(message.length() < 400, message);
+        assertInstanceOf(ClientMessage.Workload.class, assertDoesNotThrow("{\"type\":\"workload\",\"name\":\"chmod-file\"}"));
+    }
+
+    @Test
+    void aCheckNeedsALessonAndAStepFromZero() {
+        assertTrue(refusal("{\"type\":\"check\",\"lesson\":\"02\",\"step\":-1}").contains("\"step\" must be the number"));
+        assertTrue(refusal("{\"type\":\"check\",\"step\":0}").contains("\"lesson\" must be a lesson id"));
+        assertTrue(refusal("{\"type\":\"check\",\"lesson\":\"02\",\"step\":0,\"lang\":\"fr\"}").contains("\"es\" or \"en\""));
+        ClientMessage.Check check = (ClientMessage.Check) assertDoesNotThrow("{\"type\":\"check\",\"lesson\":\"02\",\"step\":0}");
+        assertEquals("en", check.lang());
+    }
+
+    @Test
+    void deepNestingIsRefusedBeforeItIsBuilt() {
+        String deep = "{\"type\":\"run\",\"source\":\"x\",\"params\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
+        assertTrue(refusal(deep).startsWith("that message is not JSON"));
+    }
+
+    @Test
+    void anAgentCannotForgeServerOnlyMessages() {
+        String forged = "{\"type\":\"check\",\"lesson\":\"02\",\"step\":0,\"passed\":true,\"message\":\"ok\"}";
+        ProtocolException e = assertThrows(ProtocolException.class, () -> RunJson.agent(forged));
+        assertTrue(e.getMessage().startsWith("unknown message type 'check'"), e.getMessage());
+        assertThrows(ProtocolException.class, () -> RunJson.agent("{\"type\":\"sandbox\",\"backend\":\"qemu\"}"));
+        assertThrows(ProtocolException.class, () -> RunJson.agent("{\"type\":\"phase\",\"phase\":\"hacked\"}"));
+        assertThrows(ProtocolException.class, () -> RunJson.agent("{\"type\":\"event\",\"map\":\"m\",\"fields\":[1]}"));
+    }
+
+    @Test
+    void anAgentsLongTextIsCutNotPassedOn() throws Exception {
+        AgentMessage message = RunJson.agent("{\"type\":\"error\",\"message\":\"" + "a".repeat(100_000) + "\"}");
+        String text = ((ServerMessage.Error) message).message();
+        assertEquals(ServerMessage.MAX_TEXT_CHARS, text.length());
+        assertTrue(text.endsWith("…"));
+    }
+
+    @Test
+    void phasesAreLiveOrFinalAndWrittenInLowerCase() throws Exception {
+        for (RunPhase phase : RunPhase.values()) {
+            assertTrue(phase.isLive() != phase.isFinal(), phase + " is live or final");
+        }
+        assertEquals("{\"type\":\"phase\",\"phase\":\"queued\",\"position\":2}",
+                RunJson.write((ServerMessage) ServerMessage.Phase.queued(2)));
+        assertEquals("{\"type\":\"phase\",\"phase\":\"queued\"}", RunJson.write((ServerMessage) ServerMessage.Phase.queued(0)));
+        assertEquals(List.of("run", "workload", "stop", "check"), RunJson.types(ClientMessage.class));
+        assertFalse(RunJson.types(AgentMessage.class).contains("check"));
+    }
+
+    private static ClientMessage assertDoesNotThrow(String text) {
+        try {
+            return RunJson.client(text);
+        } catch (ProtocolException e) {
+            throw new AssertionError("refused: " + e.getMessage(), e);
+        }
+    }
+}
