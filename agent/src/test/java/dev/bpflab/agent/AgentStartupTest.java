@@ -12,8 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** What a newcomer sees when the machine is not ready: the agent's first line says what to do, then it exits. */
+// Needs root and this machine's kernel, clang and ip: the "kernel" tier (left out by ./mvnw -Pfast).
+@Tag("kernel")
 class AgentStartupTest {
 
     private static JsonNode firstLine(List<String> prefix, Map<String, String> env) throws IOException, InterruptedException {

@@ -14,11 +14,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.bpflab.testing.KernelTest;
 
 /**
  * Every template, rendered with its defaults and with other parameters, compiles with the fixed flags bpflab uses,
  * against this kernel's vmlinux.h; and an escaped string stays one C literal in front of a real compiler.
  */
+@KernelTest
 class TemplatesCompileTest {
     @TempDir
     static Path work;

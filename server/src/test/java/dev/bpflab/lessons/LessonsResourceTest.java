@@ -73,8 +73,11 @@ class LessonsResourceTest {
             run.send(JSON.createObjectNode().put("type", "check").put("lesson", "no-such-lesson").put("step", 0));
             assertTrue(run.awaitType("error", SOON).path("message").asText().contains("no lesson 'no-such-lesson'"));
             run.send(JSON.createObjectNode().put("type", "check").put("lesson", "02-watch-syscalls").put("step", "one"));
-            assertTrue(run.await("error about the step", m -> "error".equals(m.path("type").asText())
-                    && m.path("message").asText().contains("has no check"), SOON) != null);
+            run.await("an error about the step", m -> "error".equals(m.path("type").asText())
+                    && m.path("message").asText().startsWith("check: \"step\" must be a whole number"), SOON);
+            run.send(JSON.createObjectNode().put("type", "check").put("lesson", "02-watch-syscalls").put("step", 0));
+            run.await("an error about a step without a check", m -> "error".equals(m.path("type").asText())
+                    && m.path("message").asText().contains("has no check"), SOON);
         }
     }
 

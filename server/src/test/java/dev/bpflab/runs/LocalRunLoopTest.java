@@ -7,9 +7,11 @@ import dev.bpflab.testing.KernelPrograms;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.Set;
+import dev.bpflab.testing.KernelTest;
 
 /** The run contract against the local backend: the agent as a child process on this machine's kernel. */
 @QuarkusTest
+@KernelTest
 class LocalRunLoopTest extends RunLoopContract {
 
     @Override

@@ -24,11 +24,13 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.bpflab.testing.KernelTest;
 
 /**
  * The admission queue seen from /ws/run sessions, with one live sandbox allowed so the second learner waits: a run
  * stopped (or replaced) while it waits leaves the queue at once, and no sandbox is ever taken for it.
  */
+@KernelTest
 class RunQueueTest {
     private static final Duration START = Duration.ofSeconds(90);
     private static final Duration SOON = Duration.ofSeconds(5);

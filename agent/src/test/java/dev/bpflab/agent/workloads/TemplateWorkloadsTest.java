@@ -9,11 +9,14 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The workloads the XDP and LSM templates need, run for real (as root) with no program loaded: traffic crosses the
  * veth pair and is answered, the protected file is removed, and nothing is left behind.
  */
+// Needs root and this machine's kernel, clang and ip: the "kernel" tier (left out by ./mvnw -Pfast).
+@Tag("kernel")
 class TemplateWorkloadsTest {
     @TempDir
     Path scratch;

@@ -15,8 +15,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.bpflab.testing.KernelTest;
 
 /** The local backend's agents leave nothing of a learner's program on the host, however they end. */
+@KernelTest
 class LocalBackendTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static LocalBackend backend;
