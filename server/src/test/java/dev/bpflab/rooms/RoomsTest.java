@@ -180,14 +180,14 @@ class RoomsTest {
         Rooms.Joined ada = rooms.join(room.joinCode, "Ada");
         rooms.onActivity(RunActivity.run("s", ada.token(), "x"));
         rooms.onActivity(message("s", ada.token(), "{\"type\":\"diagnostics\",\"stage\":\"compile\",\"items\":[{\"line\":1,"
-                + "\"severity\":\"warning\",\"message\":\"unused variable\"}]}"));
+                + "\"column\":0,\"severity\":\"warning\",\"message\":\"unused variable\"}]}"));
         JsonNode row = row(room, ada.student().id);
         assertTrue(row.path("diagnostic").isNull(), row.toString());
         assertEquals(0, row.path("failStreak").asInt());
         for (int i = 0; i < 3; i++) {
             rooms.onActivity(RunActivity.run("s" + i, ada.token(), "x"));
             rooms.onActivity(message("s" + i, ada.token(), "{\"type\":\"diagnostics\",\"stage\":\"compile\",\"items\":[{\"line\":9,"
-                    + "\"column\":11,\"severity\":\"error\",\"message\":\"expected ';'\"},{\"line\":10,\"severity\":\"error\",\"message\":\"x\"}]}"));
+                    + "\"column\":11,\"severity\":\"error\",\"message\":\"expected ';'\"},{\"line\":10,\"column\":0,\"severity\":\"error\",\"message\":\"x\"}]}"));
         }
         row = row(room, ada.student().id);
         assertEquals(3, row.path("failStreak").asInt(), "three failed runs in a row");
