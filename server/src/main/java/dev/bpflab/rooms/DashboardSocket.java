@@ -28,7 +28,7 @@ public class DashboardSocket {
             Room room = rooms.instructorRoom(connection.pathParam("roomId"),
                     QueryParams.get(connection.handshakeRequest().query(), "secret"));
             channels.dashboardOpened(room, connection);
-        } catch (Rooms.RoomException e) {
+        } catch (RoomException e) {
             // The upgrade check refuses these; this covers a room closed in between.
             connection.close(new CloseReason(4000 + e.status(), e.getMessage())).subscribe().with(v -> {
             }, t -> {

@@ -53,6 +53,21 @@ final class Room {
         this.created = created;
     }
 
+    /** When anyone last used the room (created it, joined, ran, reported or announced), epoch ms; hold the monitor. */
+    long lastUsed() {
+        long last = created;
+        for (Student s : students.values()) {
+            last = Math.max(last, Math.max(s.joinedAt, s.lastActivity));
+        }
+        if (lastPush != null) {
+            last = Math.max(last, lastPush.at());
+        }
+        for (Broadcast b : broadcasts) {
+            last = Math.max(last, b.at());
+        }
+        return last;
+    }
+
     void addBroadcast(Broadcast broadcast) {
         broadcasts.add(broadcast);
         while (broadcasts.size() > KEPT_BROADCASTS) {

@@ -32,6 +32,8 @@ public class RoomChannels implements Rooms.Listener {
 
     @Inject
     Rooms rooms;
+    @Inject
+    RoomViews views;
     @ConfigProperty(name = "bpflab.rooms.dashboard-flush-millis", defaultValue = "50")
     long flushMillis;
 
@@ -62,7 +64,7 @@ public class RoomChannels implements Rooms.Listener {
     void dashboardOpened(Room room, WebSocketConnection connection) {
         run(() -> {
             dashboards.computeIfAbsent(room.id, k -> ConcurrentHashMap.newKeySet()).add(connection);
-            send(connection, rooms.snapshot(room).toString());
+            send(connection, views.snapshot(room).toString());
         });
     }
 
@@ -74,7 +76,7 @@ public class RoomChannels implements Rooms.Listener {
         rooms.channelOpened(member);
         run(() -> {
             studentChannels.computeIfAbsent(member.room().id, k -> ConcurrentHashMap.newKeySet()).add(connection);
-            send(connection, rooms.welcome(member).toString());
+            send(connection, views.welcome(member).toString());
         });
     }
 
@@ -149,7 +151,7 @@ public class RoomChannels implements Rooms.Listener {
             if (p == null || watchers == null || watchers.isEmpty()) {
                 continue;
             }
-            String text = rooms.studentsUpdate(p.room(), p.studentIds()).toString();
+            String text = views.studentsUpdate(p.room(), p.studentIds()).toString();
             forEach(watchers, c -> send(c, text));
         }
     }

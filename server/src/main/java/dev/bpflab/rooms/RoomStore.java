@@ -22,6 +22,9 @@ class RoomStore {
     private static final Pattern ROOM_FILE = Pattern.compile("[A-Za-z0-9_-]{22}\\.json");
 
     private final Path dir;
+    // Not RunJson.mapper(): a room file is the server's own state, not run JSON. A pushed template's "params" sit one
+    // level deeper here than in the request that RunJson's nesting limit admitted, and older files may hold deeper
+    // ones; refusing such a file would lose the room on restart.
     private final ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     RoomStore(Path dir) {

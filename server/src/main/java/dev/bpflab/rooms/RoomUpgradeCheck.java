@@ -29,7 +29,7 @@ public class RoomUpgradeCheck implements HttpUpgradeCheck {
             try {
                 rooms.instructorRoom(roomId(context), context.httpRequest().getParam("secret"));
                 return CheckResult.permitUpgrade();
-            } catch (Rooms.RoomException e) {
+            } catch (RoomException e) {
                 return reject(e.status());
             }
         }

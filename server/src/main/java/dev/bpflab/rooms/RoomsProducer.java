@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Makes {@link Rooms} injectable, saved under {@code <bpflab.data-dir>/rooms/}, and feeds it every learner's run
- * activity. Runs fire activity synchronously on their own threads; {@link Rooms#onActivity} only updates memory.
+ * Makes {@link Rooms} (saved under {@code <bpflab.data-dir>/rooms/}) and {@link RoomViews} injectable, and feeds
+ * {@link Rooms} every learner's run activity. Runs fire activity synchronously on their own threads;
+ * {@link Rooms#onActivity} only updates memory.
  */
 @ApplicationScoped
 public class RoomsProducer {
@@ -36,6 +37,12 @@ public class RoomsProducer {
                 System::currentTimeMillis);
         saver.scheduleWithFixedDelay(rooms::expireIdle, 1, 1, TimeUnit.HOURS);
         return rooms;
+    }
+
+    @Produces
+    @Singleton
+    RoomViews views() {
+        return new RoomViews(System::currentTimeMillis);
     }
 
     void close(@Disposes Rooms rooms) throws InterruptedException {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bpflab.api.RequestLimits;
 import dev.bpflab.catalog.TemplateCatalog;
 import dev.bpflab.lessons.LessonCatalog;
+import dev.bpflab.protocol.RunJson;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -53,6 +54,8 @@ public class RoomsResource {
     @Inject
     Rooms rooms;
     @Inject
+    RoomViews views;
+    @Inject
     RoomChannels channels;
     @Inject
     Instance<TemplateCatalog> templates;
@@ -61,7 +64,7 @@ public class RoomsResource {
     @Inject
     RequestLimits limits;
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = RunJson.mapper();
 
     @POST
     @Consumes(MediaType.WILDCARD)
@@ -84,7 +87,7 @@ public class RoomsResource {
                     .put("instructorLink", base + "dashboard.html#room=" + room.id + "&secret=" + created.secret())
                     .put("joinLink", base + "join/" + room.joinCode);
             return Response.status(Response.Status.CREATED).entity(answer).build();
-        } catch (Rooms.RoomException e) {
+        } catch (RoomException e) {
             return error(e);
         }
     }
@@ -107,7 +110,7 @@ public class RoomsResource {
                     .put("name", joined.student().name)
                     .put("title", joined.room().title);
             return Response.status(Response.Status.CREATED).entity(answer).build();
-        } catch (Rooms.RoomException e) {
+        } catch (RoomException e) {
             return error(e);
         }
     }
@@ -118,12 +121,12 @@ public class RoomsResource {
     public Response me(@Context HttpHeaders headers) {
         String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return error(new Rooms.RoomException(401, "Send the learner token as Authorization: Bearer <learnerToken>."));
+            return error(new RoomException(401, "Send the learner token as Authorization: Bearer <learnerToken>."));
         }
         return rooms.member(authorization.substring(7).strip())
                 .map(m -> Response.ok(json.createObjectNode().put("roomId", m.room().id).put("title", m.room().title)
                         .put("studentId", m.student().id).put("name", m.student().name)).build())
-                .orElseGet(() -> error(new Rooms.RoomException(403,
+                .orElseGet(() -> error(new RoomException(403,
                         "This learner token belongs to no open room; join again with the room's code.")));
     }
 
@@ -131,8 +134,8 @@ public class RoomsResource {
     @Path("{id}")
     public Response get(@PathParam("id") String id, @Context HttpHeaders headers, @QueryParam("secret") String secret) {
         try {
-            return Response.ok(rooms.snapshot(instructor(id, headers, secret))).build();
-        } catch (Rooms.RoomException e) {
+            return Response.ok(views.snapshot(instructor(id, headers, secret))).build();
+        } catch (RoomException e) {
             return error(e);
         }
     }
@@ -142,8 +145,8 @@ public class RoomsResource {
     public Response source(@PathParam("id") String id, @PathParam("sid") String studentId, @Context HttpHeaders headers,
             @QueryParam("secret") String secret) {
         try {
-            return Response.ok(rooms.source(instructor(id, headers, secret), studentId)).build();
-        } catch (Rooms.RoomException e) {
+            return Response.ok(views.source(instructor(id, headers, secret), studentId)).build();
+        } catch (RoomException e) {
             return error(e);
         }
     }
@@ -159,26 +162,26 @@ public class RoomsResource {
             if (!request.hasNonNull("lesson") && request.hasNonNull("template") && request.get("template").isTextual()
                     && templates.isResolvable()
                     && templates.get().find(request.get("template").asText()).isEmpty()) {
-                throw new Rooms.RoomException(400, "There is no template '" + Rooms.clean(request.get("template").asText(), 100)
+                throw new RoomException(400, "There is no template '" + RoomText.clean(request.get("template").asText(), 100)
                         + "'; GET /api/templates lists them.");
             }
             if (!request.hasNonNull("template") && request.hasNonNull("lesson") && request.get("lesson").isTextual()
                     && request.get("lesson").asText().matches("[A-Za-z0-9._-]{1,100}") && lessons.isResolvable()) {
                 var lesson = lessons.get().find(request.get("lesson").asText());
                 if (lesson.isEmpty()) {
-                    throw new Rooms.RoomException(400, "There is no lesson '" + Rooms.clean(request.get("lesson").asText(), 100)
+                    throw new RoomException(400, "There is no lesson '" + RoomText.clean(request.get("lesson").asText(), 100)
                             + "'; GET /api/lessons lists them.");
                 }
                 JsonNode step = request.get("step");
                 if (step != null && step.canConvertToInt() && step.asInt() >= lesson.get().steps().size()) {
-                    throw new Rooms.RoomException(400, "Lesson '" + lesson.get().id() + "' has steps 0 to "
+                    throw new RoomException(400, "Lesson '" + lesson.get().id() + "' has steps 0 to "
                             + (lesson.get().steps().size() - 1) + "; there is no step " + step.asInt() + ".");
                 }
             }
             ObjectNode push = rooms.push(room, request);
             return Response.ok(json.createObjectNode().put("delivered", channels.listeningStudents(room)).set("push", push))
                     .build();
-        } catch (Rooms.RoomException e) {
+        } catch (RoomException e) {
             return error(e);
         }
     }
@@ -192,12 +195,12 @@ public class RoomsResource {
             Room room = instructor(id, headers, secret);
             JsonNode request = readBody(body, false);
             if (!request.path("text").isTextual()) {
-                throw new Rooms.RoomException(400, "Send {\"text\":\"<message>\"}.");
+                throw new RoomException(400, "Send {\"text\":\"<message>\"}.");
             }
             ObjectNode broadcast = rooms.broadcast(room, request.get("text").asText());
             return Response.ok(json.createObjectNode().put("delivered", channels.listeningStudents(room))
                     .set("broadcast", broadcast)).build();
-        } catch (Rooms.RoomException e) {
+        } catch (RoomException e) {
             return error(e);
         }
     }
@@ -209,11 +212,11 @@ public class RoomsResource {
         try {
             Room room = instructor(id, headers, secret);
             String filename = "bpflab-room-" + room.joinCode + ".csv";
-            return Response.ok(rooms.csv(room).getBytes(StandardCharsets.UTF_8), "text/csv; charset=utf-8")
+            return Response.ok(Csv.export(room).getBytes(StandardCharsets.UTF_8), "text/csv; charset=utf-8")
                     .header("Content-Disposition", "attachment; filename=\"" + filename + "\"")
                     .header("Cache-Control", "no-store")
                     .build();
-        } catch (Rooms.RoomException e) {
+        } catch (RoomException e) {
             return error(e);
         }
     }
@@ -224,12 +227,12 @@ public class RoomsResource {
         try {
             rooms.delete(instructor(id, headers, secret));
             return Response.noContent().build();
-        } catch (Rooms.RoomException e) {
+        } catch (RoomException e) {
             return error(e);
         }
     }
 
-    private Room instructor(String id, HttpHeaders headers, String querySecret) throws Rooms.RoomException {
+    private Room instructor(String id, HttpHeaders headers, String querySecret) throws RoomException {
         String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
         String secret = querySecret;
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -238,29 +241,29 @@ public class RoomsResource {
         return rooms.instructorRoom(id, secret);
     }
 
-    private JsonNode readBody(InputStream body, boolean optional) throws IOException, Rooms.RoomException {
+    private JsonNode readBody(InputStream body, boolean optional) throws IOException, RoomException {
         byte[] bytes = body == null ? new byte[0] : body.readNBytes(MAX_BODY_BYTES + 1);
         if (bytes.length > MAX_BODY_BYTES) {
-            throw new Rooms.RoomException(413, "The request body is larger than " + MAX_BODY_BYTES / 1024 + " KiB.");
+            throw new RoomException(413, "The request body is larger than " + MAX_BODY_BYTES / 1024 + " KiB.");
         }
         if (bytes.length == 0 || new String(bytes, StandardCharsets.UTF_8).isBlank()) {
             if (optional) {
                 return json.createObjectNode();
             }
-            throw new Rooms.RoomException(400, "Send a JSON object as the request body.");
+            throw new RoomException(400, "Send a JSON object as the request body.");
         }
         try {
             JsonNode node = json.readTree(bytes);
             if (node == null || !node.isObject()) {
-                throw new Rooms.RoomException(400, "Send a JSON object as the request body.");
+                throw new RoomException(400, "Send a JSON object as the request body.");
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new Rooms.RoomException(400, "The body is not valid JSON: " + e.getOriginalMessage());
+            throw new RoomException(400, "The body is not valid JSON: " + e.getOriginalMessage());
         }
     }
 
-    private static Response error(Rooms.RoomException e) {
+    private static Response error(RoomException e) {
         Response.ResponseBuilder answer = Response.status(e.status()).type(MediaType.APPLICATION_JSON)
                 .entity(Map.of("message", e.getMessage()));
         if (e.status() == 401) {

@@ -60,19 +60,19 @@ public class StudentSocket {
                 case "progress" -> rooms.progress(member, message);
                 case "code" -> {
                     if (!message.path("source").isTextual()) {
-                        throw new Rooms.RoomException(400, "\"source\" must be the editor's text.");
+                        throw new RoomException(400, "\"source\" must be the editor's text.");
                     }
                     rooms.editorSource(member, message.get("source").asText());
                 }
                 case "ping" -> {
                 }
-                default -> throw new Rooms.RoomException(400, "unknown message type '" + Rooms.clean(type, 40)
+                default -> throw new RoomException(400, "unknown message type '" + RoomText.clean(type, 40)
                         + "': send progress, code or ping");
             }
             return;
         } catch (IOException e) {
             problem = "that message is not JSON; send e.g. {\"type\":\"progress\",\"lesson\":\"hello\",\"step\":1}";
-        } catch (Rooms.RoomException e) {
+        } catch (RoomException e) {
             problem = e.getMessage();
         }
         channels.sendLater(connection, json.createObjectNode().put("type", "error").put("message", problem).toString());

@@ -35,6 +35,7 @@ class RoomsTest {
 
     private final ScheduledExecutorService saver = Executors.newSingleThreadScheduledExecutor();
     private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
+    private final RoomViews views = new RoomViews(clock::get);
 
     @AfterEach
     void stop() {
@@ -68,8 +69,8 @@ class RoomsTest {
         }
     }
 
-    private static JsonNode row(Rooms rooms, Room room, String studentId) {
-        return JsonSocket.studentRow(rooms.snapshot(room), studentId);
+    private JsonNode row(Room room, String studentId) {
+        return JsonSocket.studentRow(views.snapshot(room), studentId);
     }
 
     @Test
@@ -88,24 +89,24 @@ class RoomsTest {
         first.progress(first.member(bob.token()).orElseThrow(), JSON.readTree("{\"lesson\":\"hello\",\"step\":3}"));
         first.push(room, JSON.readTree("{\"lesson\":\"hello\",\"step\":3}"));
         first.broadcast(room, "Five minutes left");
-        ObjectNode before = first.snapshot(room);
+        ObjectNode before = views.snapshot(room);
         first.close();
 
         Rooms second = rooms(new RoomStore(dir), 60_000);
         Room loaded = second.instructorRoom(room.id, created.secret());
-        ObjectNode after = second.snapshot(loaded);
+        ObjectNode after = views.snapshot(loaded);
         before.remove("now");
         after.remove("now");
         assertEquals(before, after, "the snapshot after reloading");
-        assertEquals("verify", row(second, loaded, ada.student().id).path("diagnostic").path("stage").asText());
-        assertEquals(20, row(second, loaded, ada.student().id).path("diagnostic").path("line").asInt());
-        assertEquals("R1 invalid mem access 'scalar'", row(second, loaded, ada.student().id).path("diagnostic").path("message").asText());
-        assertEquals(3, row(second, loaded, bob.student().id).path("step").asInt());
-        assertEquals(1, row(second, loaded, bob.student().id).path("passedSteps").asInt());
-        assertEquals("int main;", second.source(loaded, ada.student().id).path("source").asText());
+        assertEquals("verify", row(loaded, ada.student().id).path("diagnostic").path("stage").asText());
+        assertEquals(20, row(loaded, ada.student().id).path("diagnostic").path("line").asInt());
+        assertEquals("R1 invalid mem access 'scalar'", row(loaded, ada.student().id).path("diagnostic").path("message").asText());
+        assertEquals(3, row(loaded, bob.student().id).path("step").asInt());
+        assertEquals(1, row(loaded, bob.student().id).path("passedSteps").asInt());
+        assertEquals("int main;", views.source(loaded, ada.student().id).path("source").asText());
         assertEquals(bob.student().id, second.member(bob.token()).orElseThrow().student().id, "learner tokens still work");
         assertEquals(loaded, second.member(ada.token()).orElseThrow().room());
-        assertThrows(Rooms.RoomException.class, () -> second.join("ZZZZZZ", "Eve"));
+        assertThrows(RoomException.class, () -> second.join("ZZZZZZ", "Eve"));
         assertEquals(loaded.id, second.join(room.joinCode, "Cy").room().id, "the join code still works");
     }
 
@@ -160,16 +161,16 @@ class RoomsTest {
         rooms.onActivity(message("old", ada.token(), "{\"type\":\"phase\",\"phase\":\"stopped\"}"));
         rooms.onActivity(RunActivity.closed("old", ada.token()));
         rooms.onActivity(RunActivity.events("old", ada.token(), 7));
-        assertEquals("queued", row(rooms, room, id).path("phase").asText());
-        assertEquals(0, row(rooms, room, id).path("events").asInt());
-        assertEquals(2, row(rooms, room, id).path("runs").asInt());
+        assertEquals("queued", row(room, id).path("phase").asText());
+        assertEquals(0, row(room, id).path("events").asInt());
+        assertEquals(2, row(room, id).path("runs").asInt());
         rooms.onActivity(message("new", ada.token(), "{\"type\":\"phase\",\"phase\":\"attached\"}"));
         rooms.onActivity(RunActivity.events("new", ada.token(), 3));
-        assertEquals("attached", row(rooms, room, id).path("phase").asText());
-        assertEquals(3, row(rooms, room, id).path("events").asInt());
+        assertEquals("attached", row(room, id).path("phase").asText());
+        assertEquals(3, row(room, id).path("events").asInt());
         rooms.onActivity(RunActivity.closed("new", ada.token()));
-        assertEquals("stopped", row(rooms, room, id).path("phase").asText(), "a live run whose page went away is over");
-        assertEquals("v2", rooms.source(room, id).path("source").asText());
+        assertEquals("stopped", row(room, id).path("phase").asText(), "a live run whose page went away is over");
+        assertEquals("v2", views.source(room, id).path("source").asText());
     }
 
     @Test
@@ -179,22 +180,22 @@ class RoomsTest {
         Rooms.Joined ada = rooms.join(room.joinCode, "Ada");
         rooms.onActivity(RunActivity.run("s", ada.token(), "x"));
         rooms.onActivity(message("s", ada.token(), "{\"type\":\"diagnostics\",\"stage\":\"compile\",\"items\":[{\"line\":1,"
-                + "\"severity\":\"warning\",\"message\":\"unused variable\"}]}"));
-        JsonNode row = row(rooms, room, ada.student().id);
+                + "\"column\":0,\"severity\":\"warning\",\"message\":\"unused variable\"}]}"));
+        JsonNode row = row(room, ada.student().id);
         assertTrue(row.path("diagnostic").isNull(), row.toString());
         assertEquals(0, row.path("failStreak").asInt());
         for (int i = 0; i < 3; i++) {
             rooms.onActivity(RunActivity.run("s" + i, ada.token(), "x"));
             rooms.onActivity(message("s" + i, ada.token(), "{\"type\":\"diagnostics\",\"stage\":\"compile\",\"items\":[{\"line\":9,"
-                    + "\"column\":11,\"severity\":\"error\",\"message\":\"expected ';'\"},{\"line\":10,\"severity\":\"error\",\"message\":\"x\"}]}"));
+                    + "\"column\":11,\"severity\":\"error\",\"message\":\"expected ';'\"},{\"line\":10,\"column\":0,\"severity\":\"error\",\"message\":\"x\"}]}"));
         }
-        row = row(rooms, room, ada.student().id);
+        row = row(room, ada.student().id);
         assertEquals(3, row.path("failStreak").asInt(), "three failed runs in a row");
         assertEquals(2, row.path("diagnostic").path("errors").asInt());
         rooms.onActivity(RunActivity.run("ok", ada.token(), "x"));
         rooms.onActivity(message("ok", ada.token(), "{\"type\":\"phase\",\"phase\":\"attached\"}"));
-        assertEquals(0, row(rooms, room, ada.student().id).path("failStreak").asInt(), "attached ends the streak");
-        assertTrue(row(rooms, room, ada.student().id).path("diagnostic").isNull(), "a new run clears the old diagnostic");
+        assertEquals(0, row(room, ada.student().id).path("failStreak").asInt(), "attached ends the streak");
+        assertTrue(row(room, ada.student().id).path("diagnostic").isNull(), "a new run clears the old diagnostic");
     }
 
     @Test
@@ -202,22 +203,22 @@ class RoomsTest {
         Rooms rooms = rooms(new RoomStore(dir), 60_000);
         Rooms.Created created = rooms.create("Auth");
         Rooms.Joined ada = rooms.join(created.room().joinCode, "Ada");
-        assertEquals(401, assertThrows(Rooms.RoomException.class, () -> rooms.instructorRoom(created.room().id, null)).status());
-        assertEquals(401, assertThrows(Rooms.RoomException.class, () -> rooms.instructorRoom(created.room().id, "")).status());
-        assertEquals(403, assertThrows(Rooms.RoomException.class,
+        assertEquals(401, assertThrows(RoomException.class, () -> rooms.instructorRoom(created.room().id, null)).status());
+        assertEquals(401, assertThrows(RoomException.class, () -> rooms.instructorRoom(created.room().id, "")).status());
+        assertEquals(403, assertThrows(RoomException.class,
                 () -> rooms.instructorRoom(created.room().id, ada.token())).status(), "a learner token is no instructor secret");
-        assertEquals(403, assertThrows(Rooms.RoomException.class,
+        assertEquals(403, assertThrows(RoomException.class,
                 () -> rooms.instructorRoom(created.room().id, created.secret() + "x")).status());
-        assertEquals(404, assertThrows(Rooms.RoomException.class, () -> rooms.instructorRoom("nope", created.secret())).status());
+        assertEquals(404, assertThrows(RoomException.class, () -> rooms.instructorRoom("nope", created.secret())).status());
         assertTrue(rooms.member(created.secret()).isEmpty(), "an instructor secret is no learner token");
         assertTrue(rooms.member("../../etc/passwd").isEmpty());
         assertTrue(rooms.member(null).isEmpty());
         assertTrue(created.secret().matches("[A-Za-z0-9_-]{43}"), created.secret());
         assertTrue(created.room().joinCode.matches("[" + Secrets.CODE_ALPHABET + "]{6}"), created.room().joinCode);
-        assertEquals(400, assertThrows(Rooms.RoomException.class, () -> rooms.join(created.room().joinCode, "  \u0007 ")).status());
+        assertEquals(400, assertThrows(RoomException.class, () -> rooms.join(created.room().joinCode, "  \u0007 ")).status());
         rooms.delete(created.room());
         assertTrue(rooms.member(ada.token()).isEmpty(), "a closed room's tokens are void");
-        assertEquals(404, assertThrows(Rooms.RoomException.class,
+        assertEquals(404, assertThrows(RoomException.class,
                 () -> rooms.instructorRoom(created.room().id, created.secret())).status());
         assertFalse(Files.exists(dir.resolve(created.room().id + ".json")));
     }
@@ -246,7 +247,7 @@ class RoomsTest {
         for (int i = 0; i < 10; i++) {
             rooms.create("room " + i);
         }
-        assertEquals(503, assertThrows(Rooms.RoomException.class, () -> rooms.create("one too many")).status());
+        assertEquals(503, assertThrows(RoomException.class, () -> rooms.create("one too many")).status());
     }
 
     @Test
@@ -259,7 +260,7 @@ class RoomsTest {
         rooms.onActivity(message("b", ada.token(), pass));
         rooms.onActivity(message("c", ada.token(), "{\"type\":\"check\",\"lesson\":\"xdp\",\"step\":2,\"passed\":false,"
                 + "\"message\":\"no packet was dropped yet\"}"));
-        JsonNode row = row(rooms, room, ada.student().id);
+        JsonNode row = row(room, ada.student().id);
         assertEquals("xdp", row.path("lesson").asText());
         assertEquals(2, row.path("step").asInt());
         assertEquals(1, row.path("passedSteps").asInt());
@@ -273,11 +274,11 @@ class RoomsTest {
         Room room = rooms.create("CSV").room();
         rooms.join(room.joinCode, "=HYPERLINK(\"http://x\")");
         rooms.join(room.joinCode, "Lovelace, Ada");
-        List<String> lines = rooms.csv(room).lines().toList();
+        List<String> lines = Csv.export(room).lines().toList();
         assertEquals(3, lines.size());
         assertTrue(lines.get(0).startsWith("student_id,name,joined_at,lesson,step,runs,phase,events,diagnostic_stage"));
         assertTrue(lines.get(1).contains(",\"'=HYPERLINK(\"\"http://x\"\")\","), lines.get(1));
         assertTrue(lines.get(2).contains(",\"Lovelace, Ada\","), lines.get(2));
-        assertNull(JsonSocket.studentRow(rooms.snapshot(room), "nobody"));
+        assertNull(JsonSocket.studentRow(views.snapshot(room), "nobody"));
     }
 }

@@ -7,13 +7,13 @@ import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bpflab.testing.Prerequisites;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -93,7 +93,7 @@ class ShareResourceTest {
 
     @Test
     void theShareRouteServesTheLabPage() {
-        Assumptions.assumeTrue(Thread.currentThread().getContextClassLoader().getResource(LabPageResource.PAGE) != null,
+        Prerequisites.require(Thread.currentThread().getContextClassLoader().getResource(LabPageResource.PAGE) != null,
                 "the web page was not built (-Dskip.web=true)");
         given().when().get("/s/AAAAAAAAAAAAAAAAAAAAAA").then().statusCode(200)
                 .contentType(containsString("text/html"))
