@@ -1,5 +1,6 @@
 package dev.bpflab.agent.bpf;
 
+import dev.bpflab.support.threads.Daemons;
 import java.util.function.IntSupplier;
 
 /**
@@ -16,7 +17,7 @@ final class PollLoop implements AutoCloseable {
 
     /** {@code pollOnce} waits up to {@link #POLL_MS} and returns libbpf's answer (a negative errno on failure). */
     PollLoop(String name, IntSupplier pollOnce) {
-        thread = new Thread(() -> {
+        thread = Daemons.start(() -> {
             while (running) {
                 int n = pollOnce.getAsInt();
                 if (n < 0 && n != -EINTR) {
@@ -24,8 +25,6 @@ final class PollLoop implements AutoCloseable {
                 }
             }
         }, name);
-        thread.setDaemon(true);
-        thread.start();
     }
 
     @Override
