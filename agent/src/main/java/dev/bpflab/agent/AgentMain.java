@@ -13,6 +13,8 @@ import dev.bpflab.protocol.ProtocolException;
 import dev.bpflab.protocol.RunJson;
 import dev.bpflab.protocol.RunPhase;
 import dev.bpflab.protocol.ServerMessage;
+import dev.bpflab.support.files.FileTrees;
+import dev.bpflab.support.threads.Daemons;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -20,13 +22,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The guest agent: the only bpflab code that touches clang, libbpf and the kernel. It runs as a child process of the
@@ -41,8 +41,8 @@ public final class AgentMain {
     static final int MAX_TIMEOUT_SECONDS = 1800;
 
     private final Output output;
-    private final ExecutorService workloads = Executors.newSingleThreadExecutor(r -> daemon(r, "workloads"));
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "run-timer"));
+    private final ExecutorService workloads = Executors.newSingleThreadExecutor(Daemons.factory("workloads"));
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Daemons.factory("run-timer"));
     private final Path scratch;
     private ClangCompiler compiler;
     private Run run;
@@ -238,7 +238,11 @@ public final class AgentMain {
         workloads.shutdownNow();
         Workloads.cleanup(); // the lab network namespace, if a workload made one
         output.close();
-        deleteRecursively(scratch);
+        try {
+            FileTrees.delete(scratch);
+        } catch (IOException ignored) {
+            // a temp dir left behind is harmless (on the local backend the server removes it too)
+        }
     }
 
     private static boolean isRoot() {
@@ -262,17 +266,4 @@ public final class AgentMain {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp dir left behind is harmless
-        }
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
 }

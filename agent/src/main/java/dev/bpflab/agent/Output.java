@@ -3,6 +3,7 @@ package dev.bpflab.agent;
 import dev.bpflab.protocol.AgentMessage;
 import dev.bpflab.protocol.RunJson;
 import dev.bpflab.protocol.ServerMessage;
+import dev.bpflab.support.threads.Daemons;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,9 +29,7 @@ final class Output implements AutoCloseable {
 
     Output(OutputStream out) {
         this.out = out;
-        this.writer = new Thread(this::drainLoop, "agent-output");
-        this.writer.setDaemon(true);
-        this.writer.start();
+        this.writer = Daemons.start(this::drainLoop, "agent-output");
     }
 
     /** Writes a control message now, after whatever stream messages are already queued. */

@@ -20,6 +20,7 @@ import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.protocol.Diagnostic;
 import dev.bpflab.protocol.RunPhase;
 import dev.bpflab.protocol.ServerMessage;
+import dev.bpflab.support.threads.Daemons;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,11 +44,8 @@ final class Run implements AutoCloseable {
     private final ClangCompiler compiler;
     private final Path scratch;
     private final List<AutoCloseable> streams = new ArrayList<>();
-    private final ScheduledExecutorService snapshots = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "map-snapshots");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService snapshots =
+            Executors.newSingleThreadScheduledExecutor(Daemons.factory("map-snapshots"));
     private BpfObject object;
     private boolean closed;
 

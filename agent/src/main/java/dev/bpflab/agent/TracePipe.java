@@ -1,5 +1,8 @@
 package dev.bpflab.agent;
 
+import dev.bpflab.support.process.Command;
+import dev.bpflab.support.process.ProcessResult;
+import dev.bpflab.support.threads.Daemons;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -34,15 +37,19 @@ final class TracePipe {
             return null;
         }
         try {
-            BoundedProcess.Result result = BoundedProcess.run(java.util.List.of("mount", "-t", "tracefs", "nodev",
-                    TRACEFS.toString()), null, java.time.Duration.ofSeconds(10), 4096);
-            if (result.exitCode() == 0 && Files.exists(TRACEFS.resolve("trace_pipe"))) {
+            ProcessResult result = Command.of("mount", "-t", "tracefs", "nodev", TRACEFS.toString())
+                    .withTimeout(java.time.Duration.ofSeconds(10)).withOutputCap(4096).run();
+            if (result.succeeded() && Files.exists(TRACEFS.resolve("trace_pipe"))) {
                 return null;
             }
-            return "tracefs is not mounted and mounting it failed: " + result.output().strip()
+            return "tracefs is not mounted and mounting it failed: "
+                    + (result.timedOut() ? "mount did not finish within 10 s" : result.output())
                     + " (run `mount -t tracefs nodev /sys/kernel/tracing` as root)";
         } catch (IOException e) {
             return "tracefs is not mounted: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while mounting tracefs";
         }
     }
 
@@ -56,7 +63,7 @@ final class TracePipe {
      * open trace_pipe (EBUSY otherwise), and the agent of the previous run may still be on its way out: keep trying.
      */
     static void follow(Consumer<Line> sink) {
-        Thread reader = new Thread(() -> {
+        Daemons.start(() -> {
             while (true) {
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(
                         Files.newInputStream(TRACEFS.resolve("trace_pipe")), StandardCharsets.UTF_8))) {
@@ -77,7 +84,5 @@ final class TracePipe {
                 }
             }
         }, "trace-pipe");
-        reader.setDaemon(true);
-        reader.start();
     }
 }

@@ -1,16 +1,19 @@
 package dev.bpflab.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bpflab.support.process.Command;
+import dev.bpflab.support.process.ProcessResult;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Tag;
 
@@ -23,14 +26,10 @@ class AgentStartupTest {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 "target/bpflab-agent.jar:target/agent-lib/*", "dev.bpflab.agent.AgentMain"));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putAll(env);
-        Process agent = builder.redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        agent.getOutputStream().close();
-        String line = new String(agent.getInputStream().readAllBytes()).lines().findFirst().orElse("{}");
-        assertTrue(agent.waitFor(60, TimeUnit.SECONDS), "the agent exits");
-        assertEquals(2, agent.exitValue(), "a failed start exits with status 2");
-        return new ObjectMapper().readTree(line);
+        ProcessResult agent = Command.of(command).withEnvironment(env).withTimeout(Duration.ofSeconds(60)).run();
+        assertFalse(agent.timedOut(), "the agent exits");
+        assertEquals(2, agent.exitCode(), "a failed start exits with status 2");
+        return new ObjectMapper().readTree(agent.stdout().lines().findFirst().orElse("{}"));
     }
 
     @Test

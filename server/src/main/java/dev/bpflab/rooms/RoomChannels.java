@@ -1,6 +1,7 @@
 package dev.bpflab.rooms;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bpflab.support.threads.Daemons;
 import io.quarkus.runtime.Startup;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -40,11 +41,7 @@ public class RoomChannels implements Rooms.Listener {
     private record Pending(Room room, Set<String> studentIds) {
     }
 
-    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "rooms-dispatch");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(Daemons.factory("rooms-dispatch"));
     private final Map<String, Set<WebSocketConnection>> dashboards = new ConcurrentHashMap<>();
     private final Map<String, Set<WebSocketConnection>> studentChannels = new ConcurrentHashMap<>();
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();

@@ -1,6 +1,7 @@
 package dev.bpflab.rooms;
 
 import dev.bpflab.runs.RunActivity;
+import dev.bpflab.support.threads.Daemons;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
@@ -19,11 +20,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class RoomsProducer {
-    private final ScheduledExecutorService saver = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "rooms-save");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService saver = Executors.newSingleThreadScheduledExecutor(Daemons.factory("rooms-save"));
 
     @Produces
     @Singleton

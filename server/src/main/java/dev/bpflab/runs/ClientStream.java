@@ -1,5 +1,6 @@
 package dev.bpflab.runs;
 
+import dev.bpflab.support.threads.Daemons;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,9 +27,7 @@ final class ClientStream implements AutoCloseable {
 
     ClientStream(String name, Consumer<String> sender) {
         this.sender = sender;
-        this.thread = new Thread(this::sendLoop, "client-" + name);
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this.thread = Daemons.start(this::sendLoop, "client-" + name);
     }
 
     void control(String json) {

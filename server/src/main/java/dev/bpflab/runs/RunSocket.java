@@ -1,6 +1,7 @@
 package dev.bpflab.runs;
 
 import dev.bpflab.sandbox.SandboxBackend;
+import dev.bpflab.support.threads.Daemons;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
@@ -22,8 +23,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @WebSocket(path = "/ws/run")
 public class RunSocket {
     private final Map<String, RunSession> sessions = new ConcurrentHashMap<>();
-    private final ExecutorService workers = Executors.newCachedThreadPool(r -> daemon(r, "run-worker"));
-    private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, r -> daemon(r, "run-timer"));
+    private final ExecutorService workers = Executors.newCachedThreadPool(Daemons.factory("run-worker"));
+    private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, Daemons.factory("run-timer"));
 
     @Inject
     SandboxBackend backend;
@@ -83,11 +84,5 @@ public class RunSocket {
             }
         }
         return null;
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 }

@@ -1,16 +1,18 @@
 package dev.bpflab.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bpflab.support.process.Command;
+import dev.bpflab.support.process.ProcessResult;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,10 +103,11 @@ class TemplatesCompileTest {
     }
 
     private static Result run(List<String> argv, Path dir) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), argv.get(0) + " did not finish");
-        return new Result(process.exitValue(), output);
+        // the output may be vmlinux.h itself, megabytes
+        ProcessResult result = Command.of(argv).inDirectory(dir).withStderrMerged().withTimeout(Duration.ofSeconds(120))
+                .withOutputCap(Command.MAX_OUTPUT_CAP).run();
+        assertFalse(result.timedOut(), argv.get(0) + " did not finish");
+        assertFalse(result.truncated(), argv.get(0) + " wrote more than " + Command.MAX_OUTPUT_CAP + " bytes");
+        return new Result(result.exitCode(), result.stdout());
     }
 }

@@ -7,12 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bpflab.sandbox.SandboxBackend;
+import dev.bpflab.support.process.Command;
+import dev.bpflab.support.process.ProcessResult;
 import dev.bpflab.testing.RunClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +28,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -289,12 +289,12 @@ public abstract class TemplatesContract {
 
     private static String command(String... argv) {
         try {
-            Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new AssertionError(String.join(" ", argv) + " failed (exit " + p.exitValue() + ")");
+            ProcessResult result = Command.of(argv).withTimeout(Duration.ofSeconds(10)).run();
+            if (!result.succeeded()) {
+                throw new AssertionError(String.join(" ", argv) + (result.timedOut() ? " did not finish within 10 s"
+                        : " failed (exit " + result.exitCode() + ")"));
             }
-            return out;
+            return result.stdout();
         } catch (IOException e) {
             throw new AssertionError(String.join(" ", argv) + " could not run: " + e.getMessage());
         } catch (InterruptedException e) {

@@ -1,13 +1,11 @@
 package dev.bpflab.testing;
 
-import java.io.File;
+import dev.bpflab.support.files.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -57,8 +55,8 @@ public final class Chromium implements AutoCloseable {
     @Override
     public void close() {
         driver.quit();
-        try (Stream<Path> files = Files.walk(profile)) {
-            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        try {
+            FileTrees.delete(profile);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

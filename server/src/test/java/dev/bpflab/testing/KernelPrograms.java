@@ -2,11 +2,12 @@ package dev.bpflab.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bpflab.support.process.Command;
+import dev.bpflab.support.process.ProcessResult;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /** What bpftool says is loaded in this kernel, to prove runs leave nothing behind. */
 public final class KernelPrograms {
@@ -15,11 +16,13 @@ public final class KernelPrograms {
 
     public static Set<Integer> loadedIds() {
         try {
-            Process p = new ProcessBuilder("bpftool", "-j", "prog", "list").redirectErrorStream(false).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            p.waitFor(10, TimeUnit.SECONDS);
+            ProcessResult result = Command.of("bpftool", "-j", "prog", "list").withTimeout(Duration.ofSeconds(10))
+                    .withOutputCap(Command.MAX_OUTPUT_CAP).run();
+            if (!result.succeeded() || result.truncated()) {
+                throw new AssertionError("bpftool prog list failed: " + result);
+            }
             Set<Integer> ids = new HashSet<>();
-            for (JsonNode prog : new ObjectMapper().readTree(out)) {
+            for (JsonNode prog : new ObjectMapper().readTree(result.stdout())) {
                 ids.add(prog.path("id").asInt());
             }
             return ids;

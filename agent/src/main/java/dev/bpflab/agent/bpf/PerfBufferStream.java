@@ -48,7 +48,8 @@ public final class PerfBufferStream implements AutoCloseable {
 
     @Override
     public void close() {
-        poller.close();
-        LibBpf.INSTANCE.perf_buffer__free(buffer);
+        if (poller.stop()) {
+            LibBpf.INSTANCE.perf_buffer__free(buffer);
+        }
     }
 }

@@ -2,20 +2,24 @@ package dev.bpflab.agent.bpf;
 
 import com.sun.jna.Pointer;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Polls every ring buffer map of an object on one dedicated thread and hands decoded records to a sink.
  * Owns the native ring_buffer manager and the callback libbpf calls; {@link #close()} stops and frees both.
  */
 public final class RingBufferStream implements AutoCloseable {
+    /** A sample callback's negative return ends ring_buffer__poll with that value (libbpf ringbuf.c). */
+    private static final int STOP = -4; // -EINTR: PollLoop treats it as "go round again", and then sees it is closing
     private final Pointer manager;
     private final LibBpf.RingBufferSampleFn[] callbacks; // strong references while libbpf may call them
     private final PollLoop poller;
 
-    private RingBufferStream(Pointer manager, LibBpf.RingBufferSampleFn[] callbacks) {
+    private RingBufferStream(Pointer manager, LibBpf.RingBufferSampleFn[] callbacks, AtomicReference<PollLoop> poller) {
         this.manager = manager;
         this.callbacks = callbacks;
         this.poller = new PollLoop("ringbuf-poller", () -> LibBpf.INSTANCE.ring_buffer__poll(manager, PollLoop.POLL_MS));
+        poller.set(this.poller);
     }
 
     /** Returns null when the object has no ring buffer. */
@@ -25,10 +29,15 @@ public final class RingBufferStream implements AutoCloseable {
         }
         RecordDecoder decoder = new RecordDecoder(object);
         LibBpf.RingBufferSampleFn[] callbacks = new LibBpf.RingBufferSampleFn[ringBuffers.size()];
+        AtomicReference<PollLoop> poller = new AtomicReference<>();
         Pointer manager = null;
         for (int i = 0; i < ringBuffers.size(); i++) {
             String name = ringBuffers.get(i).name();
             callbacks[i] = (ctx, data, size) -> {
+                PollLoop loop = poller.get();
+                if (loop != null && loop.closing()) {
+                    return STOP; // libbpf stops consuming and the poll returns, so close() can free the manager
+                }
                 try {
                     sink.event(name, decoder.decode(data.getByteArray(0, (int) size)));
                 } catch (Throwable ignored) {
@@ -52,12 +61,13 @@ public final class RingBufferStream implements AutoCloseable {
                 }
             }
         }
-        return new RingBufferStream(manager, callbacks);
+        return new RingBufferStream(manager, callbacks, poller);
     }
 
     @Override
     public void close() {
-        poller.close();
-        LibBpf.INSTANCE.ring_buffer__free(manager);
+        if (poller.stop()) {
+            LibBpf.INSTANCE.ring_buffer__free(manager);
+        }
     }
 }

@@ -1,7 +1,8 @@
 package dev.bpflab.agent.compile;
 
 import dev.bpflab.protocol.Diagnostic;
-import dev.bpflab.agent.BoundedProcess;
+import dev.bpflab.support.process.Command;
+import dev.bpflab.support.process.ProcessResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,26 +55,30 @@ public final class ClangCompiler {
                 args.addAll(List.of("-include-pch", include + "/" + KernelHeaders.PCH));
             }
             args.addAll(List.of("-c", src + "/" + SOURCE_NAME, "-o", src + "/" + OBJECT_NAME));
-            BoundedProcess.Result result = BoundedProcess.run(jail.command(headers.dir(), false, workDir, args), workDir,
-                    TIME_LIMIT, MAX_OUTPUT);
+            ProcessResult result = Command.of(jail.command(headers.dir(), false, workDir, args)).inDirectory(workDir)
+                    .withStderrMerged().withTimeout(TIME_LIMIT).withOutputCap(MAX_OUTPUT).run();
+            String output = result.stdout(); // stderr too, in order
             if (result.timedOut()) {
                 return failed("clang did not finish within " + TIME_LIMIT.toSeconds()
                         + " s and was stopped. Does the program include a file that never ends, or expand a huge macro?",
-                        result.output());
+                        output);
             }
-            String log = result.output() + (result.truncated() ? "\n[output truncated]" : "");
-            List<Diagnostic> diagnostics = ClangDiagnostics.parse(result.output(), SOURCE_NAME);
+            String log = output + (result.truncated() ? "\n[output truncated]" : "");
+            List<Diagnostic> diagnostics = ClangDiagnostics.parse(output, SOURCE_NAME);
             Path object = workDir.resolve(OBJECT_NAME);
             if (result.exitCode() != 0 || !Files.isRegularFile(object)) {
                 if (diagnostics.isEmpty()) {
                     diagnostics = List.of(new Diagnostic(0, 0, "error", "clang failed (exit " + result.exitCode() + "): "
-                            + firstLine(result.output())));
+                            + firstLine(output)));
                 }
                 return new CompileResult(null, diagnostics, log);
             }
             return new CompileResult(Files.readAllBytes(object), diagnostics, log);
         } catch (IOException e) {
             throw new CompileException("could not run clang: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompileException("interrupted while clang was compiling");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.bpflab.agent.compile;
 
+import dev.bpflab.support.process.Executables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ public final class Jail {
      * is disposable (the qemu guest).
      */
     public static Jail create(String mode) throws CompileException {
-        Path clang = Tools.find("clang").orElseThrow(() -> new CompileException(
+        Path clang = Executables.find("clang").orElseThrow(() -> new CompileException(
                 "clang is not installed: run `apt-get install clang llvm` (Debian) and try again"));
         Path realClang;
         try {
@@ -43,7 +44,7 @@ public final class Jail {
         if (!"bwrap".equals(mode)) {
             throw new CompileException("unknown jail mode '" + mode + "': use bwrap or none");
         }
-        Path bwrap = Tools.find("bwrap").orElseThrow(() -> new CompileException(
+        Path bwrap = Executables.find("bwrap").orElseThrow(() -> new CompileException(
                 "bubblewrap is not installed, and user programs are only compiled inside it: run "
                         + "`apt-get install bubblewrap`"));
         return new Jail(bwrap, realClang);

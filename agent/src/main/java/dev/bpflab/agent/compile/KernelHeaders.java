@@ -1,6 +1,8 @@
 package dev.bpflab.agent.compile;
 
-import dev.bpflab.agent.BoundedProcess;
+import dev.bpflab.support.process.Command;
+import dev.bpflab.support.process.Executables;
+import dev.bpflab.support.process.ProcessResult;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -67,31 +69,36 @@ public final class KernelHeaders {
         } catch (IOException e) {
             throw new CompileException("cannot prepare kernel headers in " + dir + ": " + e.getMessage()
                     + " (set BPFLAB_CACHE to a writable directory)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompileException("interrupted while preparing kernel headers in " + dir);
         }
         return headers;
     }
 
-    private static void generateVmlinuxH(Path dir) throws IOException, CompileException {
-        Path bpftool = Tools.find("bpftool").orElseThrow(() -> new CompileException(
+    private static void generateVmlinuxH(Path dir) throws IOException, InterruptedException, CompileException {
+        Path bpftool = Executables.find("bpftool").orElseThrow(() -> new CompileException(
                 "bpftool is not installed; bpflab needs it once to generate vmlinux.h: run `apt-get install bpftool`"));
         Path partial = dir.resolve(VMLINUX_H + ".partial");
-        BoundedProcess.Result result = BoundedProcess.run(List.of("sh", "-c",
+        // the header (megabytes) goes straight to a file; the shell only redirects, its arguments are fixed paths
+        ProcessResult result = Command.of("sh", "-c",
                 "exec \"$0\" btf dump file /sys/kernel/btf/vmlinux format c > \"$1\"", bpftool.toString(),
-                partial.toString()), dir, Duration.ofSeconds(60), 64 * 1024);
-        if (result.exitCode() != 0) {
-            throw new CompileException("bpftool could not dump the kernel's BTF: " + result.output());
+                partial.toString()).inDirectory(dir).withStderrMerged().withTimeout(Duration.ofSeconds(60)).run();
+        if (!result.succeeded()) {
+            throw new CompileException("bpftool could not dump the kernel's BTF"
+                    + (result.timedOut() ? " within 60 s" : " (exit " + result.exitCode() + ")") + ": " + result.output());
         }
         Files.move(partial, dir.resolve(VMLINUX_H), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** The PCH records the header's path, so it is built through the same jail and paths that compiles use. */
-    private static void buildPch(Path dir, Jail jail, List<String> clangFlags) throws IOException {
+    private static void buildPch(Path dir, Jail jail, List<String> clangFlags) throws IOException, InterruptedException {
         String inside = jail.includeDir(dir);
         List<String> args = new java.util.ArrayList<>(clangFlags);
         args.addAll(List.of("-x", "c-header", inside + "/" + VMLINUX_H, "-o", inside + "/" + PCH + ".partial"));
-        BoundedProcess.Result result = BoundedProcess.run(jail.command(dir, true, null, args), dir, Duration.ofSeconds(120),
-                64 * 1024);
-        if (result.exitCode() == 0) {
+        ProcessResult result = Command.of(jail.command(dir, true, null, args)).inDirectory(dir).withStderrMerged()
+                .withTimeout(Duration.ofSeconds(120)).run();
+        if (result.succeeded()) {
             Files.move(dir.resolve(PCH + ".partial"), dir.resolve(PCH), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
         } else {

@@ -1,34 +1,48 @@
 package dev.bpflab.agent.workloads;
 
+import dev.bpflab.support.process.Command;
+import dev.bpflab.support.process.ProcessResult;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
-/** Runs one program with a fixed argv, bounded in time, and reports failure with its output. */
+/** Runs one program of a workload with a fixed argv, bounded in time and output, and reports failure with its output. */
 final class Commands {
-    private static final long TIMEOUT_SECONDS = 10;
+    static final Duration TIME_LIMIT = Duration.ofSeconds(10);
+    private static final int MAX_OUTPUT = 64 * 1024;
 
     private Commands() {
     }
 
+    /**
+     * Runs {@code argv} in {@code workingDir}.
+     * @return its output (stdout and stderr as written), stripped
+     * @throws WorkloadException if it cannot start, does not finish within {@link #TIME_LIMIT} or exits non-zero
+     */
     static String run(Path workingDir, String... argv) throws WorkloadException {
-        ProcessBuilder builder = new ProcessBuilder(List.of(argv)).directory(workingDir.toFile()).redirectErrorStream(true);
+        ProcessResult result = result(workingDir, argv);
+        String output = result.stdout().strip();
+        if (result.exitCode() != 0) {
+            throw new WorkloadException(String.join(" ", argv) + " failed (exit " + result.exitCode() + ")"
+                    + (output.isEmpty() ? "" : ": " + output));
+        }
+        return output;
+    }
+
+    /**
+     * Runs {@code argv} in {@code workingDir}, whatever its exit status; stdout holds stderr too.
+     * @throws WorkloadException if it cannot start or does not finish within {@link #TIME_LIMIT}
+     */
+    static ProcessResult result(Path workingDir, String... argv) throws WorkloadException {
+        Command command = Command.of(argv).inDirectory(workingDir).withStderrMerged().withTimeout(TIME_LIMIT)
+                .withOutputCap(MAX_OUTPUT);
         try {
-            Process process = builder.start();
-            process.getOutputStream().close();
-            byte[] output = process.getInputStream().readNBytes(64 * 1024);
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new WorkloadException(String.join(" ", argv) + " did not finish within " + TIMEOUT_SECONDS + " s");
+            ProcessResult result = command.run();
+            if (result.timedOut()) {
+                throw new WorkloadException(command.display() + " did not finish within " + TIME_LIMIT.toSeconds()
+                        + " s and was stopped");
             }
-            String text = new String(output, StandardCharsets.UTF_8).strip();
-            if (process.exitValue() != 0) {
-                throw new WorkloadException(String.join(" ", argv) + " failed (exit " + process.exitValue() + ")"
-                        + (text.isEmpty() ? "" : ": " + text));
-            }
-            return text;
+            return result;
         } catch (IOException e) {
             throw new WorkloadException("could not start " + argv[0] + ": " + e.getMessage());
         } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package dev.bpflab.agent.workloads;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import dev.bpflab.support.threads.Daemons;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -44,9 +45,7 @@ final class NetworkNamespace {
             }
             return task.call();
         });
-        Thread thread = new Thread(future, "bpflab-netns-" + namespace);
-        thread.setDaemon(true);
-        thread.start();
+        Thread thread = Daemons.start(future, "bpflab-netns-" + namespace);
         try {
             return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

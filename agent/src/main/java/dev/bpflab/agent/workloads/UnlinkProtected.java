@@ -1,11 +1,9 @@
 package dev.bpflab.agent.workloads;
 
+import dev.bpflab.support.process.ProcessResult;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Tries to rm a file named {@value #PROTECTED_NAME} (the LSM template's default protected name). Being denied is
@@ -13,7 +11,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class UnlinkProtected implements Workload {
     static final String PROTECTED_NAME = "bpflab-protected.txt";
-    private static final long TIMEOUT_SECONDS = 10;
 
     @Override
     public dev.bpflab.protocol.Workload kind() {
@@ -31,28 +28,16 @@ final class UnlinkProtected implements Workload {
         } catch (IOException e) {
             throw new WorkloadException("could not create " + file + ": " + e.getMessage());
         }
-        List<String> argv = List.of("rm", "-f", file.toString());
+        String[] argv = {"rm", "-f", file.toString()};
         String command = String.join(" ", argv);
-        try {
-            Process process = new ProcessBuilder(argv).directory(scratch.toFile()).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            String output = new String(process.getInputStream().readNBytes(4096), StandardCharsets.UTF_8).strip();
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new WorkloadException(command + " did not finish within " + TIMEOUT_SECONDS + " s");
-            }
-            if (process.exitValue() == 0) {
-                return command + ": removed (nothing denied it)";
-            }
-            if (output.contains("Operation not permitted")) {
-                return command + ": denied: " + output;
-            }
-            throw new WorkloadException(command + " failed (exit " + process.exitValue() + "): " + output);
-        } catch (IOException e) {
-            throw new WorkloadException("could not start rm: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WorkloadException("rm was interrupted");
+        ProcessResult result = Commands.result(scratch, argv);
+        String output = result.stdout().strip();
+        if (result.exitCode() == 0) {
+            return command + ": removed (nothing denied it)";
         }
+        if (output.contains("Operation not permitted")) {
+            return command + ": denied: " + output;
+        }
+        throw new WorkloadException(command + " failed (exit " + result.exitCode() + "): " + output);
     }
 }

@@ -1,5 +1,6 @@
 package dev.bpflab.agent.workloads;
 
+import dev.bpflab.support.process.Executables;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -144,11 +145,7 @@ public final class VethPair {
 
     /** iproute2's ip; agents started without /usr/sbin in PATH still find it. */
     static String ipCommand() throws WorkloadException {
-        for (String candidate : List.of("/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return candidate;
-            }
-        }
-        throw new WorkloadException("the ip command is missing: install the Debian package iproute2");
+        return Executables.find("ip").map(Path::toString).orElseThrow(() -> new WorkloadException(
+                "the ip command is missing: install the Debian package iproute2"));
     }
 }

@@ -2,32 +2,32 @@ package dev.bpflab.sandbox.local;
 
 import dev.bpflab.sandbox.AgentChannel;
 import dev.bpflab.sandbox.AgentListener;
+import dev.bpflab.support.files.FileTrees;
+import dev.bpflab.support.process.ProcessTree;
+import dev.bpflab.support.threads.Daemons;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
  * The guest agent as a child process of the server. Owns the process, its reader threads and its stdin;
- * {@link #close()} kills it together with anything it started (workload commands).
+ * {@link #close()} kills it together with anything it started (workload commands), even those it left orphaned.
  */
 final class AgentProcess implements AgentChannel {
     private static final Logger LOG = Logger.getLogger(AgentProcess.class);
     private static final String END = new String("end of output"); // identity-compared marker
     private static final int STDERR_LINES_KEPT = 20;
 
+    private final ProcessTree tree;
     private final Process process;
     private final Path scratch;
     private final OutputStream stdin;
@@ -36,17 +36,14 @@ final class AgentProcess implements AgentChannel {
     private volatile Runnable onClose = () -> { };
     private volatile boolean closed;
 
-    /** {@code scratch}: the agent's own scratch directory, removed on close. */
-    AgentProcess(Process process, Path scratch) {
-        this.process = process;
+    /** {@code tree}: the started agent; {@code scratch}: its own scratch directory, removed on close. */
+    AgentProcess(ProcessTree tree, Path scratch) {
+        this.tree = tree;
+        this.process = tree.process();
         this.scratch = scratch;
         this.stdin = process.getOutputStream();
-        Thread out = new Thread(this::readStdout, "agent-" + process.pid() + "-out");
-        out.setDaemon(true);
-        out.start();
-        Thread err = new Thread(this::readStderr, "agent-" + process.pid() + "-err");
-        err.setDaemon(true);
-        err.start();
+        Daemons.start(this::readStdout, "agent-" + process.pid() + "-out");
+        Daemons.start(this::readStderr, "agent-" + process.pid() + "-err");
     }
 
     /** Waits for the agent's first line; returns it, or null if the agent said nothing in time. */
@@ -71,7 +68,7 @@ final class AgentProcess implements AgentChannel {
 
     @Override
     public void listen(AgentListener listener) {
-        Thread dispatcher = new Thread(() -> {
+        Daemons.start(() -> {
             try {
                 while (true) {
                     String line = lines.take();
@@ -85,8 +82,6 @@ final class AgentProcess implements AgentChannel {
                 Thread.currentThread().interrupt();
             }
         }, "agent-" + process.pid() + "-dispatch");
-        dispatcher.setDaemon(true);
-        dispatcher.start();
     }
 
     @Override
@@ -159,16 +154,12 @@ final class AgentProcess implements AgentChannel {
             // it may already be gone
         }
         try {
-            if (!process.waitFor(2, TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                process.waitFor(2, TimeUnit.SECONDS);
-            }
+            process.waitFor(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
-            process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        deleteTree(scratch);
+        tree.kill(); // the agent if it did not stop in time, and whatever it left running either way
+        deleteScratch(scratch);
         onClose.run();
     }
 
@@ -176,11 +167,9 @@ final class AgentProcess implements AgentChannel {
         return scratch;
     }
 
-    static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (NoSuchFileException ignored) {
-            // already gone
+    static void deleteScratch(Path dir) {
+        try {
+            FileTrees.delete(dir);
         } catch (IOException e) {
             LOG.warnf("could not remove the agent's scratch directory %s: %s", dir, e.getMessage());
         }

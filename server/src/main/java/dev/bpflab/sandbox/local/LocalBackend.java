@@ -5,6 +5,8 @@ import dev.bpflab.sandbox.AdmissionQueue;
 import dev.bpflab.sandbox.AgentChannel;
 import dev.bpflab.sandbox.SandboxBackend;
 import dev.bpflab.sandbox.SandboxException;
+import dev.bpflab.support.process.ProcessTree;
+import dev.bpflab.support.threads.Daemons;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,11 +34,7 @@ public final class LocalBackend implements SandboxBackend {
     private final int warmAgents;
     private final AdmissionQueue admission;
     private final ConcurrentLinkedDeque<AgentProcess> warm = new ConcurrentLinkedDeque<>();
-    private final ExecutorService refill = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "local-agent-refill");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService refill = Executors.newSingleThreadExecutor(Daemons.factory("local-agent-refill"));
     private volatile boolean closed;
 
     public LocalBackend(Path agentJar, Map<String, String> environment, int warmAgents, int maxLive) throws SandboxException {
@@ -115,11 +113,11 @@ public final class LocalBackend implements SandboxBackend {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
         builder.environment().put("BPFLAB_SCRATCH", scratch.toString());
-        Process process;
+        ProcessTree process;
         try {
-            process = builder.start();
+            process = ProcessTree.start(builder);
         } catch (IOException e) {
-            AgentProcess.deleteTree(scratch);
+            AgentProcess.deleteScratch(scratch);
             throw new SandboxException("could not start the agent (" + command.get(0) + "): " + e.getMessage());
         }
         AgentProcess agent = new AgentProcess(process, scratch);

@@ -72,7 +72,8 @@ class LocalBackendTest {
                 attached.completeExceptionally(new AssertionError("the agent exited: " + reason));
             }
         });
-        agent.send(JSON.createObjectNode().put("type", "run").put("source", RunClient.program("unlink_events.bpf.c"))
+        agent.send(JSON.createObjectNode().put("type", "run").put("timeoutSeconds", 120)
+                .put("source", RunClient.program("unlink_events.bpf.c"))
                 .toString());
         attached.get(120, TimeUnit.SECONDS);
         return agent;
