@@ -2,7 +2,8 @@ package dev.bpflab.sandbox;
 
 /**
  * A live connection to one guest agent that serves exactly one run. Messages are single JSON objects,
- * one per line, in the agent protocol (see {@code dev.bpflab.agent.AgentMain}).
+ * one per line: {@link dev.bpflab.protocol.AgentCommand}s in, {@link dev.bpflab.protocol.AgentMessage}s out
+ * (docs/run-contract.md). What comes out is untrusted and decoded with {@link dev.bpflab.protocol.RunJson#agent}.
  * Closing the channel destroys the agent and whatever it had loaded (process or VM).
  */
 public interface AgentChannel extends AutoCloseable {

@@ -1,6 +1,9 @@
 package dev.bpflab.sandbox.local;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bpflab.protocol.AgentMessage;
+import dev.bpflab.protocol.ProtocolException;
+import dev.bpflab.protocol.RunJson;
+import dev.bpflab.protocol.ServerMessage;
 import dev.bpflab.sandbox.AdmissionQueue;
 import dev.bpflab.sandbox.AgentChannel;
 import dev.bpflab.sandbox.SandboxBackend;
@@ -26,7 +29,6 @@ import org.jboss.logging.Logger;
  */
 public final class LocalBackend implements SandboxBackend {
     private static final Logger LOG = Logger.getLogger(LocalBackend.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long READY_TIMEOUT_MS = 120_000; // the first agent on a machine builds the vmlinux.h PCH
 
     private final List<String> command;
@@ -122,20 +124,22 @@ public final class LocalBackend implements SandboxBackend {
         }
         AgentProcess agent = new AgentProcess(process, scratch);
         String first = agent.awaitFirstLine(READY_TIMEOUT_MS);
-        if (first == null || !first.contains("\"ready\"")) {
+        AgentMessage said = decode(first);
+        if (!(said instanceof AgentMessage.Ready)) {
             agent.close();
-            throw new SandboxException(first != null ? agentError(first)
-                    : "the agent did not become ready within " + READY_TIMEOUT_MS / 1000 + " s");
+            throw new SandboxException(first == null
+                    ? "the agent did not become ready within " + READY_TIMEOUT_MS / 1000 + " s"
+                    : said instanceof ServerMessage.Error error ? "the agent could not start: " + error.message()
+                    : "the agent could not start; it said: " + first.substring(0, Math.min(first.length(), 300)));
         }
         return agent;
     }
 
-    /** The agent's own words when it could not start (not root, clang missing, ...). */
-    private static String agentError(String line) {
+    private static AgentMessage decode(String line) {
         try {
-            return "the agent could not start: " + JSON.readTree(line).path("message").asText(line);
-        } catch (IOException e) {
-            return "the agent could not start: " + line;
+            return line == null ? null : RunJson.agent(line);
+        } catch (ProtocolException e) {
+            return null;
         }
     }
 
