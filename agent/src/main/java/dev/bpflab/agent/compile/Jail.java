@@ -1,8 +1,10 @@
 package dev.bpflab.agent.compile;
 
+import dev.bpflab.agent.BoundedProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,10 +20,12 @@ public final class Jail {
 
     private final Path bubblewrap; // null: no jail
     private final Path clang;
+    private final String clangVersion;
 
-    private Jail(Path bubblewrap, Path clang) {
+    private Jail(Path bubblewrap, Path clang, String clangVersion) {
         this.bubblewrap = bubblewrap;
         this.clang = clang;
+        this.clangVersion = clangVersion;
     }
 
     /**
@@ -31,22 +35,41 @@ public final class Jail {
     public static Jail create(String mode) throws CompileException {
         Path clang = Tools.find("clang").orElseThrow(() -> new CompileException(
                 "clang is not installed: run `apt-get install clang llvm` (Debian) and try again"));
+        return create(mode, clang);
+    }
+
+    /** As {@link #create(String)}, with the clang found at {@code clang} (a path or a link to it). */
+    static Jail create(String mode, Path clang) throws CompileException {
         Path realClang;
         try {
             realClang = clang.toRealPath();
         } catch (IOException e) {
             throw new CompileException("cannot resolve " + clang + ": " + e.getMessage());
         }
-        if ("none".equals(mode)) {
-            return new Jail(null, realClang);
-        }
-        if (!"bwrap".equals(mode)) {
+        Path bwrap = null;
+        if ("bwrap".equals(mode)) {
+            bwrap = Tools.find("bwrap").orElseThrow(() -> new CompileException(
+                    "bubblewrap is not installed, and user programs are only compiled inside it: run "
+                            + "`apt-get install bubblewrap`"));
+        } else if (!"none".equals(mode)) {
             throw new CompileException("unknown jail mode '" + mode + "': use bwrap or none");
         }
-        Path bwrap = Tools.find("bwrap").orElseThrow(() -> new CompileException(
-                "bubblewrap is not installed, and user programs are only compiled inside it: run "
-                        + "`apt-get install bubblewrap`"));
-        return new Jail(bwrap, realClang);
+        return new Jail(bwrap, realClang, versionOf(realClang));
+    }
+
+    /** {@code clang --version}'s output: the one call that tells which compiler a cached PCH must come from. */
+    private static String versionOf(Path clang) throws CompileException {
+        try {
+            BoundedProcess.Result said = BoundedProcess.run(List.of(clang.toString(), "--version"), null,
+                    Duration.ofSeconds(20), 4096);
+            if (said.exitCode() != 0 || said.timedOut() || said.output().isBlank()) {
+                throw new CompileException(clang + " --version failed (exit " + said.exitCode() + "): "
+                        + said.output().strip() + "; reinstall clang (`apt-get install --reinstall clang`)");
+            }
+            return said.output().strip();
+        } catch (IOException e) {
+            throw new CompileException("cannot run " + clang + ": " + e.getMessage());
+        }
     }
 
     public boolean isolated() {
@@ -89,7 +112,8 @@ public final class Jail {
         return argv;
     }
 
-    String clangVersionKey() {
-        return clang.toString();
+    /** What {@code clang --version} printed (version, target, install directory), read once when the jail was made. */
+    String clangVersion() {
+        return clangVersion;
     }
 }
