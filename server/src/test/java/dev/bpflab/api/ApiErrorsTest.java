@@ -36,6 +36,13 @@ class ApiErrorsTest {
     }
 
     @Test
+    void aBodyNestedTooDeeplyIsRefusedBeforeItIsBuilt() {
+        String deep = "{\"params\": " + "[".repeat(200) + "]".repeat(200) + "}";
+        isErrorBody(given().contentType(ContentType.JSON).body(deep).when().post("/api/templates/hello/render").then()
+                .statusCode(400)).body("message", containsString("nesting depth"));
+    }
+
+    @Test
     void unknownThingsAre404WithTheirName() {
         isErrorBody(given().contentType(ContentType.JSON).body("{}").when().post("/api/templates/nope/render").then()
                 .statusCode(404)).body("message", startsWith("no template named 'nope'; known templates: "));

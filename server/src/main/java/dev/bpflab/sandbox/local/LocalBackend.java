@@ -1,6 +1,7 @@
 package dev.bpflab.sandbox.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bpflab.protocol.RunJson;
 import dev.bpflab.sandbox.AdmissionQueue;
 import dev.bpflab.sandbox.AgentChannel;
 import dev.bpflab.sandbox.SandboxBackend;
@@ -24,7 +25,7 @@ import org.jboss.logging.Logger;
  */
 public final class LocalBackend implements SandboxBackend {
     private static final Logger LOG = Logger.getLogger(LocalBackend.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = RunJson.mapper();
     private static final long READY_TIMEOUT_MS = 120_000; // the first agent on a machine builds the vmlinux.h PCH
 
     private final List<String> command;
