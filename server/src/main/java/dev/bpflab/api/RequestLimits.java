@@ -2,7 +2,6 @@ package dev.bpflab.api;
 
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import java.util.Optional;
@@ -30,17 +29,24 @@ public class RequestLimits {
                 Kind.SHARE, new RateLimiter(shares));
     }
 
-    /** Empty when the request may go on; otherwise the 429 answer that says when to try again. */
-    public Optional<Response> refuse(Kind kind, HttpServerRequest request) {
+    /** Takes one request from the address's budget, or throws the 429 that says when to try again (Retry-After). */
+    public void check(Kind kind, HttpServerRequest request) {
         String address = request == null || request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
         RateLimiter limiter = limiters.get(kind);
         long wait = limiter.acquire(address);
-        if (wait == 0) {
-            return Optional.empty();
+        if (wait != 0) {
+            throw new ApiException(429, "Too many " + kind.what + " from your address (at most " + limiter.perMinute()
+                    + " a minute); try again in " + wait + " s.").withHeader("Retry-After", Long.toString(wait));
         }
-        return Optional.of(Response.status(429).type(MediaType.APPLICATION_JSON).header("Retry-After", wait)
-                .entity(Map.of("message", "Too many " + kind.what + " from your address (at most " + limiter.perMinute()
-                        + " a minute); try again in " + wait + " s."))
-                .build());
+    }
+
+    /** As {@link #check}, for a resource that answers with a Response: empty when the request may go on. */
+    public Optional<Response> refuse(Kind kind, HttpServerRequest request) {
+        try {
+            check(kind, request);
+            return Optional.empty();
+        } catch (ApiException e) {
+            return Optional.of(ApiErrorMapper.response(e));
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.bpflab.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bpflab.protocol.RunJson;
 import freemarker.cache.FileTemplateLoader;
 import freemarker.core.TemplateClassResolver;
 import freemarker.template.Configuration;
@@ -33,7 +34,7 @@ public final class TemplateCatalog {
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,40}");
     private static final Pattern PARAM_NAME = Pattern.compile("[a-z][a-z0-9_]{0,30}");
     private static final Pattern ENUM_VALUE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,30}");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = RunJson.mapper();
 
     private final Path directory;
     private final Map<String, TemplateInfo> byId;

@@ -2,6 +2,7 @@ package dev.bpflab.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bpflab.api.ApiException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -10,24 +11,24 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 import java.util.Collection;
 import java.util.Map;
 
-/** {@code GET /api/templates} and {@code POST /api/templates/{id}/render}; the work is done by {@link TemplateCatalog}. */
+/**
+ * {@code GET /api/templates} and {@code POST /api/templates/{id}/render}; the work is done by {@link TemplateCatalog}.
+ * Errors are {@link ApiException}s: 400 for a bad body or parameter, 404 for an unknown template.
+ */
 @Path("/api/templates")
 @Produces(MediaType.APPLICATION_JSON)
 public class TemplatesResource {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     TemplateCatalog catalog;
+    @Inject
+    ObjectMapper json;
 
     public record RenderedSource(String source) {
-    }
-
-    public record ErrorMessage(String error) {
     }
 
     @GET
@@ -38,23 +39,19 @@ public class TemplatesResource {
     @POST
     @Path("{id}/render")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response render(@PathParam("id") String id, JsonNode body) {
+    public RenderedSource render(@PathParam("id") String id, JsonNode body) {
         JsonNode params = body == null ? null : body.get("params");
         if (body != null && !body.isObject() || params != null && !params.isNull() && !params.isObject()) {
-            return error(Response.Status.BAD_REQUEST, "send {\"params\": {\"name\": value, …}}");
+            throw ApiException.badRequest("send {\"params\": {\"name\": value, …}}");
         }
         Map<String, Object> values = params == null || params.isNull() ? Map.of()
-                : JSON.convertValue(params, JSON.getTypeFactory().constructMapType(Map.class, String.class, Object.class));
+                : json.convertValue(params, json.getTypeFactory().constructMapType(Map.class, String.class, Object.class));
         try {
-            return Response.ok(new RenderedSource(catalog.render(id, values))).build();
+            return new RenderedSource(catalog.render(id, values));
         } catch (UnknownTemplateException e) {
-            return error(Response.Status.NOT_FOUND, e.getMessage());
+            throw ApiException.notFound(e.getMessage());
         } catch (TemplateParameterException e) {
-            return error(Response.Status.BAD_REQUEST, e.getMessage());
+            throw ApiException.badRequest(e.getMessage());
         }
-    }
-
-    private static Response error(Response.Status status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new ErrorMessage(message)).build();
     }
 }

@@ -2,6 +2,7 @@ package dev.bpflab.lessons;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bpflab.protocol.RunJson;
 import dev.bpflab.protocol.Workload;
 import dev.bpflab.catalog.LocalizedText;
 import dev.bpflab.catalog.Metadata;
@@ -31,7 +32,7 @@ public final class LessonCatalog {
     private static final Pattern ID = Pattern.compile("[0-9]{2}-[a-z0-9-]{1,60}");
     private static final Set<String> REQUIREMENTS = Set.of("xdp", "lsm", "fentry");
     private static final long MAX_FILE_BYTES = 256 * 1024;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = RunJson.mapper();
 
     private final Map<String, Lesson> byId;
 

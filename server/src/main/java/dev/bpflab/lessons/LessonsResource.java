@@ -1,16 +1,18 @@
 package dev.bpflab.lessons;
 
+import dev.bpflab.api.ApiException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.util.List;
-import java.util.Map;
 
-/** {@code GET /api/lessons} (the list) and {@code GET /api/lessons/{id}} (text, code, hints, which steps are checked). */
+/**
+ * {@code GET /api/lessons} (the list) and {@code GET /api/lessons/{id}} (text, code, hints, which steps are checked;
+ * 404 {@code {"message"}} for an unknown id).
+ */
 @Path("/api/lessons")
 @Produces(MediaType.APPLICATION_JSON)
 public class LessonsResource {
@@ -25,9 +27,8 @@ public class LessonsResource {
 
     @GET
     @Path("{id}")
-    public Response lesson(@PathParam("id") String id) {
-        return catalog.find(id).map(lesson -> Response.ok(lesson).build())
-                .orElseGet(() -> Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)
-                        .entity(Map.of("error", "no lesson '" + id + "'; GET /api/lessons lists them")).build());
+    public Lesson lesson(@PathParam("id") String id) {
+        return catalog.find(id).orElseThrow(() -> ApiException.notFound("no lesson '" + ApiException.echo(id)
+                + "'; GET /api/lessons lists them"));
     }
 }

@@ -3,17 +3,17 @@ package dev.bpflab.share;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bpflab.api.ApiException;
 import dev.bpflab.api.RequestLimits;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.core.Context;
-import java.util.Optional;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -23,7 +23,10 @@ import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-/** Permalinks: POST /api/shares stores code + template + parameters, GET /api/shares/{id} gives them back. */
+/**
+ * Permalinks: POST /api/shares stores code + template + parameters (201 {"id"}), GET /api/shares/{id} gives them back.
+ * Errors are {@link ApiException}s: 400 bad body, 404 unknown id, 413 too large, 429 too many, 503 cannot save.
+ */
 @Path("/api/shares")
 @Produces(MediaType.APPLICATION_JSON)
 public class ShareResource {
@@ -32,7 +35,8 @@ public class ShareResource {
     private static final Logger LOG = Logger.getLogger(ShareResource.class);
 
     private final ShareStore store;
-    private final ObjectMapper json = new ObjectMapper();
+    @Inject
+    ObjectMapper json;
     @Inject
     RequestLimits limits;
 
@@ -43,13 +47,10 @@ public class ShareResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     public Response create(InputStream body, @Context HttpServerRequest client) throws IOException {
-        Optional<Response> refused = limits.refuse(RequestLimits.Kind.SHARE, client);
-        if (refused.isPresent()) {
-            return refused.get();
-        }
+        limits.check(RequestLimits.Kind.SHARE, client);
         byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1);
         if (bytes.length > MAX_BODY_BYTES) {
-            return error(Response.Status.REQUEST_ENTITY_TOO_LARGE,
+            throw new ApiException(413,
                     "A share holds at most " + MAX_BODY_BYTES / 1024 + " KiB of JSON; this one is larger. Shorten the program.");
         }
         ShareStore.Share share;
@@ -57,29 +58,24 @@ public class ShareResource {
             JsonNode request = json.readTree(bytes);
             share = ShareStore.validate(request);
         } catch (JsonProcessingException e) {
-            return error(Response.Status.BAD_REQUEST, "The body is not valid JSON: " + e.getOriginalMessage());
+            throw ApiException.notJson(e);
         } catch (ShareStore.InvalidShareException e) {
-            return error(Response.Status.BAD_REQUEST, e.getMessage());
+            throw ApiException.badRequest(e.getMessage());
         }
         try {
             String id = store.save(share);
             return Response.status(Response.Status.CREATED).entity(Map.of("id", id)).build();
         } catch (IOException e) {
             LOG.errorf(e, "could not write a share under %s", store.directory());
-            return error(Response.Status.SERVICE_UNAVAILABLE,
+            throw new ApiException(503,
                     "The server could not save the share (data directory " + store.directory() + " not writable?).");
         }
     }
 
     @GET
     @Path("/{id}")
-    public Response get(@PathParam("id") String id) throws IOException {
-        return store.find(id)
-                .map(share -> Response.ok(share.toJson(json).put("id", id)).build())
-                .orElseGet(() -> error(Response.Status.NOT_FOUND, "No share with id '" + id + "'."));
-    }
-
-    static Response error(Response.Status status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("message", message)).build();
+    public JsonNode get(@PathParam("id") String id) throws IOException {
+        return store.find(id).map(share -> share.toJson(json).put("id", id))
+                .orElseThrow(() -> ApiException.notFound("No share with id '" + ApiException.echo(id) + "'."));
     }
 }

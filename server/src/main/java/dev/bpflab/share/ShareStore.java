@@ -3,6 +3,7 @@ package dev.bpflab.share;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bpflab.protocol.RunJson;
 import dev.bpflab.storage.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ public final class ShareStore {
     private static final Pattern PASSED_STEP = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}/[0-9]{1,4}");
 
     private final Path dir;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = RunJson.mapper();
     private final SecureRandom random = new SecureRandom();
 
     /**

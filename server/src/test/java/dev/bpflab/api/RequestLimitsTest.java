@@ -2,6 +2,7 @@ package dev.bpflab.api;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,7 +32,8 @@ class RequestLimitsTest {
                     .then().statusCode(201);
         }
         given().contentType(ContentType.JSON).body("{\"title\":\"one too many\"}").when().post("/api/rooms")
-                .then().statusCode(429).header("Retry-After", notNullValue())
+                .then().statusCode(429).header("Retry-After", notNullValue()).contentType(ContentType.JSON)
+                .body("size()", equalTo(1))
                 .body("message", containsString("Too many rooms created from your address (at most 2 a minute)"));
     }
 
@@ -43,7 +45,8 @@ class RequestLimitsTest {
                     .then().statusCode(201).extract().path("id");
         }
         given().contentType(ContentType.JSON).body("{\"source\":\"int x;\"}").when().post("/api/shares")
-                .then().statusCode(429).body("message", containsString("try again in"));
+                .then().statusCode(429).header("Retry-After", notNullValue()).contentType(ContentType.JSON)
+                .body("size()", equalTo(1)).body("message", containsString("try again in"));
         given().when().get("/api/shares/" + id).then().statusCode(200);
     }
 }

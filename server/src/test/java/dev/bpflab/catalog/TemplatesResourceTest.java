@@ -45,13 +45,13 @@ class TemplatesResourceTest {
     void aBadParameterIs400WithTheParameterNamed() {
         given().contentType(ContentType.JSON).body("{\"params\": {\"drop_port\": 99999}}")
                 .when().post("/api/templates/xdp-firewall/render").then().statusCode(400).contentType(ContentType.JSON)
-                .body("error", equalTo("parameter 'drop_port' must be a whole number from 0 to 65535; got 99999"));
+                .body("message", equalTo("parameter 'drop_port' must be a whole number from 0 to 65535; got 99999"));
         given().contentType(ContentType.JSON).body("{\"params\": {\"colour\": \"red\"}}")
                 .when().post("/api/templates/hello/render").then().statusCode(400)
-                .body("error", equalTo("parameter 'colour' does not exist; template 'hello' takes greeting"));
+                .body("message", equalTo("parameter 'colour' does not exist; template 'hello' takes greeting"));
         given().contentType(ContentType.JSON).body("{\"params\": [1, 2]}")
                 .when().post("/api/templates/hello/render").then().statusCode(400)
-                .body("error", containsString("send {\"params\""));
+                .body("message", containsString("send {\"params\""));
     }
 
     @Test
@@ -59,12 +59,12 @@ class TemplatesResourceTest {
         given().contentType(ContentType.JSON)
                 .body("{\"params\": {\"comm\": \"\\\"); bpf_override_return(ctx, 0); //\"}}")
                 .when().post("/api/templates/openat/render").then().statusCode(400)
-                .body("error", startsWith("parameter 'comm' does not accept \"\\\"); bpf_override_return(ctx, 0); //\""));
+                .body("message", startsWith("parameter 'comm' does not accept \"\\\"); bpf_override_return(ctx, 0); //\""));
     }
 
     @Test
     void anUnknownTemplateIs404() {
         given().contentType(ContentType.JSON).body("{}").when().post("/api/templates/nope/render").then()
-                .statusCode(404).body("error", startsWith("no template named 'nope'; known templates: "));
+                .statusCode(404).body("message", startsWith("no template named 'nope'; known templates: "));
     }
 }

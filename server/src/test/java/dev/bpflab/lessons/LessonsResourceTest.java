@@ -58,7 +58,7 @@ class LessonsResourceTest {
     @Test
     void anUnknownLessonIs404WithAMessage() {
         given().when().get("/api/lessons/99-nope").then().statusCode(404)
-                .body("error", containsString("GET /api/lessons"));
+                .body("message", containsString("GET /api/lessons"));
     }
 
     @Test

@@ -16,14 +16,6 @@ import java.util.Map;
  */
 public final class BpfObject implements AutoCloseable {
     private static final int ENOSPC = 28;
-    // struct bpf_object_open_opts (libbpf 1.1, x86_64): sz@0, object_name@8, relaxed_maps@16, pin_root_path@24,
-    // (removed attach_prog_fd)@32, kconfig@40, btf_custom_path@48, kernel_log_buf@56, kernel_log_size@64,
-    // kernel_log_level@72; sizeof = 80.
-    private static final int OPEN_OPTS_SIZE = 80;
-    private static final int OPT_OBJECT_NAME = 8;
-    private static final int OPT_LOG_BUF = 56;
-    private static final int OPT_LOG_SIZE = 64;
-    private static final int OPT_LOG_LEVEL = 72;
 
     private final Pointer object;
     private final Memory elf;
@@ -54,15 +46,15 @@ public final class BpfObject implements AutoCloseable {
         objectName.setString(0, name, StandardCharsets.US_ASCII.name());
         Memory logBuffer = new Memory(logBytes);
         logBuffer.setByte(0, (byte) 0);
-        Memory opts = new Memory(OPEN_OPTS_SIZE);
+        Memory opts = new Memory(OpenOpts.SIZE);
         opts.clear();
-        opts.setLong(0, OPEN_OPTS_SIZE);
-        opts.setPointer(OPT_OBJECT_NAME, objectName);
-        opts.setPointer(OPT_LOG_BUF, logBuffer);
-        opts.setLong(OPT_LOG_SIZE, logBytes);
+        OpenOpts.SZ.put(opts, OpenOpts.SIZE);
+        OpenOpts.OBJECT_NAME.put(opts, objectName);
+        OpenOpts.KERNEL_LOG_BUF.put(opts, logBuffer);
+        OpenOpts.KERNEL_LOG_SIZE.put(opts, logBytes);
         // Level 0: libbpf loads without a log and, only if the load fails, retries at level 1 into our buffer.
         // A successful program therefore never fails for a log that did not fit.
-        opts.setInt(OPT_LOG_LEVEL, 0);
+        OpenOpts.KERNEL_LOG_LEVEL.put(opts, 0);
         Pointer object = LibBpf.INSTANCE.bpf_object__open_mem(elf, elfBytes.length, opts);
         if (object == null) {
             int errno = Native.getLastError();

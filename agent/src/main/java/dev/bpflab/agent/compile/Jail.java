@@ -1,9 +1,12 @@
 package dev.bpflab.agent.compile;
 
+import dev.bpflab.support.process.Command;
 import dev.bpflab.support.process.Executables;
+import dev.bpflab.support.process.ProcessResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,10 +22,12 @@ public final class Jail {
 
     private final Path bubblewrap; // null: no jail
     private final Path clang;
+    private final String clangVersion;
 
-    private Jail(Path bubblewrap, Path clang) {
+    private Jail(Path bubblewrap, Path clang, String clangVersion) {
         this.bubblewrap = bubblewrap;
         this.clang = clang;
+        this.clangVersion = clangVersion;
     }
 
     /**
@@ -32,22 +37,44 @@ public final class Jail {
     public static Jail create(String mode) throws CompileException {
         Path clang = Executables.find("clang").orElseThrow(() -> new CompileException(
                 "clang is not installed: run `apt-get install clang llvm` (Debian) and try again"));
+        return create(mode, clang);
+    }
+
+    /** As {@link #create(String)}, with the clang found at {@code clang} (a path or a link to it). */
+    static Jail create(String mode, Path clang) throws CompileException {
         Path realClang;
         try {
             realClang = clang.toRealPath();
         } catch (IOException e) {
             throw new CompileException("cannot resolve " + clang + ": " + e.getMessage());
         }
-        if ("none".equals(mode)) {
-            return new Jail(null, realClang);
-        }
-        if (!"bwrap".equals(mode)) {
+        Path bwrap = null;
+        if ("bwrap".equals(mode)) {
+            bwrap = Executables.find("bwrap").orElseThrow(() -> new CompileException(
+                    "bubblewrap is not installed, and user programs are only compiled inside it: run "
+                            + "`apt-get install bubblewrap`"));
+        } else if (!"none".equals(mode)) {
             throw new CompileException("unknown jail mode '" + mode + "': use bwrap or none");
         }
-        Path bwrap = Executables.find("bwrap").orElseThrow(() -> new CompileException(
-                "bubblewrap is not installed, and user programs are only compiled inside it: run "
-                        + "`apt-get install bubblewrap`"));
-        return new Jail(bwrap, realClang);
+        return new Jail(bwrap, realClang, versionOf(realClang));
+    }
+
+    /** {@code clang --version}'s output: the one call that tells which compiler a cached PCH must come from. */
+    private static String versionOf(Path clang) throws CompileException {
+        try {
+            ProcessResult said = Command.of(clang.toString(), "--version").withStderrMerged()
+                    .withTimeout(Duration.ofSeconds(20)).withOutputCap(4096).run();
+            if (!said.succeeded() || said.output().isBlank()) {
+                throw new CompileException(clang + " --version failed (exit " + said.exitCode() + "): "
+                        + said.output().strip() + "; reinstall clang (`apt-get install --reinstall clang`)");
+            }
+            return said.output().strip();
+        } catch (IOException e) {
+            throw new CompileException("cannot run " + clang + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompileException("interrupted while asking " + clang + " for its version");
+        }
     }
 
     public boolean isolated() {
@@ -90,7 +117,8 @@ public final class Jail {
         return argv;
     }
 
-    String clangVersionKey() {
-        return clang.toString();
+    /** What {@code clang --version} printed (version, target, install directory), read once when the jail was made. */
+    String clangVersion() {
+        return clangVersion;
     }
 }

@@ -6,16 +6,21 @@ import dev.bpflab.support.process.ProcessResult;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
  * The running kernel's {@code vmlinux.h}, generated once from its BTF with bpftool, and a clang precompiled header
- * of it (clang spends most of a BPF compile parsing this 2.8 MB file). Cached per kernel build and compiler.
+ * of it (clang spends most of a BPF compile parsing this 2.8 MB file). Cached per kernel build, compiler version and
+ * flags ({@link #cacheKey}).
  */
 public final class KernelHeaders {
     static final String VMLINUX_H = "vmlinux.h";
@@ -44,9 +49,9 @@ public final class KernelHeaders {
         }
         String key;
         try {
-            String release = Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
-            key = release + "-" + Files.size(KERNEL_BTF) + "-" + Integer.toHexString((jail.clangVersionKey()
-                    + jail.isolated() + clangFlags).hashCode());
+            key = cacheKey(Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip(),
+                    Files.readString(Path.of("/proc/sys/kernel/version")).strip() + " btf " + Files.size(KERNEL_BTF),
+                    jail.clangVersion(), jail.isolated(), clangFlags);
         } catch (IOException e) {
             throw new CompileException("cannot read the kernel release: " + e.getMessage());
         }
@@ -74,6 +79,24 @@ public final class KernelHeaders {
             throw new CompileException("interrupted while preparing kernel headers in " + dir);
         }
         return headers;
+    }
+
+    /**
+     * The cache directory's name: {@code <kernel release>-<16 hex digits>}, the digits a SHA-256 of everything the
+     * files depend on. vmlinux.h depends on the kernel's BTF ({@code kernelBuild}: its build string and BTF size);
+     * the PCH also on the compiler's exact version ({@code clang --version}: an upgrade in place keeps clang's path,
+     * and clang refuses a PCH from another version), on the flags, and on the paths the jail shows the header at.
+     */
+    static String cacheKey(String kernelRelease, String kernelBuild, String clangVersion, boolean jailed,
+            List<String> clangFlags) {
+        String identity = String.join("\n", kernelRelease, kernelBuild, clangVersion, jailed ? "jail" : "no jail",
+                String.join(" ", clangFlags));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
+            return kernelRelease.replaceAll("[^A-Za-z0-9._+-]", "_") + "-" + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     private static void generateVmlinuxH(Path dir) throws IOException, InterruptedException, CompileException {

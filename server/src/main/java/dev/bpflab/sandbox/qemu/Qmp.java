@@ -3,6 +3,7 @@ package dev.bpflab.sandbox.qemu;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bpflab.protocol.RunJson;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
@@ -15,7 +16,7 @@ import java.util.Map;
 
 /** A synchronous QEMU Machine Protocol client: one command at a time; asynchronous events are skipped. */
 final class Qmp implements Closeable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = RunJson.mapper();
 
     private final SocketChannel socket;
     private final BufferedReader in;
