@@ -7,7 +7,8 @@ import { localized } from './templates.js';
 import { renderInline, renderMarkdown } from './markdown.js';
 import { LANGS, strings } from './lesson-strings.js';
 import { LessonStore } from './lesson-store.js';
-import { LessonChecker } from './lesson-check.js';
+import { CHECK_STATE, LessonChecker } from './lesson-check.js';
+import { SERVER_MESSAGE } from './protocol.js';
 
 const NEEDS_VM = ['lsm', 'fentry']; // program types the local backend's host kernel refuses
 const LANG_NAMES = { es: 'Español', en: 'English' };
@@ -42,7 +43,7 @@ export class LessonPane {
     this.checker = new LessonChecker(lab, { onUpdate: result => this.checkUpdated(result) });
     lab.editor.onChange(() => this.editorChanged());
     lab.onRunMessage(message => {
-      if (message.type !== 'sandbox') return;
+      if (message.type !== SERVER_MESSAGE.SANDBOX) return;
       this.backend = message.backend ?? null;
       this.renderVmNote();
     });
@@ -444,7 +445,7 @@ export class LessonPane {
 
   checkUpdated(result) {
     this.results.set(stepKey(result.lesson, result.step), result);
-    if (result.state === 'passed') {
+    if (result.state === CHECK_STATE.PASSED) {
       this.store.markPassed(result.lesson, result.step);
       this.renderList();
       if (this.lesson?.id === result.lesson) this.renderSteps();
@@ -452,7 +453,7 @@ export class LessonPane {
     this.ui.check.disabled = this.checker.busy;
     if (this.lesson?.id !== result.lesson || this.step !== result.step) return;
     this.renderCheck();
-    if (result.state === 'passed' || result.state === 'failed') this.ui.checkResult.scrollIntoView({ block: 'nearest' });
+    if (result.state === CHECK_STATE.PASSED || result.state === CHECK_STATE.FAILED) this.ui.checkResult.scrollIntoView({ block: 'nearest' });
   }
 
   // ---------- rendering ----------
@@ -587,17 +588,18 @@ export class LessonPane {
     const result = this.results.get(stepKey(this.lesson.id, this.step));
     box.removeAttribute('data-passed');
     box.dataset.state = result?.state ?? 'none';
-    box.setAttribute('aria-busy', String(result?.state === 'starting' || result?.state === 'checking'));
+    const busy = result?.state === CHECK_STATE.STARTING || result?.state === CHECK_STATE.CHECKING;
+    box.setAttribute('aria-busy', String(busy));
     if (!check || !result) {
       box.replaceChildren();
       return;
     }
-    if (result.state === 'starting' || result.state === 'checking') {
-      const text = result.state === 'starting' ? t.starting : t.checking(result.workloads ?? []);
+    if (busy) {
+      const text = result.state === CHECK_STATE.STARTING ? t.starting : t.checking(result.workloads ?? []);
       box.replaceChildren(el('p', { class: 'verdict' }, el('span', { class: 'spinner', 'aria-hidden': 'true' }), text));
       return;
     }
-    const passed = result.state === 'passed';
+    const passed = result.state === CHECK_STATE.PASSED;
     box.dataset.passed = String(passed);
     const reasonText = { attach: t.mustAttach, ended: t.runEnded, timeout: t.noAnswer }[result.reason];
     const details = (result.details ?? []).map(d => el('li', { class: d.met ? 'met' : 'missing', 'data-met': String(Boolean(d.met)) },

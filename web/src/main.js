@@ -1,7 +1,8 @@
 // bpflab's lab page: wires the editor, the /ws/run stream and the output panes together.
 import './style.css';
 import { createEditor } from './editor.js';
-import { RunClient } from './run-client.js';
+import { PAGE_STATE, RunClient } from './run-client.js';
+import { LIVE_PHASES, PHASE, SERVER_MESSAGE, runMessage, workloadMessage } from './protocol.js';
 import { EventsView } from './events-view.js';
 import { MapsView } from './maps-view.js';
 import { LogView } from './log-view.js';
@@ -28,7 +29,8 @@ int hello(void *ctx)
 `;
 
 const $ = id => document.getElementById(id);
-const ACTIVE_PHASES = new Set(['connecting', 'queued', 'compiling', 'loading', 'attached']);
+// A run is going (Stop works, a closed socket is a failure) from the moment its socket opens until a final phase.
+const ACTIVE_PHASES = new Set([PAGE_STATE.CONNECTING, ...LIVE_PHASES]);
 const PRINTK_KEEP = 2000;
 const runListeners = new Set();
 const phaseListeners = new Set();
@@ -152,32 +154,32 @@ $('printk-clear').addEventListener('click', () => {
 });
 
 // ---------- run phase ----------
-let phase = 'idle';
+let phase = PAGE_STATE.IDLE; // a run phase (PHASE), or the page's own PAGE_STATE before the server said one
 let sandbox = null; // which sandbox the run got ({"type":"sandbox","backend","description"})
 let lastPhaseDetail = {};
 function setPhase(next, detail = {}) {
   phase = next;
   lastPhaseDetail = detail;
   const text = {
-    idle: 'Ready',
-    connecting: 'Connecting…',
-    queued: detail.position ? `Queued — #${detail.position} in line` : 'Queued…',
-    compiling: 'Compiling…',
-    loading: 'Loading — verifier checking…',
-    attached: 'Attached — live',
-    stopped: 'Stopped',
-    failed: detail.reason ? `Failed — ${detail.reason}` : 'Failed',
+    [PAGE_STATE.IDLE]: 'Ready',
+    [PAGE_STATE.CONNECTING]: 'Connecting…',
+    [PHASE.QUEUED]: detail.position ? `Queued — #${detail.position} in line` : 'Queued…',
+    [PHASE.COMPILING]: 'Compiling…',
+    [PHASE.LOADING]: 'Loading — verifier checking…',
+    [PHASE.ATTACHED]: 'Attached — live',
+    [PHASE.STOPPED]: 'Stopped',
+    [PHASE.FAILED]: detail.reason ? `Failed — ${detail.reason}` : 'Failed',
   }[next] ?? next;
   const box = $('phase');
   box.dataset.phase = next;
   $('phase-text').textContent = text;
-  const programs = next === 'attached' && Array.isArray(detail.programs) && detail.programs.length
+  const programs = next === PHASE.ATTACHED && Array.isArray(detail.programs) && detail.programs.length
     ? `Attached: ${detail.programs.join(', ')}` : text;
   box.title = sandbox && ACTIVE_PHASES.has(next) ? `${programs}\nSandbox: ${sandbox}` : programs;
   $('stop').disabled = !ACTIVE_PHASES.has(next);
   for (const b of $('workload-buttons').querySelectorAll('button')) {
-    b.disabled = next !== 'attached';
-    b.title = next === 'attached' ? b.dataset.description : 'Run a program first; then this makes the kernel fire.';
+    b.disabled = next !== PHASE.ATTACHED;
+    b.title = next === PHASE.ATTACHED ? b.dataset.description : 'Run a program first; then this makes the kernel fire.';
   }
   notify(phaseListeners, next);
 }
@@ -187,7 +189,7 @@ const client = new RunClient({
   onClose: e => {
     if (ACTIVE_PHASES.has(phase)) {
       const why = e.reason ? `: ${e.reason}` : e.code && e.code !== 1000 && e.code !== 1005 ? ` (code ${e.code})` : '';
-      setPhase('failed', { reason: 'connection closed' });
+      setPhase(PHASE.FAILED, { reason: 'connection closed' });
       showBanner(`The connection to the server closed before the run ended${why}. Press Run to try again.`);
     }
   },
@@ -196,16 +198,13 @@ const client = new RunClient({
 function handleRunMessage(message) {
   notify(runListeners, message);
   switch (message.type) {
-    case 'phase':
+    case SERVER_MESSAGE.PHASE:
       // A failed run is then torn down and reported "stopped"; the failure is what the learner needs to see.
-      if (phase === 'failed' && message.phase === 'stopped') break;
-      setPhase(message.phase, {
-        position: message.position ?? message.queuePosition,
-        programs: message.programs,
-        reason: message.reason,
-      });
+      if (phase === PHASE.FAILED && message.phase === PHASE.STOPPED) break;
+      // position comes only with queued (when the run has a place in line), programs only with attached.
+      setPhase(message.phase, { position: message.position, programs: message.programs });
       break;
-    case 'diagnostics': {
+    case SERVER_MESSAGE.DIAGNOSTICS: {
       const items = Array.isArray(message.items) ? message.items : [];
       editor.showDiagnostics(items, message.stage);
       updateDiagSummary(items);
@@ -219,30 +218,30 @@ function handleRunMessage(message) {
       }
       break;
     }
-    case 'sandbox':
+    case SERVER_MESSAGE.SANDBOX:
       sandbox = [message.backend, message.description].filter(Boolean).join(': ');
       setPhase(phase, lastPhaseDetail);
       break;
-    case 'event':
+    case SERVER_MESSAGE.EVENT:
       events.add(message);
       break;
-    case 'printk':
+    case SERVER_MESSAGE.PRINTK:
       addPrintk(message);
       break;
-    case 'map':
+    case SERVER_MESSAGE.MAP_SNAPSHOT:
       maps.update(message);
       break;
-    case 'dropped':
+    case SERVER_MESSAGE.DROPPED:
       events.addDropped(message.count);
       break;
-    case 'workload': {
+    case SERVER_MESSAGE.WORKLOAD_RESULT: {
       const result = $('workload-result');
       result.className = `workload-result ${message.ok ? 'ok' : 'fail'}`;
       result.textContent = `${message.ok ? '✓' : '✗'} ${message.name ?? 'workload'}: ${message.detail ?? ''}`;
       result.title = result.textContent;
       break;
     }
-    case 'error':
+    case SERVER_MESSAGE.ERROR:
       showBanner(message.message || 'The run failed.');
       logView.note(message.message || 'The run failed.');
       break;
@@ -254,12 +253,12 @@ function handleRunMessage(message) {
 let runSource = null; // the editor's text the latest Run sent
 function run() {
   const picked = templates.current;
-  const message = { type: 'run', source: editor.getSource() };
+  const message = runMessage({
+    source: editor.getSource(),
+    template: picked?.id,
+    params: picked ? templates.values() : null,
+  });
   runSource = message.source;
-  if (picked) {
-    message.template = picked.id;
-    message.params = templates.values();
-  }
   hideBanner();
   editor.clearDiagnostics();
   updateDiagSummary([]);
@@ -271,14 +270,14 @@ function run() {
   $('printk-badge').textContent = '0';
   $('workload-result').textContent = '';
   sandbox = null;
-  setPhase('connecting');
+  setPhase(PAGE_STATE.CONNECTING);
   client.start(message);
 }
 
 function stop() {
   if (!client.stop()) {
     client.close();
-    setPhase('stopped');
+    setPhase(PHASE.STOPPED);
   }
 }
 
@@ -307,7 +306,7 @@ async function loadWorkloads() {
       'data-workload': w.name,
       'data-description': w.description || w.name,
       onclick: () => {
-        if (!client.send({ type: 'workload', name: w.name })) {
+        if (!client.send(workloadMessage(w.name))) {
           $('workload-result').className = 'workload-result fail';
           $('workload-result').textContent = 'Run a program first.';
         }
@@ -498,7 +497,7 @@ function restoreDraft() {
 }
 
 async function start() {
-  setPhase('idle');
+  setPhase(PAGE_STATE.IDLE);
   const shareId = shareIdFromPath();
   await Promise.all([templates.load(), loadWorkloads(), lessons.load()]);
   const shared = shareId ? await openShare(shareId) : null;

@@ -1,5 +1,15 @@
 // One WebSocket to /ws/run per Run press. Pressing Run again closes the old socket, which ends the old run.
 import { learnerQuery } from './dashboard/student-room.js';
+import { errorMessage, stopMessage } from './protocol.js';
+
+/**
+ * What the lab shows before the server has said a run phase: no run yet, or the socket is opening. These are the
+ * page's own states, not run phases (those are PHASE in protocol.js).
+ */
+export const PAGE_STATE = Object.freeze({
+  IDLE: 'idle',
+  CONNECTING: 'connecting',
+});
 
 export function runSocketUrl(location = window.location) {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -29,7 +39,7 @@ export class RunClient {
       try {
         message = JSON.parse(e.data);
       } catch {
-        message = { type: 'error', message: `The server sent something that is not JSON: ${String(e.data).slice(0, 200)}` };
+        message = errorMessage(`The server sent something that is not JSON: ${String(e.data).slice(0, 200)}`);
       }
       this.onMessage(message);
     };
@@ -49,7 +59,7 @@ export class RunClient {
   }
 
   stop() {
-    return this.send({ type: 'stop' });
+    return this.send(stopMessage());
   }
 
   /** Drops the socket without reporting its close: used when a new run replaces it. */

@@ -2,8 +2,11 @@
 // REST calls for the actions (push, broadcast, export, close). The secret lives in the page's #fragment only.
 import { ago, clock, el, requestJson, wsUrl } from './dom.js';
 import { localized } from '../templates.js';
+import { PHASE, PHASES } from '../protocol.js';
 
-const PHASE_ORDER = { failed: 0, queued: 1, compiling: 2, loading: 3, attached: 4, stopped: 5 };
+// Sorting by phase puts failed runs first (they need the instructor), then the others in the order a run goes.
+const PHASE_ORDER = [PHASE.FAILED, ...PHASES.filter(phase => phase !== PHASE.FAILED)];
+const phaseRank = phase => (PHASE_ORDER.includes(phase) ? PHASE_ORDER.indexOf(phase) : PHASE_ORDER.length);
 const IDLE_MS = 5 * 60 * 1000;
 const SILENT_MS = 20 * 1000;
 
@@ -12,8 +15,8 @@ const FILTERS = {
   stuck: s => s.failStreak >= 2,
   verify: s => s.diagnostic?.stage === 'verify',
   compile: s => s.diagnostic?.stage === 'compile',
-  silent: (s, now) => s.phase === 'attached' && s.events === 0 && now - s.phaseAt > SILENT_MS,
-  flowing: s => s.phase === 'attached' && s.events > 0,
+  silent: (s, now) => s.phase === PHASE.ATTACHED && s.events === 0 && now - s.phaseAt > SILENT_MS,
+  flowing: s => s.phase === PHASE.ATTACHED && s.events > 0,
   failedCheck: s => s.check && !s.check.passed,
   idle: (s, now) => now - s.lastActivity > IDLE_MS,
   offline: s => !s.online,
@@ -22,7 +25,7 @@ const FILTERS = {
 const SORTS = {
   name: (a, b) => a.name.localeCompare(b.name),
   step: (a, b) => (a.lesson ?? '').localeCompare(b.lesson ?? '') || (a.step ?? -1) - (b.step ?? -1),
-  phase: (a, b) => (PHASE_ORDER[a.phase] ?? 9) - (PHASE_ORDER[b.phase] ?? 9),
+  phase: (a, b) => phaseRank(a.phase) - phaseRank(b.phase),
   diagnostic: (a, b) => diagRank(b) - diagRank(a) || b.failStreak - a.failStreak,
   events: (a, b) => b.events - a.events,
   check: (a, b) => checkRank(a) - checkRank(b),
@@ -204,7 +207,7 @@ export function startDashboard({ roomId, secret, notice, connection }) {
     const count = predicate => all.filter(s => predicate(s, now)).length;
     const counters = [
       ['online', count(s => s.online), ''],
-      ['attached', count(s => s.phase === 'attached'), 'ok'],
+      [PHASE.ATTACHED, count(s => s.phase === PHASE.ATTACHED), 'ok'],
       ['verifier', count(FILTERS.verify), 'err'],
       ['compile', count(FILTERS.compile), 'err'],
       ['stuck', count(FILTERS.stuck), 'err'],
@@ -234,7 +237,7 @@ export function startDashboard({ roomId, secret, notice, connection }) {
         s.passedSteps ? el('div', { class: 'small muted' }, `✓ ${s.passedSteps} step${s.passedSteps === 1 ? '' : 's'} passed`) : null),
       el('td', {}, phaseBadge(s)),
       el('td', { class: 'diag' }, diagnosticCell(s)),
-      el('td', { class: 'num' }, s.events || (s.phase === 'attached' ? '0' : ''),
+      el('td', { class: 'num' }, s.events || (s.phase === PHASE.ATTACHED ? '0' : ''),
         s.workload ? el('div', { class: 'small muted', title: s.workload.detail ?? '' },
           `${s.workload.name} ${s.workload.ok ? '✓' : '✗'}`) : null),
       el('td', {}, checkCell(s)),
@@ -251,7 +254,7 @@ export function startDashboard({ roomId, secret, notice, connection }) {
 
   function phaseBadge(s) {
     if (!s.phase) return el('span', { class: 'muted' }, 'no run yet');
-    const label = s.phase === 'queued' && s.queuePosition ? `queued #${s.queuePosition}` : s.phase;
+    const label = s.phase === PHASE.QUEUED && s.queuePosition ? `queued #${s.queuePosition}` : s.phase;
     return el('span', { class: `badge ${s.phase}`, title: `since ${clock(s.phaseAt)}` }, label);
   }
 

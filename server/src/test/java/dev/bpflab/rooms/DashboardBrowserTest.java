@@ -93,6 +93,17 @@ class DashboardBrowserTest {
         JsonNode member = JsonSocket.JSON.readTree(stored);
         String token = member.path("learnerToken").asText();
         assertEquals(43, token.length(), stored);
+        String fragment = instructorLink.substring(instructorLink.indexOf('#') + 1);
+        java.util.Map<String, String> link = new java.util.HashMap<>();
+        for (String pair : fragment.split("&")) {
+            link.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+        }
+        // The lab page reports its editor's text a few seconds after it opens, and the latest code is what the
+        // dashboard shows: wait for that report, so that the run below is the latest.
+        waitFor("the editor's code on the server", () -> "editor".equals(io.restassured.RestAssured.given()
+                .header("Authorization", "Bearer " + link.get("secret")).when()
+                .get("/api/rooms/" + link.get("room") + "/students/" + member.path("studentId").asText() + "/source")
+                .then().extract().path("origin")) ? true : null);
 
         // The student's real run fails to compile.
         try (JsonSocket run = JsonSocket.open(root, "/ws/run?learner=" + token)) {
@@ -101,10 +112,11 @@ class DashboardBrowserTest {
         }
 
         driver.switchTo().window(dashboardTab);
-        WebElement row = waitFor("Ada's row with the compile error", () -> driver.findElements(By.cssSelector("#students tbody tr"))
-                .stream().filter(r -> r.getText().contains("Ada") && r.getText().contains("L9:11")).findFirst().orElse(null));
-        assertTrue(row.getText().contains("compile"), row.getText());
-        assertTrue(row.getText().contains("failed"), row.getText());
+        // Rows are rebuilt every second ("… s ago"), so the row's text is read once, where it is found.
+        String row = waitFor("Ada's row with the compile error", () -> driver.findElements(By.cssSelector("#students tbody tr"))
+                .stream().map(WebElement::getText).filter(t -> t.contains("Ada") && t.contains("L9:11")).findFirst().orElse(null));
+        assertTrue(row.contains("compile"), row);
+        assertTrue(row.contains("failed"), row);
         screenshot("rooms-02-compile-error");
 
         Select filter = new Select(driver.findElement(By.id("filter")));
@@ -113,7 +125,10 @@ class DashboardBrowserTest {
         filter.selectByValue("compile");
         waitFor("Ada under compile errors", () -> driver.findElements(By.cssSelector("#students tbody tr")).size() == 1 ? true : null);
 
-        driver.findElements(By.cssSelector("#students tbody tr")).get(0).findElement(By.xpath(".//button[text()='Code']")).click();
+        waitFor("the Code button clicked", () -> {
+            driver.findElements(By.cssSelector("#students tbody tr")).get(0).findElement(By.xpath(".//button[text()='Code']")).click();
+            return true;
+        });
         WebElement hit = waitFor("the failing line marked", () -> driver.findElements(By.cssSelector("#code-body .line.hit"))
                 .stream().findFirst().orElse(null));
         assertTrue(hit.getText().contains("int x = 1"), hit.getText());
@@ -128,11 +143,6 @@ class DashboardBrowserTest {
                 () -> driver.findElement(By.id("announcements")).getText().contains("Look at line 9") ? true : null);
         screenshot("rooms-04-broadcast");
 
-        String fragment = instructorLink.substring(instructorLink.indexOf('#') + 1);
-        java.util.Map<String, String> link = new java.util.HashMap<>();
-        for (String pair : fragment.split("&")) {
-            link.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
-        }
         io.restassured.RestAssured.given().header("Authorization", "Bearer " + link.get("secret"))
                 .when().delete("/api/rooms/" + link.get("room")).then().statusCode(204);
     }

@@ -1,0 +1,89 @@
+// The run contract of /ws/run as the page speaks it: the phases of a run and the message types of both directions.
+// The Java side (dev.bpflab.protocol: RunPhase, ClientMessage, ServerMessage) is the source of truth;
+// server/src/test/java/dev/bpflab/web/ProtocolJsTest.java keeps this file in step with it, and fails when another
+// page module compares a phase or a message type with a string literal instead of using these names.
+// This module imports nothing, so that the test can load it with plain node.
+
+/** The phases of a run, in the order a run goes through them (RunPhase): a run that fails skips to FAILED. */
+export const PHASE = Object.freeze({
+  QUEUED: 'queued',
+  COMPILING: 'compiling',
+  LOADING: 'loading',
+  ATTACHED: 'attached',
+  STOPPED: 'stopped',
+  FAILED: 'failed',
+});
+
+/** Every phase, in order. */
+export const PHASES = Object.freeze(Object.values(PHASE));
+
+/** The phases of a run that is still going: it holds a sandbox, or waits in the queue for one (RunPhase.LIVE). */
+export const LIVE_PHASES = Object.freeze([PHASE.QUEUED, PHASE.COMPILING, PHASE.LOADING, PHASE.ATTACHED]);
+
+/** The phases that end a run; nothing of the run follows them (RunPhase.FINAL). */
+export const FINAL_PHASES = Object.freeze([PHASE.STOPPED, PHASE.FAILED]);
+
+export const isLivePhase = phase => LIVE_PHASES.includes(phase);
+export const isFinalPhase = phase => FINAL_PHASES.includes(phase);
+
+/** What the page sends on /ws/run ("type"), named after the records of ClientMessage. */
+export const CLIENT_MESSAGE = Object.freeze({
+  RUN: 'run',
+  WORKLOAD: 'workload',
+  STOP: 'stop',
+  CHECK: 'check',
+});
+
+/**
+ * What the server sends on /ws/run ("type"), named after the records of ServerMessage. Two names are shared with
+ * the other direction and mean something else there: WORKLOAD_RESULT answers CLIENT_MESSAGE.WORKLOAD, and
+ * CHECK_RESULT is the verdict of a CLIENT_MESSAGE.CHECK.
+ */
+export const SERVER_MESSAGE = Object.freeze({
+  PHASE: 'phase',
+  SANDBOX: 'sandbox',
+  DIAGNOSTICS: 'diagnostics',
+  EVENT: 'event',
+  PRINTK: 'printk',
+  MAP_SNAPSHOT: 'map',
+  DROPPED: 'dropped',
+  ERROR: 'error',
+  WORKLOAD_RESULT: 'workload',
+  CHECKING: 'checking',
+  CHECK_RESULT: 'check',
+});
+
+// ---- client messages ----
+// Only the fields that have a value are sent: the server fills in its defaults for the others.
+
+/** Run the learner's C source, or a template (id) rendered with params (an object) when one is picked. */
+export function runMessage({ source, template = null, params = null }) {
+  const message = { type: CLIENT_MESSAGE.RUN, source };
+  if (template) {
+    message.template = template;
+    if (params) message.params = params;
+  }
+  return message;
+}
+
+/** Fire the named workload (a name from GET /api/workloads) in the running program's sandbox. */
+export function workloadMessage(name) {
+  return { type: CLIENT_MESSAGE.WORKLOAD, name };
+}
+
+/** Stop the running (or queued) program. */
+export function stopMessage() {
+  return { type: CLIENT_MESSAGE.STOP };
+}
+
+/** Grade the attached program against step (a number from 0) of lesson (an id); lang "en" or "es" for the verdict. */
+export function checkMessage({ lesson, step, lang }) {
+  const message = { type: CLIENT_MESSAGE.CHECK, lesson, step };
+  if (lang) message.lang = lang;
+  return message;
+}
+
+/** A message the page makes up itself when the server's answer cannot be read (shown like the server's errors). */
+export function errorMessage(text) {
+  return { type: SERVER_MESSAGE.ERROR, message: text };
+}
