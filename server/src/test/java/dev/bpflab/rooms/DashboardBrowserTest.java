@@ -21,7 +21,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
+import dev.bpflab.testing.Prerequisites;
+import dev.bpflab.testing.BrowserTest;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -36,6 +37,7 @@ import org.openqa.selenium.support.ui.Select;
  * the instructor opens the code with the failing line marked. Screenshots go to target/screenshots/rooms-*.png.
  */
 @QuarkusTest
+@BrowserTest
 class DashboardBrowserTest {
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     static final Duration WAIT = Duration.ofSeconds(30);
@@ -47,7 +49,7 @@ class DashboardBrowserTest {
     ChromeDriver driver;
 
     void startBrowser() throws IOException {
-        Assumptions.assumeTrue(Chromium.installed(),
+        Prerequisites.require(Chromium.installed(),
                 "needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver");
         Files.createDirectories(SCREENSHOTS);
         chromium = Chromium.start(1400, 800, null);
@@ -65,7 +67,7 @@ class DashboardBrowserTest {
     void anInstructorWatchesAStudentsCompileErrorOnTheDashboard() throws Exception {
         int status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(root.resolve("/dashboard.html")).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
-        Assumptions.assumeTrue(status == 200, "the rooms page is not built (-Dskip.web=true)");
+        Prerequisites.require(status == 200, "the rooms page is not built (-Dskip.web=true)");
         startBrowser();
 
         // The instructor creates a room on the page and opens its dashboard.
@@ -155,10 +157,10 @@ class DashboardBrowserTest {
         HttpClient http = HttpClient.newHttpClient();
         String page = http.send(HttpRequest.newBuilder(root.resolve("/")).build(), HttpResponse.BodyHandlers.ofString()).body();
         java.util.regex.Matcher bundle = java.util.regex.Pattern.compile("src=\"/(app-[A-Z0-9]+\\.js)\"").matcher(page);
-        Assumptions.assumeTrue(bundle.find(), "the lab page is not built (-Dskip.web=true)");
+        Prerequisites.require(bundle.find(), "the lab page is not built (-Dskip.web=true)");
         String script = http.send(HttpRequest.newBuilder(root.resolve("/" + bundle.group(1))).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        Assumptions.assumeTrue(script.contains("bpflab-room-bar"), "the lab page does not load student-room.js yet");
+        Prerequisites.require(script.contains("bpflab-room-bar"), "the lab page does not load student-room.js yet");
         startBrowser();
 
         RoomsResourceTest.Instructor room = RoomsResourceTest.createRoom("Lab page room");

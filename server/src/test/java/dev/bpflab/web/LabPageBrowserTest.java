@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.bpflab.share.DataDirProfile;
 import dev.bpflab.testing.Chromium;
+import dev.bpflab.testing.BrowserTest;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -48,6 +49,7 @@ import org.openqa.selenium.support.ui.Select;
 @TestProfile(DataDirProfile.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@BrowserTest
 class LabPageBrowserTest {
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     static final Duration RUN_TIMEOUT = Duration.ofSeconds(120);
