@@ -186,23 +186,22 @@ public class RoomsResource {
     }
 
     /**
-     * 400 when a lesson or template id names nothing in the catalogs, or a lesson step past its last.
+     * 400 when a well-formed lesson or template id names nothing in the catalogs, or a lesson step past its last.
+     * Ids of the wrong form are left to {@link RoomRequests#push}, which says what an id may hold.
      */
     private void checkPushedThingExists(JsonNode request) {
         boolean hasLesson = request.hasNonNull("lesson");
         boolean hasTemplate = request.hasNonNull("template");
-        if (hasTemplate && !hasLesson && request.get("template").isTextual() && templates.isResolvable()) {
+        if (hasTemplate && !hasLesson && isId(request.get("template")) && templates.isResolvable()) {
             String template = request.get("template").asText();
             if (templates.get().find(template).isEmpty()) {
-                throw ApiException.badRequest("There is no template '" + RoomText.clean(template, 100)
-                        + "'; GET /api/templates lists them.");
+                throw ApiException.badRequest("There is no template '" + template + "'; GET /api/templates lists them.");
             }
         }
-        if (hasLesson && !hasTemplate && request.get("lesson").isTextual()
-                && request.get("lesson").asText().matches("[A-Za-z0-9._-]{1,100}") && lessons.isResolvable()) {
+        if (hasLesson && !hasTemplate && isId(request.get("lesson")) && lessons.isResolvable()) {
             var lesson = lessons.get().find(request.get("lesson").asText());
             if (lesson.isEmpty()) {
-                throw ApiException.badRequest("There is no lesson '" + RoomText.clean(request.get("lesson").asText(), 100)
+                throw ApiException.badRequest("There is no lesson '" + request.get("lesson").asText()
                         + "'; GET /api/lessons lists them.");
             }
             JsonNode step = request.get("step");
@@ -212,6 +211,10 @@ public class RoomsResource {
                         + "; there is no step " + step.asInt() + ".");
             }
         }
+    }
+
+    private static boolean isId(JsonNode node) {
+        return node.isTextual() && RoomText.isId(node.asText());
     }
 
     private Room instructor(String id, HttpHeaders headers, String querySecret) throws RoomException {

@@ -195,6 +195,16 @@ class RoomsResourceTest {
                 .post(base + "/push").then(), 400, "no lesson");
     }
 
+    /** A lesson id the rooms would refuse is refused as such, not looked up in the catalog first. */
+    @Test
+    void pushOfANonIdLessonSaysWhatAnIdIs() {
+        Instructor room = createRoom("Ids");
+        for (String id : List.of(".hidden", "-x", "_")) {
+            room.as().contentType(ContentType.JSON).body(Map.of("lesson", id)).when().post("/api/rooms/" + room.roomId() + "/push")
+                    .then().statusCode(400).body("message", containsString("\"lesson\" must be a lesson id"));
+        }
+    }
+
     @Test
     void csvExportHasOneLinePerStudent() {
         Instructor room = createRoom("Export");
