@@ -4,10 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bpflab.api.ApiErrorMapper;
+import dev.bpflab.api.ApiException;
 import dev.bpflab.api.RequestLimits;
 import dev.bpflab.catalog.TemplateCatalog;
 import dev.bpflab.lessons.LessonCatalog;
-import dev.bpflab.protocol.RunJson;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -28,12 +29,13 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.Optional;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Rooms over REST. Instructor calls carry the room's secret as {@code Authorization: Bearer <secret>} (or
- * {@code ?secret=} for a plain link): none → 401, wrong → 403, unknown room → 404.
+ * {@code ?secret=} for a plain link): none → 401 (with {@code WWW-Authenticate}), wrong → 403, unknown room → 404.
+ * Every error is {@code {"message": …}}, answered by {@link ApiErrorMapper}: a body over 16 KiB → 413, a body that is
+ * not a JSON object → 400, too many rooms or joins from one address → 429 with {@code Retry-After}.
  * <ul>
  * <li>{@code POST /api/rooms} {"title"} → 201 {roomId, joinCode, instructorSecret, instructorLink, joinLink}</li>
  * <li>{@code POST /api/rooms/join} {"code","name"} → 201 {learnerToken, roomId, studentId, name, title}</li>
@@ -63,173 +65,156 @@ public class RoomsResource {
     Instance<LessonCatalog> lessons;
     @Inject
     RequestLimits limits;
-
-    private final ObjectMapper json = RunJson.mapper();
+    @Inject
+    ObjectMapper json;
 
     @POST
     @Consumes(MediaType.WILDCARD)
-    public Response create(InputStream body, @Context UriInfo uri, @Context HttpServerRequest client) throws IOException {
-        Optional<Response> refused = limits.refuse(RequestLimits.Kind.ROOM, client);
-        if (refused.isPresent()) {
-            return refused.get();
-        }
-        try {
-            JsonNode request = readBody(body, true);
-            Rooms.Created created = rooms.create(request.path("title").asText(""));
-            Room room = created.room();
-            String base = uri.getBaseUri().toString().replaceAll("/+$", "") + "/";
-            ObjectNode answer = json.createObjectNode()
-                    .put("roomId", room.id)
-                    .put("title", room.title)
-                    .put("joinCode", room.joinCode)
-                    .put("instructorSecret", created.secret())
-                    // In the fragment, the secret never reaches a server log or a Referer header.
-                    .put("instructorLink", base + "dashboard.html#room=" + room.id + "&secret=" + created.secret())
-                    .put("joinLink", base + "join/" + room.joinCode);
-            return Response.status(Response.Status.CREATED).entity(answer).build();
-        } catch (RoomException e) {
-            return error(e);
-        }
+    public Response create(InputStream body, @Context UriInfo uri, @Context HttpServerRequest client)
+            throws IOException, RoomException {
+        limits.check(RequestLimits.Kind.ROOM, client);
+        JsonNode request = readBody(body, true);
+        Rooms.Created created = rooms.create(request.path("title").asText(""));
+        Room room = created.room();
+        String base = uri.getBaseUri().toString().replaceAll("/+$", "") + "/";
+        ObjectNode answer = json.createObjectNode()
+                .put("roomId", room.id)
+                .put("title", room.title)
+                .put("joinCode", room.joinCode)
+                .put("instructorSecret", created.secret())
+                // In the fragment, the secret never reaches a server log or a Referer header.
+                .put("instructorLink", base + "dashboard.html#room=" + room.id + "&secret=" + created.secret())
+                .put("joinLink", base + "join/" + room.joinCode);
+        return Response.status(Response.Status.CREATED).entity(answer).build();
     }
 
     @POST
     @Path("join")
     @Consumes(MediaType.WILDCARD)
-    public Response join(InputStream body, @Context HttpServerRequest client) throws IOException {
-        Optional<Response> refused = limits.refuse(RequestLimits.Kind.JOIN, client);
-        if (refused.isPresent()) {
-            return refused.get();
-        }
-        try {
-            JsonNode request = readBody(body, false);
-            Rooms.Joined joined = rooms.join(request.path("code").asText(""), request.path("name").asText(""));
-            ObjectNode answer = json.createObjectNode()
-                    .put("learnerToken", joined.token())
-                    .put("roomId", joined.room().id)
-                    .put("studentId", joined.student().id)
-                    .put("name", joined.student().name)
-                    .put("title", joined.room().title);
-            return Response.status(Response.Status.CREATED).entity(answer).build();
-        } catch (RoomException e) {
-            return error(e);
-        }
+    public Response join(InputStream body, @Context HttpServerRequest client) throws IOException, RoomException {
+        limits.check(RequestLimits.Kind.JOIN, client);
+        JsonNode request = readBody(body, false);
+        Rooms.Joined joined = rooms.join(request.path("code").asText(""), request.path("name").asText(""));
+        ObjectNode answer = json.createObjectNode()
+                .put("learnerToken", joined.token())
+                .put("roomId", joined.room().id)
+                .put("studentId", joined.student().id)
+                .put("name", joined.student().name)
+                .put("title", joined.room().title);
+        return Response.status(Response.Status.CREATED).entity(answer).build();
     }
 
     /** A student's own membership, for a page holding a learner token: {roomId, title, studentId, name}. */
     @GET
     @Path("me")
-    public Response me(@Context HttpHeaders headers) {
+    public ObjectNode me(@Context HttpHeaders headers) throws RoomException {
         String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return error(new RoomException(401, "Send the learner token as Authorization: Bearer <learnerToken>."));
+            throw new RoomException(401, "Send the learner token as Authorization: Bearer <learnerToken>.");
         }
-        return rooms.member(authorization.substring(7).strip())
-                .map(m -> Response.ok(json.createObjectNode().put("roomId", m.room().id).put("title", m.room().title)
-                        .put("studentId", m.student().id).put("name", m.student().name)).build())
-                .orElseGet(() -> error(new RoomException(403,
-                        "This learner token belongs to no open room; join again with the room's code.")));
+        Rooms.Membership m = rooms.member(authorization.substring(7).strip()).orElseThrow(() -> new RoomException(403,
+                "This learner token belongs to no open room; join again with the room's code."));
+        return json.createObjectNode().put("roomId", m.room().id).put("title", m.room().title)
+                .put("studentId", m.student().id).put("name", m.student().name);
     }
 
     @GET
     @Path("{id}")
-    public Response get(@PathParam("id") String id, @Context HttpHeaders headers, @QueryParam("secret") String secret) {
-        try {
-            return Response.ok(views.snapshot(instructor(id, headers, secret))).build();
-        } catch (RoomException e) {
-            return error(e);
-        }
+    public ObjectNode get(@PathParam("id") String id, @Context HttpHeaders headers, @QueryParam("secret") String secret)
+            throws RoomException {
+        return views.snapshot(instructor(id, headers, secret));
     }
 
     @GET
     @Path("{id}/students/{sid}/source")
-    public Response source(@PathParam("id") String id, @PathParam("sid") String studentId, @Context HttpHeaders headers,
-            @QueryParam("secret") String secret) {
-        try {
-            return Response.ok(views.source(instructor(id, headers, secret), studentId)).build();
-        } catch (RoomException e) {
-            return error(e);
-        }
+    public ObjectNode source(@PathParam("id") String id, @PathParam("sid") String studentId, @Context HttpHeaders headers,
+            @QueryParam("secret") String secret) throws RoomException {
+        return views.source(instructor(id, headers, secret), studentId);
     }
 
     @POST
     @Path("{id}/push")
     @Consumes(MediaType.WILDCARD)
-    public Response push(@PathParam("id") String id, InputStream body, @Context HttpHeaders headers,
-            @QueryParam("secret") String secret) throws IOException {
-        try {
-            Room room = instructor(id, headers, secret);
-            JsonNode request = readBody(body, false);
-            if (!request.hasNonNull("lesson") && request.hasNonNull("template") && request.get("template").isTextual()
-                    && templates.isResolvable()
-                    && templates.get().find(request.get("template").asText()).isEmpty()) {
-                throw new RoomException(400, "There is no template '" + RoomText.clean(request.get("template").asText(), 100)
-                        + "'; GET /api/templates lists them.");
-            }
-            if (!request.hasNonNull("template") && request.hasNonNull("lesson") && request.get("lesson").isTextual()
-                    && request.get("lesson").asText().matches("[A-Za-z0-9._-]{1,100}") && lessons.isResolvable()) {
-                var lesson = lessons.get().find(request.get("lesson").asText());
-                if (lesson.isEmpty()) {
-                    throw new RoomException(400, "There is no lesson '" + RoomText.clean(request.get("lesson").asText(), 100)
-                            + "'; GET /api/lessons lists them.");
-                }
-                JsonNode step = request.get("step");
-                if (step != null && step.canConvertToInt() && step.asInt() >= lesson.get().steps().size()) {
-                    throw new RoomException(400, "Lesson '" + lesson.get().id() + "' has steps 0 to "
-                            + (lesson.get().steps().size() - 1) + "; there is no step " + step.asInt() + ".");
-                }
-            }
-            ObjectNode push = rooms.push(room, request);
-            return Response.ok(json.createObjectNode().put("delivered", channels.listeningStudents(room)).set("push", push))
-                    .build();
-        } catch (RoomException e) {
-            return error(e);
-        }
+    public ObjectNode push(@PathParam("id") String id, InputStream body, @Context HttpHeaders headers,
+            @QueryParam("secret") String secret) throws IOException, RoomException {
+        Room room = instructor(id, headers, secret);
+        JsonNode request = readBody(body, false);
+        checkPushedThingExists(request);
+        ObjectNode push = rooms.push(room, request);
+        return json.createObjectNode().put("delivered", channels.listeningStudents(room)).set("push", push);
     }
 
     @POST
     @Path("{id}/broadcast")
     @Consumes(MediaType.WILDCARD)
-    public Response broadcast(@PathParam("id") String id, InputStream body, @Context HttpHeaders headers,
-            @QueryParam("secret") String secret) throws IOException {
-        try {
-            Room room = instructor(id, headers, secret);
-            JsonNode request = readBody(body, false);
-            if (!request.path("text").isTextual()) {
-                throw new RoomException(400, "Send {\"text\":\"<message>\"}.");
-            }
-            ObjectNode broadcast = rooms.broadcast(room, request.get("text").asText());
-            return Response.ok(json.createObjectNode().put("delivered", channels.listeningStudents(room))
-                    .set("broadcast", broadcast)).build();
-        } catch (RoomException e) {
-            return error(e);
+    public ObjectNode broadcast(@PathParam("id") String id, InputStream body, @Context HttpHeaders headers,
+            @QueryParam("secret") String secret) throws IOException, RoomException {
+        Room room = instructor(id, headers, secret);
+        JsonNode request = readBody(body, false);
+        if (!request.path("text").isTextual()) {
+            throw ApiException.badRequest("Send {\"text\":\"<message>\"}.");
         }
+        ObjectNode broadcast = rooms.broadcast(room, request.get("text").asText());
+        return json.createObjectNode().put("delivered", channels.listeningStudents(room)).set("broadcast", broadcast);
     }
 
     @GET
     @Path("{id}/export.csv")
     @Produces("text/csv")
-    public Response export(@PathParam("id") String id, @Context HttpHeaders headers, @QueryParam("secret") String secret) {
-        try {
-            Room room = instructor(id, headers, secret);
-            String filename = "bpflab-room-" + room.joinCode + ".csv";
-            return Response.ok(Csv.export(room).getBytes(StandardCharsets.UTF_8), "text/csv; charset=utf-8")
-                    .header("Content-Disposition", "attachment; filename=\"" + filename + "\"")
-                    .header("Cache-Control", "no-store")
-                    .build();
-        } catch (RoomException e) {
-            return error(e);
-        }
+    public Response export(@PathParam("id") String id, @Context HttpHeaders headers, @QueryParam("secret") String secret)
+            throws RoomException {
+        Room room = instructor(id, headers, secret);
+        String filename = "bpflab-room-" + room.joinCode + ".csv";
+        return Response.ok(Csv.export(room).getBytes(StandardCharsets.UTF_8), "text/csv; charset=utf-8")
+                .header("Content-Disposition", "attachment; filename=\"" + filename + "\"")
+                .header("Cache-Control", "no-store")
+                .build();
     }
 
     @DELETE
     @Path("{id}")
-    public Response delete(@PathParam("id") String id, @Context HttpHeaders headers, @QueryParam("secret") String secret) {
-        try {
-            rooms.delete(instructor(id, headers, secret));
-            return Response.noContent().build();
-        } catch (RoomException e) {
-            return error(e);
+    public Response delete(@PathParam("id") String id, @Context HttpHeaders headers, @QueryParam("secret") String secret)
+            throws RoomException {
+        rooms.delete(instructor(id, headers, secret));
+        return Response.noContent().build();
+    }
+
+    /** The one place this resource's {@link RoomException}s become REST errors, answered by {@link ApiErrorMapper}. */
+    @ServerExceptionMapper
+    public Response roomError(RoomException e) {
+        return ApiErrorMapper.response(e.toApi());
+    }
+
+    /**
+     * 400 when a well-formed lesson or template id names nothing in the catalogs, or a lesson step past its last.
+     * Ids of the wrong form are left to {@link RoomRequests#push}, which says what an id may hold.
+     */
+    private void checkPushedThingExists(JsonNode request) {
+        boolean hasLesson = request.hasNonNull("lesson");
+        boolean hasTemplate = request.hasNonNull("template");
+        if (hasTemplate && !hasLesson && isId(request.get("template")) && templates.isResolvable()) {
+            String template = request.get("template").asText();
+            if (templates.get().find(template).isEmpty()) {
+                throw ApiException.badRequest("There is no template '" + template + "'; GET /api/templates lists them.");
+            }
         }
+        if (hasLesson && !hasTemplate && isId(request.get("lesson")) && lessons.isResolvable()) {
+            var lesson = lessons.get().find(request.get("lesson").asText());
+            if (lesson.isEmpty()) {
+                throw ApiException.badRequest("There is no lesson '" + request.get("lesson").asText()
+                        + "'; GET /api/lessons lists them.");
+            }
+            JsonNode step = request.get("step");
+            int steps = lesson.get().steps().size();
+            if (step != null && step.canConvertToInt() && step.asInt() >= steps) {
+                throw ApiException.badRequest("Lesson '" + lesson.get().id() + "' has steps 0 to " + (steps - 1)
+                        + "; there is no step " + step.asInt() + ".");
+            }
+        }
+    }
+
+    private static boolean isId(JsonNode node) {
+        return node.isTextual() && RoomText.isId(node.asText());
     }
 
     private Room instructor(String id, HttpHeaders headers, String querySecret) throws RoomException {
@@ -241,34 +226,27 @@ public class RoomsResource {
         return rooms.instructorRoom(id, secret);
     }
 
-    private JsonNode readBody(InputStream body, boolean optional) throws IOException, RoomException {
+    /** The body as a JSON object of at most 16 KiB; blank is {} when {@code optional}, else 400. */
+    private JsonNode readBody(InputStream body, boolean optional) throws IOException {
         byte[] bytes = body == null ? new byte[0] : body.readNBytes(MAX_BODY_BYTES + 1);
         if (bytes.length > MAX_BODY_BYTES) {
-            throw new RoomException(413, "The request body is larger than " + MAX_BODY_BYTES / 1024 + " KiB.");
+            throw new ApiException(413, "The request body is larger than " + MAX_BODY_BYTES / 1024 + " KiB.");
         }
         if (bytes.length == 0 || new String(bytes, StandardCharsets.UTF_8).isBlank()) {
             if (optional) {
                 return json.createObjectNode();
             }
-            throw new RoomException(400, "Send a JSON object as the request body.");
+            throw ApiException.badRequest("Send a JSON object as the request body.");
         }
+        JsonNode node;
         try {
-            JsonNode node = json.readTree(bytes);
-            if (node == null || !node.isObject()) {
-                throw new RoomException(400, "Send a JSON object as the request body.");
-            }
-            return node;
+            node = json.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw new RoomException(400, "The body is not valid JSON: " + e.getOriginalMessage());
+            throw ApiException.notJson(e);
         }
-    }
-
-    private static Response error(RoomException e) {
-        Response.ResponseBuilder answer = Response.status(e.status()).type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("message", e.getMessage()));
-        if (e.status() == 401) {
-            answer.header("WWW-Authenticate", "Bearer realm=\"bpflab room\"");
+        if (node == null || !node.isObject()) {
+            throw ApiException.badRequest("Send a JSON object as the request body.");
         }
-        return answer.build();
+        return node;
     }
 }

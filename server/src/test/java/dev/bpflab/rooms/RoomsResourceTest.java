@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -165,6 +166,43 @@ class RoomsResourceTest {
         room.as().contentType(ContentType.JSON).body("{\"text\":\"" + "a".repeat(501) + "\"}")
                 .when().post("/api/rooms/" + room.roomId() + "/broadcast")
                 .then().statusCode(400).body("message", containsString("at most 500"));
+    }
+
+    /** A JSON body with exactly one field, "message", that says {@code says}. */
+    private static void isError(ValidatableResponse response, int status, String says) {
+        response.statusCode(status).contentType(ContentType.JSON).body("size()", equalTo(1))
+                .body("message", containsString(says)).body("message", not(containsString("Exception")));
+    }
+
+    @Test
+    void everyRoomsErrorIsOneMessage() {
+        Instructor room = createRoom("Errors");
+        String base = "/api/rooms/" + room.roomId();
+        isError(given().contentType(ContentType.JSON).body("{\"title\": tru").when().post("/api/rooms").then(), 400,
+                "The body is not valid JSON: ");
+        isError(room.as().contentType(ContentType.JSON).body("[1]").when().post(base + "/broadcast").then(), 400,
+                "Send a JSON object");
+        isError(given().contentType(ContentType.JSON).body("{\"code\":\"" + "x".repeat(20_000) + "\"}")
+                .when().post("/api/rooms/join").then(), 413, "larger than 16 KiB");
+        isError(given().when().get(base).then(), 401, "instructor secret");
+        given().when().get(base).then().header("WWW-Authenticate", equalTo("Bearer realm=\"bpflab room\""));
+        isError(given().header("Authorization", "Bearer wrong").when().get(base).then(), 403, "not this room's");
+        isError(given().when().get("/api/rooms/me").then(), 401, "learner token");
+        given().when().get("/api/rooms/me").then().header("WWW-Authenticate", startsWith("Bearer"));
+        isError(room.as().when().get("/api/rooms/AAAAAAAAAAAAAAAAAAAAAA").then(), 404, "No room with id");
+        isError(room.as().when().get(base + "/students/nobody/source").then(), 404, "No student with id 'nobody'");
+        isError(room.as().contentType(ContentType.JSON).body("{\"lesson\":\"99-no-such-lesson\"}").when()
+                .post(base + "/push").then(), 400, "no lesson");
+    }
+
+    /** A lesson id the rooms would refuse is refused as such, not looked up in the catalog first. */
+    @Test
+    void pushOfANonIdLessonSaysWhatAnIdIs() {
+        Instructor room = createRoom("Ids");
+        for (String id : List.of(".hidden", "-x", "_")) {
+            room.as().contentType(ContentType.JSON).body(Map.of("lesson", id)).when().post("/api/rooms/" + room.roomId() + "/push")
+                    .then().statusCode(400).body("message", containsString("\"lesson\" must be a lesson id"));
+        }
     }
 
     @Test
