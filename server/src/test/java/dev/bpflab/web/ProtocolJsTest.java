@@ -123,7 +123,7 @@ class ProtocolJsTest {
                 RunJson.client(built.get("workload").toString()));
         assertEquals(Workload.EXEC_TRUE, workload.name());
         assertInstanceOf(ClientMessage.Stop.class, RunJson.client(built.get("stop").toString()));
-        assertEquals(new ClientMessage.Check("02-watch-syscalls", 1, "es"), RunJson.client(built.get("check").toString()));
+        assertEquals(ClientMessage.Check.lessonStep("02-watch-syscalls", 1, "es"), RunJson.client(built.get("check").toString()));
         assertEquals(new ServerMessage.Error("unreadable"), RunJson.server(built.get("error").toString()));
     }
 
