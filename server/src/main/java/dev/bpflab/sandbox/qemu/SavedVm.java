@@ -9,57 +9,92 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * The saved VM every run's VM is restored from: booted once, with the agent warmed up (vmlinux.h and its PCH built
- * inside the guest from the guest kernel's BTF, libbpf loaded) and waiting for its first message. Kept on disk per
- * image and machine configuration, so a restarted server does not boot again.
+ * The saved VM every run's VM is restored from (QEMU calls this VM templating; bpflab's "templates" are programs, so
+ * here it is the saved VM): booted once, with the agent warmed up (vmlinux.h and its PCH built inside the guest from
+ * the guest kernel's BTF, libbpf loaded) and waiting for its first message. Kept on disk per image and machine
+ * configuration in {@code GUEST_DIR/saved-vms/vm-KEY/}, so a restarted server does not boot again.
  *
  * <p>Files: {@code memory} (the guest's RAM, mapped copy-on-write by clones), {@code state} (device state),
- * {@code ready} (the agent's ready line), {@code agent-warmup} (present when the agent knows the warm-up message).
+ * {@code ready} (the agent's ready line), {@code agent-warmup} (present when the agent knows the warm-up message),
+ * {@code complete} (written last: a directory without it is never used).
  */
-record Template(Path dir, Path memory, byte[] state, String readyLine, boolean agentWarmup) {
-    private static final Logger LOG = Logger.getLogger(Template.class);
+record SavedVm(Path dir, Path memory, byte[] state, String readyLine, boolean agentWarmup) {
+    private static final Logger LOG = Logger.getLogger(SavedVm.class);
     private static final Object IN_PROCESS = new Object();
+    /** Where servers before the rename kept saved VMs ({@code GUEST_DIR/templates/template-KEY}). */
+    static final String OLD_DIR = "templates";
 
-    static Template obtain(Machine machine, Path templatesDir, Path runDir, String imageId, String qemuVersion,
+    /** The saved VM for this image, QEMU and machine: read from disk, or booted and saved now (minutes under TCG). */
+    static SavedVm obtain(Machine machine, Path savedVmsDir, Path runDir, String imageId, String qemuVersion,
             Duration bootTimeout) throws SandboxException {
-        String key = sha256(imageId + "\n" + qemuVersion + "\n" + machine.fingerprint()).substring(0, 16);
-        Path dir = templatesDir.resolve("template-" + key);
+        String key = GuestFiles.sha256(imageId + "\n" + qemuVersion + "\n" + machine.fingerprint()).substring(0, 16);
+        Path dir = savedVmsDir.resolve("vm-" + key);
         synchronized (IN_PROCESS) {
             try {
-                Files.createDirectories(templatesDir);
-                try (FileChannel lockFile = FileChannel.open(templatesDir.resolve(".lock"), StandardOpenOption.CREATE,
+                Files.createDirectories(savedVmsDir);
+                try (FileChannel lockFile = FileChannel.open(savedVmsDir.resolve(".lock"), StandardOpenOption.CREATE,
                         StandardOpenOption.WRITE); FileLock ignored = lockFile.lock()) {
+                    adoptOldLayout(savedVmsDir);
                     if (!Files.isRegularFile(dir.resolve("complete"))) {
                         create(machine, dir, runDir, bootTimeout);
-                        prune(templatesDir, dir);
+                        prune(savedVmsDir, dir);
                     }
-                    return new Template(dir, dir.resolve("memory"), Files.readAllBytes(dir.resolve("state")),
+                    return new SavedVm(dir, dir.resolve("memory"), Files.readAllBytes(dir.resolve("state")),
                             Files.readString(dir.resolve("ready")).strip(), Files.exists(dir.resolve("agent-warmup")));
                 }
             } catch (IOException e) {
-                throw new SandboxException("cannot prepare the template VM in " + dir + ": " + e.getMessage(), e);
+                throw new SandboxException("cannot prepare the saved VM in " + dir + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * Moves complete saved VMs of the old layout ({@code templates/template-KEY}, same keys) to
+     * {@code saved-vms/vm-KEY} and removes the rest of the old directory, so an upgraded server boots no VM again.
+     * Returns how many it moved.
+     */
+    static int adoptOldLayout(Path savedVmsDir) throws IOException {
+        Path old = savedVmsDir.resolveSibling(OLD_DIR);
+        if (!Files.isDirectory(old)) {
+            return 0;
+        }
+        int moved = 0;
+        try (Stream<Path> dirs = Files.list(old)) {
+            for (Path candidate : dirs.toList()) {
+                String name = candidate.getFileName().toString();
+                if (!name.startsWith("template-") || name.endsWith(".tmp")
+                        || !Files.isRegularFile(candidate.resolve("complete"))) {
+                    continue;
+                }
+                Path target = savedVmsDir.resolve("vm-" + name.substring("template-".length()));
+                if (!Files.exists(target)) {
+                    Files.move(candidate, target, StandardCopyOption.ATOMIC_MOVE);
+                    moved++;
+                }
+            }
+        }
+        GuestFiles.deleteTree(old);
+        if (moved > 0) {
+            LOG.infof("moved %d saved VM(s) from %s to %s", moved, old, savedVmsDir);
+        }
+        return moved;
     }
 
     private static void create(Machine machine, Path dir, Path runDir, Duration bootTimeout)
             throws IOException, SandboxException {
         long started = System.nanoTime();
         Path work = dir.resolveSibling(dir.getFileName() + ".tmp");
-        deleteTree(work);
+        GuestFiles.deleteTree(work);
         Files.createDirectories(work);
-        LOG.infof("booting the template VM (%s); this takes a while once per image", machine.accel().label());
-        Vm vm = Vm.start(machine, runDir, "template", work.resolve("memory"), true);
+        LOG.infof("booting the VM to save (%s); this takes a while once per image", machine.accel().label());
+        Vm vm = Vm.start(machine, runDir, "boot", work.resolve("memory"), Machine.Role.BOOT);
         try {
             String hello = vm.controlCommand("hello", bootTimeout);
             if (!hello.equals("ok hello")) {
@@ -67,12 +102,11 @@ record Template(Path dir, Path memory, byte[] state, String readyLine, boolean a
             }
             String ready = vm.agentFirstLine(bootTimeout);
             if (!ready.contains("\"ready\"")) {
-                throw new SandboxException("the agent in the template VM could not start: " + ready
-                        + consoleNote(vm));
+                throw new SandboxException("the agent in the booting VM could not start: " + ready + consoleNote(vm));
             }
             // Classes loaded and code compiled by the agent's warm-up run are saved with the VM: every clone has them.
             boolean agentWarmup = vm.agentWarmup(bootTimeout);
-            byte[] state = vm.save();
+            byte[] state = VmMigration.save(vm);
             vm.quit();
             Files.write(work.resolve("state"), state);
             Files.writeString(work.resolve("ready"), ready + "\n", StandardCharsets.UTF_8);
@@ -81,15 +115,15 @@ record Template(Path dir, Path memory, byte[] state, String readyLine, boolean a
                 Files.createFile(work.resolve("agent-warmup"));
             }
             Files.createFile(work.resolve("complete"));
-            deleteTree(dir);
+            GuestFiles.deleteTree(dir);
             Files.move(work, dir, StandardCopyOption.ATOMIC_MOVE);
-            LOG.infof("template VM saved in %s (%d s, device state %d KiB)", dir,
+            LOG.infof("saved VM stored in %s (%d s, device state %d KiB)", dir,
                     Duration.ofNanos(System.nanoTime() - started).toSeconds(), state.length / 1024);
         } catch (IOException e) {
-            throw new SandboxException("the template VM did not come up: " + e.getMessage() + consoleNote(vm), e);
+            throw new SandboxException("the VM to save did not come up: " + e.getMessage() + consoleNote(vm), e);
         } finally {
             vm.kill();
-            deleteTree(work);
+            GuestFiles.deleteTree(work);
         }
     }
 
@@ -103,21 +137,21 @@ record Template(Path dir, Path memory, byte[] state, String readyLine, boolean a
                 List.of(lines).subList(Math.max(0, lines.length - 5), lines.length));
     }
 
-    /** Old templates go; the one in use stays. Another server on an older image may still map one: keep one spare. */
-    private static void prune(Path templatesDir, Path keep) throws IOException {
-        try (Stream<Path> dirs = Files.list(templatesDir)) {
-            List<Path> candidates = dirs.filter(p -> p.getFileName().toString().startsWith("template-")
+    /** Old saved VMs go; the one in use stays. Another server on an older image may still map one: keep one spare. */
+    private static void prune(Path savedVmsDir, Path keep) throws IOException {
+        try (Stream<Path> dirs = Files.list(savedVmsDir)) {
+            List<Path> candidates = dirs.filter(p -> p.getFileName().toString().startsWith("vm-")
                     && !p.equals(keep)).toList();
-            // Half-made templates of a creator that died (we hold the lock, so none is at work) go first.
+            // Half-saved VMs of a server that died (we hold the lock, so none is at work) go first.
             for (Path unfinished : candidates) {
                 if (unfinished.getFileName().toString().endsWith(".tmp")) {
-                    deleteTree(unfinished);
+                    GuestFiles.deleteTree(unfinished);
                 }
             }
             List<Path> old = candidates.stream().filter(Files::exists)
-                    .sorted(Comparator.comparing(Template::modified).reversed()).toList();
+                    .sorted(Comparator.comparing(SavedVm::modified).reversed()).toList();
             for (Path stale : old.subList(Math.min(1, old.size()), old.size())) {
-                deleteTree(stale);
+                GuestFiles.deleteTree(stale);
             }
         }
     }
@@ -127,26 +161,6 @@ record Template(Path dir, Path memory, byte[] state, String readyLine, boolean a
             return Files.getLastModifiedTime(p).toMillis();
         } catch (IOException e) {
             return 0;
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
