@@ -27,7 +27,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Construction is quick; the image build or check ({@link ImageBuild}, {@link GuestImage}), the host probe
  * ({@link HostProbe}) and (once per image) the boot of the VM to save happen on a background thread. {@link #acquire}
- * waits for them; {@link #awaitReady} lets a caller wait up front.
+ * waits for them; {@link #awaitReady} lets a caller wait up front. {@link #close} stops all of it, a running image
+ * build included.
  */
 public final class QemuBackend implements SandboxBackend {
     private static final Logger LOG = Logger.getLogger(QemuBackend.class);
@@ -187,7 +188,7 @@ public final class QemuBackend implements SandboxBackend {
         return ready == null ? 0 : ready.pool().pooled();
     }
 
-    /** Kills every VM, pooled or serving, and releases the run directory. */
+    /** Kills the image build if one runs, every VM, pooled or serving, and releases the run directory. */
     @Override
     public void close() {
         synchronized (this) {
@@ -195,6 +196,9 @@ public final class QemuBackend implements SandboxBackend {
                 return;
             }
             closed = true;
+        }
+        if (imageBuild != null) {
+            imageBuild.cancel();
         }
         preparer.interrupt();
         Prepared ready = prepared.isDone() && !prepared.isCompletedExceptionally() ? prepared.getNow(null) : null;

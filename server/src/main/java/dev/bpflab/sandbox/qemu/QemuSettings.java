@@ -12,7 +12,8 @@ import java.util.Objects;
  *                             image), {@code saved-vms/} (the VM every run's VM is restored from, one per image and
  *                             machine configuration) and {@code kvm-probe} (whether KVM ran a guest since boot)
  * @param imageBuilder         {@code server/src/main/guest/build-image.sh}, run at start-up so the image matches the agent,
- *                             or null to use the image as it is
+ *                             or null to use the image as it is; a build still running when the backend closes or the
+ *                             server dies is killed, and the next start rebuilds what it left unfinished
  * @param agentDir             where the agent jars are ({@code agent/target/}); only used with {@code imageBuilder}
  * @param runDir               sockets and pidfiles of this server's VMs; one server per directory (a lock enforces it),
  *                             and whatever QEMU a crashed server left there is killed at the next start
