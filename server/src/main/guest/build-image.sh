@@ -12,6 +12,8 @@
 # hash matches is reused. The Debian part (about a minute) is rebuilt only when the marked block below or the
 # initramfs init change; a new agent only rebuilds the small second archive.
 # Needs root, apt access to a Debian bookworm mirror, and: mmdebstrap squashfs-tools cpio gzip.
+# A build that is killed leaves nothing that is trusted later: everything is made in *.tmp directories, renamed when
+# complete, and the next run removes what a killed one left. It runs in a mount namespace of its own (below).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -100,6 +102,18 @@ build_base() { # $1: the directory to create
 
 die() { echo "build-image: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root (mmdebstrap, chroot, device nodes)"
+# mmdebstrap mounts /proc, /sys, a devpts and the host's /dev/shm inside the root it builds, and unmounts them when it
+# ends normally. In a mount namespace of the build's own they end with the build however it ends; left behind, they
+# would make removing the half-built root reach into the host's /dev/shm.
+if [ -z "${BPFLAB_IMAGE_NS:-}" ] && unshare --mount --propagation private true 2>/dev/null; then
+    exec env BPFLAB_IMAGE_NS=1 unshare --mount --propagation private bash "$0" "$@"
+fi
+remove_partial() { # $1: a directory an unfinished build left; never crosses into another filesystem (a mount)
+    [ -e "$1" ] || return 0
+    echo "build-image: removing $1, left by a build that did not finish"
+    rm -rf --one-file-system "$1" || die "cannot remove $1; a killed build may have left a mount under it" \
+        "(grep '$1' /proc/self/mountinfo, then umount it)"
+}
 for tool in mmdebstrap mksquashfs cpio gzip apt-get sha256sum; do
     command -v "$tool" >/dev/null || die "$tool is missing: apt-get install mmdebstrap squashfs-tools cpio"
 done
@@ -125,11 +139,12 @@ fi
 
 started=$(date +%s)
 base=$out/base-$base_id
-[ -f "$base/done" ] || build_base "$base"
+[ -f "$base/done" ] || { remove_partial "$base.tmp"; build_base "$base"; }
 
 # The agent layer: a second (uncompressed) cpio appended to the initramfs; the kernel unpacks both.
 tmp=$image.tmp
-rm -rf "$tmp" && mkdir -p "$tmp/layer/opt/bpflab/agent-lib"
+remove_partial "$tmp"
+mkdir -p "$tmp/layer/opt/bpflab/agent-lib"
 cp "$agent_dir/bpflab-agent.jar" "$tmp/layer/opt/bpflab/"
 cp "$agent_dir"/agent-lib/*.jar "$tmp/layer/opt/bpflab/agent-lib/"
 install -m 755 "$here/guest-init" "$tmp/layer/opt/bpflab/guest-init"
@@ -151,10 +166,10 @@ ln -sfn "image-$image_id" "$out/current"
 keep=$(ls -1dt "$out"/image-*/ 2>/dev/null | head -n 2 | xargs -rn1 basename)
 for old in "$out"/image-*/; do
     name=$(basename "$old")
-    echo "$keep" | grep -qx "$name" || rm -rf "$old"
+    echo "$keep" | grep -qx "$name" || rm -rf --one-file-system "$old"
 done
 for old in "$out"/base-*/; do
     name=$(basename "$old")
-    ls -d "$out"/image-"${name#base-}"-* >/dev/null 2>&1 || rm -rf "$old"
+    ls -d "$out"/image-"${name#base-}"-* >/dev/null 2>&1 || rm -rf --one-file-system "$old"
 done
 echo "build-image: built $image in $(( $(date +%s) - started )) s"

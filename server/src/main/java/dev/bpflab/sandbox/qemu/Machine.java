@@ -5,17 +5,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The QEMU command line of a bpflab guest. The VM that is saved (the template) and every VM restored from it must be
- * started with the same machine, so both come from here and differ only in sockets, memory sharing and -incoming.
+ * The QEMU command line of a bpflab guest. The VM that boots and is saved ({@link SavedVm}) and every VM restored from
+ * it must be started with the same machine, so both come from here and differ only in sockets, memory sharing and
+ * -incoming.
  *
  * <p>The guest: {@code -M microvm} (virtio-mmio, no PCI), one vCPU, no network device, no display, QEMU's seccomp
- * sandbox with spawning denied, running as an unprivileged user once set up. Its RAM is a file: the template writes it ({@code share=on});
- * clones map it copy-on-write ({@code share=off}) and skip it during restore ({@code x-ignore-shared}), so a restore
- * copies only device state, pages load on demand and pages no clone wrote are shared through the page cache.
+ * sandbox with spawning denied, running as an unprivileged user once set up. Its RAM is a file: the boot VM writes it
+ * ({@code share=on}); clones map it copy-on-write ({@code share=off}) and skip it during restore
+ * ({@code x-ignore-shared}), so a restore copies only device state, pages load on demand and pages no clone wrote are
+ * shared through the page cache.
  */
 record Machine(Path qemu, Path image, Accel accel, int memoryMiB, long tscKhz, String runAs) {
     /** Process name of every bpflab QEMU (what {@code /proc/PID/comm} shows): the reaper looks for it. */
     static final String PROCESS_NAME = "bpflab-qemu";
+
+    /** What a VM is started for: to boot the guest and be saved, or to be restored from the saved VM. */
+    enum Role {
+        BOOT, CLONE
+    }
 
     /**
      * The files of one VM, in a directory of its own under the run directory. QEMU drops to {@link #runAs} after
@@ -71,13 +78,13 @@ record Machine(Path qemu, Path image, Accel accel, int memoryMiB, long tscKhz, S
                 + " 8250.nr_uarts=1 i8042.noaux i8042.nokbd";
     }
 
-    /** The command line of a guest VM; {@code memoryFile} is written by a template and mapped privately by clones. */
-    List<String> command(String name, Sockets sockets, Path memoryFile, boolean template) {
+    /** The command line of a guest VM; {@code memoryFile} is written by the boot VM and mapped privately by clones. */
+    List<String> command(String name, Sockets sockets, Path memoryFile, Role role) {
         List<String> argv = new ArrayList<>(List.of(qemu.toString(),
                 "-name", name + ",process=" + PROCESS_NAME,
                 "-M", "microvm,pit=on,pic=on,rtc=on,memory-backend=ram",
                 "-object", "memory-backend-file,id=ram,size=" + memoryMiB + "M,mem-path=" + memoryFile
-                        + ",share=" + (template ? "on" : "off"),
+                        + ",share=" + (role == Role.BOOT ? "on" : "off"),
                 "-m", memoryMiB + "M", "-smp", "1"));
         argv.addAll(accel.arguments());
         argv.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
@@ -106,15 +113,15 @@ record Machine(Path qemu, Path image, Accel accel, int memoryMiB, long tscKhz, S
         } else {
             argv.addAll(List.of("-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"));
         }
-        if (!template) {
+        if (role == Role.CLONE) {
             argv.addAll(List.of("-incoming", "defer"));
         }
         return argv;
     }
 
-    /** What makes two templates interchangeable: everything on the command line but per-VM paths. */
+    /** What makes two saved VMs interchangeable: everything on the command line but per-VM paths. */
     String fingerprint() {
-        return String.join(" ", command("x", Sockets.in(Path.of("/run"), "x"), Path.of("/mem"), false));
+        return String.join(" ", command("x", Sockets.in(Path.of("/run"), "x"), Path.of("/mem"), Role.CLONE));
     }
 
     /** A guest with no root filesystem: the kernel boots until it panics, which proves the accelerator runs guests. */

@@ -9,9 +9,11 @@ import java.util.Objects;
  *
  * @param qemuBinary           the QEMU system emulator ({@code qemu-system-x86_64}, looked up in PATH when relative)
  * @param guestDir             the guest image root: {@code build-image.sh}'s OUT_DIR, holding {@code current/} (the
- *                             image) and {@code templates/} (saved VMs, one per image and machine configuration)
+ *                             image), {@code saved-vms/} (the VM every run's VM is restored from, one per image and
+ *                             machine configuration) and {@code kvm-probe} (whether KVM ran a guest since boot)
  * @param imageBuilder         {@code server/src/main/guest/build-image.sh}, run at start-up so the image matches the agent,
- *                             or null to use the image as it is
+ *                             or null to use the image as it is; a build still running when the backend closes or the
+ *                             server dies is killed, and the next start rebuilds what it left unfinished
  * @param agentDir             where the agent jars are ({@code agent/target/}); only used with {@code imageBuilder}
  * @param runDir               sockets and pidfiles of this server's VMs; one server per directory (a lock enforces it),
  *                             and whatever QEMU a crashed server left there is killed at the next start
@@ -22,7 +24,7 @@ import java.util.Objects;
  * @param maxRunTime           a VM is killed after serving a run this long, whatever the run loop does
  * @param outputBytesPerSecond the agent's output is read no faster than this (the guest waits; nothing is lost)
  * @param maxLineBytes         a longer agent line is dropped and replaced by an error message
- * @param bootTimeout          how long the one-time boot of the template VM may take until the agent is ready
+ * @param bootTimeout          how long the one-time boot of the VM to save may take until the agent is ready
  */
 public record QemuSettings(Path qemuBinary, Path guestDir, Path imageBuilder, Path agentDir, Path runDir, String accel,
         int memoryMiB, int poolSize, int maxLive, Duration maxRunTime, long outputBytesPerSecond, int maxLineBytes,
@@ -119,7 +121,12 @@ public record QemuSettings(Path qemuBinary, Path guestDir, Path imageBuilder, Pa
         return guestDir.resolve("current");
     }
 
-    Path templatesDir() {
-        return guestDir.resolve("templates");
+    Path savedVmsDir() {
+        return guestDir.resolve("saved-vms");
+    }
+
+    /** Remembers how the KVM probe went until the host reboots or QEMU changes. */
+    Path kvmProbeMemo() {
+        return guestDir.resolve("kvm-probe");
     }
 }

@@ -49,7 +49,7 @@ final class Reaper {
         try (Stream<Path> files = Files.list(runDir)) {
             for (Path file : files.toList()) {
                 if (!file.getFileName().toString().equals(".lock")) {
-                    Template.deleteTree(file);
+                    GuestFiles.deleteTree(file);
                 }
             }
         }

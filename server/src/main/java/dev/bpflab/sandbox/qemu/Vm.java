@@ -1,13 +1,10 @@
 package dev.bpflab.sandbox.qemu;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,13 +13,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One QEMU process and the host ends of its sockets: QMP, the agent's virtio-serial port, the control port (the guest's
  * {@code guest-control} daemon) and the serial console. The host connects to the agent and control ports before a
  * restore loads device state, so the restored guest finds its ports connected and reads on as if nothing happened.
+ * Saving and restoring are in {@link VmMigration}.
  */
 final class Vm {
     private static final Duration SOCKET_WAIT = Duration.ofSeconds(20);
@@ -33,11 +30,9 @@ final class Vm {
     private final Process process;
     private final Path log;
     private final Qmp qmp;
-    private final SocketChannel agent;
-    private final SocketChannel control;
+    private final LineChannel agent;
+    private final LineChannel control;
     private final ConsoleTail console;
-    private final StringBuilder controlPending = new StringBuilder();
-    private final StringBuilder agentPending = new StringBuilder();
     private volatile boolean killed;
 
     private Vm(String name, Machine.Sockets sockets, Process process, Path log, Qmp qmp, SocketChannel agent,
@@ -47,22 +42,25 @@ final class Vm {
         this.process = process;
         this.log = log;
         this.qmp = qmp;
-        this.agent = agent;
-        this.control = control;
+        this.agent = new LineChannel(agent, this::consoleHint);
+        this.control = new LineChannel(control, this::consoleHint);
         this.console = console;
     }
 
-    /** Starts QEMU and connects to all its sockets; the guest runs (template) or waits for a restore (clone). */
-    static Vm start(Machine machine, Path runDir, String name, Path memoryFile, boolean template) throws IOException {
+    /**
+     * Starts QEMU and connects to all its sockets: a {@link Machine.Role#BOOT} guest runs at once, a
+     * {@link Machine.Role#CLONE} waits for {@link VmMigration#restore}.
+     */
+    static Vm start(Machine machine, Path runDir, String name, Path memoryFile, Machine.Role role) throws IOException {
         Machine.Sockets sockets = Machine.Sockets.in(runDir, name);
-        Template.deleteTree(sockets.dir());
+        GuestFiles.deleteTree(sockets.dir());
         Files.createDirectory(sockets.dir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         if (machine.runAs() != null) {
             Files.setOwner(sockets.dir(), sockets.dir().getFileSystem().getUserPrincipalLookupService()
                     .lookupPrincipalByName(machine.runAs()));
         }
         Path log = sockets.log();
-        Process process = new ProcessBuilder(machine.command(name, sockets, memoryFile, template))
+        Process process = new ProcessBuilder(machine.command(name, sockets, memoryFile, role))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         process.getOutputStream().close();
         Qmp qmp = null;
@@ -87,7 +85,7 @@ final class Vm {
     }
 
     /** Waits for QEMU to create a socket and connects to it; fails early with QEMU's own words if it exits. */
-    private static SocketChannel connect(Path socket, Process process, Path log) throws IOException {
+    static SocketChannel connect(Path socket, Process process, Path log) throws IOException {
         long deadline = System.nanoTime() + SOCKET_WAIT.toNanos();
         while (true) {
             if (Files.exists(socket)) {
@@ -104,75 +102,9 @@ final class Vm {
                 throw new IOException("QEMU did not open " + socket + " within " + SOCKET_WAIT.toSeconds() + " s");
             }
             if (Thread.currentThread().isInterrupted()) {
-                throw new java.io.InterruptedIOException("interrupted while waiting for QEMU");
+                throw new InterruptedIOException("interrupted while waiting for QEMU");
             }
             sleep(5);
-        }
-    }
-
-    /** Loads a saved VM: only device state travels; RAM is the template's file, mapped copy-on-write. */
-    void restore(byte[] deviceState) throws IOException {
-        qmp.execute("migrate-set-capabilities", Map.of("capabilities",
-                List.of(Map.of("capability", "x-ignore-shared", "state", true))));
-        qmp.execute("migrate-incoming", Map.of("uri", "unix:" + sockets.incoming()));
-        try (SocketChannel incoming = connect(sockets.incoming(), process, log)) {
-            ByteBuffer buffer = ByteBuffer.wrap(deviceState);
-            while (buffer.hasRemaining()) {
-                incoming.write(buffer);
-            }
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            String status = qmp.execute("query-migrate").path("status").asText();
-            if (status.equals("completed")) {
-                return;
-            }
-            if (status.equals("failed") || status.equals("cancelled") || !process.isAlive()) {
-                throw new IOException("restoring the VM failed (" + status + "): " + tail(log));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("restoring the VM took longer than 30 s");
-            }
-            sleep(2);
-        }
-    }
-
-    /** Saves this (template) VM: pauses it and streams its device state, skipping the shared RAM file. */
-    byte[] save() throws IOException {
-        qmp.execute("stop");
-        qmp.execute("migrate-set-capabilities", Map.of("capabilities",
-                List.of(Map.of("capability", "x-ignore-shared", "state", true))));
-        Path socket = sockets.outgoing();
-        Files.deleteIfExists(socket);
-        try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
-            server.bind(UnixDomainSocketAddress.of(socket));
-            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-")); // QEMU connects as runAs
-            qmp.execute("migrate", Map.of("uri", "unix:" + socket));
-            server.configureBlocking(false);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            SocketChannel accepted;
-            while ((accepted = server.accept()) == null) {
-                String status = qmp.execute("query-migrate").path("status").asText();
-                if (status.equals("failed") || System.nanoTime() > deadline) {
-                    throw new IOException("saving the VM failed (" + status + "): " + tail(log));
-                }
-                sleep(10);
-            }
-            try (SocketChannel stream = accepted) {
-                stream.configureBlocking(true);
-                byte[] state = Channels.newInputStream(stream).readAllBytes();
-                String status = qmp.execute("query-migrate").path("status").asText();
-                for (int i = 0; i < 500 && status.equals("active"); i++) {
-                    sleep(10);
-                    status = qmp.execute("query-migrate").path("status").asText();
-                }
-                if (!status.equals("completed")) {
-                    throw new IOException("saving the VM failed (" + status + "): " + tail(log));
-                }
-                return state;
-            }
-        } finally {
-            Files.deleteIfExists(socket);
         }
     }
 
@@ -202,11 +134,8 @@ final class Vm {
      * The warm-up loads, attaches and detaches a program and does not count as the agent's one run.
      */
     boolean agentWarmup(Duration timeout) throws IOException {
-        ByteBuffer out = ByteBuffer.wrap("{\"type\":\"warmup\"}\n".getBytes(StandardCharsets.UTF_8));
-        while (out.hasRemaining()) {
-            agent.write(out);
-        }
-        String answer = readLine(agent, agentPending, timeout, 1 << 20);
+        agent.writeLine("{\"type\":\"warmup\"}");
+        String answer = agent.readLine(timeout, 1 << 20);
         if (answer.contains("\"warm\"")) {
             return true;
         }
@@ -216,7 +145,7 @@ final class Vm {
         throw new IOException("the agent did not warm up: " + answer);
     }
 
-    /** Runs a paused VM, then sets its clock and reseeds its RNG: a restored guest wakes with the template's. */
+    /** Runs a paused VM, then sets its clock and reseeds its RNG: a restored guest wakes with the saved VM's. */
     void wake(Duration timeout) throws IOException {
         qmp.execute("cont");
         Instant now = Instant.now();
@@ -232,69 +161,21 @@ final class Vm {
     /** Sends a line to the guest's control daemon and waits for its one-line answer. */
     String controlCommand(String line, Duration timeout) throws IOException {
         synchronized (control) {
-            ByteBuffer out = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
-            while (out.hasRemaining()) {
-                control.write(out);
-            }
-            return readLine(control, controlPending, timeout, 4096);
+            control.writeLine(line);
+            return control.readLine(timeout, 4096);
         }
     }
 
     /** Sends a control line without waiting for an answer (the guest may not live to give one). */
     void controlSend(String line) throws IOException {
         synchronized (control) {
-            ByteBuffer out = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
-            while (out.hasRemaining()) {
-                control.write(out);
-            }
+            control.writeLine(line);
         }
     }
 
-    /** The agent's first line (a template's boot), within {@code timeout}. */
+    /** The agent's first line (its "ready" after the boot), within {@code timeout}. */
     String agentFirstLine(Duration timeout) throws IOException {
-        return readLine(agent, agentPending, timeout, 1 << 20);
-    }
-
-    /**
-     * Reads one line from a blocking channel without blocking forever: the channel is polled through a selector and
-     * set back to blocking mode afterwards (the agent channel is read with plain blocking reads later).
-     */
-    private String readLine(SocketChannel channel, StringBuilder pending, Duration timeout, int maxBytes)
-            throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        ByteBuffer buffer = ByteBuffer.allocate(4096);
-        channel.configureBlocking(false);
-        try (Selector selector = Selector.open()) {
-            channel.register(selector, SelectionKey.OP_READ);
-            while (true) {
-                int newline = pending.indexOf("\n");
-                if (newline >= 0) {
-                    String line = pending.substring(0, newline);
-                    pending.delete(0, newline + 1);
-                    return line;
-                }
-                if (pending.length() > maxBytes) {
-                    throw new IOException("the guest sent a line longer than " + maxBytes + " bytes");
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new IOException("no answer from the guest within " + timeout.toSeconds() + " s"
-                            + consoleHint());
-                }
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new java.io.InterruptedIOException("interrupted while waiting for the guest");
-                }
-                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                buffer.clear();
-                int n = channel.read(buffer);
-                if (n < 0) {
-                    throw new IOException("the VM went away" + consoleHint());
-                }
-                pending.append(new String(buffer.array(), 0, n, StandardCharsets.UTF_8));
-            }
-        } finally {
-            channel.configureBlocking(true);
-        }
+        return agent.readLine(timeout, 1 << 20);
     }
 
     private String consoleHint() {
@@ -302,8 +183,13 @@ final class Vm {
         return last.isEmpty() ? "" : " (guest console: " + last + ")";
     }
 
+    /** The agent's socket, in blocking mode: a run's JSON lines go both ways over it. */
     SocketChannel agent() {
-        return agent;
+        return agent.channel();
+    }
+
+    Qmp qmp() {
+        return qmp;
     }
 
     ConsoleTail console() {
@@ -323,7 +209,7 @@ final class Vm {
         return tail(log);
     }
 
-    /** Quits QEMU gracefully (the template, whose RAM file must be complete), or kills it after a few seconds. */
+    /** Quits QEMU gracefully (the boot VM, whose RAM file must be complete), or kills it after a few seconds. */
     void quit() {
         try {
             qmp.execute("quit");
@@ -346,12 +232,8 @@ final class Vm {
         killed = true;
         process.destroyForcibly();
         qmp.close();
-        for (SocketChannel channel : List.of(agent, control)) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // closed already
-            }
+        for (LineChannel channel : List.of(agent, control)) {
+            channel.close();
         }
         try {
             process.waitFor(5, TimeUnit.SECONDS);
@@ -363,7 +245,7 @@ final class Vm {
 
     private static void deleteFiles(Machine.Sockets sockets) {
         try {
-            Template.deleteTree(sockets.dir());
+            GuestFiles.deleteTree(sockets.dir());
         } catch (IOException ignored) {
             // the reaper removes leftovers at the next start
         }
@@ -383,7 +265,7 @@ final class Vm {
         }
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

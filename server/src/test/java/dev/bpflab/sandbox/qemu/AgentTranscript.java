@@ -3,10 +3,14 @@ package dev.bpflab.sandbox.qemu;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bpflab.sandbox.AgentChannel;
+import dev.bpflab.protocol.AgentCommand;
+import dev.bpflab.protocol.RunJson;
+import dev.bpflab.protocol.Workload;
 import dev.bpflab.sandbox.AgentListener;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -81,11 +85,12 @@ final class AgentTranscript implements AgentListener {
         }
     }
 
+    /** The agent's run command for {@code source}, as the server sends it (a 300 s limit, no globals). */
     static String run(String source) {
-        return JSON.createObjectNode().put("type", "run").put("source", source).toString();
+        return RunJson.write(new AgentCommand.Start(source, 300, Map.of(), null, null));
     }
 
     static String workload(String name) {
-        return JSON.createObjectNode().put("type", "workload").put("name", name).toString();
+        return RunJson.write(new AgentCommand.Workload(Workload.fromWire(name).orElseThrow()));
     }
 }

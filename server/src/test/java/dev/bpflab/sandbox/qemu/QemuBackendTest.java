@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The qemu backend with real VMs (KVM if it works here, else TCG), restored from the template the backend builds
+ * The qemu backend with real VMs (KVM if it works here, else TCG), restored from the saved VM the backend makes
  * from the guest image, which is built from Debian packages and this build's agent if it is missing or stale.
  */
 class QemuBackendTest {
@@ -71,7 +71,7 @@ class QemuBackendTest {
     static void startBackend() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "the qemu backend tests run as root");
         backend = new QemuBackend(settings(Path.of("/run/bpflab-qemu-test")));
-        backend.awaitReady(Duration.ofMinutes(15)); // first time on a machine: image build + template boot
+        backend.awaitReady(Duration.ofMinutes(15)); // first time on a machine: image build + boot of the VM to save
     }
 
     @AfterAll
@@ -146,7 +146,7 @@ class QemuBackendTest {
             first.send(AgentTranscript.workload("read-file"));
             firstTranscript.await(m -> catRead(m, 64), GUEST, "the first VM's cat reading its 64 bytes");
 
-            // The second VM's agent uses the very same path (both come from one template), but the file is not there:
+            // The second VM's agent uses the very same path (both come from one saved VM), but the file is not there:
             // read-file creates it with its 16-byte default text, and cat reads those.
             second.send(AgentTranscript.workload("read-file"));
             JsonNode read = secondTranscript.await(m -> m.path("type").asText().equals("workload")

@@ -28,7 +28,7 @@ class QemuLifecycleTest {
     @BeforeAll
     static void image() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "the qemu backend tests run as root");
-        // Builds the image and the template if QemuBackendTest has not (they are cached by content).
+        // Builds the image and the saved VM if QemuBackendTest has not (they are cached by content).
         try (QemuBackend backend = new QemuBackend(QemuBackendTest.settings(Path.of("/run/bpflab-qemu-test-image"))
                 .withPoolSize(0))) {
             backend.awaitReady(Duration.ofMinutes(15));
@@ -46,7 +46,10 @@ class QemuLifecycleTest {
 
             List<Integer> positions = new CopyOnWriteArrayList<>();
             Future<AgentChannel> second = Executors.newSingleThreadExecutor().submit(() -> backend.acquire(positions::add));
-            Thread.sleep(1000);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (positions.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             assertEquals(List.of(1), positions, "the second run waits first in line");
             assertTrue(backend.status().contains("1 live of 1, 1 waiting"), backend.status());
 

@@ -3,7 +3,7 @@ package dev.bpflab.sandbox.qemu;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.Map;
 
-/** The server with the qemu backend: every run in a disposable VM restored from the template snapshot. */
+/** The server with the qemu backend: every run in a disposable VM restored from the saved VM. */
 public class QemuProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {

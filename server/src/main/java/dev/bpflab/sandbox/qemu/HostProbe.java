@@ -1,0 +1,140 @@
+package dev.bpflab.sandbox.qemu;
+
+import dev.bpflab.sandbox.SandboxException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What this host gives the guests: the QEMU binary and its version, the accelerator (KVM if it really runs guests,
+ * else TCG), the TSC rate a TCG guest is told, and the user QEMU drops to. Together they make the {@link Machine}.
+ */
+final class HostProbe {
+    private static final Pattern TSC_MHZ =
+            Pattern.compile("tsc: (?:Refined TSC clocksource calibration:|Detected) ([0-9]+)\\.([0-9]{3}) MHz");
+
+    /** The machine for an image on this host, how the accelerator was chosen and QEMU's version line. */
+    record Probed(Machine machine, Accel.Choice accel, String qemuVersion) {
+    }
+
+    private HostProbe() {
+    }
+
+    /** Probes the host for a VM of {@code image}; the KVM probe boots a guest and is remembered (see below). */
+    static Probed probe(QemuSettings settings, Path qemu, Path image, Path runDir) throws SandboxException, IOException {
+        String version = qemuVersion(qemu);
+        Accel.Choice accel = chooseAccel(settings, qemu, image, runDir, version);
+        Machine machine = new Machine(qemu, image, accel.accel(), settings.memoryMiB(), hostTscKhz(), unprivilegedUser());
+        return new Probed(machine, accel, version);
+    }
+
+    /** The QEMU binary: {@code binary} itself when absolute, else looked up in PATH. */
+    static Path resolveQemu(Path binary) throws SandboxException {
+        if (binary.isAbsolute()) {
+            if (Files.isExecutable(binary)) {
+                return binary;
+            }
+        } else {
+            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+                Path candidate = Path.of(dir).resolve(binary);
+                if (Files.isExecutable(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        throw new SandboxException("QEMU (" + binary + ") is not installed: run `apt-get install qemu-system-x86`, "
+                + "or use bpflab.sandbox.backend=local");
+    }
+
+    /**
+     * Probing KVM costs seconds (and a broken KVM spins a core meanwhile), so the outcome is remembered until the host
+     * reboots or QEMU changes.
+     */
+    private static Accel.Choice chooseAccel(QemuSettings settings, Path qemu, Path image, Path runDir, String version)
+            throws SandboxException, IOException {
+        if (!settings.accel().equals("auto")) {
+            return Accel.choose(settings.accel(), qemu, image, runDir);
+        }
+        String bootId = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
+        Path remembered = settings.kvmProbeMemo();
+        String key = bootId + " " + GuestFiles.sha256(version).substring(0, 12);
+        if (Files.isRegularFile(remembered)) {
+            List<String> lines = Files.readAllLines(remembered);
+            if (lines.size() == 3 && lines.get(0).equals(key)) {
+                return new Accel.Choice(Accel.valueOf(lines.get(1)), lines.get(2) + " (probed earlier)");
+            }
+        }
+        Accel.Choice choice = Accel.choose("auto", qemu, image, runDir);
+        Files.createDirectories(remembered.getParent());
+        Files.write(remembered, List.of(key, choice.accel().name(), choice.reason()));
+        return choice;
+    }
+
+    static String qemuVersion(Path qemu) throws SandboxException {
+        try {
+            Process version = new ProcessBuilder(qemu.toString(), "--version").redirectErrorStream(true).start();
+            String text = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            version.waitFor(10, TimeUnit.SECONDS);
+            return text.lines().findFirst().orElse("unknown").strip();
+        } catch (IOException e) {
+            throw new SandboxException("cannot run " + qemu + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while asking QEMU for its version");
+        }
+    }
+
+    /** QEMU gives up root once set up: to "nobody" when this server runs as root and that user exists. */
+    static String unprivilegedUser() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return null;
+        }
+        try {
+            return Files.readAllLines(Path.of("/etc/passwd")).stream().anyMatch(l -> l.startsWith("nobody:")) ? "nobody"
+                    : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Under TCG the guest's TSC ticks at the host's rate, and the guest cannot measure it (microvm has no timer to
+     * calibrate against), so it is told. The host kernel's own calibration is the best figure; /proc/cpuinfo's (the
+     * TSC rate on virtual and constant-TSC hosts) is rounded so that the saved VM's key stays the same.
+     */
+    static long hostTscKhz() {
+        try {
+            Process dmesg = new ProcessBuilder("dmesg").redirectErrorStream(true).start();
+            String log = new String(dmesg.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            dmesg.waitFor(5, TimeUnit.SECONDS);
+            Matcher mhz = TSC_MHZ.matcher(log);
+            long khz = 0;
+            while (mhz.find()) {
+                khz = Long.parseLong(mhz.group(1)) * 1000 + Long.parseLong(mhz.group(2)); // the refined one comes last
+            }
+            if (khz > 0) {
+                return khz;
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall back
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("cpu MHz")) {
+                    double mhz = Double.parseDouble(line.substring(line.indexOf(':') + 1).strip());
+                    return Math.round(mhz / 10) * 10_000;
+                }
+            }
+        } catch (IOException | NumberFormatException ignored) {
+            // fall through
+        }
+        return 2_000_000;
+    }
+}

@@ -1,0 +1,244 @@
+package dev.bpflab.sandbox.qemu;
+
+import dev.bpflab.sandbox.SandboxException;
+import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.FileLockInterruptionException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs {@code build-image.sh} for a guest directory so that the build never outlives the server that wants the image.
+ * The first build on a host downloads Debian packages and runs mmdebstrap for minutes; a server stopped meanwhile
+ * must not leave it running.
+ * <ul>
+ * <li>The script runs in a session (and process group) of its own under a small guard shell. The guard's watcher
+ * holds a pipe from this JVM; when the pipe closes ({@link #cancel}, or the JVM dies however it dies) it kills the
+ * whole group. The script itself runs mmdebstrap in a mount namespace of its own, so the mounts of a killed build go
+ * with it.</li>
+ * <li>Every process of the build carries {@value #MARKER}=GUEST_DIR in its environment, even one that left the
+ * group. While this server builds it holds {@code GUEST_DIR/.build-owner} locked; a marked process found while
+ * holding that lock was left by a server that died with its guard, and is killed before the next build starts.</li>
+ * </ul>
+ * A killed build never leaves anything the script would trust: it builds in {@code .tmp} directories, renames them
+ * when complete and removes stale ones when it runs again.
+ */
+final class ImageBuild {
+    /** The environment variable marking a process as part of a build into the guest directory it names. */
+    static final String MARKER = "BPFLAB_IMAGE_BUILD";
+    private static final Logger LOG = Logger.getLogger(ImageBuild.class);
+    private static final long LIMIT_MINUTES = 30;
+    private static final long KILL_WAIT_MILLIS = 10_000;
+    /** Two backends in one JVM (tests) would trip over each other's file lock; they take turns here first. */
+    private static final ReentrantLock IN_PROCESS = new ReentrantLock();
+    /** $@: the build command. Its stdin is this JVM's pipe; end of input kills the build's process group. */
+    private static final String GUARD = """
+            exec 3<&0 </dev/null
+            setsid "$@" 3<&- &
+            build=$!
+            { trap '' HUP INT TERM; while read -r _; do :; done; kill -9 -"$build" 2>/dev/null; } <&3 &
+            watcher=$!
+            exec 3<&-
+            wait "$build"
+            status=$?
+            kill -9 "$watcher" 2>/dev/null
+            exit "$status"
+            """;
+
+    private final Path script;
+    private final Path guestDir;
+    private final Path agentDir;
+    private final Path log;
+    private Process guard; // guarded by this
+    private boolean cancelled; // guarded by this
+
+    /** {@code log} receives the script's output; {@code guestDir} is its OUT_DIR. */
+    ImageBuild(Path script, Path guestDir, Path agentDir, Path log) {
+        this.script = script.toAbsolutePath().normalize();
+        this.guestDir = guestDir.toAbsolutePath().normalize();
+        this.agentDir = agentDir.toAbsolutePath().normalize();
+        this.log = log;
+    }
+
+    /**
+     * Builds the image, or finds it up to date, and returns the script's last line. Waits while another server builds
+     * into the same directory. Whenever this returns or throws, no process of the build is left.
+     *
+     * @throws SandboxException the script failed (its last line and the log's path say why), took longer than 30
+     *                          minutes, or the build was cancelled
+     */
+    String run() throws SandboxException, InterruptedException {
+        IN_PROCESS.lockInterruptibly();
+        try {
+            Files.createDirectories(guestDir);
+            try (FileChannel owner = FileChannel.open(guestDir.resolve(".build-owner"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); FileLock held = owner.lock()) {
+                int left = killAll(processes(guestDir));
+                if (left > 0) {
+                    LOG.warnf("killed %d process(es) of an image build in %s left by a server that stopped", left,
+                            guestDir);
+                }
+                return runScript();
+            }
+        } catch (FileLockInterruptionException | ClosedByInterruptException e) {
+            throw new InterruptedException("interrupted while another server builds the guest image in " + guestDir);
+        } catch (IOException e) {
+            throw new SandboxException("cannot run " + script + ": " + e.getMessage(), e);
+        } finally {
+            IN_PROCESS.unlock();
+        }
+    }
+
+    private String runScript() throws SandboxException, IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", GUARD, "bpflab-image-build", "bash",
+                script.toString(), guestDir.toString(), agentDir.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put(MARKER, guestDir.toString());
+        Process started;
+        synchronized (this) {
+            if (cancelled) {
+                throw new SandboxException("the image build was cancelled");
+            }
+            guard = builder.start();
+            started = guard;
+        }
+        try {
+            if (!started.waitFor(LIMIT_MINUTES, TimeUnit.MINUTES)) {
+                throw new SandboxException("building the guest image took more than " + LIMIT_MINUTES
+                        + " minutes (log: " + log + ")");
+            }
+            synchronized (this) {
+                if (cancelled) {
+                    throw new SandboxException("the image build was cancelled");
+                }
+            }
+            List<String> output = Files.readAllLines(log, StandardCharsets.UTF_8);
+            String last = output.isEmpty() ? "" : output.get(output.size() - 1);
+            if (started.exitValue() != 0) {
+                throw new SandboxException("building the guest image failed: " + last + " (log: " + log + ")");
+            }
+            return last;
+        } finally {
+            synchronized (this) {
+                stop();
+                guard = null;
+            }
+        }
+    }
+
+    /**
+     * Kills a running build, its whole process tree, and waits until it is gone (at most some seconds); {@link #run}
+     * then throws. A build that has not started yet will not start. Safe to call from any thread, more than once.
+     */
+    synchronized void cancel() {
+        cancelled = true;
+        if (guard != null) {
+            stop(); // guard is set only while run() holds the owner lock: nobody else's build is killed
+        }
+    }
+
+    /** Ends the guard's pipe (its watcher kills the build's group), then kills whatever of the build is left. */
+    private void stop() {
+        boolean interrupted = Thread.interrupted(); // cleaning up must not be cut short by an interrupt
+        try {
+            guard.getOutputStream().close();
+        } catch (IOException ignored) {
+            // the guard is gone already
+        }
+        try {
+            if (!guard.waitFor(KILL_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                guard.destroyForcibly();
+            }
+            int left = killAll(processes(guestDir));
+            if (left > 0) {
+                LOG.warnf("killed %d process(es) of the image build that outlived its process group", left);
+            }
+            if (!processes(guestDir).isEmpty()) {
+                LOG.errorf("processes of the image build in %s would not die: %s", guestDir, processes(guestDir));
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Processes building into {@code guestDir} now: those whose environment has the marker for it. */
+    static List<ProcessHandle> processes(Path guestDir) {
+        byte[] entry = (MARKER + "=" + guestDir.toAbsolutePath().normalize() + "\0").getBytes(StandardCharsets.UTF_8);
+        long self = ProcessHandle.current().pid();
+        List<ProcessHandle> found = new ArrayList<>();
+        try (Stream<Path> pids = Files.list(Path.of("/proc"))) {
+            for (Path proc : pids.toList()) {
+                String name = proc.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit) || Long.parseLong(name) == self) {
+                    continue;
+                }
+                try {
+                    if (contains(Files.readAllBytes(proc.resolve("environ")), entry)) {
+                        ProcessHandle.of(Long.parseLong(name)).ifPresent(found::add);
+                    }
+                } catch (IOException e) {
+                    // gone, or not ours to read
+                }
+            }
+        } catch (IOException e) {
+            return found;
+        }
+        return found;
+    }
+
+    /** SIGKILLs the processes, again for any that appear meanwhile (a fork), until none is left; returns how many. */
+    private int killAll(List<ProcessHandle> initial) throws InterruptedException {
+        List<ProcessHandle> targets = initial;
+        int killed = 0;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(KILL_WAIT_MILLIS);
+        while (!targets.isEmpty() && System.nanoTime() < deadline) {
+            for (ProcessHandle process : targets) {
+                if (process.destroyForcibly()) {
+                    killed++;
+                }
+            }
+            for (ProcessHandle process : targets) {
+                try {
+                    process.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    // checked again below
+                }
+            }
+            targets = processes(guestDir);
+        }
+        return killed;
+    }
+
+    private static boolean contains(byte[] environment, byte[] entry) {
+        // Entries are NUL-terminated; a match must start at the beginning or right after a NUL.
+        outer:
+        for (int i = 0; i + entry.length <= environment.length; i++) {
+            if (i > 0 && environment[i - 1] != 0) {
+                continue;
+            }
+            for (int j = 0; j < entry.length; j++) {
+                if (environment[i + j] != entry[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}
