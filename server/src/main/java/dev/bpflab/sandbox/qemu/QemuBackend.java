@@ -179,7 +179,7 @@ public final class QemuBackend implements SandboxBackend {
 
     @Override
     public Load load() {
-        return new Load(admission.live(), admission.capacity(), admission.waiting(), pool.size());
+        return new Load(admission.live(), admission.capacity(), admission.waiting(), pooled());
     }
 
     /** Our QEMU processes alive right now (tests and the bench use it). */
