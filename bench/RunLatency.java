@@ -67,7 +67,7 @@ public class RunLatency {
         String run = "{\"type\":\"run\",\"source\":" + quote(source) + "}";
         long start = System.nanoTime();
         socket.sendText(run, true).join();
-        long a = attachedAt.get(300, TimeUnit.SECONDS); // a VM backend boots its template on first use
+        long a = attachedAt.get(300, TimeUnit.SECONDS); // a VM backend boots and saves its VM on first use
         long e = eventAt.get(30, TimeUnit.SECONDS);
         socket.sendText("{\"type\":\"stop\"}", true).join();
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "").join();

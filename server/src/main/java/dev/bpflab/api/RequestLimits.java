@@ -2,9 +2,7 @@ package dev.bpflab.api;
 
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.Response;
 import java.util.Map;
-import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The per-address budgets of the requests that write to the data directory or create rooms. */
@@ -37,16 +35,6 @@ public class RequestLimits {
         if (wait != 0) {
             throw new ApiException(429, "Too many " + kind.what + " from your address (at most " + limiter.perMinute()
                     + " a minute); try again in " + wait + " s.").withHeader("Retry-After", Long.toString(wait));
-        }
-    }
-
-    /** As {@link #check}, for a resource that answers with a Response: empty when the request may go on. */
-    public Optional<Response> refuse(Kind kind, HttpServerRequest request) {
-        try {
-            check(kind, request);
-            return Optional.empty();
-        } catch (ApiException e) {
-            return Optional.of(ApiErrorMapper.response(e));
         }
     }
 }

@@ -9,10 +9,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;
 import java.util.Set;
+import dev.bpflab.testing.VmTest;
 
 /** The run contract against the qemu backend: each run in its own Debian guest kernel, under TCG here. */
 @QuarkusTest
 @TestProfile(QemuProfile.class)
+@VmTest
 class QemuRunLoopTest extends RunLoopContract {
 
     @Override

@@ -3,7 +3,6 @@ package dev.bpflab.sandbox.qemu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bpflab.sandbox.AgentChannel;
@@ -13,11 +12,14 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.bpflab.testing.Prerequisites;
+import dev.bpflab.testing.VmTest;
 
 /**
  * The qemu backend with real VMs (KVM if it works here, else TCG), restored from the saved VM the backend makes
  * from the guest image, which is built from Debian packages and this build's agent if it is missing or stale.
  */
+@VmTest
 class QemuBackendTest {
     static final Duration GUEST = Duration.ofSeconds(60); // generous: TCG on a busy 2-core CI machine
     static final String UNLINK_PROGRAM = """
@@ -69,7 +71,7 @@ class QemuBackendTest {
 
     @BeforeAll
     static void startBackend() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "the qemu backend tests run as root");
+        Prerequisites.require(Prerequisites.isRoot(), "the qemu backend tests run as root");
         backend = new QemuBackend(settings(Path.of("/run/bpflab-qemu-test")));
         backend.awaitReady(Duration.ofMinutes(15)); // first time on a machine: image build + boot of the VM to save
     }

@@ -3,7 +3,6 @@ package dev.bpflab.sandbox.qemu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.bpflab.sandbox.AgentChannel;
 import java.nio.file.Files;
@@ -18,6 +17,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.bpflab.testing.Prerequisites;
+import dev.bpflab.testing.VmTest;
 
 /**
  * The guest image build (the first start on a fresh host: Debian downloads and mmdebstrap, minutes) dies with the
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * Debian base again: it finds one as a finished build leaves it (linked from the image the other qemu tests use), so
  * it builds only the agent layer, then boots the VM to save from the new image.
  */
+@VmTest
 class QemuImageBuildTest {
     static final Path GUEST = Path.of("/var/cache/bpflab-guest-test-build");
     static final Duration BUILD_STARTS = Duration.ofMinutes(5); // downloads the kernel package first
@@ -34,7 +36,7 @@ class QemuImageBuildTest {
 
     @BeforeAll
     static void finishedBase() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "the qemu backend tests run as root");
+        Prerequisites.require(Prerequisites.isRoot(), "the qemu backend tests run as root");
         try (QemuBackend backend = new QemuBackend(QemuBackendTest.settings(Path.of("/run/bpflab-qemu-test-image"))
                 .withPoolSize(0))) {
             backend.awaitReady(Duration.ofMinutes(15));

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.bpflab.sandbox.AgentChannel;
 import dev.bpflab.sandbox.SandboxException;
@@ -21,13 +20,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.bpflab.testing.Prerequisites;
+import dev.bpflab.testing.VmTest;
 
 /** Limits and lifecycle of the qemu backend: time limit, the live-VM cap and its queue, a crashed server's VMs. */
+@VmTest
 class QemuLifecycleTest {
 
     @BeforeAll
     static void image() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "the qemu backend tests run as root");
+        Prerequisites.require(Prerequisites.isRoot(), "the qemu backend tests run as root");
         // Builds the image and the saved VM if QemuBackendTest has not (they are cached by content).
         try (QemuBackend backend = new QemuBackend(QemuBackendTest.settings(Path.of("/run/bpflab-qemu-test-image"))
                 .withPoolSize(0))) {
