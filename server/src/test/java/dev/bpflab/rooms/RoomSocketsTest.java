@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bpflab.rooms.RoomsResourceTest.Instructor;
 import dev.bpflab.testing.KernelPrograms;
 import dev.bpflab.testing.RunClient;
+import dev.bpflab.testing.KernelTest;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * machine's kernel) showing up on the dashboard, pushes and broadcasts reaching students.
  */
 @QuarkusTest
+@KernelTest
 class RoomSocketsTest {
     static final Duration START = Duration.ofSeconds(60);
     static final Duration SOON = Duration.ofSeconds(10);
