@@ -1,5 +1,6 @@
 package dev.bpflab.sandbox.qemu;
 
+import dev.bpflab.support.files.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ final class Reaper {
         try (Stream<Path> files = Files.list(runDir)) {
             for (Path file : files.toList()) {
                 if (!file.getFileName().toString().equals(".lock")) {
-                    GuestFiles.deleteTree(file);
+                    FileTrees.delete(file);
                 }
             }
         }

@@ -1,6 +1,7 @@
 package dev.bpflab.sandbox.qemu;
 
 import dev.bpflab.sandbox.SandboxException;
+import dev.bpflab.support.files.FileTrees;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -80,7 +81,7 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine, boolean ag
                 }
             }
         }
-        GuestFiles.deleteTree(old);
+        FileTrees.delete(old);
         if (moved > 0) {
             LOG.infof("moved %d saved VM(s) from %s to %s", moved, old, savedVmsDir);
         }
@@ -91,7 +92,7 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine, boolean ag
             throws IOException, SandboxException {
         long started = System.nanoTime();
         Path work = dir.resolveSibling(dir.getFileName() + ".tmp");
-        GuestFiles.deleteTree(work);
+        FileTrees.delete(work);
         Files.createDirectories(work);
         LOG.infof("booting the VM to save (%s); this takes a while once per image", machine.accel().label());
         Vm vm = Vm.start(machine, runDir, "boot", work.resolve("memory"), Machine.Role.BOOT);
@@ -115,7 +116,7 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine, boolean ag
                 Files.createFile(work.resolve("agent-warmup"));
             }
             Files.createFile(work.resolve("complete"));
-            GuestFiles.deleteTree(dir);
+            FileTrees.delete(dir);
             Files.move(work, dir, StandardCopyOption.ATOMIC_MOVE);
             LOG.infof("saved VM stored in %s (%d s, device state %d KiB)", dir,
                     Duration.ofNanos(System.nanoTime() - started).toSeconds(), state.length / 1024);
@@ -123,7 +124,7 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine, boolean ag
             throw new SandboxException("the VM to save did not come up: " + e.getMessage() + consoleNote(vm), e);
         } finally {
             vm.kill();
-            GuestFiles.deleteTree(work);
+            FileTrees.delete(work);
         }
     }
 
@@ -145,13 +146,13 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine, boolean ag
             // Half-saved VMs of a server that died (we hold the lock, so none is at work) go first.
             for (Path unfinished : candidates) {
                 if (unfinished.getFileName().toString().endsWith(".tmp")) {
-                    GuestFiles.deleteTree(unfinished);
+                    FileTrees.delete(unfinished);
                 }
             }
             List<Path> old = candidates.stream().filter(Files::exists)
                     .sorted(Comparator.comparing(SavedVm::modified).reversed()).toList();
             for (Path stale : old.subList(Math.min(1, old.size()), old.size())) {
-                GuestFiles.deleteTree(stale);
+                FileTrees.delete(stale);
             }
         }
     }

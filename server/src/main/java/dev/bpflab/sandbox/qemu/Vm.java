@@ -1,5 +1,6 @@
 package dev.bpflab.sandbox.qemu;
 
+import dev.bpflab.support.files.FileTrees;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.UnixDomainSocketAddress;
@@ -53,7 +54,7 @@ final class Vm {
      */
     static Vm start(Machine machine, Path runDir, String name, Path memoryFile, Machine.Role role) throws IOException {
         Machine.Sockets sockets = Machine.Sockets.in(runDir, name);
-        GuestFiles.deleteTree(sockets.dir());
+        FileTrees.delete(sockets.dir());
         Files.createDirectory(sockets.dir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         if (machine.runAs() != null) {
             Files.setOwner(sockets.dir(), sockets.dir().getFileSystem().getUserPrincipalLookupService()
@@ -245,7 +246,7 @@ final class Vm {
 
     private static void deleteFiles(Machine.Sockets sockets) {
         try {
-            GuestFiles.deleteTree(sockets.dir());
+            FileTrees.delete(sockets.dir());
         } catch (IOException ignored) {
             // the reaper removes leftovers at the next start
         }
