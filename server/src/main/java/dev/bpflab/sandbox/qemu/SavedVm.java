@@ -1,5 +1,8 @@
 package dev.bpflab.sandbox.qemu;
 
+import dev.bpflab.protocol.AgentMessage;
+import dev.bpflab.protocol.RunJson;
+import dev.bpflab.protocol.ServerMessage;
 import dev.bpflab.sandbox.SandboxException;
 import dev.bpflab.support.files.FileTrees;
 import java.io.IOException;
@@ -101,16 +104,21 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine, boolean ag
             if (!hello.equals("ok hello")) {
                 throw new SandboxException("the guest's control daemon answered '" + hello + "'");
             }
-            String ready = vm.agentFirstLine(bootTimeout);
-            if (!ready.contains("\"ready\"")) {
-                throw new SandboxException("the agent in the booting VM could not start: " + ready + consoleNote(vm));
+            AgentMessage first = vm.agentMessage(bootTimeout);
+            if (first instanceof ServerMessage.Error error) {
+                throw new SandboxException("the agent in the booting VM could not start: " + error.message()
+                        + consoleNote(vm));
+            }
+            if (!(first instanceof AgentMessage.Ready ready)) {
+                throw new SandboxException("the agent in the booting VM wrote " + Vm.brief(first)
+                        + " before it was ready" + consoleNote(vm));
             }
             // Classes loaded and code compiled by the agent's warm-up run are saved with the VM: every clone has them.
             boolean agentWarmup = vm.agentWarmup(bootTimeout);
             byte[] state = VmMigration.save(vm);
             vm.quit();
             Files.write(work.resolve("state"), state);
-            Files.writeString(work.resolve("ready"), ready + "\n", StandardCharsets.UTF_8);
+            Files.writeString(work.resolve("ready"), RunJson.write(ready) + "\n", StandardCharsets.UTF_8);
             Files.writeString(work.resolve("machine"), machine.fingerprint() + "\n", StandardCharsets.UTF_8);
             if (agentWarmup) {
                 Files.createFile(work.resolve("agent-warmup"));
