@@ -1,6 +1,7 @@
 package dev.bpflab.sandbox.qemu;
 
 import dev.bpflab.sandbox.SandboxException;
+import dev.bpflab.support.process.ProcessTree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -61,14 +62,17 @@ enum Accel {
         if (!Files.isReadable(kvm) || !Files.isWritable(kvm)) {
             return "/dev/kvm is not accessible";
         }
-        Process probe;
+        // Not Command.run(): the answer is the panic line, so reading stops there and the probe is killed (its whole
+        // tree) rather than waiting for QEMU to end by itself after the panic, which may take a while on microvm.
+        ProcessTree tree;
         try {
             Path pidDir = Files.createDirectories(runDir.resolve("kvm-probe")); // where the reaper looks
-            probe = new ProcessBuilder(Machine.probeCommand(qemu, image, KVM, pidDir.resolve("pid")))
-                    .redirectErrorStream(true).start();
+            tree = ProcessTree.start(new ProcessBuilder(Machine.probeCommand(qemu, image, KVM, pidDir.resolve("pid")))
+                    .redirectErrorStream(true));
         } catch (IOException e) {
             return "cannot start " + qemu + ": " + e.getMessage();
         }
+        Process probe = tree.process();
         try {
             probe.getOutputStream().close();
             String output = readFor(probe.getInputStream(), 8_000, "Kernel panic");
@@ -77,7 +81,7 @@ enum Accel {
         } catch (IOException e) {
             return "probe failed: " + e.getMessage();
         } finally {
-            probe.destroyForcibly();
+            tree.kill();
             try {
                 probe.waitFor(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package dev.bpflab.sandbox.qemu;
 
+import dev.bpflab.support.threads.Daemons;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +16,7 @@ final class ConsoleTail {
     private final Thread reader;
 
     ConsoleTail(InputStream console, String name) {
-        reader = new Thread(() -> drain(console), name + "-console");
-        reader.setDaemon(true);
-        reader.start();
+        reader = Daemons.start(() -> drain(console), name + "-console");
     }
 
     private void drain(InputStream console) {

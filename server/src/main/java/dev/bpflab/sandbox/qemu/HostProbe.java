@@ -1,12 +1,15 @@
 package dev.bpflab.sandbox.qemu;
 
 import dev.bpflab.sandbox.SandboxException;
+import dev.bpflab.support.process.Command;
+import dev.bpflab.support.process.Executables;
+import dev.bpflab.support.process.ProcessResult;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,6 +20,8 @@ import java.util.regex.Pattern;
 final class HostProbe {
     private static final Pattern TSC_MHZ =
             Pattern.compile("tsc: (?:Refined TSC clocksource calibration:|Detected) ([0-9]+)\\.([0-9]{3}) MHz");
+    /** Bytes of the kernel log searched for the TSC rate; the kernel's own ring buffer is rarely larger. */
+    private static final int DMESG_CAP = 4 * 1024 * 1024;
 
     /** The machine for an image on this host, how the accelerator was chosen and QEMU's version line. */
     record Probed(Machine machine, Accel.Choice accel, String qemuVersion) {
@@ -33,19 +38,14 @@ final class HostProbe {
         return new Probed(machine, accel, version);
     }
 
-    /** The QEMU binary: {@code binary} itself when absolute, else looked up in PATH. */
+    /**
+     * The QEMU binary, absolute: {@code binary} itself when it has a slash, else looked up as {@link Executables#find}
+     * does (PATH, then /usr/sbin and /sbin).
+     */
     static Path resolveQemu(Path binary) throws SandboxException {
-        if (binary.isAbsolute()) {
-            if (Files.isExecutable(binary)) {
-                return binary;
-            }
-        } else {
-            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-                Path candidate = Path.of(dir).resolve(binary);
-                if (Files.isExecutable(candidate)) {
-                    return candidate;
-                }
-            }
+        Optional<Path> found = Executables.find(binary.toString());
+        if (found.isPresent()) {
+            return found.get().toAbsolutePath();
         }
         throw new SandboxException("QEMU (" + binary + ") is not installed: run `apt-get install qemu-system-x86`, "
                 + "or use bpflab.sandbox.backend=local");
@@ -75,12 +75,17 @@ final class HostProbe {
         return choice;
     }
 
+    /** QEMU's version line, e.g. "QEMU emulator version 7.2.15 (Debian 1:7.2+dfsg-7+deb12u12)". */
     static String qemuVersion(Path qemu) throws SandboxException {
         try {
-            Process version = new ProcessBuilder(qemu.toString(), "--version").redirectErrorStream(true).start();
-            String text = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            version.waitFor(10, TimeUnit.SECONDS);
-            return text.lines().findFirst().orElse("unknown").strip();
+            ProcessResult version = Command.of(qemu.toString(), "--version").withStderrMerged()
+                    .withTimeout(Duration.ofSeconds(10)).run();
+            if (!version.succeeded()) {
+                throw new SandboxException("`" + qemu + " --version` " + (version.timedOut()
+                        ? "did not finish within 10 s" : "failed with status " + version.exitCode()) + ": "
+                        + version.output());
+            }
+            return version.stdout().lines().findFirst().orElse("unknown").strip();
         } catch (IOException e) {
             throw new SandboxException("cannot run " + qemu + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -109,10 +114,9 @@ final class HostProbe {
      */
     static long hostTscKhz() {
         try {
-            Process dmesg = new ProcessBuilder("dmesg").redirectErrorStream(true).start();
-            String log = new String(dmesg.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            dmesg.waitFor(5, TimeUnit.SECONDS);
-            Matcher mhz = TSC_MHZ.matcher(log);
+            // The calibration is logged in the first seconds of boot: near the start of the ring buffer, if still there.
+            ProcessResult dmesg = Command.of("dmesg").withTimeout(Duration.ofSeconds(5)).withOutputCap(DMESG_CAP).run();
+            Matcher mhz = TSC_MHZ.matcher(dmesg.stdout());
             long khz = 0;
             while (mhz.find()) {
                 khz = Long.parseLong(mhz.group(1)) * 1000 + Long.parseLong(mhz.group(2)); // the refined one comes last

@@ -1,6 +1,7 @@
 package dev.bpflab.sandbox.qemu;
 
 import dev.bpflab.sandbox.SandboxException;
+import dev.bpflab.support.process.ProcessTree;
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
@@ -34,6 +35,10 @@ import org.jboss.logging.Logger;
  * </ul>
  * A killed build never leaves anything the script would trust: it builds in {@code .tmp} directories, renames them
  * when complete and removes stale ones when it runs again.
+ *
+ * <p>Not a {@link dev.bpflab.support.process.Command}: the build runs for up to 30 minutes into a log file, and its
+ * guard must act even when this JVM dies, which a Command's timeout cannot. The guard is started as a
+ * {@link ProcessTree}, which a stop kills as well, on top of the process group and the marker.
  */
 final class ImageBuild {
     /** The environment variable marking a process as part of a build into the guest directory it names. */
@@ -61,7 +66,7 @@ final class ImageBuild {
     private final Path guestDir;
     private final Path agentDir;
     private final Path log;
-    private Process guard; // guarded by this
+    private ProcessTree guard; // guarded by this
     private boolean cancelled; // guarded by this
 
     /** {@code log} receives the script's output; {@code guestDir} is its OUT_DIR. */
@@ -111,8 +116,8 @@ final class ImageBuild {
             if (cancelled) {
                 throw new SandboxException("the image build was cancelled");
             }
-            guard = builder.start();
-            started = guard;
+            guard = ProcessTree.start(builder);
+            started = guard.process();
         }
         try {
             if (!started.waitFor(LIMIT_MINUTES, TimeUnit.MINUTES)) {
@@ -149,18 +154,20 @@ final class ImageBuild {
         }
     }
 
-    /** Ends the guard's pipe (its watcher kills the build's group), then kills whatever of the build is left. */
+    /**
+     * Ends the guard's pipe (its watcher kills the build's group), then kills whatever of the build is left: the
+     * guard's process tree, then any process with the build's marker.
+     */
     private void stop() {
         boolean interrupted = Thread.interrupted(); // cleaning up must not be cut short by an interrupt
         try {
-            guard.getOutputStream().close();
+            guard.process().getOutputStream().close();
         } catch (IOException ignored) {
             // the guard is gone already
         }
         try {
-            if (!guard.waitFor(KILL_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                guard.destroyForcibly();
-            }
+            guard.process().waitFor(KILL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            guard.kill();
             int left = killAll(processes(guestDir));
             if (left > 0) {
                 LOG.warnf("killed %d process(es) of the image build that outlived its process group", left);

@@ -4,6 +4,7 @@ import dev.bpflab.sandbox.AdmissionQueue;
 import dev.bpflab.sandbox.AgentChannel;
 import dev.bpflab.sandbox.SandboxBackend;
 import dev.bpflab.sandbox.SandboxException;
+import dev.bpflab.support.threads.Daemons;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +39,8 @@ public final class QemuBackend implements SandboxBackend {
     private final ImageBuild imageBuild;
     private final AdmissionQueue admission;
     private final Set<VmChannel> active = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "qemu-timer"));
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(Daemons.factory("qemu-timer"));
     private final CompletableFuture<Prepared> prepared = new CompletableFuture<>();
     private final Thread preparer;
     private volatile boolean closed;
@@ -54,8 +56,7 @@ public final class QemuBackend implements SandboxBackend {
         this.imageBuild = settings.imageBuilder() == null ? null : new ImageBuild(settings.imageBuilder(),
                 settings.guestDir(), settings.agentDir(), runDir.path().resolve("build-image.log"));
         this.admission = new AdmissionQueue(settings.maxLive());
-        this.preparer = daemon(() -> prepare(qemu), "qemu-prepare");
-        preparer.start();
+        this.preparer = Daemons.start(() -> prepare(qemu), "qemu-prepare");
     }
 
     @Override
@@ -220,11 +221,5 @@ public final class QemuBackend implements SandboxBackend {
             Thread.currentThread().interrupt();
         }
         runDir.close();
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 }

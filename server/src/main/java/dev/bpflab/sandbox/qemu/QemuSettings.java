@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * Everything the qemu backend can be told. Build one with {@link #defaults()} and the {@code with…} methods.
  *
- * @param qemuBinary           the QEMU system emulator ({@code qemu-system-x86_64}, looked up in PATH when relative)
+ * @param qemuBinary           the QEMU system emulator ({@code qemu-system-x86_64}, looked up in PATH when a bare name)
  * @param guestDir             the guest image root: {@code build-image.sh}'s OUT_DIR, holding {@code current/} (the
  *                             image), {@code saved-vms/} (the VM every run's VM is restored from, one per image and
  *                             machine configuration) and {@code kvm-probe} (whether KVM ran a guest since boot)

@@ -1,5 +1,7 @@
 package dev.bpflab.sandbox.qemu;
 
+import dev.bpflab.support.files.FileTrees;
+import dev.bpflab.support.process.ProcessTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +28,7 @@ final class Reaper {
 
     /** Kills QEMU processes of ours left in {@code runDir} and removes their files; returns how many it killed. */
     static int reapLeftovers(Path runDir) throws IOException {
+        // A dead server's QEMUs are no ProcessTree of this one: they are found by name and command line instead.
         List<ProcessHandle> ours = new ArrayList<>();
         try (Stream<Path> pids = Files.list(Path.of("/proc"))) {
             pids.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
@@ -49,7 +52,7 @@ final class Reaper {
         try (Stream<Path> files = Files.list(runDir)) {
             for (Path file : files.toList()) {
                 if (!file.getFileName().toString().equals(".lock")) {
-                    GuestFiles.deleteTree(file);
+                    FileTrees.delete(file);
                 }
             }
         }
@@ -83,8 +86,11 @@ final class Reaper {
     /**
      * Starts the watchdog: a shell that waits for end of input on its stdin (a pipe from this JVM), then kills the
      * pidfiles' processes if they are still bpflab QEMUs. Closing its stdin (or dying) fires it.
+     *
+     * <p>Not a {@link dev.bpflab.support.process.Command}: it lives as long as the server and must outlive the server's
+     * death to do its work; it is started as a {@link ProcessTree} so that an orderly stop kills whatever it left.
      */
-    static Process startWatchdog(Path runDir) throws IOException {
+    static ProcessTree startWatchdog(Path runDir) throws IOException {
         String script = "while read -r _; do :; done\n"
                 + "for f in \"$1\"/*/pid; do\n"
                 + "  [ -f \"$f\" ] || continue\n"
@@ -93,23 +99,22 @@ final class Reaper {
                 + " && kill -9 \"$pid\"\n"
                 + "  rm -f \"$f\"\n"
                 + "done\n";
-        Process watchdog = new ProcessBuilder("/bin/sh", "-c", script, "bpflab-qemu-watchdog", runDir.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        return watchdog;
+        return ProcessTree.start(new ProcessBuilder("/bin/sh", "-c", script, "bpflab-qemu-watchdog", runDir.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD));
     }
 
-    /** Fires the watchdog now (orderly shutdown) and waits for it. */
-    static void stopWatchdog(Optional<Process> watchdog) {
-        watchdog.ifPresent(process -> {
+    /** Fires the watchdog now (orderly shutdown), waits for it (at most 5 s), then kills what is left of it. */
+    static void stopWatchdog(Optional<ProcessTree> watchdog) {
+        watchdog.ifPresent(tree -> {
             try {
-                process.getOutputStream().close();
-                process.waitFor(5, TimeUnit.SECONDS);
+                tree.process().getOutputStream().close();
+                tree.process().waitFor(5, TimeUnit.SECONDS);
             } catch (IOException ignored) {
                 // already gone
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                process.destroyForcibly();
+                tree.kill();
             }
         });
     }

@@ -1,6 +1,7 @@
 package dev.bpflab.sandbox.qemu;
 
 import dev.bpflab.sandbox.SandboxException;
+import dev.bpflab.support.process.ProcessTree;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -22,9 +23,9 @@ final class RunDir implements AutoCloseable {
 
     private final Path dir;
     private final FileChannel lockFile;
-    private final Optional<Process> watchdog;
+    private final Optional<ProcessTree> watchdog;
 
-    private RunDir(Path dir, FileChannel lockFile, Optional<Process> watchdog) {
+    private RunDir(Path dir, FileChannel lockFile, Optional<ProcessTree> watchdog) {
         this.dir = dir;
         this.lockFile = lockFile;
         this.watchdog = watchdog;

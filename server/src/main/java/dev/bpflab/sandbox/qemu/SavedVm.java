@@ -1,6 +1,10 @@
 package dev.bpflab.sandbox.qemu;
 
+import dev.bpflab.protocol.AgentMessage;
+import dev.bpflab.protocol.RunJson;
+import dev.bpflab.protocol.ServerMessage;
 import dev.bpflab.sandbox.SandboxException;
+import dev.bpflab.support.files.FileTrees;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -80,7 +84,7 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine, boolean ag
                 }
             }
         }
-        GuestFiles.deleteTree(old);
+        FileTrees.delete(old);
         if (moved > 0) {
             LOG.infof("moved %d saved VM(s) from %s to %s", moved, old, savedVmsDir);
         }
@@ -91,7 +95,7 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine, boolean ag
             throws IOException, SandboxException {
         long started = System.nanoTime();
         Path work = dir.resolveSibling(dir.getFileName() + ".tmp");
-        GuestFiles.deleteTree(work);
+        FileTrees.delete(work);
         Files.createDirectories(work);
         LOG.infof("booting the VM to save (%s); this takes a while once per image", machine.accel().label());
         Vm vm = Vm.start(machine, runDir, "boot", work.resolve("memory"), Machine.Role.BOOT);
@@ -100,22 +104,27 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine, boolean ag
             if (!hello.equals("ok hello")) {
                 throw new SandboxException("the guest's control daemon answered '" + hello + "'");
             }
-            String ready = vm.agentFirstLine(bootTimeout);
-            if (!ready.contains("\"ready\"")) {
-                throw new SandboxException("the agent in the booting VM could not start: " + ready + consoleNote(vm));
+            AgentMessage first = vm.agentMessage(bootTimeout);
+            if (first instanceof ServerMessage.Error error) {
+                throw new SandboxException("the agent in the booting VM could not start: " + error.message()
+                        + consoleNote(vm));
+            }
+            if (!(first instanceof AgentMessage.Ready ready)) {
+                throw new SandboxException("the agent in the booting VM wrote " + Vm.brief(first)
+                        + " before it was ready" + consoleNote(vm));
             }
             // Classes loaded and code compiled by the agent's warm-up run are saved with the VM: every clone has them.
             boolean agentWarmup = vm.agentWarmup(bootTimeout);
             byte[] state = VmMigration.save(vm);
             vm.quit();
             Files.write(work.resolve("state"), state);
-            Files.writeString(work.resolve("ready"), ready + "\n", StandardCharsets.UTF_8);
+            Files.writeString(work.resolve("ready"), RunJson.write(ready) + "\n", StandardCharsets.UTF_8);
             Files.writeString(work.resolve("machine"), machine.fingerprint() + "\n", StandardCharsets.UTF_8);
             if (agentWarmup) {
                 Files.createFile(work.resolve("agent-warmup"));
             }
             Files.createFile(work.resolve("complete"));
-            GuestFiles.deleteTree(dir);
+            FileTrees.delete(dir);
             Files.move(work, dir, StandardCopyOption.ATOMIC_MOVE);
             LOG.infof("saved VM stored in %s (%d s, device state %d KiB)", dir,
                     Duration.ofNanos(System.nanoTime() - started).toSeconds(), state.length / 1024);
@@ -123,7 +132,7 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine, boolean ag
             throw new SandboxException("the VM to save did not come up: " + e.getMessage() + consoleNote(vm), e);
         } finally {
             vm.kill();
-            GuestFiles.deleteTree(work);
+            FileTrees.delete(work);
         }
     }
 
@@ -145,13 +154,13 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine, boolean ag
             // Half-saved VMs of a server that died (we hold the lock, so none is at work) go first.
             for (Path unfinished : candidates) {
                 if (unfinished.getFileName().toString().endsWith(".tmp")) {
-                    GuestFiles.deleteTree(unfinished);
+                    FileTrees.delete(unfinished);
                 }
             }
             List<Path> old = candidates.stream().filter(Files::exists)
                     .sorted(Comparator.comparing(SavedVm::modified).reversed()).toList();
             for (Path stale : old.subList(Math.min(1, old.size()), old.size())) {
-                GuestFiles.deleteTree(stale);
+                FileTrees.delete(stale);
             }
         }
     }

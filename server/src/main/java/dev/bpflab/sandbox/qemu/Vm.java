@@ -1,5 +1,12 @@
 package dev.bpflab.sandbox.qemu;
 
+import dev.bpflab.protocol.AgentCommand;
+import dev.bpflab.protocol.AgentMessage;
+import dev.bpflab.protocol.ProtocolException;
+import dev.bpflab.protocol.RunJson;
+import dev.bpflab.protocol.ServerMessage;
+import dev.bpflab.support.files.FileTrees;
+import dev.bpflab.support.process.ProcessTree;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.UnixDomainSocketAddress;
@@ -27,7 +34,7 @@ final class Vm {
 
     final String name;
     final Machine.Sockets sockets;
-    private final Process process;
+    private final ProcessTree tree;
     private final Path log;
     private final Qmp qmp;
     private final LineChannel agent;
@@ -35,11 +42,11 @@ final class Vm {
     private final ConsoleTail console;
     private volatile boolean killed;
 
-    private Vm(String name, Machine.Sockets sockets, Process process, Path log, Qmp qmp, SocketChannel agent,
+    private Vm(String name, Machine.Sockets sockets, ProcessTree tree, Path log, Qmp qmp, SocketChannel agent,
             SocketChannel control, ConsoleTail console) {
         this.name = name;
         this.sockets = sockets;
-        this.process = process;
+        this.tree = tree;
         this.log = log;
         this.qmp = qmp;
         this.agent = new LineChannel(agent, this::consoleHint);
@@ -53,15 +60,18 @@ final class Vm {
      */
     static Vm start(Machine machine, Path runDir, String name, Path memoryFile, Machine.Role role) throws IOException {
         Machine.Sockets sockets = Machine.Sockets.in(runDir, name);
-        GuestFiles.deleteTree(sockets.dir());
+        FileTrees.delete(sockets.dir());
         Files.createDirectory(sockets.dir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         if (machine.runAs() != null) {
             Files.setOwner(sockets.dir(), sockets.dir().getFileSystem().getUserPrincipalLookupService()
                     .lookupPrincipalByName(machine.runAs()));
         }
         Path log = sockets.log();
-        Process process = new ProcessBuilder(machine.command(name, sockets, memoryFile, role))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // Not a Command: QEMU runs for as long as the VM serves, its output goes to the log. It is killed through its
+        // tree (its seccomp sandbox denies it children, so today that is QEMU alone).
+        ProcessTree tree = ProcessTree.start(new ProcessBuilder(machine.command(name, sockets, memoryFile, role))
+                .redirectErrorStream(true).redirectOutput(log.toFile()));
+        Process process = tree.process();
         process.getOutputStream().close();
         Qmp qmp = null;
         SocketChannel agent = null;
@@ -71,9 +81,9 @@ final class Vm {
             agent = connect(sockets.agent(), process, log);
             control = connect(sockets.control(), process, log);
             ConsoleTail console = new ConsoleTail(Channels.newInputStream(connect(sockets.console(), process, log)), name);
-            return new Vm(name, sockets, process, log, qmp, agent, control, console);
+            return new Vm(name, sockets, tree, log, qmp, agent, control, console);
         } catch (IOException | RuntimeException e) {
-            process.destroyForcibly();
+            tree.kill();
             for (var channel : new java.io.Closeable[] {qmp, agent, control}) {
                 if (channel != null) {
                     channel.close();
@@ -134,15 +144,18 @@ final class Vm {
      * The warm-up loads, attaches and detaches a program and does not count as the agent's one run.
      */
     boolean agentWarmup(Duration timeout) throws IOException {
-        agent.writeLine("{\"type\":\"warmup\"}");
-        String answer = agent.readLine(timeout, 1 << 20);
-        if (answer.contains("\"warm\"")) {
+        agent.writeLine(RunJson.write(new AgentCommand.Warmup()));
+        AgentMessage answer = agentMessage(timeout);
+        if (answer instanceof AgentMessage.Warm) {
             return true;
         }
-        if (answer.contains("unknown message type")) {
-            return false;
+        if (answer instanceof ServerMessage.Error error) {
+            if (error.message().contains("unknown message type")) {
+                return false; // an agent from before the warm-up message: it refuses the message, not the run
+            }
+            throw new IOException("the agent did not warm up: " + error.message());
         }
-        throw new IOException("the agent did not warm up: " + answer);
+        throw new IOException("the agent answered the warm-up with " + brief(answer));
     }
 
     /** Runs a paused VM, then sets its clock and reseeds its RNG: a restored guest wakes with the saved VM's. */
@@ -173,9 +186,20 @@ final class Vm {
         }
     }
 
-    /** The agent's first line (its "ready" after the boot), within {@code timeout}. */
-    String agentFirstLine(Duration timeout) throws IOException {
-        return agent.readLine(timeout, 1 << 20);
+    /** The agent's next line (up to 1 MiB) within {@code timeout}, decoded; IOException: none, or no message. */
+    AgentMessage agentMessage(Duration timeout) throws IOException {
+        String line = agent.readLine(timeout, 1 << 20);
+        try {
+            return RunJson.agent(line);
+        } catch (ProtocolException e) {
+            throw new IOException("the agent wrote something that is no message: " + e.getMessage() + consoleHint());
+        }
+    }
+
+    /** A message of the agent's for an error message: its JSON, at most 200 characters. */
+    static String brief(AgentMessage message) {
+        String json = RunJson.write(message);
+        return json.length() <= 200 ? json : json.substring(0, 200) + "…";
     }
 
     private String consoleHint() {
@@ -197,11 +221,11 @@ final class Vm {
     }
 
     Process process() {
-        return process;
+        return tree.process();
     }
 
     boolean alive() {
-        return !killed && process.isAlive();
+        return !killed && tree.process().isAlive();
     }
 
     /** What QEMU printed (its errors), last line. */
@@ -217,11 +241,11 @@ final class Vm {
             // it may be gone already
         }
         try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+            if (!tree.process().waitFor(5, TimeUnit.SECONDS)) {
+                tree.kill();
             }
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            tree.kill();
             Thread.currentThread().interrupt();
         }
         kill();
@@ -230,13 +254,13 @@ final class Vm {
     /** Ends the VM at once and removes its files. Idempotent. */
     void kill() {
         killed = true;
-        process.destroyForcibly();
+        tree.kill();
         qmp.close();
         for (LineChannel channel : List.of(agent, control)) {
             channel.close();
         }
         try {
-            process.waitFor(5, TimeUnit.SECONDS);
+            tree.process().waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -245,7 +269,7 @@ final class Vm {
 
     private static void deleteFiles(Machine.Sockets sockets) {
         try {
-            GuestFiles.deleteTree(sockets.dir());
+            FileTrees.delete(sockets.dir());
         } catch (IOException ignored) {
             // the reaper removes leftovers at the next start
         }

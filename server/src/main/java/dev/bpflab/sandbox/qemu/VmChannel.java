@@ -2,6 +2,7 @@ package dev.bpflab.sandbox.qemu;
 
 import dev.bpflab.sandbox.AgentChannel;
 import dev.bpflab.sandbox.AgentListener;
+import dev.bpflab.support.threads.Daemons;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,9 +55,7 @@ final class VmChannel implements AgentChannel {
         if (!listening.compareAndSet(false, true)) {
             throw new IllegalStateException("listen() was already called on " + description);
         }
-        Thread reader = new Thread(() -> read(listener), vm.name + "-agent");
-        reader.setDaemon(true);
-        reader.start();
+        Daemons.start(() -> read(listener), vm.name + "-agent");
     }
 
     private void read(AgentListener listener) {

@@ -1,6 +1,7 @@
 package dev.bpflab.sandbox.qemu;
 
 import dev.bpflab.sandbox.SandboxException;
+import dev.bpflab.support.threads.Daemons;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,9 +38,7 @@ final class VmPool implements AutoCloseable {
         this.saved = saved;
         this.runDir = runDir;
         this.size = size;
-        this.refiller = new Thread(this::refill, "qemu-pool");
-        refiller.setDaemon(true);
-        refiller.start();
+        this.refiller = Daemons.start(this::refill, "qemu-pool");
     }
 
     /**
