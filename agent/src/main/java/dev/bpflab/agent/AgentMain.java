@@ -48,6 +48,8 @@ public final class AgentMain {
     private Run run;
     private boolean attached;
     private volatile boolean stopping;
+    private boolean stopped;
+    private boolean shutDown;
 
     private AgentMain(PrintStream stdout, Path scratch) {
         this.output = new Output(stdout);
@@ -195,11 +197,11 @@ public final class AgentMain {
         timer.schedule(() -> {
             output.send(new ServerMessage.Error("the run reached its time limit of " + timeout + " s and was stopped"));
             stopping = true;
-            try {
-                System.in.close(); // wakes the reader so the agent stops now
-            } catch (IOException ignored) {
-                // stop() runs when the reader ends either way
-            }
+            // Closing stdin does not wake a read blocked on a VM's serial port, so the run ends here, not in the
+            // reader: detach, say "stopped", clean up and exit (the reader thread goes with the process).
+            stop();
+            shutdown();
+            System.exit(0);
         }, timeout, TimeUnit.SECONDS);
     }
 
@@ -224,7 +226,12 @@ public final class AgentMain {
         output.send(answer);
     }
 
-    private void stop() {
+    /** Detaches and says "stopped" once, whether input ended, stop was sent or the time limit came. */
+    private synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
         if (run != null) {
             run.close();
             if (attached) { // a failed run already said "failed"
@@ -233,8 +240,11 @@ public final class AgentMain {
         }
     }
 
-    private void shutdown() {
-        timer.shutdownNow();
+    private synchronized void shutdown() {
+        if (shutDown) {
+            return;
+        }
+        shutDown = true;
         workloads.shutdownNow();
         Workloads.cleanup(); // the lab network namespace, if a workload made one
         output.close();
@@ -243,6 +253,7 @@ public final class AgentMain {
         } catch (IOException ignored) {
             // a temp dir left behind is harmless (on the local backend the server removes it too)
         }
+        timer.shutdownNow(); // last: the time limit's own thread may be the one shutting down
     }
 
     private static boolean isRoot() {

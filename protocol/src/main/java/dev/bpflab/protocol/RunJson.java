@@ -3,6 +3,8 @@ package dev.bpflab.protocol;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,6 +50,7 @@ public final class RunJson {
     public static ObjectMapper configure(ObjectMapper mapper) {
         mapper.configure(MapperFeature.ALLOW_COERCION_OF_SCALARS, false)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS) // no {"name": 3} for the fourth workload
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 // A missing number is 0 (a diagnostic without a column); constructors refuse what 0 cannot mean.
                 .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -130,6 +133,9 @@ public final class RunJson {
         JsonNode node;
         try {
             node = MAPPER.readTree(text);
+        } catch (StreamConstraintsException e) {
+            throw new ProtocolException("that message is too large to read: JSON nested at most " + MAX_NESTING
+                    + " levels deep, names and strings at most " + MAX_STRING_CHARS / 1024 + " KiB; send e.g. " + example);
         } catch (JsonProcessingException e) {
             throw new ProtocolException("that message is not JSON (" + firstLine(e.getOriginalMessage())
                     + "); send one object, e.g. " + example);
@@ -154,8 +160,14 @@ public final class RunJson {
                     + ", was " + Checks.echo(String.valueOf(e.getValue())));
         } catch (MismatchedInputException e) {
             throw new ProtocolException(type.asText() + ": " + field(e) + " " + expected(e.getTargetType(), e));
+        } catch (InputCoercionException e) {
+            throw outOfRange(type.asText(), "a number");
         } catch (JsonProcessingException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof InputCoercionException || e.getOriginalMessage().startsWith("Numeric value (")) {
+                // a number too large for its field, e.g. "timeoutSeconds": 99999999999999
+                throw outOfRange(type.asText(), e instanceof JsonMappingException m ? field(m) : "a number");
+            }
             if (cause instanceof IllegalArgumentException) {
                 throw new ProtocolException(type.asText() + ": " + cause.getMessage());
             }
@@ -163,6 +175,10 @@ public final class RunJson {
         } catch (IllegalArgumentException e) {
             throw new ProtocolException(type.asText() + ": " + e.getMessage());
         }
+    }
+
+    private static ProtocolException outOfRange(String type, String field) {
+        return new ProtocolException(type + ": " + field + " is out of range for its field; send a smaller whole number");
     }
 
     private static String field(JsonMappingException e) {

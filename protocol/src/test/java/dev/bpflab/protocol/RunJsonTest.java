@@ -70,6 +70,20 @@ class RunJsonTest {
     }
 
     @Test
+    void aWorkloadIsNamedNotNumbered() {
+        assertTrue(refusal("{\"type\":\"workload\",\"name\":3}").startsWith("workload: \"name\" must be one of"));
+    }
+
+    @Test
+    void aNumberTooLargeForItsFieldIsSaidInWords() {
+        String message = refusal("{\"type\":\"run\",\"source\":\"x\",\"timeoutSeconds\":99999999999999}");
+        assertTrue(message.startsWith("run: \"timeoutSeconds\" is out of range") || message.startsWith(
+                "run: a number is out of range"), message);
+        assertFalse(message.contains("2147483647"), message);
+        assertTrue(message.length() < 200, message);
+    }
+
+    @Test
     void aCheckNeedsALessonAndAStepFromZero() {
         assertTrue(refusal("{\"type\":\"check\",\"lesson\":\"02\",\"step\":-1}").contains("\"step\" must be the number"));
         assertTrue(refusal("{\"type\":\"check\",\"step\":0}").contains("\"lesson\" must be a lesson id"));
@@ -81,7 +95,9 @@ class RunJsonTest {
     @Test
     void deepNestingIsRefusedBeforeItIsBuilt() {
         String deep = "{\"type\":\"run\",\"source\":\"x\",\"params\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
-        assertTrue(refusal(deep).startsWith("that message is not JSON"));
+        String message = refusal(deep);
+        assertTrue(message.startsWith("that message is too large to read: JSON nested at most 64 levels"), message);
+        assertFalse(message.contains("StreamReadConstraints"), "no Java names: " + message);
     }
 
     @Test

@@ -87,6 +87,9 @@ final class RunSession implements AutoCloseable {
             if (message instanceof ServerMessage.Phase phase && phase.phase() == RunPhase.ATTACHED) {
                 attached = true; // before the client hears it: its next message may be a check
             }
+            if (message instanceof ServerMessage.Phase phase && phase.phase().isFinal() && running != null) {
+                running.runEnded(); // its verdict before the final phase: nothing of a run follows that
+            }
             client.control(RunJson.write(message));
             publish(RunActivity.message(id, learner, message, eventCount.get()));
             if (message instanceof ServerMessage.Phase phase && phase.phase().isFinal()) {
@@ -287,13 +290,13 @@ final class RunSession implements AutoCloseable {
             // The agent answers with phase "stopped" and exits; if it does not, it is killed.
             timers.schedule(() -> {
                 if (!attempt.finished) {
+                    attempt.finish(null); // first: a check's verdict goes before the final phase
                     sendPhase(RunPhase.STOPPED);
-                    attempt.finish(null);
                 }
             }, STOP_GRACE_MS, TimeUnit.MILLISECONDS);
         } catch (IOException e) {
-            sendPhase(RunPhase.STOPPED);
             attempt.finish(null);
+            sendPhase(RunPhase.STOPPED);
         }
     }
 

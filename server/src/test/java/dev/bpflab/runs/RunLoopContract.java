@@ -242,6 +242,9 @@ public abstract class RunLoopContract {
         try (RunClient run = client()) {
             run.sendRaw("this is not json");
             assertTrue(run.awaitType("error", SOON).path("message").asText().contains("not JSON"));
+            // Larger than Vert.x's default 64 KiB frame, larger than the contract's limit: an answer, not a hang-up.
+            run.sendRaw("{\"type\":\"run\",\"source\":\"" + "/".repeat(300_000) + "\"}");
+            run.await("a too-long error", m -> m.path("message").asText().startsWith("the message is 300"), SOON);
             run.sendRaw("{\"type\":\"launch\"}");
             run.await("an unknown-type error", m -> m.path("message").asText().contains("unknown message type"), SOON);
             run.sendRaw("{\"type\":\"run\",\"source\":\"  \"}");
@@ -256,6 +259,23 @@ public abstract class RunLoopContract {
             assertTrue(refusal.path("message").asText().contains("must be one of [create-file"), refusal.toString());
             run.workload("unlink-file"); // the program is still attached and answers
             run.await("an unlinkat event", m -> "event".equals(m.path("type").asText()), SOON);
+        }
+    }
+
+    @Test
+    void aRunStopsAtItsTimeLimitOnceAndCleanly() {
+        try (RunClient run = client()) {
+            run.sendRaw("{\"type\":\"run\",\"source\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(
+                    RunClient.program("unlink_events.bpf.c")) + ",\"timeoutSeconds\":3}");
+            run.awaitPhase("attached", START);
+            long attachedAt = System.nanoTime();
+            JsonNode end = run.await("the run's end", m -> RunClient.isPhase(m, "stopped") || RunClient.isPhase(m, "failed"),
+                    SOON);
+            assertEquals("stopped", end.path("phase").asText(), "a time limit is a normal end: " + run.seen());
+            assertTrue(Duration.ofNanos(System.nanoTime() - attachedAt).compareTo(Duration.ofSeconds(9)) < 0,
+                    "stopped about when the 3 s were up, not at the server's backstop (limit + 10 s)");
+            assertEquals(1, run.seen().stream().filter(m -> m.path("message").asText().contains("time limit of 3 s"))
+                    .count(), "one time-limit error: " + run.seen());
         }
     }
 
