@@ -1,6 +1,7 @@
 package dev.bpflab.sandbox.qemu;
 
 import dev.bpflab.sandbox.SandboxException;
+import dev.bpflab.support.process.MarkedProcesses;
 import dev.bpflab.support.process.ProcessTree;
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
@@ -11,13 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -90,7 +89,7 @@ final class ImageBuild {
             Files.createDirectories(guestDir);
             try (FileChannel owner = FileChannel.open(guestDir.resolve(".build-owner"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE); FileLock held = owner.lock()) {
-                int left = killAll(processes(guestDir));
+                int left = killAll();
                 if (left > 0) {
                     LOG.warnf("killed %d process(es) of an image build in %s left by a server that stopped", left,
                             guestDir);
@@ -110,7 +109,7 @@ final class ImageBuild {
         ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", GUARD, "bpflab-image-build", "bash",
                 script.toString(), guestDir.toString(), agentDir.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put(MARKER, guestDir.toString());
+        builder.environment().put(MARKER, guestDir.toAbsolutePath().normalize().toString());
         Process started;
         synchronized (this) {
             if (cancelled) {
@@ -168,7 +167,7 @@ final class ImageBuild {
         try {
             guard.process().waitFor(KILL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             guard.kill();
-            int left = killAll(processes(guestDir));
+            int left = killAll();
             if (left > 0) {
                 LOG.warnf("killed %d process(es) of the image build that outlived its process group", left);
             }
@@ -185,67 +184,12 @@ final class ImageBuild {
     }
 
     /** Processes building into {@code guestDir} now: those whose environment has the marker for it. */
-    static List<ProcessHandle> processes(Path guestDir) {
-        byte[] entry = (MARKER + "=" + guestDir.toAbsolutePath().normalize() + "\0").getBytes(StandardCharsets.UTF_8);
-        long self = ProcessHandle.current().pid();
-        List<ProcessHandle> found = new ArrayList<>();
-        try (Stream<Path> pids = Files.list(Path.of("/proc"))) {
-            for (Path proc : pids.toList()) {
-                String name = proc.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit) || Long.parseLong(name) == self) {
-                    continue;
-                }
-                try {
-                    if (contains(Files.readAllBytes(proc.resolve("environ")), entry)) {
-                        ProcessHandle.of(Long.parseLong(name)).ifPresent(found::add);
-                    }
-                } catch (IOException e) {
-                    // gone, or not ours to read
-                }
-            }
-        } catch (IOException e) {
-            return found;
-        }
-        return found;
+    static Set<ProcessHandle> processes(Path guestDir) {
+        return MarkedProcesses.carrying(MARKER + "=" + guestDir.toAbsolutePath().normalize());
     }
 
-    /** SIGKILLs the processes, again for any that appear meanwhile (a fork), until none is left; returns how many. */
-    private int killAll(List<ProcessHandle> initial) throws InterruptedException {
-        List<ProcessHandle> targets = initial;
-        int killed = 0;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(KILL_WAIT_MILLIS);
-        while (!targets.isEmpty() && System.nanoTime() < deadline) {
-            for (ProcessHandle process : targets) {
-                if (process.destroyForcibly()) {
-                    killed++;
-                }
-            }
-            for (ProcessHandle process : targets) {
-                try {
-                    process.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } catch (ExecutionException | TimeoutException e) {
-                    // checked again below
-                }
-            }
-            targets = processes(guestDir);
-        }
-        return killed;
-    }
-
-    private static boolean contains(byte[] environment, byte[] entry) {
-        // Entries are NUL-terminated; a match must start at the beginning or right after a NUL.
-        outer:
-        for (int i = 0; i + entry.length <= environment.length; i++) {
-            if (i > 0 && environment[i - 1] != 0) {
-                continue;
-            }
-            for (int j = 0; j < entry.length; j++) {
-                if (environment[i + j] != entry[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+    /** SIGKILLs the build's processes, again for any that appear meanwhile (a fork), until none is left. */
+    private int killAll() {
+        return MarkedProcesses.killUntilGone(() -> processes(guestDir), Duration.ofMillis(KILL_WAIT_MILLIS));
     }
 }

@@ -1,17 +1,11 @@
 package dev.bpflab.support.process;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A started process together with everything it starts, so that all of it can be killed at once (Linux).
@@ -19,22 +13,21 @@ import java.util.concurrent.locks.LockSupport;
  * <p>{@link ProcessHandle#descendants()} only sees processes whose parent is still alive: a grandchild whose parent
  * exited is re-parented to init and would escape, still holding the pipes. So each tree also marks its root with an
  * environment variable of its own, {@code BPFLAB_TREE_<random>=1}, which every descendant inherits, and a kill also
- * looks for that mark in {@code /proc/<pid>/environ}. A descendant that both outlives its parent and starts with an
+ * looks for that mark ({@link MarkedProcesses}). A descendant that both outlives its parent and starts with an
  * emptied environment (env -i, bwrap --clearenv) is not found; bubblewrap's {@code --die-with-parent} covers the
  * compiler. Reading other users' environments needs root; without it only this user's processes are found.
  */
 public final class ProcessTree {
     static final String MARK_PREFIX = "BPFLAB_TREE_";
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Path PROC = Path.of("/proc");
-    private static final long KILL_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(3);
+    private static final Duration KILL_PATIENCE = Duration.ofSeconds(3);
 
     private final Process root;
-    private final byte[] mark; // "BPFLAB_TREE_<hex>=1", as it appears in an environ block
+    private final String mark; // "BPFLAB_TREE_<hex>=1", as it appears in an environ block
 
     private ProcessTree(Process root, String mark) {
         this.root = root;
-        this.mark = mark.getBytes(StandardCharsets.US_ASCII);
+        this.mark = mark;
     }
 
     /**
@@ -65,21 +58,7 @@ public final class ProcessTree {
     public Set<ProcessHandle> members() {
         Set<ProcessHandle> found = new LinkedHashSet<>();
         addWithDescendants(root.toHandle(), found);
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit)) {
-                    continue;
-                }
-                // the handle first: it pins the process by start time, so a reused pid is never killed
-                Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(name));
-                if (process.isPresent() && carriesMark(entry)) {
-                    addWithDescendants(process.get(), found);
-                }
-            }
-        } catch (IOException | SecurityException e) {
-            // no /proc: the root and its live descendants are all that can be found
-        }
+        MarkedProcesses.carrying(mark).forEach(process -> addWithDescendants(process, found));
         found.remove(ProcessHandle.current());
         return found;
     }
@@ -90,76 +69,15 @@ public final class ProcessTree {
      * @return how many distinct processes were sent the signal
      */
     public int kill() {
-        Set<ProcessHandle> killed = new LinkedHashSet<>();
-        long deadline = System.nanoTime() + KILL_PATIENCE_NANOS;
-        while (true) {
-            Set<ProcessHandle> members = members();
-            if (members.isEmpty()) {
-                break;
-            }
-            // the root comes first, so it stops forking new members soonest
-            for (ProcessHandle process : members) {
-                if (process.destroyForcibly()) {
-                    killed.add(process);
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                break;
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // let the kernel deliver the signals
-        }
-        return killed.size();
+        // the root comes first in members(), so it stops forking new members soonest
+        return MarkedProcesses.killUntilGone(this::members, KILL_PATIENCE);
     }
 
     private static void addWithDescendants(ProcessHandle process, Set<ProcessHandle> found) {
-        if (isLive(process)) {
+        if (MarkedProcesses.isLive(process)) {
             found.add(process);
         }
-        process.descendants().filter(ProcessTree::isLive).forEach(found::add);
-    }
-
-    private static boolean isLive(ProcessHandle process) {
-        if (!process.isAlive()) {
-            return false;
-        }
-        try {
-            // "pid (comm) S ...": the state letter follows the last ')' (comm itself may contain one)
-            String stat = Files.readString(PROC.resolve(process.pid() + "/stat"), StandardCharsets.ISO_8859_1);
-            int close = stat.lastIndexOf(')');
-            char state = close >= 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
-            return state != 'Z' && state != 'X';
-        } catch (IOException e) {
-            return false; // gone meanwhile
-        }
-    }
-
-    private boolean carriesMark(Path procEntry) {
-        byte[] environ;
-        try {
-            environ = Files.readAllBytes(procEntry.resolve("environ"));
-        } catch (IOException | SecurityException e) {
-            return false; // gone, a kernel thread, or another user's
-        }
-        // entries are NUL-terminated "NAME=value" strings
-        int start = 0;
-        for (int i = 0; i <= environ.length; i++) {
-            if (i == environ.length || environ[i] == 0) {
-                if (i - start == mark.length && regionEquals(environ, start)) {
-                    return true;
-                }
-                start = i + 1;
-            }
-        }
-        return false;
-    }
-
-    private boolean regionEquals(byte[] environ, int offset) {
-        for (int i = 0; i < mark.length; i++) {
-            if (environ[offset + i] != mark[i]) {
-                return false;
-            }
-        }
-        return true;
+        process.descendants().filter(MarkedProcesses::isLive).forEach(found::add);
     }
 
     /** For messages: "pid 4242 (rm -f x)". */
