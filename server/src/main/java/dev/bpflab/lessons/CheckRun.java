@@ -74,17 +74,16 @@ public final class CheckRun {
         if (finished) {
             return;
         }
-        boolean answer = message instanceof ServerMessage.WorkloadResult result
-                && check.workloads().contains(result.name());
-        if (answer && !((ServerMessage.WorkloadResult) message).ok()) {
-            ServerMessage.WorkloadResult failed = (ServerMessage.WorkloadResult) message;
-            failedWorkloads.add(failed.name() + ": " + failed.detail());
+        ServerMessage.WorkloadResult answer = message instanceof ServerMessage.WorkloadResult result
+                && check.workloads().contains(result.name()) ? result : null;
+        if (answer != null && !answer.ok()) {
+            failedWorkloads.add(answer.name() + ": " + answer.detail());
         }
         if (effects.offer(message)) {
             finish();
             return;
         }
-        if (answer && --answersAwaited == 0) {
+        if (answer != null && --answersAwaited == 0) {
             schedule(SETTLE_MS, this::roundSettled);
         }
     }

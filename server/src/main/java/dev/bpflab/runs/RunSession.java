@@ -87,14 +87,11 @@ final class RunSession implements AutoCloseable {
             if (message instanceof ServerMessage.Phase phase && phase.phase() == RunPhase.ATTACHED) {
                 attached = true; // before the client hears it: its next message may be a check
             }
-            if (message instanceof ServerMessage.Phase phase && phase.phase().isFinal() && running != null) {
-                running.runEnded(); // its verdict before the final phase: nothing of a run follows that
+            if (message instanceof ServerMessage.Phase phase && phase.phase().isFinal()) {
+                finish(null); // before the phase is relayed: a check's verdict comes first, nothing of a run after it
             }
             client.control(RunJson.write(message));
             publish(RunActivity.message(id, learner, message, eventCount.get()));
-            if (message instanceof ServerMessage.Phase phase && phase.phase().isFinal()) {
-                finish(null);
-            }
         }
 
         @Override
