@@ -6,8 +6,8 @@
 
 /** The phases of a run, in the order a run goes through them (RunPhase): a run that fails skips to FAILED. */
 export const PHASE = Object.freeze({
-  QUEUED: 'queued',
   COMPILING: 'compiling',
+  QUEUED: 'queued',
   LOADING: 'loading',
   ATTACHED: 'attached',
   STOPPED: 'stopped',
@@ -18,7 +18,7 @@ export const PHASE = Object.freeze({
 export const PHASES = Object.freeze(Object.values(PHASE));
 
 /** The phases of a run that is still going: it holds a sandbox, or waits in the queue for one (RunPhase.LIVE). */
-export const LIVE_PHASES = Object.freeze([PHASE.QUEUED, PHASE.COMPILING, PHASE.LOADING, PHASE.ATTACHED]);
+export const LIVE_PHASES = Object.freeze([PHASE.COMPILING, PHASE.QUEUED, PHASE.LOADING, PHASE.ATTACHED]);
 
 /** The phases that end a run; nothing of the run follows them (RunPhase.FINAL). */
 export const FINAL_PHASES = Object.freeze([PHASE.STOPPED, PHASE.FAILED]);

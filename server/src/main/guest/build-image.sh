@@ -1,8 +1,11 @@
 #!/bin/bash
 # Builds the bpflab guest image from Debian packages:
 #   vmlinuz          Debian's linux-image-amd64 kernel
-#   rootfs.squashfs  a Debian root filesystem with clang, libbpf, bpftool, iproute2 and a headless JRE 17,
-#                    shared read-only by every VM (writes go to guest RAM through an overlay)
+#   rootfs.squashfs  a Debian root filesystem with libbpf, bpftool, iproute2 and a headless JRE 17, shared
+#                    read-only by every VM (writes go to guest RAM through an overlay); no compiler: the server
+#                    compiles on the host and the agent only loads
+#   include/         what the host compiles programs for this guest against: vmlinux.h, generated from the guest
+#                    kernel's own BTF, and the guest's libbpf (bpf/) and UAPI (linux/, asm/, asm-generic/) headers
 #   initrd.img       busybox + the modules needed to mount the root, followed by a second archive holding
 #                    /opt/bpflab: the guest init, the host control daemon and the agent jars
 #
@@ -21,7 +24,7 @@ out=${1:?usage: build-image.sh OUT_DIR [AGENT_DIR]}
 agent_dir=${2:-$here/../../../../agent/target}
 # >>> base: this block and initramfs-init define the Debian base; editing either rebuilds it.
 suite=bookworm
-packages=clang,libbpf1,libbpf-dev,bpftool,bubblewrap,iproute2,openjdk-17-jre-headless,linux-libc-dev,kmod,procps
+packages=libbpf1,libbpf-dev,bpftool,iproute2,openjdk-17-jre-headless,linux-libc-dev,kmod,procps,xz-utils
 initramfs_modules="virtio_mmio virtio_blk virtio_console squashfs overlay"
 build_base() { # $1: the directory to create
     local base=$1 work=$1.tmp
@@ -50,6 +53,20 @@ build_base() { # $1: the directory to create
         --dpkgopt='path-exclude=/usr/share/locale/*' --essential-hook='mkdir -p "$1/usr/share/man/man1"' \
         "$suite" "$work/rootfs" "$sources" > "$work/mmdebstrap.log" 2>&1 \
         || { tail -n 30 "$work/mmdebstrap.log" >&2; die "mmdebstrap failed (log: $work/mmdebstrap.log)"; }
+
+    # The headers the host compiles against. vmlinux.h comes from the BTF inside the kernel image: the bzImage holds
+    # vmlinux compressed (Debian: xz); it is found by its compression magic and unpacked, then the guest's bpftool
+    # dumps its .BTF section as C.
+    vmlinux_from_bzimage "$work/vmlinuz" > "$work/rootfs/tmp/vmlinux" \
+        || die "cannot unpack vmlinux from the $release kernel image to read its BTF"
+    mkdir -p "$work/include/asm"
+    chroot "$work/rootfs" bpftool btf dump file /tmp/vmlinux format c > "$work/include/vmlinux.h" \
+        || die "bpftool could not dump the BTF of the $release kernel"
+    rm -f "$work/rootfs/tmp/vmlinux"
+    cp -a "$work/rootfs/usr/include/bpf" "$work/rootfs/usr/include/linux" "$work/rootfs/usr/include/asm-generic" \
+        "$work/include/"
+    cp -a "$work/rootfs/usr/include/x86_64-linux-gnu/asm/." "$work/include/asm/"
+    chmod -R a+rX "$work/include"
 
     # Kernel modules a lesson may need (networking for XDP/tc on veth, filesystems, crypto); no hardware drivers.
     kmods=$work/kernel/lib/modules/$release
@@ -101,6 +118,21 @@ build_base() { # $1: the directory to create
 # <<< base
 
 die() { echo "build-image: $*" >&2; exit 1; }
+vmlinux_from_bzimage() ( # $1: a bzImage; prints the ELF vmlinux it carries
+    set +o pipefail # the probe below stops reading early; the decompressor's SIGPIPE is expected
+    local image=$1 magic offset tool
+    for magic in 'xz:\xfd7zXZ\x00' 'gzip:\x1f\x8b\x08' 'zstd:\x28\xb5\x2f\xfd'; do
+        tool=${magic%%:*}
+        for offset in $(LC_ALL=C grep -aboP "${magic#*:}" "$image" | cut -d: -f1); do
+            # data after the stream makes the tools complain; the ELF they wrote is what counts
+            if tail -c +"$((offset + 1))" "$image" | "$tool" -dc 2>/dev/null | head -c 4 | grep -q 'ELF'; then
+                tail -c +"$((offset + 1))" "$image" | "$tool" -dc 2>/dev/null
+                exit 0
+            fi
+        done
+    done
+    exit 1
+)
 [ "$(id -u)" = 0 ] || die "must run as root (mmdebstrap, chroot, device nodes)"
 # mmdebstrap mounts /proc, /sys, a devpts and the host's /dev/shm inside the root it builds, and unmounts them when it
 # ends normally. In a mount namespace of the build's own they end with the build however it ends; left behind, they
@@ -114,8 +146,8 @@ remove_partial() { # $1: a directory an unfinished build left; never crosses int
     rm -rf --one-file-system "$1" || die "cannot remove $1; a killed build may have left a mount under it" \
         "(grep '$1' /proc/self/mountinfo, then umount it)"
 }
-for tool in mmdebstrap mksquashfs cpio gzip apt-get sha256sum; do
-    command -v "$tool" >/dev/null || die "$tool is missing: apt-get install mmdebstrap squashfs-tools cpio"
+for tool in mmdebstrap mksquashfs cpio gzip xz zstd apt-get sha256sum; do
+    command -v "$tool" >/dev/null || die "$tool is missing: apt-get install mmdebstrap squashfs-tools cpio xz-utils zstd"
 done
 [ -f "$agent_dir/bpflab-agent.jar" ] || die "no agent at $agent_dir/bpflab-agent.jar: build it with ./mvnw -DskipTests package"
 
@@ -156,6 +188,7 @@ truncate -s %512 "$tmp/initrd.img"
 cat "$tmp/layer.cpio" >> "$tmp/initrd.img"
 rm -rf "$tmp/layer" "$tmp/layer.cpio"
 ln "$base/vmlinuz" "$tmp/vmlinuz"
+cp -al "$base/include" "$tmp/include"
 ln "$base/rootfs.squashfs" "$tmp/rootfs.squashfs"
 cp "$base/release" "$tmp/release"
 echo "$image_id" > "$tmp/image.id"

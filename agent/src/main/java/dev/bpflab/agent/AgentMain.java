@@ -1,9 +1,5 @@
 package dev.bpflab.agent;
 
-import dev.bpflab.agent.compile.ClangCompiler;
-import dev.bpflab.agent.compile.CompileException;
-import dev.bpflab.agent.compile.Jail;
-import dev.bpflab.agent.compile.KernelHeaders;
 import dev.bpflab.agent.workloads.Workload;
 import dev.bpflab.agent.workloads.WorkloadException;
 import dev.bpflab.agent.workloads.Workloads;
@@ -14,6 +10,7 @@ import dev.bpflab.protocol.RunJson;
 import dev.bpflab.protocol.RunPhase;
 import dev.bpflab.protocol.ServerMessage;
 import dev.bpflab.support.files.FileTrees;
+import dev.bpflab.support.process.EffectiveUser;
 import dev.bpflab.support.threads.Daemons;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -29,13 +26,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The guest agent: the only bpflab code that touches clang, libbpf and the kernel. It runs as a child process of the
+ * The guest agent: the only bpflab code that touches libbpf and the kernel; it loads objects the server compiled. It runs as a child process of the
  * server (local backend) or inside a disposable VM (qemu backend), serves exactly one run and exits.
  *
  * <p>Protocol (docs/run-contract.md, "Server → agent" and "Agent → server"), one JSON object per line, typed by
  * {@link AgentCommand} and {@link AgentMessage}. The agent first writes {@code ready} once it is warm (or an
  * {@code error} and exits); then it serves one {@code run}, its {@code workload}s, and {@code stop} or end of input.
- * Environment: BPFLAB_CACHE (vmlinux.h and PCH cache), BPFLAB_JAIL (bwrap | none), BPFLAB_SCRATCH (temp root).
+ * Environment: BPFLAB_SCRATCH (temp root for workloads' files).
  */
 public final class AgentMain {
     static final int MAX_TIMEOUT_SECONDS = 1800;
@@ -44,7 +41,6 @@ public final class AgentMain {
     private final ExecutorService workloads = Executors.newSingleThreadExecutor(Daemons.factory("workloads"));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Daemons.factory("run-timer"));
     private final Path scratch;
-    private ClangCompiler compiler;
     private Run run;
     private boolean attached;
     private volatile boolean stopping;
@@ -99,19 +95,11 @@ public final class AgentMain {
         return 0;
     }
 
-    /** Everything slow that does not depend on the program: libbpf, the compiler, kernel headers and their PCH. */
+    /** Everything slow that does not depend on the program: tracefs, libbpf. */
     private String warmUp() {
-        if (!isRoot()) {
+        if (!EffectiveUser.isRoot()) {
             return "the bpflab agent must run as root (loading BPF programs needs CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN): "
                     + "start bpflab with sudo";
-        }
-        try {
-            Jail jail = Jail.create(System.getenv().getOrDefault("BPFLAB_JAIL", "bwrap"));
-            Path cache = Path.of(System.getenv().getOrDefault("BPFLAB_CACHE", "/var/cache/bpflab"));
-            KernelHeaders headers = KernelHeaders.prepare(cache, jail, ClangCompiler.FLAGS);
-            compiler = new ClangCompiler(jail, headers);
-        } catch (CompileException e) {
-            return e.getMessage();
         }
         String tracefs = TracePipe.ensureMounted();
         if (tracefs != null) {
@@ -130,43 +118,23 @@ public final class AgentMain {
             startRun(start);
         } else if (command instanceof AgentCommand.Workload workload) {
             workloads.submit(() -> runWorkload(workload.name()));
-        } else if (command instanceof AgentCommand.Warmup) {
-            warmUpPipeline();
+        } else if (command instanceof AgentCommand.Warmup warmup) {
+            warmUpPipeline(warmup.object());
         } else if (command instanceof AgentCommand.Stop) {
             stopping = true;
         }
     }
 
-    /** A small program that touches every stage of a run: compile, load, attach, a ring buffer record, a workload. */
-    private static final String WARM_UP_PROGRAM = String.join("\n",
-            "#include \"vmlinux.h\"",
-            "#include <bpf/bpf_helpers.h>",
-            "char LICENSE[] SEC(\"license\") = \"GPL\";",
-            "struct event { int pid; char comm[16]; char filename[64]; };",
-            "struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 1 << 16); } events SEC(\".maps\");",
-            "SEC(\"tracepoint/syscalls/sys_enter_unlinkat\")",
-            "int on_unlink(struct trace_event_raw_sys_enter *ctx)",
-            "{",
-            "\tstruct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);",
-            "\tif (!e)",
-            "\t\treturn 0;",
-            "\te->pid = bpf_get_current_pid_tgid() >> 32;",
-            "\tbpf_get_current_comm(e->comm, sizeof(e->comm));",
-            "\tbpf_probe_read_user_str(e->filename, sizeof(e->filename), (const char *)ctx->args[1]);",
-            "\tbpf_ringbuf_submit(e, 0);",
-            "\treturn 0;",
-            "}", "");
-
     /**
-     * Runs {@link #WARM_UP_PROGRAM} once with its output thrown away, so the code paths of a real run are already
-     * compiled by the JIT and paged in. A VM template does this before its snapshot (under emulation it halves the
-     * first run); it does not count as the agent's one run.
+     * Loads, attaches and exercises the server's warm-up object once with its output thrown away, so the code paths
+     * of a real run are already compiled by the JIT and paged in. A VM does this before it is saved (and, under
+     * emulation, each restored VM before it is pooled); it does not count as the agent's one run.
      */
-    private void warmUpPipeline() {
+    private void warmUpPipeline(byte[] object) {
         long started = System.nanoTime();
         try (Output discarded = new Output(java.io.OutputStream.nullOutputStream());
-                Run warm = new Run(discarded, compiler, scratch)) {
-            if (warm.start(WARM_UP_PROGRAM, Map.of(), AgentCommand.DEFAULT_XDP_INTERFACE)) {
+                Run warm = new Run(discarded)) {
+            if (warm.start("", object, Map.of(), AgentCommand.DEFAULT_XDP_INTERFACE)) {
                 Workloads.byName("unlink-file").orElseThrow().run(Files.createDirectories(scratch.resolve("workload")));
                 Thread.sleep(200); // let the record reach the ring buffer poller
             }
@@ -184,8 +152,8 @@ public final class AgentMain {
             return;
         }
         int timeout = Math.min(MAX_TIMEOUT_SECONDS, start.timeoutSeconds());
-        run = new Run(output, compiler, scratch);
-        attached = run.start(start.source(), start.globals(), start.xdpInterfaceOrDefault());
+        run = new Run(output);
+        attached = run.start(start.source(), start.object(), start.globals(), start.xdpInterfaceOrDefault());
         if (!attached) {
             stopping = true;
             return;
@@ -254,19 +222,6 @@ public final class AgentMain {
             // a temp dir left behind is harmless (on the local backend the server removes it too)
         }
         timer.shutdownNow(); // last: the time limit's own thread may be the one shutting down
-    }
-
-    private static boolean isRoot() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return line.split("\\s+")[2].equals("0"); // the effective uid
-                }
-            }
-        } catch (IOException ignored) {
-            // fall through
-        }
-        return false;
     }
 
     private static String kernelRelease() {

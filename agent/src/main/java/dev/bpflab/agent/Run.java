@@ -11,9 +11,6 @@ import dev.bpflab.agent.bpf.MapSnapshot;
 import dev.bpflab.agent.bpf.PerfBufferStream;
 import dev.bpflab.agent.bpf.RingBufferStream;
 import dev.bpflab.agent.bpf.VerifierException;
-import dev.bpflab.agent.compile.ClangCompiler;
-import dev.bpflab.agent.compile.CompileException;
-import dev.bpflab.agent.compile.CompileResult;
 import dev.bpflab.agent.workloads.VethPair;
 import dev.bpflab.agent.workloads.WorkloadException;
 import dev.bpflab.protocol.AgentCommand;
@@ -21,7 +18,6 @@ import dev.bpflab.protocol.Diagnostic;
 import dev.bpflab.protocol.RunPhase;
 import dev.bpflab.protocol.ServerMessage;
 import dev.bpflab.support.threads.Daemons;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One run: compile → load → attach → stream → stop. Owns the BPF object and every stream; {@link #close()}
+ * One run: load → attach → stream → stop, of an object the server compiled. Owns the BPF object and every stream; {@link #close()}
  * releases them all, so after it nothing of the run is left in the kernel.
  */
 final class Run implements AutoCloseable {
@@ -41,39 +37,25 @@ final class Run implements AutoCloseable {
     private static final int MAX_LOG_CHARS = ServerMessage.MAX_LOG_CHARS;
 
     private final Output output;
-    private final ClangCompiler compiler;
-    private final Path scratch;
     private final List<AutoCloseable> streams = new ArrayList<>();
     private final ScheduledExecutorService snapshots =
             Executors.newSingleThreadScheduledExecutor(Daemons.factory("map-snapshots"));
     private BpfObject object;
     private boolean closed;
 
-    Run(Output output, ClangCompiler compiler, Path scratch) {
+    Run(Output output) {
         this.output = output;
-        this.compiler = compiler;
-        this.scratch = scratch;
     }
 
-    /** Takes the run as far as it goes; returns true when programs are attached and streaming. */
-    boolean start(String source, Map<String, JsonNode> globals, String xdpInterface) {
-        phase(RunPhase.COMPILING);
-        CompileResult compiled;
-        try {
-            compiled = compiler.compile(source, scratch.resolve("build"));
-        } catch (CompileException e) {
-            return fail(e.getMessage());
-        }
-        if (!compiled.diagnostics().isEmpty()) {
-            output.send(new ServerMessage.Diagnostics("compile", compiled.diagnostics(), compiled.log(), null, null));
-        }
-        if (!compiled.succeeded()) {
-            phase(RunPhase.FAILED);
-            return false;
-        }
+    /**
+     * Takes the run as far as it goes; returns true when programs are attached and streaming.
+     *
+     * @param source the C the object was compiled from: the verifier's complaints are placed on its lines
+     */
+    boolean start(String source, byte[] compiled, Map<String, JsonNode> globals, String xdpInterface) {
         phase(RunPhase.LOADING);
         try {
-            object = BpfObject.open(compiled.object(), "prog", VERIFIER_LOG_BYTES);
+            object = BpfObject.open(compiled, "prog", VERIFIER_LOG_BYTES);
             if (!globals.isEmpty()) {
                 object.setGlobals(globals);
             }

@@ -1,6 +1,6 @@
 package dev.bpflab.agent;
 
-import dev.bpflab.agent.compile.ClangCompiler;
+import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.protocol.Diagnostic;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +42,7 @@ final class VerifierLogMapper {
             }
             Matcher src = SOURCE_LINE.matcher(l);
             if (src.matches()) {
-                if (src.group(3) != null && src.group(2).endsWith(ClangCompiler.SOURCE_NAME)) {
+                if (src.group(3) != null && src.group(2).endsWith(AgentCommand.SOURCE_FILE)) {
                     int n = Integer.parseInt(src.group(3));
                     if (n > 0) {
                         line = n;

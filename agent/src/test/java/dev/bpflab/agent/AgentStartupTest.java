@@ -38,17 +38,4 @@ class AgentStartupTest {
         assertEquals("error", said.path("type").asText());
         assertTrue(said.path("message").asText().contains("must run as root"), said.toString());
     }
-
-    @Test
-    void withoutClangTheAgentSaysWhatToInstall() throws Exception {
-        JsonNode said = firstLine(List.of(), Map.of("PATH", "/nonexistent"));
-        assertEquals("error", said.path("type").asText());
-        assertTrue(said.path("message").asText().contains("apt-get install clang"), said.toString());
-    }
-
-    @Test
-    void anUnknownJailModeIsNamed() throws Exception {
-        JsonNode said = firstLine(List.of(), Map.of("BPFLAB_JAIL", "chroot"));
-        assertTrue(said.path("message").asText().contains("unknown jail mode 'chroot'"), said.toString());
-    }
 }

@@ -6,11 +6,13 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What the server tells an agent, one JSON object per line (docs/run-contract.md, "Server → agent"). An agent serves
- * one {@link Start}, then exits.
+ * one {@link Start}, then exits. The server compiles; an agent only loads the object it is sent.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -21,20 +23,28 @@ import java.util.Map;
 })
 public sealed interface AgentCommand {
     String DEFAULT_XDP_INTERFACE = "bpflab0";
+    /** The name the learner's source has in the object's BTF line info (and so in the verifier's log). */
+    String SOURCE_FILE = "prog.bpf.c";
+    /** The largest object a run or warm-up carries: the compiler's file size limit. */
+    int MAX_OBJECT_BYTES = 16 * 1024 * 1024;
 
     /**
-     * Compile, load, attach and stream {@code source}; stop after {@code timeoutSeconds}.
+     * Load, attach and stream {@code object}, compiled by the server from {@code source}; stop after
+     * {@code timeoutSeconds}.
      *
+     * @param source       the learner's C, which the verifier's complaints are placed on
+     * @param object       the BPF ELF object (base64 on the wire), at most {@link #MAX_OBJECT_BYTES}
      * @param globals      {@code const volatile} globals to set before load (checked as in {@link ClientMessage.Run})
      * @param xdpInterface where XDP programs attach (null: the lab's veth, {@value #DEFAULT_XDP_INTERFACE})
      * @param printk       whether to stream {@code bpf_printk} lines (null: yes)
      */
     @JsonTypeName("run")
-    record Start(String source, int timeoutSeconds,
+    record Start(String source, byte[] object, int timeoutSeconds,
             @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> globals, String xdpInterface, Boolean printk)
             implements AgentCommand {
         public Start {
             Checks.present(source, "the run has no source: send the C program in \"source\"");
+            checkObject(object);
             Checks.require(timeoutSeconds >= 1, "\"timeoutSeconds\" is 1 or more");
             globals = globals == null ? Map.of() : Map.copyOf(globals);
         }
@@ -48,6 +58,30 @@ public sealed interface AgentCommand {
         public boolean printkOrDefault() {
             return printk == null || printk;
         }
+
+        // A record compares arrays by reference; two runs of the same object are equal.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Start that && source.equals(that.source) && Arrays.equals(object, that.object)
+                    && timeoutSeconds == that.timeoutSeconds && globals.equals(that.globals)
+                    && Objects.equals(xdpInterface, that.xdpInterface) && Objects.equals(printk, that.printk);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(source, Arrays.hashCode(object), timeoutSeconds, globals, xdpInterface, printk);
+        }
+
+        @Override
+        public String toString() {
+            return "Start[" + object.length + " byte object, timeoutSeconds=" + timeoutSeconds + "]";
+        }
+    }
+
+    private static void checkObject(byte[] object) {
+        Checks.require(object != null && object.length > 0, "\"object\" must hold the compiled BPF object (base64)");
+        Checks.require(object.length <= MAX_OBJECT_BYTES, "\"object\" is " + object.length + " bytes; the limit is "
+                + MAX_OBJECT_BYTES);
     }
 
     /** Fire a workload; answered with {@link ServerMessage.WorkloadResult}. */
@@ -58,9 +92,30 @@ public sealed interface AgentCommand {
         }
     }
 
-    /** Run the agent's built-in program once with its output thrown away (before a VM snapshot); answered with Warm. */
+    /**
+     * Load, attach and exercise {@code object} once with the output thrown away, so a VM saved afterwards holds an
+     * agent whose load and stream paths already ran; answered with Warm. It does not count as the agent's one run.
+     */
     @JsonTypeName("warmup")
-    record Warmup() implements AgentCommand {
+    record Warmup(byte[] object) implements AgentCommand {
+        public Warmup {
+            checkObject(object);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Warmup that && Arrays.equals(object, that.object);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(object);
+        }
+
+        @Override
+        public String toString() {
+            return "Warmup[" + object.length + " byte object]";
+        }
     }
 
     /** Detach, report phase stopped, exit. End of input means the same. */

@@ -10,14 +10,14 @@ import java.util.Set;
 
 /**
  * Where a run is, as {@code {"type":"phase","phase":…}} says it (docs/run-contract.md, "Phases").
- * queued → compiling → loading → attached → stopped, or → failed from any live phase. A run in a live phase holds
+ * compiling → (queued) → loading → attached → stopped, or → failed from any live phase. A run in a live phase holds
  * (or waits for) a sandbox; a final phase is said once, last.
  */
 public enum RunPhase {
-    QUEUED, COMPILING, LOADING, ATTACHED, STOPPED, FAILED;
+    COMPILING, QUEUED, LOADING, ATTACHED, STOPPED, FAILED;
 
     /** The phases of a run that is still going (it holds a sandbox, or waits in the queue for one). */
-    public static final Set<RunPhase> LIVE = Set.copyOf(EnumSet.of(QUEUED, COMPILING, LOADING, ATTACHED));
+    public static final Set<RunPhase> LIVE = Set.copyOf(EnumSet.of(COMPILING, QUEUED, LOADING, ATTACHED));
     /** The phases that end a run; nothing of it follows them. */
     public static final Set<RunPhase> FINAL = Set.copyOf(EnumSet.of(STOPPED, FAILED));
 

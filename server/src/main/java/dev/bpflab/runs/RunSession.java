@@ -1,33 +1,34 @@
 package dev.bpflab.runs;
 
+import dev.bpflab.compiler.CompileException;
+import dev.bpflab.compiler.HostCompiler;
+import dev.bpflab.compiler.TargetKernel;
 import dev.bpflab.lessons.CheckRun;
 import dev.bpflab.lessons.StepCheck;
 import dev.bpflab.protocol.AgentCommand;
-import dev.bpflab.protocol.AgentMessage;
 import dev.bpflab.protocol.ClientMessage;
 import dev.bpflab.protocol.ProtocolException;
 import dev.bpflab.protocol.RunJson;
 import dev.bpflab.protocol.RunPhase;
 import dev.bpflab.protocol.ServerMessage;
 import dev.bpflab.sandbox.AgentChannel;
-import dev.bpflab.sandbox.AgentListener;
 import dev.bpflab.sandbox.SandboxBackend;
 import dev.bpflab.sandbox.SandboxException;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * One browser connection on {@code /ws/run}: at most one run at a time, each in a fresh sandbox.
- * States: idle → queued → running (the agent reports compiling/loading/attached) → idle. A run ends on stop, on a
- * new run, on the connection closing, when the agent dies, or at its time limit; its sandbox is destroyed then.
- * A message is decoded and checked whole ({@link RunJson#client}) before anything running is touched.
+ * One browser connection on {@code /ws/run}: at most one run at a time ({@link RunAttempt}), each in a fresh
+ * sandbox. A run is compiled here while its sandbox is taken; the agent then reports loading/attached. A run ends on
+ * stop, on a new run, on the connection closing, when the agent dies, or at its time limit; its sandbox is
+ * destroyed then. A message is decoded and checked whole ({@link RunJson#client}) before anything running is touched.
  */
 final class RunSession implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RunSession.class);
@@ -35,6 +36,7 @@ final class RunSession implements AutoCloseable {
     private static final long EVENT_REPORT_MS = 500;
 
     private final SandboxBackend backend;
+    private final HostCompiler compiler;
     private final RunSettings settings;
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
@@ -46,91 +48,10 @@ final class RunSession implements AutoCloseable {
     private final Consumer<RunActivity> activity;
     private final AtomicLong eventCount = new AtomicLong();
     private volatile long lastEventReport;
-    private Attempt current;
+    private RunAttempt current;
 
-    /** One Run press, from queueing to the sandbox's end. */
-    private final class Attempt implements AgentListener {
-        volatile AgentChannel channel;
-        volatile boolean finished;
-        volatile boolean stopRequested;
-        volatile boolean attached;
-        /** The lesson check running on this attempt, if any: it sees every message the agent streams. */
-        volatile CheckRun check;
-        /** The task that waits in the admission queue and takes a sandbox; cancelled when the run ends first. */
-        volatile Future<?> launch;
-        ScheduledFuture<?> deadline;
-
-        @Override
-        public void onLine(String line) {
-            AgentMessage decoded;
-            try {
-                decoded = RunJson.agent(line);
-            } catch (ProtocolException e) {
-                // Untrusted: a learner's program shares the guest with the agent. What is not the contract is dropped.
-                LOG.debugf("agent line refused (%s)", e.getMessage());
-                return;
-            }
-            if (!(decoded instanceof ServerMessage message)) {
-                return; // ready / warm: between backend and agent only
-            }
-            CheckRun running = check;
-            if (running != null) {
-                running.offer(message);
-            }
-            if (message.isStream()) {
-                client.stream(RunJson.write(message));
-                if (message instanceof ServerMessage.Event) {
-                    countEvent();
-                }
-                return;
-            }
-            if (message instanceof ServerMessage.Phase phase && phase.phase() == RunPhase.ATTACHED) {
-                attached = true; // before the client hears it: its next message may be a check
-            }
-            if (message instanceof ServerMessage.Phase phase && phase.phase().isFinal()) {
-                finish(null); // before the phase is relayed: a check's verdict comes first, nothing of a run after it
-            }
-            client.control(RunJson.write(message));
-            publish(RunActivity.message(id, learner, message, eventCount.get()));
-        }
-
-        @Override
-        public void onExit(String reason) {
-            finish(finished || stopRequested ? null : "the sandbox ended unexpectedly (" + reason + ")");
-        }
-
-        /** Ends this attempt once: tells the client why (when it was not a normal end) and destroys the sandbox. */
-        void finish(String error) {
-            synchronized (this) {
-                if (finished) {
-                    return;
-                }
-                finished = true;
-            }
-            if (deadline != null) {
-                deadline.cancel(false);
-            }
-            Future<?> waiting = launch;
-            if (channel == null && waiting != null) {
-                waiting.cancel(true); // still in the admission queue: leave it, take no sandbox
-            }
-            CheckRun running = check;
-            if (running != null) {
-                running.runEnded();
-            }
-            if (error != null) {
-                sendError(error);
-                sendPhase(RunPhase.FAILED);
-            }
-            AgentChannel c = channel;
-            if (c != null) {
-                workers.submit(c::close);
-            }
-            reportEvents();
-        }
-    }
-
-    RunSession(String id, String learner, SandboxBackend backend, RunSettings settings, ExecutorService workers,
+    RunSession(String id, String learner, SandboxBackend backend, HostCompiler compiler, RunSettings settings,
+            ExecutorService workers,
             ScheduledExecutorService timers, SourceResolver sources, CheckResolver checks, Consumer<String> sender,
             Consumer<RunActivity> activity) {
         this.checks = checks;
@@ -138,6 +59,7 @@ final class RunSession implements AutoCloseable {
         this.learner = learner;
         this.activity = activity;
         this.backend = backend;
+        this.compiler = compiler;
         this.settings = settings;
         this.workers = workers;
         this.timers = timers;
@@ -178,7 +100,7 @@ final class RunSession implements AutoCloseable {
             sendError(e.getMessage());
             return;
         }
-        Attempt attempt = current;
+        RunAttempt attempt = current;
         if (attempt == null || attempt.finished || !attempt.attached) {
             control(CheckRun.notRunning(message));
             return;
@@ -208,56 +130,37 @@ final class RunSession implements AutoCloseable {
             sendError("timeoutSeconds must be between 1 and " + settings.maxTimeoutSeconds() + ", was " + timeout);
             return;
         }
-        AgentCommand.Start request = new AgentCommand.Start(source, timeout, message.globals(), null, null);
         if (current != null && !current.finished) {
             current.stopRequested = true;
             current.finish(null);
         }
-        Attempt attempt = new Attempt();
+        RunAttempt attempt = new RunAttempt(this, source, timeout, message.globals());
         current = attempt;
         eventCount.set(0);
         publish(RunActivity.run(id, learner, source));
-        sendQueued(0);
-        attempt.launch = workers.submit(() -> launch(attempt, request));
+        sendPhase(RunPhase.COMPILING);
+        // Both at once: the compile on this host, and the wait for a sandbox (which may be woken meanwhile).
+        CompletableFuture.supplyAsync(this::targetKernel, workers)
+                .thenCompose(target -> compiler.compile(source, target))
+                .whenComplete(attempt::compiled);
+        attempt.launch = workers.submit(attempt::acquire);
     }
 
-    private void launch(Attempt attempt, AgentCommand.Start request) {
-        AgentChannel channel;
+    /** The sandbox backend's kernel; waits while a VM backend prepares its image. */
+    private TargetKernel targetKernel() {
         try {
-            channel = backend.acquire(position -> {
-                if (position > 0 && !attempt.finished) {
-                    sendQueued(position);
-                }
-            });
+            return backend.targetKernel();
         } catch (SandboxException e) {
-            attempt.finish(e.getMessage());
-            return;
+            throw new CompletionException(new CompileException(e.getMessage()));
         } catch (InterruptedException e) {
-            // Stopped or replaced while it waited in the queue (finish cancelled us), or the server is stopping.
-            attempt.finish(attempt.finished ? null : "the server is shutting down");
-            return;
-        }
-        attempt.channel = channel;
-        if (attempt.finished) {
-            channel.close(); // stopped or replaced between being admitted and getting here
-            return;
-        }
-        control(new ServerMessage.Sandbox(backend.name(), channel.describe()));
-        channel.listen(attempt);
-        int timeoutSeconds = request.timeoutSeconds();
-        // The agent enforces the limit itself; this one also covers an agent that hangs.
-        attempt.deadline = timers.schedule(() -> attempt.finish("the run reached its time limit of " + timeoutSeconds
-                + " s and was stopped"), timeoutSeconds + 10L, TimeUnit.SECONDS);
-        try {
-            channel.send(RunJson.write(request));
-        } catch (IOException e) {
-            attempt.finish("could not reach the sandbox: " + e.getMessage());
+            Thread.currentThread().interrupt();
+            throw new CompletionException(new CompileException("the server is shutting down"));
         }
     }
 
     private void forwardWorkload(ClientMessage.Workload message) {
         String name = message.name().wireName();
-        Attempt attempt = current;
+        RunAttempt attempt = current;
         if (attempt == null || attempt.finished || attempt.channel == null) {
             sendError("start a run first: workload '" + name + "' makes the kernel fire while your program is attached");
             return;
@@ -270,7 +173,7 @@ final class RunSession implements AutoCloseable {
     }
 
     private void stopRun() {
-        Attempt attempt = current;
+        RunAttempt attempt = current;
         if (attempt == null || attempt.finished) {
             sendPhase(RunPhase.STOPPED);
             return;
@@ -297,6 +200,31 @@ final class RunSession implements AutoCloseable {
         }
     }
 
+    SandboxBackend backend() {
+        return backend;
+    }
+
+    ExecutorService workers() {
+        return workers;
+    }
+
+    ScheduledExecutorService timers() {
+        return timers;
+    }
+
+    /** A stream message of the agent's (event, printk, map, dropped) on its way to the browser. */
+    void stream(ServerMessage message) {
+        client.stream(RunJson.write(message));
+        if (message instanceof ServerMessage.Event) {
+            countEvent();
+        }
+    }
+
+    /** The current attempt ended: its final event count for whoever watches. */
+    void runEnded() {
+        reportEvents();
+    }
+
     private void countEvent() {
         eventCount.incrementAndGet();
         long now = System.currentTimeMillis();
@@ -318,20 +246,20 @@ final class RunSession implements AutoCloseable {
         }
     }
 
-    private void sendQueued(int position) {
+    void sendQueued(int position) {
         control(ServerMessage.Phase.queued(position));
     }
 
-    private void sendPhase(RunPhase phase) {
+    void sendPhase(RunPhase phase) {
         control(ServerMessage.Phase.of(phase));
     }
 
-    private void sendError(String text) {
+    void sendError(String text) {
         control(new ServerMessage.Error(text));
     }
 
     /** A control message from the server itself (not the agent): to the client and to activity watchers. */
-    private void control(ServerMessage message) {
+    void control(ServerMessage message) {
         client.control(RunJson.write(message));
         publish(RunActivity.message(id, learner, message, eventCount.get()));
     }

@@ -1,5 +1,6 @@
 package dev.bpflab.runs;
 
+import dev.bpflab.compiler.HostCompiler;
 import dev.bpflab.sandbox.SandboxBackend;
 import dev.bpflab.support.threads.Daemons;
 import io.quarkus.websockets.next.OnClose;
@@ -29,6 +30,8 @@ public class RunSocket {
     @Inject
     SandboxBackend backend;
     @Inject
+    HostCompiler compiler;
+    @Inject
     RunSources sources;
     @Inject
     RunChecks checks;
@@ -46,7 +49,7 @@ public class RunSocket {
     public void onOpen(WebSocketConnection connection) {
         RunSettings settings = new RunSettings(defaultTimeoutSeconds, maxTimeoutSeconds, maxMessageBytes);
         String learner = queryParameter(connection.handshakeRequest().query(), "learner");
-        sessions.put(connection.id(), new RunSession(connection.id(), learner, backend, settings, workers, timers,
+        sessions.put(connection.id(), new RunSession(connection.id(), learner, backend, compiler, settings, workers, timers,
                 sources, checks, connection::sendTextAndAwait, activity::fire));
     }
 

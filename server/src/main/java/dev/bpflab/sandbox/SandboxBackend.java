@@ -1,5 +1,6 @@
 package dev.bpflab.sandbox;
 
+import dev.bpflab.compiler.TargetKernel;
 import java.util.function.IntConsumer;
 
 /**
@@ -17,6 +18,14 @@ public interface SandboxBackend extends AutoCloseable {
      * {@code queuePosition} is told its 1-based place in the queue (0 when it is being served).
      */
     AgentChannel acquire(IntConsumer queuePosition) throws SandboxException, InterruptedException;
+
+    /**
+     * The kernel this backend's sandboxes run, which programs are compiled for (on this host, before a sandbox is
+     * taken). Waits, like {@link #acquire}, while a VM backend still prepares its image.
+     *
+     * @throws SandboxException the backend could not start; the message says why
+     */
+    TargetKernel targetKernel() throws SandboxException, InterruptedException;
 
     /**
      * Waits until the backend can hand out sandboxes without first building or booting anything (a VM backend's

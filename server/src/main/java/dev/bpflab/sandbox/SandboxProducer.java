@@ -1,5 +1,6 @@
 package dev.bpflab.sandbox;
 
+import dev.bpflab.compiler.HostCompiler;
 import dev.bpflab.sandbox.local.LocalBackend;
 import dev.bpflab.sandbox.qemu.QemuBackend;
 import dev.bpflab.sandbox.qemu.QemuSettings;
@@ -9,6 +10,7 @@ import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,8 +36,6 @@ public class SandboxProducer {
     String backendName;
     @ConfigProperty(name = "bpflab.agent.jar", defaultValue = "agent/target/bpflab-agent.jar")
     Path agentJar;
-    @ConfigProperty(name = "bpflab.cache-dir", defaultValue = "/var/cache/bpflab")
-    Path cacheDir;
     @ConfigProperty(name = "bpflab.sandbox.max-live", defaultValue = "8")
     int maxLive;
     @ConfigProperty(name = "bpflab.local.warm-agents", defaultValue = "1")
@@ -56,6 +56,9 @@ public class SandboxProducer {
     @ConfigProperty(name = "bpflab.run.max-timeout-seconds", defaultValue = "1800")
     int maxRunSeconds;
 
+    @Inject
+    HostCompiler compiler;
+
     private SandboxBackend backend;
 
     /**
@@ -69,7 +72,7 @@ public class SandboxProducer {
         if (Files.isRegularFile(qemuImageBuilder)) {
             settings = settings.withImageBuilder(qemuImageBuilder, s.agentJar().toAbsolutePath().getParent());
         }
-        return new QemuBackend(settings);
+        return new QemuBackend(settings, compiler);
     }
 
     @Produces
@@ -81,8 +84,7 @@ public class SandboxProducer {
             return new UnavailableBackend(backendName, "unknown sandbox backend '" + backendName
                     + "' in bpflab.sandbox.backend; choose one of " + backends.keySet());
         }
-        SandboxSettings settings = new SandboxSettings(agentJar, Map.of("BPFLAB_CACHE", cacheDir.toString()),
-                localWarmAgents, maxLive);
+        SandboxSettings settings = new SandboxSettings(agentJar, Map.of(), localWarmAgents, maxLive);
         try {
             backend = factory.create(settings);
             return backend;

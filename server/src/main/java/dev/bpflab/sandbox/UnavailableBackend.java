@@ -1,5 +1,6 @@
 package dev.bpflab.sandbox;
 
+import dev.bpflab.compiler.TargetKernel;
 import java.util.function.IntConsumer;
 
 /**
@@ -22,6 +23,11 @@ final class UnavailableBackend implements SandboxBackend {
 
     @Override
     public AgentChannel acquire(IntConsumer queuePosition) throws SandboxException {
+        throw new SandboxException(reason);
+    }
+
+    @Override
+    public TargetKernel targetKernel() throws SandboxException {
         throw new SandboxException(reason);
     }
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bpflab.compiler.CompileLimits;
+import dev.bpflab.compiler.HostCompiler;
 import dev.bpflab.protocol.ClientMessage;
 import dev.bpflab.protocol.ProtocolException;
 import dev.bpflab.protocol.RunJson;
@@ -36,6 +38,7 @@ class RunQueueTest {
     private static final Duration SOON = Duration.ofSeconds(5);
 
     private LocalBackend backend;
+    private HostCompiler compiler;
     private final ExecutorService workers = Executors.newCachedThreadPool();
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1);
 
@@ -58,19 +61,20 @@ class RunQueueTest {
 
     @BeforeEach
     void oneLiveSandbox() throws Exception {
-        backend = new LocalBackend(Path.of("agent/target/bpflab-agent.jar"), Map.of("BPFLAB_CACHE", "/var/cache/bpflab"),
-                0, 1);
+        backend = new LocalBackend(Path.of("agent/target/bpflab-agent.jar"), Map.of(), 0, 1);
+        compiler = new HostCompiler(Path.of("/var/cache/bpflab"), CompileLimits.defaults(), 2, 64 << 20, o -> { });
     }
 
     @AfterEach
     void stop() {
         backend.close();
+        compiler.close();
         workers.shutdownNow();
         timers.shutdownNow();
     }
 
     private RunSession session(String id, Browser browser) {
-        return new RunSession(id, null, backend, new RunSettings(300, 1800, 262144), workers, timers,
+        return new RunSession(id, null, backend, compiler, new RunSettings(300, 1800, 262144), workers, timers,
                 ClientMessage.Run::source, check -> { throw new IllegalArgumentException("no checks here"); }, browser::receive, activity -> { });
     }
 

@@ -1,5 +1,6 @@
 package dev.bpflab.sandbox.local;
 
+import dev.bpflab.compiler.TargetKernel;
 import dev.bpflab.protocol.AgentMessage;
 import dev.bpflab.protocol.ProtocolException;
 import dev.bpflab.protocol.RunJson;
@@ -29,7 +30,8 @@ import org.jboss.logging.Logger;
  */
 public final class LocalBackend implements SandboxBackend {
     private static final Logger LOG = Logger.getLogger(LocalBackend.class);
-    private static final long READY_TIMEOUT_MS = 120_000; // the first agent on a machine builds the vmlinux.h PCH
+    private static final long READY_TIMEOUT_MS = 60_000;
+    private static final String KERNEL_RELEASE = kernelRelease();
 
     private final List<String> command;
     private final Map<String, String> environment;
@@ -62,6 +64,12 @@ public final class LocalBackend implements SandboxBackend {
     @Override
     public String name() {
         return "local";
+    }
+
+    /** The kernel this host runs: the agent loads programs into it. */
+    @Override
+    public TargetKernel targetKernel() {
+        return TargetKernel.running(KERNEL_RELEASE);
     }
 
     @Override
@@ -140,6 +148,14 @@ public final class LocalBackend implements SandboxBackend {
             return line == null ? null : RunJson.agent(line);
         } catch (ProtocolException e) {
             return null;
+        }
+    }
+
+    private static String kernelRelease() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+        } catch (IOException e) {
+            return System.getProperty("os.version");
         }
     }
 

@@ -1,5 +1,9 @@
 package dev.bpflab.sandbox.qemu;
 
+import dev.bpflab.compiler.CompileException;
+import dev.bpflab.compiler.CompileResult;
+import dev.bpflab.compiler.HostCompiler;
+import dev.bpflab.compiler.TargetKernel;
 import dev.bpflab.sandbox.AdmissionQueue;
 import dev.bpflab.sandbox.AgentChannel;
 import dev.bpflab.sandbox.SandboxBackend;
@@ -35,6 +39,7 @@ public final class QemuBackend implements SandboxBackend {
     private static final Logger LOG = Logger.getLogger(QemuBackend.class);
 
     private final QemuSettings settings;
+    private final HostCompiler compiler;
     private final RunDir runDir;
     private final ImageBuild imageBuild;
     private final AdmissionQueue admission;
@@ -49,8 +54,13 @@ public final class QemuBackend implements SandboxBackend {
     private record Prepared(HostProbe.Probed host, GuestImage image, VmPool pool) {
     }
 
-    public QemuBackend(QemuSettings settings) throws SandboxException {
+    /**
+     * @param compiler compiles the agents' warm-up program ({@code warmup.bpf.c}) for the guest kernel, as it
+     *                 compiles learners' programs
+     */
+    public QemuBackend(QemuSettings settings, HostCompiler compiler) throws SandboxException {
         this.settings = settings;
+        this.compiler = compiler;
         Path qemu = HostProbe.resolveQemu(settings.qemuBinary());
         this.runDir = RunDir.take(settings.runDir());
         this.imageBuild = settings.imageBuilder() == null ? null : new ImageBuild(settings.imageBuilder(),
@@ -73,6 +83,16 @@ public final class QemuBackend implements SandboxBackend {
     /** How the accelerator was chosen, e.g. "tcg (a probe guest did not boot on /dev/kvm within 8 s)". */
     public String accelerator() throws SandboxException, InterruptedException {
         return preparedWithin(Duration.ofDays(1)).host().accel().reason();
+    }
+
+    /** The guest image's kernel, with the headers {@code build-image.sh} extracted from it. */
+    @Override
+    public TargetKernel targetKernel() throws SandboxException, InterruptedException {
+        return targetOf(preparedWithin(Duration.ofDays(1)).image());
+    }
+
+    private static TargetKernel targetOf(GuestImage image) {
+        return TargetKernel.image(image.kernelRelease(), image.headers());
     }
 
     @Override
@@ -131,10 +151,11 @@ public final class QemuBackend implements SandboxBackend {
                         + e.getMessage() + "): build it with `server/src/main/guest/build-image.sh "
                         + settings.guestDir() + "`", e);
             }
+            byte[] warmup = warmupObject(image);
             HostProbe.Probed host = HostProbe.probe(settings, qemu, image.dir(), runDir.path());
             SavedVm saved = SavedVm.obtain(host.machine(), settings.savedVmsDir(), runDir.path(), image.id(),
-                    host.qemuVersion(), settings.bootTimeout());
-            VmPool pool = new VmPool(host.machine(), saved, runDir.path(), settings.poolSize());
+                    host.qemuVersion(), settings.bootTimeout(), warmup);
+            VmPool pool = new VmPool(host.machine(), saved, runDir.path(), settings.poolSize(), warmup);
             synchronized (this) { // close() either sees the pool or makes us close it
                 if (closed) {
                     pool.close();
@@ -154,6 +175,26 @@ public final class QemuBackend implements SandboxBackend {
             prepared.completeExceptionally(failure);
         } catch (RuntimeException e) {
             prepared.completeExceptionally(e);
+        }
+    }
+
+    /** The warm-up program compiled for the guest kernel (this also prepares the headers learners' compiles use). */
+    private byte[] warmupObject(GuestImage image) throws SandboxException, InterruptedException {
+        String source;
+        try (var in = QemuBackend.class.getResourceAsStream("warmup.bpf.c")) {
+            source = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException | NullPointerException e) {
+            throw new SandboxException("the agents' warm-up program is missing from the server: rebuild it", e);
+        }
+        try {
+            CompileResult compiled = compiler.compileNow(source, targetOf(image));
+            if (!compiled.succeeded()) {
+                throw new SandboxException("the agents' warm-up program does not compile for guest kernel "
+                        + image.kernelRelease() + ": " + compiled.log().strip());
+            }
+            return compiled.object();
+        } catch (CompileException e) {
+            throw new SandboxException("cannot compile for the guest kernel: " + e.getMessage(), e);
         }
     }
 

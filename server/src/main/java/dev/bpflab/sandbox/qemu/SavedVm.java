@@ -26,10 +26,9 @@ import org.jboss.logging.Logger;
  * configuration in {@code GUEST_DIR/saved-vms/vm-KEY/}, so a restarted server does not boot again.
  *
  * <p>Files: {@code memory} (the guest's RAM, mapped copy-on-write by clones), {@code state} (device state),
- * {@code ready} (the agent's ready line), {@code agent-warmup} (present when the agent knows the warm-up message),
- * {@code complete} (written last: a directory without it is never used).
+ * {@code ready} (the agent's ready line), {@code complete} (written last: a directory without it is never used).
  */
-record SavedVm(Path dir, Path memory, byte[] state, String readyLine, boolean agentWarmup) {
+record SavedVm(Path dir, Path memory, byte[] state, String readyLine) {
     private static final Logger LOG = Logger.getLogger(SavedVm.class);
     private static final Object IN_PROCESS = new Object();
     /** Where servers before the rename kept saved VMs ({@code GUEST_DIR/templates/template-KEY}). */
@@ -37,7 +36,7 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine, boolean ag
 
     /** The saved VM for this image, QEMU and machine: read from disk, or booted and saved now (minutes under TCG). */
     static SavedVm obtain(Machine machine, Path savedVmsDir, Path runDir, String imageId, String qemuVersion,
-            Duration bootTimeout) throws SandboxException {
+            Duration bootTimeout, byte[] warmupObject) throws SandboxException {
         String key = GuestFiles.sha256(imageId + "\n" + qemuVersion + "\n" + machine.fingerprint()).substring(0, 16);
         Path dir = savedVmsDir.resolve("vm-" + key);
         synchronized (IN_PROCESS) {
@@ -47,11 +46,11 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine, boolean ag
                         StandardOpenOption.WRITE); FileLock ignored = lockFile.lock()) {
                     adoptOldLayout(savedVmsDir);
                     if (!Files.isRegularFile(dir.resolve("complete"))) {
-                        create(machine, dir, runDir, bootTimeout);
+                        create(machine, dir, runDir, bootTimeout, warmupObject);
                         prune(savedVmsDir, dir);
                     }
                     return new SavedVm(dir, dir.resolve("memory"), Files.readAllBytes(dir.resolve("state")),
-                            Files.readString(dir.resolve("ready")).strip(), Files.exists(dir.resolve("agent-warmup")));
+                            Files.readString(dir.resolve("ready")).strip());
                 }
             } catch (IOException e) {
                 throw new SandboxException("cannot prepare the saved VM in " + dir + ": " + e.getMessage(), e);
@@ -91,7 +90,7 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine, boolean ag
         return moved;
     }
 
-    private static void create(Machine machine, Path dir, Path runDir, Duration bootTimeout)
+    private static void create(Machine machine, Path dir, Path runDir, Duration bootTimeout, byte[] warmupObject)
             throws IOException, SandboxException {
         long started = System.nanoTime();
         Path work = dir.resolveSibling(dir.getFileName() + ".tmp");
@@ -114,15 +113,12 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine, boolean ag
                         + " before it was ready" + consoleNote(vm));
             }
             // Classes loaded and code compiled by the agent's warm-up run are saved with the VM: every clone has them.
-            boolean agentWarmup = vm.agentWarmup(bootTimeout);
+            vm.agentWarmup(warmupObject, bootTimeout);
             byte[] state = VmMigration.save(vm);
             vm.quit();
             Files.write(work.resolve("state"), state);
             Files.writeString(work.resolve("ready"), RunJson.write(ready) + "\n", StandardCharsets.UTF_8);
             Files.writeString(work.resolve("machine"), machine.fingerprint() + "\n", StandardCharsets.UTF_8);
-            if (agentWarmup) {
-                Files.createFile(work.resolve("agent-warmup"));
-            }
             Files.createFile(work.resolve("complete"));
             FileTrees.delete(dir);
             Files.move(work, dir, StandardCopyOption.ATOMIC_MOVE);

@@ -120,42 +120,31 @@ final class Vm {
 
     /**
      * Lets a paused, restored VM warm up and pauses it again. Under TCG each QEMU translates guest code on first use:
-     * what the warm-up executes (clang above all) is translated by the time a user waits for it. An agent that knows
-     * {@code {"type":"warmup"}} runs a whole built-in program; otherwise the guest's control daemon compiles one.
+     * what the warm-up executes (the agent's load, attach and stream paths, the verifier, a workload) is translated
+     * by the time a learner waits for it.
      */
-    void prewarm(boolean agentWarmup, Duration timeout) throws IOException {
+    void prewarm(byte[] warmupObject, Duration timeout) throws IOException {
         qmp.execute("cont");
         try {
-            if (agentWarmup) {
-                agentWarmup(timeout);
-            } else {
-                String answer = controlCommand("warm", timeout);
-                if (!answer.equals("ok warm")) {
-                    throw new IOException("the guest could not warm up: " + answer);
-                }
-            }
+            agentWarmup(warmupObject, timeout);
         } finally {
             qmp.execute("stop");
         }
     }
 
     /**
-     * Asks the agent to run its built-in warm-up program; returns false if this agent does not know the message.
-     * The warm-up loads, attaches and detaches a program and does not count as the agent's one run.
+     * Has the agent load, attach and exercise {@code object} (compiled by the server) with the output thrown away.
+     * It does not count as the agent's one run.
      */
-    boolean agentWarmup(Duration timeout) throws IOException {
-        agent.writeLine(RunJson.write(new AgentCommand.Warmup()));
+    void agentWarmup(byte[] object, Duration timeout) throws IOException {
+        agent.writeLine(RunJson.write(new AgentCommand.Warmup(object)));
         AgentMessage answer = agentMessage(timeout);
-        if (answer instanceof AgentMessage.Warm) {
-            return true;
-        }
         if (answer instanceof ServerMessage.Error error) {
-            if (error.message().contains("unknown message type")) {
-                return false; // an agent from before the warm-up message: it refuses the message, not the run
-            }
             throw new IOException("the agent did not warm up: " + error.message());
         }
-        throw new IOException("the agent answered the warm-up with " + brief(answer));
+        if (!(answer instanceof AgentMessage.Warm)) {
+            throw new IOException("the agent answered the warm-up with " + brief(answer));
+        }
     }
 
     /** Runs a paused VM, then sets its clock and reseeds its RNG: a restored guest wakes with the saved VM's. */

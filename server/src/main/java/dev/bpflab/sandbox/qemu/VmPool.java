@@ -25,6 +25,7 @@ final class VmPool implements AutoCloseable {
     private final SavedVm saved;
     private final Path runDir;
     private final int size;
+    private final byte[] warmupObject;
     private final LinkedBlockingDeque<Vm> idle = new LinkedBlockingDeque<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final Object refillSignal = new Object();
@@ -32,8 +33,12 @@ final class VmPool implements AutoCloseable {
     private volatile String refillProblem;
     private volatile boolean closed;
 
-    /** Starts filling a pool of {@code size} VMs (0: every VM is restored when it is asked for). */
-    VmPool(Machine machine, SavedVm saved, Path runDir, int size) {
+    /**
+     * Starts filling a pool of {@code size} VMs (0: every VM is restored when it is asked for); under TCG each is
+     * warmed up with {@code warmupObject} before it is pooled.
+     */
+    VmPool(Machine machine, SavedVm saved, Path runDir, int size, byte[] warmupObject) {
+        this.warmupObject = warmupObject;
         this.machine = machine;
         this.saved = saved;
         this.runDir = runDir;
@@ -89,7 +94,7 @@ final class VmPool implements AutoCloseable {
                     Vm vm = restore();
                     if (machine.accel() == Accel.TCG) {
                         try {
-                            vm.prewarm(saved.agentWarmup(), PREWARM_TIMEOUT);
+                            vm.prewarm(warmupObject, PREWARM_TIMEOUT);
                         } catch (IOException e) {
                             vm.kill();
                             throw e;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bpflab.sandbox.AgentListener;
+import dev.bpflab.testing.Compilers;
 import dev.bpflab.testing.RunClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ class LocalBackendTest {
 
     @BeforeAll
     static void start() throws Exception {
-        backend = new LocalBackend(Path.of("agent/target/bpflab-agent.jar"), Map.of("BPFLAB_CACHE", "/var/cache/bpflab"), 0, 2);
+        backend = new LocalBackend(Path.of("agent/target/bpflab-agent.jar"), Map.of(), 0, 2);
     }
 
     @AfterAll
@@ -37,7 +38,7 @@ class LocalBackendTest {
     void anAgentKilledMidRunLeavesNoScratchBehind() throws Exception {
         AgentProcess agent = attachedAgent();
         Path scratch = agent.scratch();
-        assertTrue(hasFile(scratch, "prog.bpf.c"), "the learner's source was compiled in " + scratch);
+        assertTrue(hasFileStarting(scratch, "bpflab-run-"), "the agent's run directory is in " + scratch);
 
         ProcessHandle.of(pid(agent)).orElseThrow().destroyForcibly(); // no chance to clean up after itself
         agent.close();
@@ -72,9 +73,9 @@ class LocalBackendTest {
                 attached.completeExceptionally(new AssertionError("the agent exited: " + reason));
             }
         });
-        agent.send(JSON.createObjectNode().put("type", "run").put("timeoutSeconds", 120)
-                .put("source", RunClient.program("unlink_events.bpf.c"))
-                .toString());
+        String source = RunClient.program("unlink_events.bpf.c");
+        agent.send(JSON.createObjectNode().put("type", "run").put("timeoutSeconds", 120).put("source", source)
+                .put("object", Compilers.objectFor(backend, source)).toString());
         attached.get(120, TimeUnit.SECONDS);
         return agent;
     }
@@ -84,9 +85,9 @@ class LocalBackendTest {
         return Long.parseLong(description.substring(description.lastIndexOf(' ') + 1));
     }
 
-    private static boolean hasFile(Path dir, String name) throws Exception {
+    private static boolean hasFileStarting(Path dir, String prefix) throws Exception {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.anyMatch(f -> f.getFileName().toString().equals(name));
+            return files.anyMatch(f -> f.getFileName().toString().startsWith(prefix));
         }
     }
 }

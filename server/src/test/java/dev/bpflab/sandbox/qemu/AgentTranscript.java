@@ -1,5 +1,7 @@
 package dev.bpflab.sandbox.qemu;
 
+import dev.bpflab.sandbox.SandboxBackend;
+import dev.bpflab.testing.Compilers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bpflab.sandbox.AgentChannel;
@@ -85,9 +87,10 @@ final class AgentTranscript implements AgentListener {
         }
     }
 
-    /** The agent's run command for {@code source}, as the server sends it (a 300 s limit, no globals). */
-    static String run(String source) {
-        return RunJson.write(new AgentCommand.Start(source, 300, Map.of(), null, null));
+    /** The agent's run command for {@code source} compiled for {@code backend}, as the server sends it (300 s). */
+    static String run(SandboxBackend backend, String source) throws Exception {
+        return RunJson.write(new AgentCommand.Start(source, Compilers.objectFor(backend, source), 300, Map.of(), null,
+                null));
     }
 
     static String workload(String name) {

@@ -1,5 +1,6 @@
 package dev.bpflab.sandbox.qemu;
 
+import dev.bpflab.testing.Compilers;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -13,7 +14,7 @@ public final class BuildingServer {
 
     public static void main(String[] args) throws Exception {
         QemuBackend backend = new QemuBackend(QemuBackendTest.settings(Path.of(args[1])).withGuestDir(Path.of(args[0]))
-                .withPoolSize(0));
+                .withPoolSize(0), Compilers.host());
         backend.awaitReady(Duration.ofMinutes(30));
         Thread.sleep(Long.MAX_VALUE);
     }

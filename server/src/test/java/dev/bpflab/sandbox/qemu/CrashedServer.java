@@ -1,5 +1,6 @@
 package dev.bpflab.sandbox.qemu;
 
+import dev.bpflab.testing.Compilers;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -12,7 +13,7 @@ public final class CrashedServer {
     }
 
     public static void main(String[] args) throws Exception {
-        QemuBackend backend = new QemuBackend(QemuSettings.defaults().withRunDir(Path.of(args[0])).withPoolSize(2));
+        QemuBackend backend = new QemuBackend(QemuSettings.defaults().withRunDir(Path.of(args[0])).withPoolSize(2), Compilers.host());
         backend.awaitReady(Duration.ofMinutes(15));
         backend.acquire(position -> { });
         while (backend.pooled() < 2) {

@@ -1,5 +1,6 @@
 package dev.bpflab.sandbox.qemu;
 
+import dev.bpflab.testing.Compilers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,7 +73,7 @@ class QemuBackendTest {
     @BeforeAll
     static void startBackend() throws Exception {
         Prerequisites.require(Prerequisites.isRoot(), "the qemu backend tests run as root");
-        backend = new QemuBackend(settings(Path.of("/run/bpflab-qemu-test")));
+        backend = new QemuBackend(settings(Path.of("/run/bpflab-qemu-test")), Compilers.host());
         backend.awaitReady(Duration.ofMinutes(15)); // first time on a machine: image build + boot of the VM to save
     }
 
@@ -92,7 +93,7 @@ class QemuBackendTest {
     /** Runs {@code source} and waits until it is attached. */
     static AgentTranscript attach(VmChannel vm, String source) throws Exception {
         AgentTranscript transcript = AgentTranscript.listenTo(vm);
-        vm.send(AgentTranscript.run(source));
+        vm.send(AgentTranscript.run(backend, source));
         transcript.await(m -> m.path("type").asText().equals("phase") && m.path("phase").asText().equals("attached"),
                 GUEST, "attached phase");
         return transcript;

@@ -1,5 +1,6 @@
 package dev.bpflab.sandbox.qemu;
 
+import dev.bpflab.testing.Compilers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +39,7 @@ class QemuImageBuildTest {
     static void finishedBase() throws Exception {
         Prerequisites.require(Prerequisites.isRoot(), "the qemu backend tests run as root");
         try (QemuBackend backend = new QemuBackend(QemuBackendTest.settings(Path.of("/run/bpflab-qemu-test-image"))
-                .withPoolSize(0))) {
+                .withPoolSize(0), Compilers.host())) {
             backend.awaitReady(Duration.ofMinutes(15));
         }
         // current -> image-BASE-LAYER, built on base-BASE
@@ -60,7 +61,7 @@ class QemuImageBuildTest {
     @Test
     void aBuildStoppedHalfwayDiesWithItsServerAndTheNextStartBuildsAWorkingImage() throws Exception {
         // 1. The backend closes while it builds: close() returns with the whole build gone, mounts included.
-        QemuBackend first = new QemuBackend(settings("/run/bpflab-qemu-test-build-1"));
+        QemuBackend first = new QemuBackend(settings("/run/bpflab-qemu-test-build-1"), Compilers.host());
         Set<ProcessHandle> build;
         try {
             BuildWatch.awaitProcess(GUEST, "mmdebstrap", BUILD_STARTS);
@@ -96,7 +97,7 @@ class QemuImageBuildTest {
 
         // ...until the next start, which ends it before it builds, on a finished Debian base (see the class comment).
         linkFinishedBase();
-        try (QemuBackend next = new QemuBackend(settings("/run/bpflab-qemu-test-build-4"))) {
+        try (QemuBackend next = new QemuBackend(settings("/run/bpflab-qemu-test-build-4"), Compilers.host())) {
             assertEquals(List.of(), names(BuildWatch.awaitGone(orphans, Duration.ofSeconds(30))),
                     "the next start killed the build left running");
             next.awaitReady(Duration.ofMinutes(15));

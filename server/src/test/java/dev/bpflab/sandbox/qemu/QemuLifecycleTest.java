@@ -1,5 +1,6 @@
 package dev.bpflab.sandbox.qemu;
 
+import dev.bpflab.testing.Compilers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,7 +33,7 @@ class QemuLifecycleTest {
         Prerequisites.require(Prerequisites.isRoot(), "the qemu backend tests run as root");
         // Builds the image and the saved VM if QemuBackendTest has not (they are cached by content).
         try (QemuBackend backend = new QemuBackend(QemuBackendTest.settings(Path.of("/run/bpflab-qemu-test-image"))
-                .withPoolSize(0))) {
+                .withPoolSize(0), Compilers.host())) {
             backend.awaitReady(Duration.ofMinutes(15));
         }
     }
@@ -41,7 +42,7 @@ class QemuLifecycleTest {
     void aVmIsKilledAtItsTimeLimitAndTheQueueMovesOn() throws Exception {
         QemuSettings settings = QemuSettings.defaults().withRunDir(Path.of("/run/bpflab-qemu-test-limits"))
                 .withPoolSize(1).withMaxLive(1).withMaxRunTime(Duration.ofSeconds(4));
-        try (QemuBackend backend = new QemuBackend(settings)) {
+        try (QemuBackend backend = new QemuBackend(settings, Compilers.host())) {
             backend.awaitReady(Duration.ofMinutes(5));
             AgentChannel first = backend.acquire(position -> { });
             AgentTranscript transcript = AgentTranscript.listenTo(first);
@@ -94,7 +95,7 @@ class QemuLifecycleTest {
             Thread.sleep(50);
         }
         assertEquals(List.of(leftover.pid()), Reaper.running(runDir));
-        try (QemuBackend restarted = new QemuBackend(QemuSettings.defaults().withRunDir(runDir).withPoolSize(0))) {
+        try (QemuBackend restarted = new QemuBackend(QemuSettings.defaults().withRunDir(runDir).withPoolSize(0), Compilers.host())) {
             assertTrue(leftover.waitFor(10, TimeUnit.SECONDS), "the restarted backend killed the leftover QEMU");
             assertFalse(Files.exists(runDir.resolve("vm-1")));
         }
@@ -103,9 +104,9 @@ class QemuLifecycleTest {
     @Test
     void oneServerPerRunDirectory() throws Exception {
         Path runDir = Path.of("/run/bpflab-qemu-test-lock");
-        try (QemuBackend first = new QemuBackend(QemuSettings.defaults().withRunDir(runDir).withPoolSize(0))) {
+        try (QemuBackend first = new QemuBackend(QemuSettings.defaults().withRunDir(runDir).withPoolSize(0), Compilers.host())) {
             SandboxException refused = assertThrows(SandboxException.class,
-                    () -> new QemuBackend(QemuSettings.defaults().withRunDir(runDir).withPoolSize(0)));
+                    () -> new QemuBackend(QemuSettings.defaults().withRunDir(runDir).withPoolSize(0), Compilers.host()));
             assertTrue(refused.getMessage().contains("another bpflab server is using"), refused.getMessage());
         }
     }

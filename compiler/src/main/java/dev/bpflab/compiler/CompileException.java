@@ -1,4 +1,4 @@
-package dev.bpflab.agent.compile;
+package dev.bpflab.compiler;
 
 /** The compiler could not be run at all (missing, timed out, jail broken); the message says what to do. */
 public class CompileException extends Exception {

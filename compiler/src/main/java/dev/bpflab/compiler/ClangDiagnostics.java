@@ -1,4 +1,4 @@
-package dev.bpflab.agent.compile;
+package dev.bpflab.compiler;
 
 import dev.bpflab.protocol.Diagnostic;
 import java.util.ArrayList;

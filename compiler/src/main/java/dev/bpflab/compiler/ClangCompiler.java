@@ -1,0 +1,163 @@
+package dev.bpflab.compiler;
+
+import dev.bpflab.protocol.AgentCommand;
+import dev.bpflab.protocol.Diagnostic;
+import dev.bpflab.support.files.FileTrees;
+import dev.bpflab.support.process.Command;
+import dev.bpflab.support.process.ProcessResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Compiles a learner's C to a BPF object for one target kernel, with fixed flags (learners pass none), inside a
+ * {@link Jail} and its {@link CompileLimits}. The source is always named {@value #SOURCE_NAME}, so diagnostics and
+ * the object's BTF line info name it. A compile that hits a limit fails with one diagnostic that names the limit
+ * and, when one stands out, the line to simplify ({@link LimitHint}).
+ */
+public final class ClangCompiler {
+    public static final String SOURCE_NAME = AgentCommand.SOURCE_FILE;
+    static final String OBJECT_NAME = "prog.bpf.o";
+    /** Flags shared by every compile and by the PCH: a PCH is only valid with the flags it was built with. */
+    public static final List<String> FLAGS = List.of("-target", "bpf", "-O2", "-g", "-D__TARGET_ARCH_x86",
+            "-fno-color-diagnostics", "-fmessage-length=0", "-fno-crash-diagnostics");
+    // The PCH stands in for vmlinux.h only when the program starts by including it (libbpf-bootstrap style);
+    // programs built on <linux/bpf.h> would clash with its definitions.
+    private static final Pattern STARTS_WITH_VMLINUX =
+            Pattern.compile("\\A(?:\\s|//[^\\n]*\\n|/\\*.*?\\*/)*#\\s*include\\s*[\"<]vmlinux\\.h[\">]", Pattern.DOTALL);
+    private static final int SIGXCPU = 24;
+    private static final int SIGXFSZ = 25;
+
+    /** The global that anchors {@code struct event} in BTF; the agent hides globals named {@code __bpflab*}. */
+    public static final String RECORD_ANCHOR = "__bpflab_record_type";
+    private static final Pattern RECORD_STRUCT_USED = Pattern.compile("\\bstruct\\s+event\\b");
+
+    private final Jail jail;
+    private final KernelHeaders headers;
+    private final Path workRoot;
+
+    /** Compiles against {@code headers}; each compile works in a fresh directory under {@code workRoot}. */
+    public ClangCompiler(Jail jail, KernelHeaders headers, Path workRoot) {
+        this.jail = jail;
+        this.headers = headers;
+        this.workRoot = workRoot;
+    }
+
+    /** Everything besides the source that decides a compile's result: the cache's key includes it. */
+    String identity() {
+        return String.join("\n", headers.identity(), jail.clangVersion(), String.join(" ", FLAGS),
+                jail.limits().toString());
+    }
+
+    /**
+     * Compiles {@code source}; a failed compile is a result with diagnostics, not an exception.
+     *
+     * @throws CompileException clang could not be run at all (its work directory, the jail)
+     */
+    public CompileResult compile(String source) throws CompileException {
+        Path work = null;
+        try {
+            work = jail.newWorkDir(workRoot);
+            Files.writeString(work.resolve(SOURCE_NAME), withRecordTypeAnchor(source), StandardCharsets.UTF_8);
+            List<String> args = new ArrayList<>(FLAGS);
+            args.addAll(List.of("-I" + Jail.INCLUDE_DIR, "-I/usr/include/x86_64-linux-gnu"));
+            if (headers.hasPch() && STARTS_WITH_VMLINUX.matcher(source).find()) {
+                args.addAll(List.of("-include-pch", Jail.INCLUDE_DIR + "/" + KernelHeaders.PCH));
+            }
+            args.addAll(List.of("-c", SOURCE_NAME, "-o", OBJECT_NAME));
+            CompileLimits limits = jail.limits();
+            ProcessResult result = Command.of(jail.command(headers.dir(), work, args)).inDirectory(work)
+                    .withStderrMerged().withTimeout(limits.wall()).withOutputCap(limits.outputBytes()).run();
+            String output = result.stdout(); // stderr too, in order
+            CompileResult stopped = stoppedByLimit(result, source, limits);
+            if (stopped != null) {
+                return stopped;
+            }
+            String log = output + (result.truncated() ? "\n[output truncated]" : "");
+            List<Diagnostic> diagnostics = ClangDiagnostics.parse(output, SOURCE_NAME);
+            Path object = work.resolve(OBJECT_NAME);
+            if (result.exitCode() != 0 || !Files.isRegularFile(object)) {
+                boolean crashed = result.exitCode() > 128;
+                if (diagnostics.isEmpty()) {
+                    diagnostics = List.of(new Diagnostic(0, 0, "error", (crashed ? "clang crashed (signal "
+                            + (result.exitCode() - 128) + ")" : "clang failed (exit " + result.exitCode() + ")")
+                            + ": " + firstLine(output)));
+                }
+                return new CompileResult(null, diagnostics, log, !crashed);
+            }
+            return new CompileResult(Files.readAllBytes(object), diagnostics, log, true);
+        } catch (IOException e) {
+            throw new CompileException("could not run clang: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompileException("interrupted while clang was compiling");
+        } finally {
+            if (work != null) {
+                try {
+                    FileTrees.delete(work);
+                } catch (IOException ignored) {
+                    // a leftover work directory holds one program's text; the next server start clears workRoot
+                }
+            }
+        }
+    }
+
+    /** The one diagnostic for a compile that a limit ended, or null if none did. */
+    private static CompileResult stoppedByLimit(ProcessResult result, String source, CompileLimits limits) {
+        String output = result.stdout();
+        int macros = LimitHint.macroExpansionLine(source);
+        int arrays = LimitHint.largestArrayLine(source);
+        Diagnostic said;
+        if (result.timedOut()) {
+            said = limitHit("clang did not finish within " + limits.wall().toSeconds() + " s and was stopped", macros,
+                    line -> "simplify the macros near line " + line, "does the program include a file that never ends, or expand a "
+                            + "huge macro?");
+        } else if (result.exitCode() == 128 + SIGXCPU) {
+            said = limitHit("the compiler used more than " + limits.cpu().toSeconds() + " s of CPU time and was "
+                    + "stopped", macros, line -> "simplify the macros near line " + line, "simplify large macros or initializers");
+        } else if (result.exitCode() == 128 + SIGXFSZ) {
+            said = limitHit("the compiled object would be larger than " + CompileLimits.size(limits.objectBytes()),
+                    arrays, line -> "make the array near line " + line + " smaller (a BPF map holds large data "
+                            + "better than a global)", "make large arrays or initialized data smaller");
+        } else if (result.exitCode() != 0 && (output.contains("LLVM ERROR: out of memory")
+                || output.contains("std::bad_alloc"))) {
+            said = limitHit("the compiler used more than " + CompileLimits.size(limits.memoryBytes()) + " of memory "
+                    + "and was stopped", macros > 0 ? macros : arrays, line -> "simplify the macros or the data near line " + line,
+                    "simplify large macros or initialized data");
+        } else {
+            return null;
+        }
+        return new CompileResult(null, List.of(said), said.message(), false);
+    }
+
+    /** "{what}; {fix at the line}" on that line, or "{what}; {fixAnywhere}" on line 0 when no line stands out. */
+    private static Diagnostic limitHit(String what, int line, java.util.function.IntFunction<String> fixAt,
+            String fixAnywhere) {
+        String message = what + "; " + (line > 0 ? fixAt.apply(line) : fixAnywhere);
+        return new Diagnostic(line, 0, "error", message);
+    }
+
+    /**
+     * clang emits BTF only for types reachable from globals, maps and function signatures, so the {@code struct event}
+     * a program only uses through a local pointer is missing from the object and its records could not be decoded.
+     * A global pointer after the learner's code (cilium/ebpf examples do the same by hand) anchors the type without
+     * moving any of their lines.
+     */
+    static String withRecordTypeAnchor(String source) {
+        if (!RECORD_STRUCT_USED.matcher(source).find()) {
+            return source;
+        }
+        return source + "\n#line 1 \"bpflab-record-anchor.h\"\nstruct event *" + RECORD_ANCHOR
+                + " __attribute__((unused));\n";
+    }
+
+    private static String firstLine(String text) {
+        String stripped = text.strip();
+        int newline = stripped.indexOf('\n');
+        return newline < 0 ? stripped : stripped.substring(0, newline);
+    }
+}

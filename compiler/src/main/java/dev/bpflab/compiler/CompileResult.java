@@ -1,0 +1,25 @@
+package dev.bpflab.compiler;
+
+import dev.bpflab.protocol.Diagnostic;
+import java.util.List;
+
+/**
+ * What clang said and, when it succeeded, the BPF ELF object it wrote.
+ *
+ * @param object      the object's bytes, or null when the compile failed
+ * @param diagnostics clang's errors and warnings on the learner's lines (line 0: not tied to a line)
+ * @param log         clang's own words, up to the output limit
+ * @param repeatable  the same source gives the same result again: false when a limit or the host (time, memory under
+ *                    load, a crash) decided it, so it must not be cached
+ */
+public record CompileResult(byte[] object, List<Diagnostic> diagnostics, String log, boolean repeatable) {
+
+    public CompileResult {
+        diagnostics = List.copyOf(diagnostics);
+        log = log == null ? "" : log;
+    }
+
+    public boolean succeeded() {
+        return object != null;
+    }
+}

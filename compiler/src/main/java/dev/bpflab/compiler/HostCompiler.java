@@ -1,0 +1,138 @@
+package dev.bpflab.compiler;
+
+import dev.bpflab.support.files.FileTrees;
+import dev.bpflab.support.threads.Daemons;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Compiles learners' programs on this host for the kernel that will run them: one jail, the headers of each target
+ * kernel (prepared once, {@link KernelHeaders}), a {@link CompileCache}, and a fixed number of compiles at once
+ * (the rest wait their turn, first come first served). Thread-safe; {@link #close()} stops the compile threads.
+ *
+ * <pre>{@code
+ * HostCompiler compiler = new HostCompiler(Path.of("/var/cache/bpflab"), CompileLimits.defaults(), 2, 256 << 20, o -> {});
+ * CompileResult result = compiler.compile(source, TargetKernel.running("6.1.0-40-amd64")).join();
+ * }</pre>
+ */
+public final class HostCompiler implements AutoCloseable {
+    private final Path cacheRoot;
+    private final CompileLimits limits;
+    private final ExecutorService compiles;
+    private final CompileCache cache;
+    private final Map<TargetKernel, CompletableFuture<ClangCompiler>> compilers = new ConcurrentHashMap<>();
+    private CompletableFuture<Jail> jail; // guarded by this
+
+    /**
+     * @param cacheRoot   where headers ({@code headers/}), cached results ({@code objects/}) and work directories
+     *                    ({@code work/}, emptied now) live; must be writable
+     * @param concurrency compiles at once, at least 1
+     * @param cacheBytes  the most the cache of results keeps on disk
+     * @param listener    told how each compile request was answered (metrics)
+     * @throws IOException the cache directory cannot be created, or the jail's user could not reach it
+     */
+    public HostCompiler(Path cacheRoot, CompileLimits limits, int concurrency, long cacheBytes,
+            CompileCache.Listener listener) throws IOException {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("at least one compile at a time, not " + concurrency);
+        }
+        try {
+            Jail.checkReachable(cacheRoot);
+        } catch (CompileException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        this.cacheRoot = cacheRoot;
+        this.limits = limits;
+        FileTrees.delete(cacheRoot.resolve("work")); // what a killed server's compiles left: learners' sources
+        this.cache = new CompileCache(cacheRoot.resolve("objects"), cacheBytes, listener);
+        this.compiles = Executors.newFixedThreadPool(concurrency, Daemons.factory("compile"));
+    }
+
+    /**
+     * Compiles {@code source} for {@code target}, or answers from the cache. Completes with the result (failed
+     * compiles included) or exceptionally with a {@link CompileException} when clang cannot run at all.
+     */
+    public CompletableFuture<CompileResult> compile(String source, TargetKernel target) {
+        return compilerFor(target).thenCompose(compiler -> cache.get(key(compiler, source),
+                () -> CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return compiler.compile(source);
+                    } catch (CompileException e) {
+                        throw new CompletionException(e);
+                    }
+                }, compiles)));
+    }
+
+    /** As {@link #compile}, waiting for the result. */
+    public CompileResult compileNow(String source, TargetKernel target) throws CompileException, InterruptedException {
+        try {
+            return compile(source, target).get();
+        } catch (ExecutionException e) {
+            throw unwrap(e.getCause());
+        }
+    }
+
+    /** The cache of results (its size, for metrics). */
+    public CompileCache cache() {
+        return cache;
+    }
+
+    /** The cache key: a SHA-256 of the source and of everything else that decides the result. */
+    static String key(ClangCompiler compiler, String source) {
+        return KernelHeaders.sha256(compiler.identity() + "\n\n" + source);
+    }
+
+    /** The compiler for {@code target}, its headers prepared on first use (on a compile thread); retried after a failure. */
+    private synchronized CompletableFuture<ClangCompiler> compilerFor(TargetKernel target) {
+        CompletableFuture<ClangCompiler> existing = compilers.get(target);
+        if (existing != null && !existing.isCompletedExceptionally()) {
+            return existing;
+        }
+        CompletableFuture<ClangCompiler> made = jail().thenApplyAsync(j -> {
+            try {
+                return new ClangCompiler(j, KernelHeaders.prepare(cacheRoot, j, ClangCompiler.FLAGS, target),
+                        cacheRoot.resolve("work"));
+            } catch (CompileException e) {
+                throw new CompletionException(e);
+            }
+        }, compiles);
+        compilers.put(target, made);
+        return made;
+    }
+
+    /** Called with this object's lock held (from {@link #compilerFor}). */
+    private CompletableFuture<Jail> jail() {
+        if (jail == null || jail.isCompletedExceptionally()) {
+            jail = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Jail.create(limits);
+                } catch (CompileException e) {
+                    throw new CompletionException(e);
+                }
+            }, compiles);
+        }
+        return jail;
+    }
+
+    /** The {@link CompileException} (or other cause) inside a failed compile's future. */
+    public static CompileException unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause instanceof CompileException compile ? compile
+                : new CompileException("the compiler failed unexpectedly: " + cause.getMessage());
+    }
+
+    @Override
+    public void close() {
+        compiles.shutdownNow();
+    }
+}

@@ -1,0 +1,183 @@
+package dev.bpflab.compiler;
+
+import dev.bpflab.support.process.Command;
+import dev.bpflab.support.process.EffectiveUser;
+import dev.bpflab.support.process.Executables;
+import dev.bpflab.support.process.ProcessResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs clang on a learner's source, on the host, where it can do as little as possible:
+ * <ul>
+ * <li>as an unprivileged user ({@value #JAIL_USER}, uid 65534, when the server runs as root) inside a user namespace
+ * of its own, with every other namespace unshared too (no network, no other processes, no IPC);</li>
+ * <li>seeing only clang's install, the system headers, the target kernel's headers (read-only) and its own work
+ * directory: include filters can be bypassed (%:include, trigraphs, line splices, /proc/self/root, .incbin), a
+ * filesystem view without the files cannot;</li>
+ * <li>under resource limits ({@link CompileLimits}): address space, CPU time, file size, processes; the wall-clock
+ * limit is the caller's timeout.</li>
+ * </ul>
+ * Inside the jail the headers are at {@value #INCLUDE_DIR} and the source at {@value #SOURCE_DIR}.
+ * Needs bubblewrap, and util-linux's prlimit and setpriv.
+ */
+public final class Jail {
+    static final String INCLUDE_DIR = "/bpflab/include";
+    static final String SOURCE_DIR = "/src";
+    static final String JAIL_USER = "nobody";
+    private static final int JAIL_UID = 65534;
+
+    private final Path bubblewrap;
+    private final Path prlimit;
+    private final Path setpriv; // null: this process is not root, so clang already runs unprivileged
+    private final Path clang;
+    private final String clangVersion;
+    private final CompileLimits limits;
+
+    private Jail(Path bubblewrap, Path prlimit, Path setpriv, Path clang, String clangVersion, CompileLimits limits) {
+        this.bubblewrap = bubblewrap;
+        this.prlimit = prlimit;
+        this.setpriv = setpriv;
+        this.clang = clang;
+        this.clangVersion = clangVersion;
+        this.limits = limits;
+    }
+
+    /** A jail for the clang on PATH. */
+    public static Jail create(CompileLimits limits) throws CompileException {
+        Path clang = Executables.find("clang").orElseThrow(() -> new CompileException(
+                "clang is not installed: run `apt-get install clang llvm` (Debian) and try again"));
+        return create(clang, limits);
+    }
+
+    /** A jail for the clang at {@code clang} (a path or a link to it). */
+    static Jail create(Path clang, CompileLimits limits) throws CompileException {
+        Path realClang;
+        try {
+            realClang = clang.toRealPath();
+        } catch (IOException e) {
+            throw new CompileException("cannot resolve " + clang + ": " + e.getMessage());
+        }
+        Path bwrap = Executables.find("bwrap").orElseThrow(() -> new CompileException(
+                "bubblewrap is not installed, and learners' programs are only compiled inside it: run "
+                        + "`apt-get install bubblewrap`"));
+        Path prlimit = Executables.find("prlimit").orElseThrow(() -> new CompileException(
+                "prlimit is missing (it limits the compiler's memory and time): run `apt-get install util-linux`"));
+        Path setpriv = null;
+        if (EffectiveUser.isRoot()) {
+            setpriv = Executables.find("setpriv").orElseThrow(() -> new CompileException(
+                    "setpriv is missing (it runs the compiler as an unprivileged user): run `apt-get install util-linux`"));
+        }
+        return new Jail(bwrap, prlimit, setpriv, realClang, versionOf(realClang), limits);
+    }
+
+    /** {@code clang --version}'s output: the one call that tells which compiler a cached PCH or object came from. */
+    private static String versionOf(Path clang) throws CompileException {
+        try {
+            ProcessResult said = Command.of(clang.toString(), "--version").withStderrMerged()
+                    .withTimeout(Duration.ofSeconds(20)).withOutputCap(4096).run();
+            if (!said.succeeded() || said.output().isBlank()) {
+                throw new CompileException(clang + " --version failed (exit " + said.exitCode() + "): "
+                        + said.output().strip() + "; reinstall clang (`apt-get install --reinstall clang`)");
+            }
+            return said.output().strip();
+        } catch (IOException e) {
+            throw new CompileException("cannot run " + clang + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompileException("interrupted while asking " + clang + " for its version");
+        }
+    }
+
+    /**
+     * Checks that the jail's user can reach {@code dir} (every directory above it searchable by others): bubblewrap
+     * mounts the headers and the work directories from there as that user.
+     *
+     * @throws CompileException naming the directory that stops it, and what to do
+     */
+    static void checkReachable(Path dir) throws CompileException {
+        if (!EffectiveUser.isRoot()) {
+            return; // clang runs as this user, who made the directory
+        }
+        for (Path at = dir.toAbsolutePath().getParent(); at != null; at = at.getParent()) {
+            try {
+                if (Files.exists(at) && !Files.getPosixFilePermissions(at).contains(
+                        java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                    throw new CompileException("the compiler runs as the unprivileged user " + JAIL_USER + ", who cannot "
+                            + "enter " + at + " on the way to " + dir + ": run `chmod o+x " + at
+                            + "`, or set bpflab.cache-dir to a directory under /var/cache");
+                }
+            } catch (IOException e) {
+                throw new CompileException("cannot check " + at + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * A fresh directory under {@code parent} that clang in the jail may write to (owned by {@value #JAIL_USER}
+     * when this process is root), and nobody else but this process can list.
+     */
+    Path newWorkDir(Path parent) throws IOException {
+        Files.createDirectories(parent);
+        Path dir = Files.createTempDirectory(parent, "compile-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        if (setpriv != null) {
+            UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
+            Files.setOwner(dir, users.lookupPrincipalByName(JAIL_USER));
+        }
+        return dir;
+    }
+
+    /**
+     * The argv that runs clang with {@code clangArgs}: limits, then the unprivileged user, then the namespaces, then
+     * clang. {@code includeDir} is mounted read-only at {@value #INCLUDE_DIR}, {@code workDir} read-write at
+     * {@value #SOURCE_DIR} (the working directory).
+     */
+    List<String> command(Path includeDir, Path workDir, List<String> clangArgs) {
+        List<String> argv = new ArrayList<>(List.of(prlimit.toString(),
+                "--as=" + limits.memoryBytes(), "--cpu=" + limits.cpu().toSeconds(),
+                "--fsize=" + limits.objectBytes(), "--core=0"));
+        if (setpriv != null) {
+            // RLIMIT_NPROC counts every process of the real user: meaningful for the jail's own user, while a
+            // developer's own account (not root) has more processes than a compile ever should.
+            argv.addAll(List.of("--nproc=" + limits.processes(), "--"));
+            argv.addAll(List.of(setpriv.toString(), "--reuid=" + JAIL_UID, "--regid=" + JAIL_UID, "--clear-groups",
+                    "--inh-caps=-all", "--"));
+        } else {
+            argv.add("--");
+        }
+        // clang lives in /usr/lib/llvm-N/bin: its resource headers are in /usr/lib/llvm-N/lib/clang.
+        Path llvmRoot = clang.getParent().getParent();
+        argv.addAll(List.of(bubblewrap.toString(), "--unshare-all", "--die-with-parent", "--new-session",
+                "--cap-drop", "ALL", "--clearenv", "--setenv", "PATH", "/usr/bin",
+                "--ro-bind", llvmRoot.toString(), llvmRoot.toString()));
+        for (String libDir : List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib64")) {
+            if (Files.isDirectory(Path.of(libDir))) {
+                argv.addAll(List.of("--ro-bind", libDir, libDir));
+            }
+        }
+        argv.addAll(List.of("--symlink", "usr/lib64", "/lib64", "--symlink", "usr/lib", "/lib",
+                "--ro-bind", "/usr/include", "/usr/include",
+                "--ro-bind", includeDir.toString(), INCLUDE_DIR,
+                "--tmpfs", "/tmp",
+                "--bind", workDir.toString(), SOURCE_DIR, "--chdir", SOURCE_DIR));
+        argv.add(clang.toString());
+        argv.addAll(clangArgs);
+        return argv;
+    }
+
+    /** What {@code clang --version} printed (version, target, install directory), read once when the jail was made. */
+    String clangVersion() {
+        return clangVersion;
+    }
+
+    CompileLimits limits() {
+        return limits;
+    }
+}

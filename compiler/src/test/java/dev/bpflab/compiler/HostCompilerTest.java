@@ -1,0 +1,139 @@
+package dev.bpflab.compiler;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bpflab.protocol.Diagnostic;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real compiles of learners' programs on this host, in the jail: what a learner sees for good programs, broken ones,
+ * and programs that would eat the host (a huge object, a preprocessor bomb).
+ */
+@Tag("kernel") // clang, bubblewrap and this kernel's BTF: left out by ./mvnw -Pfast
+class HostCompilerTest {
+    @TempDir
+    static Path tmp;
+    private static HostCompiler compiler;
+    private static final List<CompileCache.Outcome> OUTCOMES = new CopyOnWriteArrayList<>();
+
+    static final String RING_BUFFER_PROGRAM = String.join("\n",
+            "#include \"vmlinux.h\"",
+            "#include <bpf/bpf_helpers.h>",
+            "char LICENSE[] SEC(\"license\") = \"GPL\";",
+            "struct event { int pid; char comm[16]; };",
+            "struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 1 << 16); } events SEC(\".maps\");",
+            "SEC(\"tracepoint/syscalls/sys_enter_unlinkat\")",
+            "int on_unlink(void *ctx)",
+            "{",
+            "\tstruct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);",
+            "\tif (!e)",
+            "\t\treturn 0;",
+            "\te->pid = bpf_get_current_pid_tgid() >> 32;",
+            "\tbpf_ringbuf_submit(e, 0);",
+            "\treturn 0;",
+            "}", "");
+
+    @BeforeAll
+    static void start() throws Exception {
+        compiler = new HostCompiler(Compiles.readableByTheJail(tmp).resolve("cache"), CompileLimits.defaults(), 2,
+                64 << 20, OUTCOMES::add);
+    }
+
+    @AfterAll
+    static void stop() {
+        compiler.close();
+    }
+
+    private static CompileResult compile(String source) throws Exception {
+        return compiler.compileNow(source, Compiles.RUNNING);
+    }
+
+    @Test
+    void aLibbpfStyleProgramCompilesToABpfObject() throws Exception {
+        CompileResult result = compile(RING_BUFFER_PROGRAM);
+        assertTrue(result.succeeded(), result.log());
+        assertEquals(0x7f, result.object()[0]);
+        assertEquals("ELF", new String(result.object(), 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(247, result.object()[18] & 0xff, "e_machine is EM_BPF");
+    }
+
+    @Test
+    void aSyntaxErrorIsOnItsLineAndColumn() throws Exception {
+        CompileResult result = compile("#include \"vmlinux.h\"\nint f(void)\n{\n\treturn 0\n}\n");
+        assertFalse(result.succeeded());
+        Diagnostic first = result.diagnostics().get(0);
+        assertEquals(4, first.line(), result.log());
+        assertTrue(first.message().contains("expected ';'"), first.message());
+    }
+
+    @Test
+    void aClassOnOneProgramCostsOneCompile() throws Exception {
+        String source = RING_BUFFER_PROGRAM.replace("max_entries, 1 << 16", "max_entries, 1 << 17");
+        OUTCOMES.clear();
+        List<CompletableFuture<CompileResult>> class30 = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            class30.add(compiler.compile(source, Compiles.RUNNING));
+        }
+        byte[] first = class30.get(0).join().object();
+        for (CompletableFuture<CompileResult> learner : class30) {
+            assertArrayEquals(first, learner.join().object());
+        }
+        assertEquals(1, OUTCOMES.stream().filter(o -> o == CompileCache.Outcome.MISS).count(), OUTCOMES.toString());
+        assertArrayEquals(first, compile(source).object(), "and later runs of it come from the cache");
+        assertEquals(CompileCache.Outcome.HIT, OUTCOMES.get(OUTCOMES.size() - 1));
+    }
+
+    /** A 1 GiB initialized global: the object would be a gigabyte; it never reaches the disk. */
+    @Test
+    void aHugeObjectStopsAtTheFileSizeLimitOnItsLine() throws Exception {
+        CompileResult result = compile(String.join("\n",
+                "#include \"vmlinux.h\"",
+                "char LICENSE[] __attribute__((section(\"license\"))) = \"GPL\";",
+                "char big[1 << 30] = {1};",
+                "__attribute__((section(\"xdp\"))) int pass(void *ctx) { return big[7]; }", ""));
+        assertFalse(result.succeeded());
+        Diagnostic said = result.diagnostics().get(0);
+        assertEquals(3, said.line(), said.message());
+        assertTrue(said.message().startsWith("the compiled object would be larger than 16 MiB; make the array near "
+                + "line 3 smaller"), said.message());
+        assertTrue(largestFileUnder(tmp) < 17L << 20, "nothing over the limit was written");
+    }
+
+    /** Macros that expand into 4^14 copies: clang would take gigabytes; it is stopped at the memory limit. */
+    @Test
+    void aPreprocessorBombStopsAtTheMemoryLimitNearItsMacro() throws Exception {
+        StringBuilder bomb = new StringBuilder("#include \"vmlinux.h\"\n#define A0 1+1+1+1+\n");
+        for (int i = 1; i <= 14; i++) {
+            bomb.append("#define A").append(i).append(" A").append(i - 1).append(" A").append(i - 1).append(" A")
+                    .append(i - 1).append(" A").append(i - 1).append('\n');
+        }
+        bomb.append("int y = A14 0;\n");
+        CompileResult result = compile(bomb.toString());
+        assertFalse(result.succeeded());
+        Diagnostic said = result.diagnostics().get(0);
+        assertTrue(said.message().matches("the compiler used more than (1\\.5 GiB of memory|20 s of CPU time)"
+                + " and was stopped; simplify the macros.* near line 16"), said.message());
+        assertEquals(16, said.line());
+        assertFalse(result.repeatable(), "a limit's verdict is not cached");
+    }
+
+    private static long largestFileUnder(Path dir) throws Exception {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).max().orElse(0);
+        }
+    }
+}

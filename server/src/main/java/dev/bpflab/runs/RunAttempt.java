@@ -1,0 +1,203 @@
+package dev.bpflab.runs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bpflab.compiler.CompileResult;
+import dev.bpflab.compiler.HostCompiler;
+import dev.bpflab.lessons.CheckRun;
+import dev.bpflab.protocol.AgentCommand;
+import dev.bpflab.protocol.AgentMessage;
+import dev.bpflab.protocol.ProtocolException;
+import dev.bpflab.protocol.RunJson;
+import dev.bpflab.protocol.RunPhase;
+import dev.bpflab.protocol.ServerMessage;
+import dev.bpflab.sandbox.AgentChannel;
+import dev.bpflab.sandbox.AgentListener;
+import dev.bpflab.sandbox.SandboxException;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * One press of Run, from the press to the sandbox's end. Two things happen at once: the program is compiled on this
+ * host ({@link #compiled}) and a sandbox is taken, waiting in the admission queue if need be ({@link #acquire}).
+ * Whichever finishes second sends the object to the agent. Then the agent's lines are relayed ({@link #onLine})
+ * until a final phase, the agent's exit or {@link #finish}.
+ */
+final class RunAttempt implements AgentListener {
+    private static final Logger LOG = Logger.getLogger(RunAttempt.class);
+
+    private final RunSession session;
+    private final String source;
+    private final int timeoutSeconds;
+    private final Map<String, JsonNode> globals;
+    volatile AgentChannel channel;
+    volatile boolean finished;
+    volatile boolean stopRequested;
+    volatile boolean attached;
+    /** The lesson check running on this attempt, if any: it sees every message the agent streams. */
+    volatile CheckRun check;
+    /** The task that waits in the admission queue and takes a sandbox; cancelled when the run ends first. */
+    volatile Future<?> launch;
+    private ScheduledFuture<?> deadline;
+    private byte[] object; // guarded by this
+    private int queuePosition; // guarded by this
+    private boolean started; // guarded by this
+
+    RunAttempt(RunSession session, String source, int timeoutSeconds, Map<String, JsonNode> globals) {
+        this.session = session;
+        this.source = source;
+        this.timeoutSeconds = timeoutSeconds;
+        this.globals = globals;
+    }
+
+    /** The compile ended: diagnostics to the learner, then the run goes on (or ends, if it failed). */
+    void compiled(CompileResult result, Throwable failure) {
+        if (finished) {
+            return; // stopped or replaced while compiling; the result stays in the cache
+        }
+        if (failure != null) {
+            finish(HostCompiler.unwrap(failure).getMessage());
+            return;
+        }
+        if (!result.diagnostics().isEmpty()) {
+            session.control(new ServerMessage.Diagnostics("compile", result.diagnostics(), result.log(), null, null));
+        }
+        if (!result.succeeded()) {
+            finish(null); // before the phase: nothing of a run follows its final phase
+            session.sendPhase(RunPhase.FAILED);
+            return;
+        }
+        int waitingBehind;
+        synchronized (this) {
+            object = result.object();
+            waitingBehind = channel == null ? queuePosition : 0;
+        }
+        if (waitingBehind > 0) {
+            session.sendQueued(waitingBehind);
+        }
+        startIfReady();
+    }
+
+    /** Waits in the admission queue for a sandbox (on a worker thread), then starts the run if it is compiled. */
+    void acquire() {
+        AgentChannel taken;
+        try {
+            taken = session.backend().acquire(this::queued);
+        } catch (SandboxException e) {
+            finish(e.getMessage());
+            return;
+        } catch (InterruptedException e) {
+            // Stopped or replaced while it waited in the queue (finish cancelled us), or the server is stopping.
+            finish(finished ? null : "the server is shutting down");
+            return;
+        }
+        channel = taken;
+        if (finished) {
+            taken.close(); // stopped or replaced between being admitted and getting here
+            return;
+        }
+        session.control(new ServerMessage.Sandbox(session.backend().name(), taken.describe()));
+        taken.listen(this);
+        // The agent enforces the limit itself; this one also covers an agent that hangs.
+        deadline = session.timers().schedule(() -> finish("the run reached its time limit of " + timeoutSeconds
+                + " s and was stopped"), timeoutSeconds + 10L, TimeUnit.SECONDS);
+        startIfReady();
+    }
+
+    /** The admission queue's word on this attempt's place; said to the learner once the program is compiled. */
+    private void queued(int position) {
+        boolean say;
+        synchronized (this) {
+            queuePosition = position;
+            say = position > 0 && object != null && !finished;
+        }
+        if (say) {
+            session.sendQueued(position);
+        }
+    }
+
+    /** Sends the object to the agent once both the compile and the sandbox are there; once. */
+    private void startIfReady() {
+        AgentCommand.Start start;
+        synchronized (this) {
+            if (started || finished || channel == null || object == null) {
+                return;
+            }
+            started = true;
+            start = new AgentCommand.Start(source, object, timeoutSeconds, globals, null, null);
+        }
+        try {
+            channel.send(RunJson.write(start));
+        } catch (IOException e) {
+            finish("could not reach the sandbox: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void onLine(String line) {
+        AgentMessage decoded;
+        try {
+            decoded = RunJson.agent(line);
+        } catch (ProtocolException e) {
+            // Untrusted: a learner's program shares the guest with the agent. What is not the contract is dropped.
+            LOG.debugf("agent line refused (%s)", e.getMessage());
+            return;
+        }
+        if (!(decoded instanceof ServerMessage message)) {
+            return; // ready / warm: between backend and agent only
+        }
+        CheckRun running = check;
+        if (running != null) {
+            running.offer(message);
+        }
+        if (message.isStream()) {
+            session.stream(message);
+            return;
+        }
+        if (message instanceof ServerMessage.Phase phase && phase.phase() == RunPhase.ATTACHED) {
+            attached = true; // before the client hears it: its next message may be a check
+        }
+        if (message instanceof ServerMessage.Phase phase && phase.phase().isFinal()) {
+            finish(null); // before the phase is relayed: a check's verdict comes first, nothing of a run after it
+        }
+        session.control(message);
+    }
+
+    @Override
+    public void onExit(String reason) {
+        finish(finished || stopRequested ? null : "the sandbox ended unexpectedly (" + reason + ")");
+    }
+
+    /** Ends this attempt once: tells the client why (when it was not a normal end) and destroys the sandbox. */
+    void finish(String error) {
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+        }
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        Future<?> waiting = launch;
+        if (channel == null && waiting != null) {
+            waiting.cancel(true); // still in the admission queue: leave it, take no sandbox
+        }
+        CheckRun running = check;
+        if (running != null) {
+            running.runEnded();
+        }
+        if (error != null) {
+            session.sendError(error);
+            session.sendPhase(RunPhase.FAILED);
+        }
+        AgentChannel c = channel;
+        if (c != null) {
+            session.workers().submit(c::close);
+        }
+        session.runEnded();
+    }
+}
