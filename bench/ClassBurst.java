@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.*;
 import java.util.concurrent.*;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,6 +78,7 @@ public class ClassBurst {
         for (int i = 0; i < n; i++) { // everyone is connected before anyone presses Run
             clients.add(new Client(program.apply(i), lesson.workload(), tally).connect(url));
         }
+        String load = loadAverage();
         HealthSampler sampler = new HealthSampler(url);
         sampler.start();
         ScheduledExecutorService presser = Executors.newSingleThreadScheduledExecutor();
@@ -91,6 +94,7 @@ public class ClassBurst {
                 + "runs stay live until all have their first event, at most %d s)%n", title, n, SPREAD_MS,
                 lesson.id(), title.startsWith("distinct") ? " + a distinct global each" : "", lesson.workload(),
                 CLASS_TIMEOUT_MS / 1000);
+        System.out.println("   host load before     " + load); // the machine may be shared: it colours every figure
         report(clients);
         System.out.printf("   attached at once     peak %d of %d%n", tally.peak.get(), n);
         System.out.printf("   /q/health at peak    live %d  capacity %d  waiting %d  ready %d%n      %s%n",
@@ -106,7 +110,7 @@ public class ClassBurst {
             if (!awaitIdle(url, minReady, 30_000)) minReady = 0;
             done.add(single(url, lesson.start(), lesson.workload(), CLASS_TIMEOUT_MS));
         }
-        System.out.println("   " + label + " (" + url + ")");
+        System.out.println("   " + label + " (" + url + "), host load after: " + loadAverage());
         return report(done);
     }
 
@@ -199,6 +203,12 @@ public class ClassBurst {
             // the sampler keeps going; an empty map reads as -1 everywhere
         }
         return Map.of();
+    }
+
+    /** The 1, 5 and 15 minute load averages, e.g. "1.52 0.80 0.41". */
+    static String loadAverage() throws Exception {
+        String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return fields[0] + " " + fields[1] + " " + fields[2] + " (1, 5, 15 min)";
     }
 
     static String get(String url) throws Exception {

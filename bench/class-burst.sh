@@ -19,7 +19,7 @@ if [ "$backend" = qemu ]; then options+=(-Dbpflab.qemu.run-dir=/run/bpflab-bench
 read -r -a extra <<< "${BENCH_SERVER_OPTS:-}"
 options+=("${extra[@]}")
 echo "backend: $backend  kernel: $(uname -r)  cpus: $(nproc)  memory: $(free -m | awk '/^Mem:/ {print $2}') MiB" \
-  " learners: $learners"
+  " learners: $learners  load: $(cut -d" " -f1-3 /proc/loadavg)"
 port=$(spare_port)
 start_server "$port" "$backend" "${options[@]}"
 java bench/ClassBurst.java class "http://localhost:$port" "$learners" "$lesson"
