@@ -60,11 +60,11 @@ final class StudentStatus {
         s.lastActivity = now;
     }
 
-    /** Run was pressed: a new connection, queued, with the last run's outcome cleared (the fail streak stays). */
+    /** Run was pressed: a new connection, compiling, with the last run's outcome cleared (the fail streak stays). */
     private static void newRun(Student s, String session, String source, long now) {
         s.activeSession = session;
         s.runs++;
-        s.phase = RunPhase.QUEUED.wire();
+        s.phase = RunPhase.COMPILING.wire();
         s.phaseAt = now;
         s.queuePosition = null;
         s.events = 0;

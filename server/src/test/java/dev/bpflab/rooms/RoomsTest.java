@@ -161,7 +161,7 @@ class RoomsTest {
         rooms.onActivity(message("old", ada.token(), "{\"type\":\"phase\",\"phase\":\"stopped\"}"));
         rooms.onActivity(RunActivity.closed("old", ada.token()));
         rooms.onActivity(RunActivity.events("old", ada.token(), 7));
-        assertEquals("queued", row(room, id).path("phase").asText());
+        assertEquals("compiling", row(room, id).path("phase").asText());
         assertEquals(0, row(room, id).path("events").asInt());
         assertEquals(2, row(room, id).path("runs").asInt());
         rooms.onActivity(message("new", ada.token(), "{\"type\":\"phase\",\"phase\":\"attached\"}"));

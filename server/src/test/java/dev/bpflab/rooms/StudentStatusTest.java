@@ -49,7 +49,7 @@ class StudentStatusTest {
     @Test
     void aRunGoesThroughItsPhases() {
         assertTrue(run("a", "int x;", T0 + 10));
-        assertEquals("queued", ada.phase);
+        assertEquals("compiling", ada.phase);
         assertEquals(1, ada.runs);
         assertEquals(T0 + 10, ada.phaseAt);
         assertEquals("int x;", ada.source);
@@ -142,7 +142,7 @@ class StudentStatusTest {
         assertFalse(says("old", new ServerMessage.WorkloadResult("unlink-file", true, "rm victim"), T0 + 6));
         assertFalse(events("old", 9, T0 + 7));
         assertFalse(closed("old", T0 + 8));
-        assertEquals("queued", ada.phase);
+        assertEquals("compiling", ada.phase);
         assertEquals(T0 + 3, ada.phaseAt);
         assertEquals(0, ada.events);
         assertNull(ada.diagnostic);
