@@ -1,5 +1,6 @@
 package dev.bpflab.agent;
 
+import com.fasterxml.jackson.databind.node.IntNode;
 import dev.bpflab.agent.workloads.Workload;
 import dev.bpflab.agent.workloads.WorkloadException;
 import dev.bpflab.agent.workloads.Workloads;
@@ -19,11 +20,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The guest agent: the only bpflab code that touches libbpf and the kernel; it loads objects the server compiled. It runs as a child process of the
@@ -46,6 +50,9 @@ public final class AgentMain {
     private volatile boolean stopping;
     private boolean stopped;
     private boolean shutDown;
+    /** Where bpf_printk lines go: nowhere until a run that wants them (trace_pipe is followed once, for good). */
+    private volatile Consumer<TracePipe.Line> printk = line -> { };
+    private boolean followingTracePipe;
 
     private AgentMain(PrintStream stdout, Path scratch) {
         this.output = new Output(stdout);
@@ -117,7 +124,7 @@ public final class AgentMain {
         if (command instanceof AgentCommand.Start start) {
             startRun(start);
         } else if (command instanceof AgentCommand.Workload workload) {
-            workloads.submit(() -> runWorkload(workload.name()));
+            workloads.submit(() -> runWorkload(workload.name(), output));
         } else if (command instanceof AgentCommand.Warmup warmup) {
             warmUpPipeline(warmup.object());
         } else if (command instanceof AgentCommand.Stop) {
@@ -126,24 +133,47 @@ public final class AgentMain {
     }
 
     /**
-     * Loads, attaches and exercises the server's warm-up object once with its output thrown away, so the code paths
-     * of a real run are already compiled by the JIT and paged in. A VM does this before it is saved (and, under
-     * emulation, each restored VM before it is pooled); it does not count as the agent's one run.
+     * Goes through what a real run does, once, with the output thrown away, so that its code is compiled by the JIT
+     * and paged in (and, under emulation, translated by QEMU) before a learner waits for it: the server's commands
+     * decoded, the warm-up object loaded and attached, printk lines followed, a workload fired through the workload
+     * thread, its event read from the ring buffer. A VM does this before it is saved and, under emulation, each
+     * restored VM before it is pooled; it does not count as the agent's one run.
      */
     private void warmUpPipeline(byte[] object) {
         long started = System.nanoTime();
         try (Output discarded = new Output(java.io.OutputStream.nullOutputStream());
                 Run warm = new Run(discarded)) {
+            for (AgentCommand command : List.<AgentCommand>of(
+                    new AgentCommand.Start("int x;", object, 60, Map.of("limit", IntNode.valueOf(1)), null,
+                            null),
+                    new AgentCommand.Workload(dev.bpflab.protocol.Workload.UNLINK_FILE), new AgentCommand.Stop())) {
+                RunJson.command(RunJson.write(command)); // the decoders a run's commands need, built now
+            }
             if (warm.start("", object, Map.of(), AgentCommand.DEFAULT_XDP_INTERFACE)) {
-                Workloads.byName("unlink-file").orElseThrow().run(Files.createDirectories(scratch.resolve("workload")));
+                followTracePipe(line -> discarded.offer(new ServerMessage.Printk(line.text(), line.pid(), line.comm())));
+                workloads.submit(() -> runWorkload(dev.bpflab.protocol.Workload.UNLINK_FILE, discarded)).get();
                 Thread.sleep(200); // let the record reach the ring buffer poller
             }
-        } catch (WorkloadException | IOException e) {
+        } catch (ProtocolException | ExecutionException e) {
             // a warm-up that did not go all the way still warmed what it reached
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            printk = line -> { };
         }
         output.send(new AgentMessage.Warm((System.nanoTime() - started) / 1_000_000));
+    }
+
+    /**
+     * Sends bpf_printk lines to {@code sink}. The pipe is followed by one thread for the agent's life (the kernel lets
+     * one reader open it at a time), started by the warm-up or the run, whichever comes first.
+     */
+    private synchronized void followTracePipe(Consumer<TracePipe.Line> sink) {
+        printk = sink;
+        if (!followingTracePipe) {
+            followingTracePipe = true;
+            TracePipe.follow(line -> printk.accept(line));
+        }
     }
 
     private void startRun(AgentCommand.Start start) {
@@ -160,7 +190,7 @@ public final class AgentMain {
         }
         if (start.printkOrDefault()) {
             clearTraceBuffer();
-            TracePipe.follow(line -> output.offer(new ServerMessage.Printk(line.text(), line.pid(), line.comm())));
+            followTracePipe(line -> output.offer(new ServerMessage.Printk(line.text(), line.pid(), line.comm())));
         }
         timer.schedule(() -> {
             output.send(new ServerMessage.Error("the run reached its time limit of " + timeout + " s and was stopped"));
@@ -182,7 +212,7 @@ public final class AgentMain {
         }
     }
 
-    private void runWorkload(dev.bpflab.protocol.Workload kind) {
+    private void runWorkload(dev.bpflab.protocol.Workload kind, Output to) {
         Workload workload = Workloads.of(kind);
         ServerMessage.WorkloadResult answer;
         try {
@@ -191,7 +221,7 @@ public final class AgentMain {
         } catch (WorkloadException | IOException e) {
             answer = new ServerMessage.WorkloadResult(kind.wireName(), false, e.getMessage());
         }
-        output.send(answer);
+        to.send(answer);
     }
 
     /** Detaches and says "stopped" once, whether input ended, stop was sent or the time limit came. */
