@@ -14,7 +14,7 @@ import java.util.OptionalInt;
  *
  * <p>The rule, in MiB ({@code /} rounds down):
  * <pre>
- *   usable   = MemAvailable - reserve;  reserve = 512 (this server's JVM) + guest memory (qemu: the saved VM's memory
+ *   usable   = MemAvailable - reserve;  reserve = 512 (this server) + guest memory (qemu: the saved VM's memory
  *              file, which every clone maps, in the page cache) + MemTotal / 20 (the host)
  *   qemu:    vms     = max(2, usable / 384)                        VMs the memory holds, live or pooled
  *            live    = max(1, min(cores × perCore, vms × 3 / 4))   perCore = 8 under TCG, 32 with KVM
@@ -35,7 +35,8 @@ import java.util.OptionalInt;
  * 8 of them per core take 42% of it and leave the rest to runs that are busy and to restores. With KVM an idle guest
  * sleeps in the host kernel; the 32 per core there is an estimate (this host has no KVM to measure on). A restore plus
  * warm-up under TCG keeps one core busy for 6–10 s, so at most half the cores restore at once. A local agent JVM with a
- * run attached has Rss 77 MiB (peak 85 MiB), budgeted at 160 MiB.
+ * run attached has Rss 77 MiB (peak 85 MiB), budgeted at 160 MiB. The server's JVM had Rss 141 MiB idle and 210 MiB
+ * after a few hundred requests; its 512 MiB leave room for the compiles that run beside it.
  *
  * @param live           runs at once (the admission queue's capacity)
  * @param pool           sandboxes prepared ahead: paused VMs, or warm local agents
