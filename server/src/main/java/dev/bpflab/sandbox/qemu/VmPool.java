@@ -117,7 +117,6 @@ final class VmPool implements AutoCloseable {
             }
             return me.vm;
         } catch (InterruptedException e) {
-            takers.remove(me);
             if (me.vm != null) { // handed over just as the caller gave up: the next one in line gets it
                 handOut(me.vm);
             }
