@@ -34,8 +34,9 @@ import java.util.OptionalInt;
  * A paused VM uses no CPU; an attached, idle VM under TCG keeps 5.2% of a core busy (the emulated guest's timer), so
  * 8 of them per core take 42% of it and leave the rest to runs that are busy and to restores. With KVM an idle guest
  * sleeps in the host kernel; the 32 per core there is an estimate (this host has no KVM to measure on). A restore plus
- * warm-up under TCG keeps one core busy for 6–10 s, so at most half the cores restore at once. A local agent JVM with a
- * run attached has Rss 77 MiB (peak 85 MiB), budgeted at 160 MiB. The server's JVM had Rss 141 MiB idle and 210 MiB
+ * warm-up under TCG takes 5.8–6.3 s of one core: 4 VMs took 22.9 s one at a time and 13.5 s two at a time, the
+ * latter with both of this host's cores busy. So at most half the cores restore at once, the rest stay with the live
+ * runs. A local agent JVM with a run attached has Rss 77 MiB (peak 85 MiB), budgeted at 160 MiB. The server's JVM had Rss 141 MiB idle and 210 MiB
  * after a few hundred requests; its 512 MiB leave room for the compiles that run beside it.
  *
  * @param live           runs at once (the admission queue's capacity)
