@@ -177,11 +177,36 @@ function setPhase(next, detail = {}) {
     ? `Attached: ${detail.programs.join(', ')}` : text;
   box.title = sandbox && ACTIVE_PHASES.has(next) ? `${programs}\nSandbox: ${sandbox}` : programs;
   $('stop').disabled = !ACTIVE_PHASES.has(next);
+  followSandboxLoad(next === PHASE.QUEUED);
   for (const b of $('workload-buttons').querySelectorAll('button')) {
     b.disabled = next !== PHASE.ATTACHED;
     b.title = next === PHASE.ATTACHED ? b.dataset.description : 'Run a program first; then this makes the kernel fire.';
   }
   notify(phaseListeners, next);
+}
+
+// While a run waits in line, how busy the sandboxes are (GET /api/sandbox), every few seconds.
+let loadTimer = null;
+async function showSandboxLoad() {
+  let load;
+  try {
+    load = await api('/api/sandbox');
+  } catch {
+    load = null;
+  }
+  if (phase !== PHASE.QUEUED || !load) return;
+  $('sandbox-load').textContent = `${load.live} of ${load.capacity} sandboxes busy, ${load.waiting} waiting`;
+  $('sandbox-load').title = `${load.backend}: ${load.pooled} ready for the next runs`;
+}
+function followSandboxLoad(queued) {
+  if (queued && !loadTimer) {
+    showSandboxLoad();
+    loadTimer = setInterval(showSandboxLoad, 3000);
+  } else if (!queued && loadTimer) {
+    clearInterval(loadTimer);
+    loadTimer = null;
+    $('sandbox-load').textContent = '';
+  }
 }
 
 const client = new RunClient({

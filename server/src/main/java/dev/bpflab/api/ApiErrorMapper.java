@@ -51,7 +51,7 @@ public class ApiErrorMapper {
         String path = ApiException.echo(request.path());
         String message = switch (status) {
             case 404 -> path.startsWith("/api/") ? "There is no " + method + " " + path + ". The API is /api/templates, "
-                    + "/api/lessons, /api/rooms, /api/shares and /api/workloads." : "There is no page at " + path
+                    + "/api/lessons, /api/rooms, /api/shares, /api/workloads and /api/sandbox." : "There is no page at " + path
                     + ". The lab is at /.";
             case 405 -> path + " does not take " + method + ".";
             case 406 -> method + " " + path + " answers in JSON: send Accept: application/json.";

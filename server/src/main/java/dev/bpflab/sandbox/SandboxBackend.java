@@ -44,9 +44,9 @@ public interface SandboxBackend extends AutoCloseable {
 
     /**
      * Sandboxes right now: {@code live} runs hold one (of at most {@code capacity}), {@code waiting} runs wait in the
-     * admission queue for one, {@code ready} are prepared ahead (warm agents, paused VMs).
+     * admission queue for one, {@code pooled} are prepared ahead (paused VMs, warm agents).
      */
-    record Load(int live, int capacity, int waiting, int ready) {
+    record Load(int live, int capacity, int waiting, int pooled) {
     }
 
     /** How loaded the backend is now; cheap, for health checks and tests. */

@@ -6,7 +6,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** /q/health/ready: down when the configured sandbox backend could not start, with the reason. */
+/**
+ * /q/health/ready: down when the configured sandbox backend could not start, with the reason; its data say how many
+ * runs are live (of how many at once), how many wait for a sandbox and how many sandboxes are pooled (ready ahead).
+ */
 @Readiness
 @ApplicationScoped
 public class SandboxHealth implements HealthCheck {
@@ -23,7 +26,7 @@ public class SandboxHealth implements HealthCheck {
                 .withData("live", load.live())
                 .withData("capacity", load.capacity())
                 .withData("waiting", load.waiting())
-                .withData("ready", load.ready())
+                .withData("pooled", load.pooled())
                 .build();
     }
 }

@@ -4,6 +4,7 @@ import dev.bpflab.compiler.HostCompiler;
 import dev.bpflab.sandbox.local.LocalBackend;
 import dev.bpflab.sandbox.qemu.QemuBackend;
 import dev.bpflab.sandbox.qemu.QemuSettings;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import io.quarkus.runtime.Startup;
@@ -13,15 +14,18 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * Picks the sandbox backend named by {@code bpflab.sandbox.backend} from a dispatch table, once, at start-up
- * (so warm agents or VMs are ready before the first Run).
+ * (so warm agents or VMs are ready before the first Run), and sizes it for this host ({@link Capacity}).
  */
 @ApplicationScoped
 public class SandboxProducer {
+    private static final Logger LOG = Logger.getLogger(SandboxProducer.class);
 
     /** Builds a backend from the settings; one entry per isolation technique. */
     interface Factory {
@@ -29,15 +33,16 @@ public class SandboxProducer {
     }
 
     private final Map<String, Factory> backends = new TreeMap<>(Map.of(
-            "local", s -> new LocalBackend(s.agentJar(), s.agentEnvironment(), s.localWarmAgents(), s.maxLive()),
+            "local", this::local,
             "qemu", this::qemu));
 
     @ConfigProperty(name = "bpflab.sandbox.backend", defaultValue = "local")
     String backendName;
     @ConfigProperty(name = "bpflab.agent.jar", defaultValue = "agent/target/bpflab-agent.jar")
     Path agentJar;
-    @ConfigProperty(name = "bpflab.sandbox.max-live", defaultValue = "8")
-    int maxLive;
+    /** Unset: what the host's memory and cores allow ({@link Capacity}). */
+    @ConfigProperty(name = "bpflab.sandbox.max-live")
+    OptionalInt maxLive;
     @ConfigProperty(name = "bpflab.local.warm-agents", defaultValue = "1")
     int localWarmAgents;
 
@@ -49,8 +54,10 @@ public class SandboxProducer {
     Path qemuRunDir;
     @ConfigProperty(name = "bpflab.qemu.image-builder", defaultValue = "server/src/main/guest/build-image.sh")
     Path qemuImageBuilder;
-    @ConfigProperty(name = "bpflab.qemu.pool-size", defaultValue = "2")
-    int qemuPoolSize;
+    @ConfigProperty(name = "bpflab.qemu.pool-size")
+    OptionalInt qemuPoolSize;
+    @ConfigProperty(name = "bpflab.qemu.restores-at-once")
+    OptionalInt qemuRestoresAtOnce;
     @ConfigProperty(name = "bpflab.qemu.memory-mib", defaultValue = "768")
     int qemuMemoryMiB;
     @ConfigProperty(name = "bpflab.run.max-timeout-seconds", defaultValue = "1800")
@@ -60,6 +67,7 @@ public class SandboxProducer {
     HostCompiler compiler;
 
     private SandboxBackend backend;
+    private Capacity.Host host;
 
     /**
      * A disposable VM per run. The image is (re)built at start-up when its builder script is there (a source
@@ -67,12 +75,27 @@ public class SandboxProducer {
      */
     private SandboxBackend qemu(SandboxSettings s) throws SandboxException {
         QemuSettings settings = QemuSettings.defaults().withAccel(qemuAccel).withGuestDir(qemuGuestDir)
-                .withRunDir(qemuRunDir).withPoolSize(qemuPoolSize).withMaxLive(s.maxLive()).withMemoryMiB(qemuMemoryMiB)
+                .withRunDir(qemuRunDir).withMemoryMiB(qemuMemoryMiB)
                 .withMaxRunTime(Duration.ofSeconds(maxRunSeconds + 60L));
+        Capacity capacity = host == null ? Capacity.fallback(maxLive, qemuPoolSize, qemuRestoresAtOnce)
+                : Capacity.forQemu(host, settings.likelyTcg(), qemuMemoryMiB, maxLive, qemuPoolSize,
+                        qemuRestoresAtOnce);
+        LOG.info(capacity.describe("VM"));
+        settings = settings.withMaxLive(capacity.live()).withPoolSize(capacity.pool())
+                .withRestoresAtOnce(capacity.restoresAtOnce());
         if (Files.isRegularFile(qemuImageBuilder)) {
             settings = settings.withImageBuilder(qemuImageBuilder, s.agentJar().toAbsolutePath().getParent());
         }
         return new QemuBackend(settings, compiler);
+    }
+
+    /** The agent as a child process; runs at once follow the host unless max-live says. */
+    private SandboxBackend local(SandboxSettings s) throws SandboxException {
+        Capacity capacity = host == null
+                ? Capacity.fallback(maxLive, OptionalInt.of(localWarmAgents), OptionalInt.of(0))
+                : Capacity.forLocal(host, maxLive, localWarmAgents);
+        LOG.info(capacity.describe("agent"));
+        return new LocalBackend(s.agentJar(), s.agentEnvironment(), s.localWarmAgents(), capacity.live());
     }
 
     @Produces
@@ -84,7 +107,13 @@ public class SandboxProducer {
             return new UnavailableBackend(backendName, "unknown sandbox backend '" + backendName
                     + "' in bpflab.sandbox.backend; choose one of " + backends.keySet());
         }
-        SandboxSettings settings = new SandboxSettings(agentJar, Map.of(), localWarmAgents, maxLive);
+        SandboxSettings settings = new SandboxSettings(agentJar, Map.of(), localWarmAgents);
+        try {
+            host = Capacity.Host.read();
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("cannot read this host's memory (%s); runs at once and the pool take fixed defaults",
+                    e.getMessage());
+        }
         try {
             backend = factory.create(settings);
             return backend;

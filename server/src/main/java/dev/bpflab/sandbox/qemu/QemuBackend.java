@@ -27,8 +27,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Every run gets a disposable VM of its own: the guest kernel is the only kernel the user's program touches. VMs are
- * restored from a VM saved once (boot, agent warm-up; {@link SavedVm}) and kept paused in a small pool
- * ({@link VmPool}), so handing one out costs a {@code cont} and a clock/RNG reseed. A VM serves one run and is killed.
+ * restored from a VM saved once (boot, agent warm-up; {@link SavedVm}) and kept paused in a pool ({@link VmPool}, sized
+ * to the host by {@link dev.bpflab.sandbox.Capacity}), so handing one out costs a {@code cont} and a clock/RNG reseed.
+ * A VM serves one run and is killed.
  *
  * <p>Construction is quick; the image build or check ({@link ImageBuild}, {@link GuestImage}), the host probe
  * ({@link HostProbe}) and (once per image) the boot of the VM to save happen on a background thread. {@link #acquire}
@@ -155,7 +156,8 @@ public final class QemuBackend implements SandboxBackend {
             HostProbe.Probed host = HostProbe.probe(settings, qemu, image.dir(), runDir.path());
             SavedVm saved = SavedVm.obtain(host.machine(), settings.savedVmsDir(), runDir.path(), image.id(),
                     host.qemuVersion(), settings.bootTimeout(), warmup);
-            VmPool pool = new VmPool(host.machine(), saved, runDir.path(), settings.poolSize(), warmup);
+            VmPool pool = new VmPool(host.machine(), saved, runDir.path(), settings.poolSize(),
+                    settings.restoresAtOnce(), warmup);
             synchronized (this) { // close() either sees the pool or makes us close it
                 if (closed) {
                     pool.close();
@@ -163,8 +165,8 @@ public final class QemuBackend implements SandboxBackend {
                 }
                 prepared.complete(new Prepared(host, image, pool));
             }
-            LOG.infof("qemu backend ready: %s, saved VM %s, pool of %d", host.accel().reason(), saved.dir(),
-                    settings.poolSize());
+            LOG.infof("qemu backend ready: %s, saved VM %s, pool of %d, %d restored at once", host.accel().reason(),
+                    saved.dir(), settings.poolSize(), settings.restoresAtOnce());
         } catch (SandboxException | IOException | InterruptedException e) {
             SandboxException failure = closed ? new SandboxException("the qemu backend is shut down")
                     : e instanceof SandboxException sandbox ? sandbox

@@ -1,7 +1,10 @@
 package dev.bpflab.sandbox.qemu;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -20,6 +23,7 @@ import java.util.Objects;
  * @param accel                {@code auto} (KVM when a probe guest runs on it, else TCG), {@code kvm} or {@code tcg}
  * @param memoryMiB            guest RAM, also the cap on what a run can make the guest use
  * @param poolSize             restored VMs kept paused, ready to be handed out
+ * @param restoresAtOnce       VMs the pool restores (and, under TCG, warms up) at the same time: a CPU budget
  * @param maxLive              VMs serving runs at once; later acquirers queue, first come first served
  * @param maxRunTime           a VM is killed after serving a run this long, whatever the run loop does
  * @param outputBytesPerSecond the agent's output is read no faster than this (the guest waits; nothing is lost)
@@ -27,8 +31,8 @@ import java.util.Objects;
  * @param bootTimeout          how long the one-time boot of the VM to save may take until the agent is ready
  */
 public record QemuSettings(Path qemuBinary, Path guestDir, Path imageBuilder, Path agentDir, Path runDir, String accel,
-        int memoryMiB, int poolSize, int maxLive, Duration maxRunTime, long outputBytesPerSecond, int maxLineBytes,
-        Duration bootTimeout) {
+        int memoryMiB, int poolSize, int restoresAtOnce, int maxLive, Duration maxRunTime, long outputBytesPerSecond,
+        int maxLineBytes, Duration bootTimeout) {
 
     public static final Path DEFAULT_GUEST_DIR = Path.of("/var/cache/bpflab-guest");
     public static final Path DEFAULT_RUN_DIR = Path.of("/run/bpflab-qemu");
@@ -45,8 +49,8 @@ public record QemuSettings(Path qemuBinary, Path guestDir, Path imageBuilder, Pa
         if (memoryMiB < 256) {
             throw new IllegalArgumentException("a guest needs at least 256 MiB of memory (clang and a JVM run in it)");
         }
-        if (poolSize < 0 || maxLive < 1) {
-            throw new IllegalArgumentException("pool size must be >= 0 and max live >= 1");
+        if (poolSize < 0 || maxLive < 1 || restoresAtOnce < 1) {
+            throw new IllegalArgumentException("pool size must be >= 0, max live >= 1 and restores at once >= 1");
         }
         if (imageBuilder != null && agentDir == null) {
             throw new IllegalArgumentException("building the image needs the agent directory (agent/target/)");
@@ -57,64 +61,69 @@ public record QemuSettings(Path qemuBinary, Path guestDir, Path imageBuilder, Pa
     }
 
     public static QemuSettings defaults() {
-        return new QemuSettings(Path.of("qemu-system-x86_64"), DEFAULT_GUEST_DIR, null, null, DEFAULT_RUN_DIR, "auto", 768,
-                2, 40, Duration.ofMinutes(35), 4L << 20, 4 << 20, Duration.ofMinutes(5));
+        return new QemuSettings(Path.of("qemu-system-x86_64"), DEFAULT_GUEST_DIR, null, null, DEFAULT_RUN_DIR, "auto",
+                768, 2, 1, 40, Duration.ofMinutes(35), 4L << 20, 4 << 20, Duration.ofMinutes(5));
     }
 
     public QemuSettings withQemuBinary(Path value) {
-        return new QemuSettings(value, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize, maxLive,
-                maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+        return new QemuSettings(value, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize,
+                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
     }
 
     public QemuSettings withGuestDir(Path value) {
-        return new QemuSettings(qemuBinary, value, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize, maxLive,
-                maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+        return new QemuSettings(qemuBinary, value, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize,
+                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
     }
 
     /** Build (or check) the image at start-up with {@code script}, from the agent jars in {@code agentDirectory}. */
     public QemuSettings withImageBuilder(Path script, Path agentDirectory) {
-        return new QemuSettings(qemuBinary, guestDir, script, agentDirectory, runDir, accel, memoryMiB, poolSize, maxLive,
-                maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+        return new QemuSettings(qemuBinary, guestDir, script, agentDirectory, runDir, accel, memoryMiB, poolSize,
+                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
     }
 
     public QemuSettings withRunDir(Path value) {
-        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, value, accel, memoryMiB, poolSize, maxLive,
-                maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, value, accel, memoryMiB, poolSize,
+                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
     }
 
     public QemuSettings withAccel(String value) {
-        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, value, memoryMiB, poolSize, maxLive,
-                maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, value, memoryMiB, poolSize,
+                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
     }
 
     public QemuSettings withMemoryMiB(int value) {
-        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, value, poolSize, maxLive,
-                maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, value, poolSize,
+                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
     }
 
     public QemuSettings withPoolSize(int value) {
-        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, value, maxLive,
-                maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, value,
+                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+    }
+
+    public QemuSettings withRestoresAtOnce(int value) {
+        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize, value,
+                maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
     }
 
     public QemuSettings withMaxLive(int value) {
-        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize, value,
-                maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize,
+                restoresAtOnce, value, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
     }
 
     public QemuSettings withMaxRunTime(Duration value) {
-        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize, maxLive,
-                value, outputBytesPerSecond, maxLineBytes, bootTimeout);
+        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize,
+                restoresAtOnce, maxLive, value, outputBytesPerSecond, maxLineBytes, bootTimeout);
     }
 
     public QemuSettings withOutputLimits(long bytesPerSecond, int lineBytes) {
-        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize, maxLive,
-                maxRunTime, bytesPerSecond, lineBytes, bootTimeout);
+        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize,
+                restoresAtOnce, maxLive, maxRunTime, bytesPerSecond, lineBytes, bootTimeout);
     }
 
     public QemuSettings withBootTimeout(Duration value) {
-        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize, maxLive,
-                maxRunTime, outputBytesPerSecond, maxLineBytes, value);
+        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize,
+                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, value);
     }
 
     Path imageDir() {
@@ -125,7 +134,26 @@ public record QemuSettings(Path qemuBinary, Path guestDir, Path imageBuilder, Pa
         return guestDir.resolve("saved-vms");
     }
 
-    /** Remembers how the KVM probe went until the host reboots or QEMU changes. */
+    /**
+     * Whether guests will run under TCG, as far as is known before the host probe: configured so, no {@code /dev/kvm},
+     * or the last probe of {@code auto} chose TCG. For defaults that depend on it (an idle TCG guest costs CPU).
+     */
+    public boolean likelyTcg() {
+        if (!accel.equals("auto")) {
+            return accel.equals("tcg");
+        }
+        if (!Files.exists(Path.of("/dev/kvm"))) {
+            return true;
+        }
+        try {
+            List<String> memo = Files.readAllLines(kvmProbeMemo());
+            return memo.size() > 1 && memo.get(1).equals(Accel.TCG.name());
+        } catch (IOException e) {
+            return false; // never probed: KVM is there and probably works
+        }
+    }
+
+    /** Remembers how the KVM probe went until the host reboots or QEMU changes (see HostProbe). */
     Path kvmProbeMemo() {
         return guestDir.resolve("kvm-probe");
     }

@@ -5,79 +5,203 @@ import dev.bpflab.support.threads.Daemons;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * VMs restored from the saved VM and kept paused, so handing one out costs a {@code cont} and a clock/RNG reseed. A
- * thread of its own refills the pool after each hand-out, backing off while restores fail. Under TCG each pooled VM
- * is warmed up first (see {@link Vm#prewarm}).
+ * VMs restored from the saved VM and kept paused, so handing one out costs a {@code cont} and a clock/RNG reseed.
+ * Under TCG each VM is warmed up before it is pooled (see {@link Vm#prewarm}).
+ *
+ * <p>A fixed number of restorer threads ({@code restoresAtOnce}: a CPU budget, since a restore and warm-up under TCG
+ * keep a core busy) make VMs while fewer are pooled or being made than {@code size} plus the runs waiting for one:
+ * when a class presses Run at once and the pool runs dry, every restorer works until each waiting run has its VM.
+ * Waiting runs get VMs in the order they asked (first come, first served, as in the admission queue before). Restorers
+ * back off while restores fail; a run that sees three restores fail while it waits is told why.
  */
 final class VmPool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(VmPool.class);
     private static final Duration WAKE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration PREWARM_TIMEOUT = Duration.ofSeconds(60);
+    private static final int FAILURES_A_RUN_SEES = 3;
+
+    /** A run waiting for a VM; {@code vm} is set (under the pool's lock) when one is handed to it. */
+    private static final class Taker {
+        Vm vm;
+    }
 
     private final Machine machine;
     private final SavedVm saved;
     private final Path runDir;
     private final int size;
     private final byte[] warmupObject;
-    private final LinkedBlockingDeque<Vm> idle = new LinkedBlockingDeque<>();
     private final AtomicInteger ids = new AtomicInteger();
-    private final Object refillSignal = new Object();
-    private final Thread refiller;
-    private volatile String refillProblem;
-    private volatile boolean closed;
+    private final List<Thread> restorers = new ArrayList<>();
+    // Guarded by this:
+    private final ArrayDeque<Vm> idle = new ArrayDeque<>();
+    private final ArrayDeque<Taker> takers = new ArrayDeque<>();
+    private int restoring;
+    private long failures; // ever: a taker compares with what it saw when it began to wait
+    private int failuresInARow;
+    private long backOffUntil;
+    private String refillProblem;
+    private boolean closed;
 
     /**
-     * Starts filling a pool of {@code size} VMs (0: every VM is restored when it is asked for); under TCG each is
-     * warmed up with {@code warmupObject} before it is pooled.
+     * Starts filling a pool of {@code size} VMs (0: a VM is restored only when a run asks for one) with
+     * {@code restoresAtOnce} restorer threads; under TCG each VM is warmed up with {@code warmupObject} first.
      */
-    VmPool(Machine machine, SavedVm saved, Path runDir, int size, byte[] warmupObject) {
-        this.warmupObject = warmupObject;
+    VmPool(Machine machine, SavedVm saved, Path runDir, int size, int restoresAtOnce, byte[] warmupObject) {
+        if (size < 0 || restoresAtOnce < 1) {
+            throw new IllegalArgumentException("pool size must be >= 0 and restores at once >= 1");
+        }
         this.machine = machine;
         this.saved = saved;
         this.runDir = runDir;
         this.size = size;
-        this.refiller = Daemons.start(this::refill, "qemu-pool");
+        this.warmupObject = warmupObject;
+        for (int i = 0; i < restoresAtOnce; i++) {
+            restorers.add(Daemons.start(this::restoreWhileNeeded, "qemu-pool-" + (i + 1)));
+        }
     }
 
     /**
-     * A running VM for one run: a pooled one woken up, or (pool empty) one restored now. A VM that does not wake is
-     * discarded and another tried, three times in all.
+     * A running VM for one run: a pooled one woken up, or (pool empty) the next one a restorer makes. A VM that does not
+     * wake is discarded and another taken, three times in all.
      *
-     * @throws SandboxException no VM could be restored or woken; the message has the last reason
+     * @throws SandboxException no VM could be restored or woken (the message has the last reason), or the pool closed
+     * @throws InterruptedException the caller gave up waiting (it holds no VM then)
      */
-    Vm takeAwake() throws SandboxException {
+    Vm takeAwake() throws SandboxException, InterruptedException {
         String problem = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            Vm vm = idle.pollFirst();
-            signalRefill();
+            Vm vm = take();
             try {
-                if (vm == null) {
-                    vm = restore();
-                }
                 vm.wake(WAKE_TIMEOUT);
                 return vm;
             } catch (IOException e) {
                 problem = e.getMessage();
                 LOG.warnf("a restored VM was not usable: %s", problem);
-                if (vm != null) {
-                    vm.kill();
-                }
+                vm.kill();
             }
         }
         throw new SandboxException("no VM could be restored for this run: " + problem);
     }
 
-    private Vm restore() throws IOException {
+    /** The first pooled VM, or waits in line for the next one made. */
+    private synchronized Vm take() throws SandboxException, InterruptedException {
+        if (closed) {
+            throw new SandboxException("the qemu backend is shut down");
+        }
+        if (takers.isEmpty() && !idle.isEmpty()) {
+            Vm vm = idle.pollFirst();
+            notifyAll(); // the restorers refill
+            return vm;
+        }
+        if (failuresInARow >= FAILURES_A_RUN_SEES) { // restoring is broken now: say so instead of waiting for it
+            throw new SandboxException("no VM could be restored for this run: " + refillProblem);
+        }
+        Taker me = new Taker();
+        takers.addLast(me);
+        long failuresBefore = failures;
+        notifyAll(); // one more VM is wanted
+        try {
+            while (me.vm == null) {
+                if (closed) {
+                    throw new SandboxException("the qemu backend is shut down");
+                }
+                if (failures - failuresBefore >= FAILURES_A_RUN_SEES) {
+                    throw new SandboxException("no VM could be restored for this run: " + refillProblem);
+                }
+                wait();
+            }
+            return me.vm;
+        } catch (InterruptedException e) {
+            if (me.vm != null) { // handed over just as the caller gave up: the next one in line gets it
+                handOut(me.vm);
+            }
+            throw e;
+        } finally {
+            takers.remove(me);
+            notifyAll(); // one VM fewer is wanted
+        }
+    }
+
+    /** A restorer: makes a VM whenever one is wanted, until the pool closes. */
+    private void restoreWhileNeeded() {
+        while (true) {
+            synchronized (this) {
+                try {
+                    while (!closed && (idle.size() + restoring >= size + takers.size()
+                            || System.currentTimeMillis() < backOffUntil)) {
+                        long backOff = backOffUntil - System.currentTimeMillis();
+                        wait(backOff > 0 ? backOff : 0);
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (closed) {
+                    return;
+                }
+                restoring++;
+            }
+            Vm vm = null;
+            IOException failure = null;
+            try {
+                vm = restoreAndWarm();
+            } catch (IOException e) {
+                failure = e;
+            }
+            if (!offer(vm, failure)) {
+                if (vm != null) {
+                    vm.kill();
+                }
+                return;
+            }
+        }
+    }
+
+    /** Hands a new VM out or pools it, or records a failure. False when the pool has closed: the VM is the caller's. */
+    private synchronized boolean offer(Vm vm, IOException failure) {
+        restoring--;
+        notifyAll();
+        if (closed) {
+            return false;
+        }
+        if (failure != null) {
+            failures++;
+            failuresInARow++;
+            refillProblem = failure.getMessage();
+            backOffUntil = System.currentTimeMillis() + Math.min(30_000, 500L << Math.min(failuresInARow, 6));
+            LOG.warnf("could not restore a VM for the pool: %s", refillProblem);
+            return true;
+        }
+        failuresInARow = 0;
+        refillProblem = null;
+        handOut(vm);
+        return true;
+    }
+
+    /** To the run first in line, or into the pool. Called with the lock held. */
+    private void handOut(Vm vm) {
+        Taker first = takers.pollFirst();
+        if (first != null) {
+            first.vm = vm;
+        } else {
+            idle.addLast(vm);
+        }
+        notifyAll();
+    }
+
+    private Vm restoreAndWarm() throws IOException {
         Vm vm = Vm.start(machine, runDir, "vm-" + ids.incrementAndGet(), saved.memory(), Machine.Role.CLONE);
         try {
             VmMigration.restore(vm, saved.state());
+            if (machine.accel() == Accel.TCG) {
+                vm.prewarm(warmupObject, PREWARM_TIMEOUT);
+            }
             return vm;
         } catch (IOException | RuntimeException e) {
             vm.kill();
@@ -85,82 +209,35 @@ final class VmPool implements AutoCloseable {
         }
     }
 
-    /** Keeps the pool full until it is closed. */
-    private void refill() {
-        int failures = 0;
-        while (!closed) {
-            if (idle.size() < size) {
-                try {
-                    Vm vm = restore();
-                    if (machine.accel() == Accel.TCG) {
-                        try {
-                            vm.prewarm(warmupObject, PREWARM_TIMEOUT);
-                        } catch (IOException e) {
-                            vm.kill();
-                            throw e;
-                        }
-                    }
-                    if (closed) {
-                        vm.kill();
-                        return;
-                    }
-                    idle.addLast(vm);
-                    refillProblem = null;
-                    failures = 0;
-                    continue;
-                } catch (IOException e) {
-                    if (closed) {
-                        return;
-                    }
-                    refillProblem = e.getMessage();
-                    failures++;
-                    LOG.warnf("could not restore a VM for the pool: %s", e.getMessage());
-                }
-            }
-            synchronized (refillSignal) {
-                try {
-                    refillSignal.wait(failures == 0 ? 1000 : Math.min(30_000, 500L << Math.min(failures, 6)));
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-    }
-
-    private void signalRefill() {
-        synchronized (refillSignal) {
-            refillSignal.notifyAll();
-        }
-    }
-
     /** Paused VMs ready now. */
-    int pooled() {
+    synchronized int pooled() {
         return idle.size();
     }
 
-    /** Why the last restore for the pool failed, or null if the last one worked. */
-    String refillProblem() {
+    /** Why the last restore failed, or null if the last one worked. */
+    synchronized String refillProblem() {
         return refillProblem;
     }
 
-    /** Stops refilling and kills the pooled VMs (also one restored while closing). */
+    /** Stops the restorers and kills the pooled VMs (also those restored while closing); waiting runs are refused. */
     @Override
     public void close() {
-        closed = true;
-        refiller.interrupt();
-        signalRefill();
-        killIdle();
-        try {
-            refiller.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        List<Vm> vms;
+        synchronized (this) {
+            closed = true;
+            notifyAll();
+            vms = new ArrayList<>(idle);
+            idle.clear();
         }
-        killIdle();
-    }
-
-    private void killIdle() {
-        List<Vm> vms = new ArrayList<>();
-        idle.drainTo(vms);
+        restorers.forEach(Thread::interrupt);
         vms.forEach(Vm::kill);
+        for (Thread restorer : restorers) {
+            try {
+                restorer.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }
