@@ -1,8 +1,8 @@
 package dev.bpflab.compile;
 
-import dev.bpflab.compiler.CompileCache;
 import dev.bpflab.compiler.CompileLimits;
 import dev.bpflab.compiler.HostCompiler;
+import dev.bpflab.metrics.RunMetrics;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -32,11 +32,11 @@ public class CompilerProducer {
 
     @Produces
     @ApplicationScoped
-    HostCompiler compiler(CompileOutcomes outcomes) {
+    HostCompiler compiler(RunMetrics metrics) {
         int threads = concurrency > 0 ? concurrency : Runtime.getRuntime().availableProcessors();
         try {
             compiler = new HostCompiler(cacheDir, CompileLimits.defaults(), threads, cacheMiB * CompileLimits.MIB,
-                    outcomes);
+                    metrics);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use " + cacheDir + " for compiles (set bpflab.cache-dir to a "
                     + "writable directory): " + e.getMessage(), e);

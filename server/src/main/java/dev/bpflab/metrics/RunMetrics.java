@@ -1,5 +1,6 @@
 package dev.bpflab.metrics;
 
+import dev.bpflab.compiler.CompileCache;
 import dev.bpflab.protocol.RunPhase;
 import dev.bpflab.sandbox.SandboxBackend;
 import io.micrometer.core.instrument.Counter;
@@ -27,14 +28,15 @@ import java.util.function.ToIntFunction;
  * <tr><td>{@code bpflab_run_phase_seconds_bucket{phase,le}} (and {@code _count}, {@code _sum}, {@code _max})</td>
  *     <td>time from Run to each phase</td></tr>
  * <tr><td>{@code bpflab_queue_wait_seconds_bucket{le}} (…)</td><td>time a run waited in the admission queue</td></tr>
- * <tr><td>{@code bpflab_compile_cache_total{result="hit"|"miss"}}</td><td>compile cache look-ups</td></tr>
+ * <tr><td>{@code bpflab_compile_cache_total{result="hit"|"joined"|"miss"}}</td><td>compile requests: answered from
+ *     the cache, by joining the same compile in flight, or compiled</td></tr>
  * <tr><td>{@code bpflab_sandboxes_live}, {@code _capacity}, {@code _waiting}, {@code _pooled}</td>
  *     <td>runs holding a sandbox, runs allowed at once, runs waiting, sandboxes ready ahead</td></tr>
  * </table>
  */
 @Startup // the gauges and zero series exist before anything calls in
 @ApplicationScoped
-public class RunMetrics {
+public class RunMetrics implements CompileCache.Listener {
     /** Runs take from milliseconds (a cached compile refused) to the 30-minute limit (a run stopped at its end). */
     private static final Duration SHORTEST = Duration.ofMillis(10);
     private static final Duration LONGEST = Duration.ofMinutes(30);
@@ -95,8 +97,16 @@ public class RunMetrics {
     private final Map<Outcome, Counter> runs = new EnumMap<>(Outcome.class);
     private final Map<RunPhase, Timer> phases = new EnumMap<>(RunPhase.class);
     private Timer queueWait;
-    private Counter cacheHits;
-    private Counter cacheMisses;
+    private final Map<CompileCache.Outcome, Counter> compiles = new EnumMap<>(CompileCache.Outcome.class);
+
+    /** Metrics in {@code registry} outside CDI (tests that drive a run session by hand). */
+    public static RunMetrics registeredIn(MeterRegistry registry, SandboxBackend backend) {
+        RunMetrics metrics = new RunMetrics();
+        metrics.registry = registry;
+        metrics.backend = backend;
+        metrics.register();
+        return metrics;
+    }
 
     @PostConstruct
     void register() {
@@ -110,8 +120,11 @@ public class RunMetrics {
         }
         queueWait = histogram(Timer.builder("bpflab.queue.wait")
                 .description("Time a run waited in the admission queue for a sandbox"));
-        cacheHits = cacheCounter("hit");
-        cacheMisses = cacheCounter("miss");
+        for (CompileCache.Outcome outcome : CompileCache.Outcome.values()) {
+            compiles.put(outcome, Counter.builder("bpflab.compile.cache")
+                    .description("Compile requests, by how they were answered")
+                    .tag("result", outcome.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
+        }
         gauge("bpflab.sandboxes.live", "Runs holding a sandbox now", SandboxBackend.Load::live);
         gauge("bpflab.sandboxes.capacity", "Runs that may hold a sandbox at once", SandboxBackend.Load::capacity);
         gauge("bpflab.sandboxes.waiting", "Runs waiting in the admission queue", SandboxBackend.Load::waiting);
@@ -122,11 +135,6 @@ public class RunMetrics {
     private Timer histogram(Timer.Builder builder) {
         return builder.publishPercentileHistogram().minimumExpectedValue(SHORTEST).maximumExpectedValue(LONGEST)
                 .register(registry);
-    }
-
-    private Counter cacheCounter(String result) {
-        return Counter.builder("bpflab.compile.cache").description("Compile cache look-ups, by result")
-                .tag("result", result).register(registry);
     }
 
     private void gauge(String name, String description, ToIntFunction<SandboxBackend.Load> read) {
@@ -149,13 +157,9 @@ public class RunMetrics {
         queueWait.record(waited);
     }
 
-    /** The compile cache had the object for a program. */
-    public void compileCacheHit() {
-        cacheHits.increment();
-    }
-
-    /** The compile cache did not have it: the program was compiled. */
-    public void compileCacheMiss() {
-        cacheMisses.increment();
+    /** How the host compiler answered a compile request (the compile cache's listener). */
+    @Override
+    public void answered(CompileCache.Outcome outcome) {
+        compiles.get(Objects.requireNonNull(outcome, "outcome")).increment();
     }
 }

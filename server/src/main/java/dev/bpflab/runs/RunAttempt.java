@@ -13,7 +13,9 @@ import dev.bpflab.protocol.ServerMessage;
 import dev.bpflab.sandbox.AgentChannel;
 import dev.bpflab.sandbox.AgentListener;
 import dev.bpflab.sandbox.SandboxException;
+import dev.bpflab.metrics.RunMetrics;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
@@ -45,6 +47,10 @@ final class RunAttempt implements AgentListener {
     private byte[] object; // guarded by this
     private int queuePosition; // guarded by this
     private boolean started; // guarded by this
+    private final long pressedAt = System.nanoTime();
+    private final java.util.EnumSet<RunPhase> reached = java.util.EnumSet.noneOf(RunPhase.class); // guarded by this
+    private RunPhase lastLive; // guarded by this
+    private String diagnosticsStage; // guarded by this
 
     RunAttempt(RunSession session, String source, int timeoutSeconds, Map<String, JsonNode> globals) {
         this.session = session;
@@ -109,6 +115,9 @@ final class RunAttempt implements AgentListener {
 
     /** The admission queue's word on this attempt's place; said to the learner once the program is compiled. */
     private void queued(int position) {
+        if (position == 0) {
+            session.metrics().queueWaited(sinceRun()); // admitted: the VM is taken and woken from here
+        }
         boolean say;
         synchronized (this) {
             queuePosition = position;
@@ -138,6 +147,9 @@ final class RunAttempt implements AgentListener {
 
     @Override
     public void onLine(String line) {
+        if (finished) {
+            return; // replaced, stopped or failed: nothing of a run follows its end
+        }
         AgentMessage decoded;
         try {
             decoded = RunJson.agent(line);
@@ -169,6 +181,47 @@ final class RunAttempt implements AgentListener {
     @Override
     public void onExit(String reason) {
         finish(finished || stopRequested ? null : "the sandbox ended unexpectedly (" + reason + ")");
+    }
+
+    /**
+     * Notes a message the learner gets about this run, for the metrics: the time to each phase, and how the run
+     * ended (once, at its final phase).
+     */
+    void observe(ServerMessage message) {
+        RunMetrics.Outcome outcome = null;
+        boolean first;
+        RunPhase phase;
+        synchronized (this) {
+            if (message instanceof ServerMessage.Diagnostics diagnostics) {
+                diagnosticsStage = diagnostics.stage();
+                return;
+            }
+            if (!(message instanceof ServerMessage.Phase said) || reached.stream().anyMatch(RunPhase::isFinal)) {
+                return;
+            }
+            phase = said.phase();
+            first = reached.add(phase);
+            if (phase.isFinal()) {
+                outcome = RunMetrics.Outcome.of(lastLive, phase, diagnosticsStage);
+            } else {
+                lastLive = phase;
+            }
+        }
+        if (first) {
+            session.metrics().phaseReached(phase, sinceRun());
+        }
+        if (outcome != null) {
+            session.metrics().runEnded(outcome);
+        }
+    }
+
+    /** The run was replaced or its page went away: no final phase is sent, it counts as stopped. */
+    void abandoned() {
+        observe(ServerMessage.Phase.of(RunPhase.STOPPED));
+    }
+
+    private Duration sinceRun() {
+        return Duration.ofNanos(System.nanoTime() - pressedAt);
     }
 
     /** Ends this attempt once: tells the client why (when it was not a normal end) and destroys the sandbox. */

@@ -4,6 +4,7 @@ import dev.bpflab.compiler.CompileException;
 import dev.bpflab.compiler.HostCompiler;
 import dev.bpflab.compiler.TargetKernel;
 import dev.bpflab.lessons.CheckRun;
+import dev.bpflab.metrics.RunMetrics;
 import dev.bpflab.lessons.StepCheck;
 import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.protocol.ClientMessage;
@@ -37,6 +38,7 @@ final class RunSession implements AutoCloseable {
 
     private final SandboxBackend backend;
     private final HostCompiler compiler;
+    private final RunMetrics metrics;
     private final RunSettings settings;
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
@@ -50,8 +52,8 @@ final class RunSession implements AutoCloseable {
     private volatile long lastEventReport;
     private RunAttempt current;
 
-    RunSession(String id, String learner, SandboxBackend backend, HostCompiler compiler, RunSettings settings,
-            ExecutorService workers,
+    RunSession(String id, String learner, SandboxBackend backend, HostCompiler compiler, RunMetrics metrics,
+            RunSettings settings, ExecutorService workers,
             ScheduledExecutorService timers, SourceResolver sources, CheckResolver checks, Consumer<String> sender,
             Consumer<RunActivity> activity) {
         this.checks = checks;
@@ -60,6 +62,7 @@ final class RunSession implements AutoCloseable {
         this.activity = activity;
         this.backend = backend;
         this.compiler = compiler;
+        this.metrics = metrics;
         this.settings = settings;
         this.workers = workers;
         this.timers = timers;
@@ -133,6 +136,7 @@ final class RunSession implements AutoCloseable {
         if (current != null && !current.finished) {
             current.stopRequested = true;
             current.finish(null);
+            current.abandoned();
         }
         RunAttempt attempt = new RunAttempt(this, source, timeout, message.globals());
         current = attempt;
@@ -200,6 +204,10 @@ final class RunSession implements AutoCloseable {
         }
     }
 
+    RunMetrics metrics() {
+        return metrics;
+    }
+
     SandboxBackend backend() {
         return backend;
     }
@@ -260,6 +268,10 @@ final class RunSession implements AutoCloseable {
 
     /** A control message from the server itself (not the agent): to the client and to activity watchers. */
     void control(ServerMessage message) {
+        RunAttempt attempt = current;
+        if (attempt != null) {
+            attempt.observe(message);
+        }
         client.control(RunJson.write(message));
         publish(RunActivity.message(id, learner, message, eventCount.get()));
     }
@@ -269,6 +281,7 @@ final class RunSession implements AutoCloseable {
         if (current != null) {
             current.stopRequested = true;
             current.finish(null);
+            current.abandoned();
         }
         client.close();
         publish(RunActivity.closed(id, learner));

@@ -1,6 +1,7 @@
 package dev.bpflab.runs;
 
 import dev.bpflab.compiler.HostCompiler;
+import dev.bpflab.metrics.RunMetrics;
 import dev.bpflab.sandbox.SandboxBackend;
 import dev.bpflab.support.threads.Daemons;
 import io.quarkus.websockets.next.OnClose;
@@ -32,6 +33,8 @@ public class RunSocket {
     @Inject
     HostCompiler compiler;
     @Inject
+    RunMetrics metrics;
+    @Inject
     RunSources sources;
     @Inject
     RunChecks checks;
@@ -49,7 +52,7 @@ public class RunSocket {
     public void onOpen(WebSocketConnection connection) {
         RunSettings settings = new RunSettings(defaultTimeoutSeconds, maxTimeoutSeconds, maxMessageBytes);
         String learner = queryParameter(connection.handshakeRequest().query(), "learner");
-        sessions.put(connection.id(), new RunSession(connection.id(), learner, backend, compiler, settings, workers, timers,
+        sessions.put(connection.id(), new RunSession(connection.id(), learner, backend, compiler, metrics, settings, workers, timers,
                 sources, checks, connection::sendTextAndAwait, activity::fire));
     }
 

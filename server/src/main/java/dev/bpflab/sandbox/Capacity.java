@@ -16,8 +16,8 @@ import java.util.OptionalInt;
  * <pre>
  *   usable   = MemAvailable - reserve;  reserve = 512 (this server) + guest memory (qemu: the saved VM's memory
  *              file, which every clone maps, in the page cache) + MemTotal / 20 (the host)
- *   qemu:    vms     = max(2, usable / 384)                        VMs the memory holds, live or pooled
- *            live    = max(1, min(cores × perCore, vms × 3 / 4))   perCore = 8 under TCG, 32 with KVM
+ *   qemu:    vms     = max(2, usable / 320)                        VMs the memory holds, live or pooled
+ *            live    = max(1, min(cores × perCore, vms × 3 / 4))   perCore = 16 under TCG, 32 with KVM
  *            pool    = max(1, min(live, vms - live))
  *            restore = max(1, cores / 2)
  *   local:   live    = max(1, min(cores × 32, usable / 160))
@@ -28,11 +28,12 @@ import java.util.OptionalInt;
  * pages the restore and warm-up wrote, copy-on-write from the saved memory file, and TCG's translated code); the rest,
  * about 200 MiB, is the memory file's page cache, shared by every clone. A live VM with a run attached and its first
  * event streamed has Rss 454–458 MiB, Pss 281–291 MiB, 250–256 MiB private. So a VM costs its private memory plus a
- * share of a file that is counted once (in the reserve): 256 MiB measured, budgeted at 384 MiB for what a learner's
+ * share of a file that is counted once (in the reserve): 256 MiB measured, budgeted at 320 MiB for what a learner's
  * program adds (its maps and buffers are guest kernel memory, private once written). A run can make its guest use all
  * of {@code bpflab.qemu.memory-mib}; the budget is for typical runs, the guest's memory size is the hard cap.
- * A paused VM uses no CPU; an attached, idle VM under TCG keeps 5.2% of a core busy (the emulated guest's timer), so
- * 8 of them per core take 42% of it and leave the rest to runs that are busy and to restores. With KVM an idle guest
+ * A paused VM uses no CPU; an attached, idle VM under TCG kept 5.2% of a core busy while the agent polled its ring
+ * buffer every 50 ms (now every 250 ms), so 16 of them per core take well under the core and leave the rest to runs
+ * that are busy and to restores: a class of 30 is live at once on 2 cores. With KVM an idle guest
  * sleeps in the host kernel; the 32 per core there is an estimate (this host has no KVM to measure on). A restore plus
  * warm-up under TCG takes 5.8–6.3 s of one core: 4 VMs took 22.9 s one at a time and 13.5 s two at a time, the
  * latter with both of this host's cores busy. So at most half the cores restore at once, the rest stay with the live
@@ -49,9 +50,9 @@ import java.util.OptionalInt;
 public record Capacity(int live, int pool, int restoresAtOnce, int perRunMiB, Host host, String bound) {
 
     static final int SERVER_MIB = 512;
-    static final int VM_MIB = 384;
+    static final int VM_MIB = 320;
     static final int LOCAL_AGENT_MIB = 160;
-    static final int TCG_VMS_PER_CORE = 8;
+    static final int TCG_VMS_PER_CORE = 16;
     static final int KVM_VMS_PER_CORE = 32;
     static final int LOCAL_AGENTS_PER_CORE = 32;
 

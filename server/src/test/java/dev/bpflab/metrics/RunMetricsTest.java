@@ -1,82 +1,30 @@
 package dev.bpflab.metrics;
 
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
+import dev.bpflab.compiler.CompileCache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bpflab.metrics.RunMetrics.Outcome;
+import dev.bpflab.testing.Scrape.Sample;
+import static dev.bpflab.testing.Scrape.scrape;
+import static dev.bpflab.testing.Scrape.value;
+import static dev.bpflab.testing.Scrape.delta;
 import dev.bpflab.protocol.RunPhase;
 import dev.bpflab.sandbox.SandboxBackend;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** /q/metrics as a Prometheus scrape sees it: the run loop's calls show up as the series a dashboard reads. */
 @QuarkusTest
 class RunMetricsTest {
-    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_]+)=\"([^\"]*)\"");
-
     @Inject
     RunMetrics metrics;
     @Inject
     SandboxBackend backend;
-
-    /** One line of the exposition format: {@code name{label="value",…} number}. */
-    record Sample(String name, Map<String, String> labels, double value) {
-        static Sample parse(String line) {
-            int space = line.lastIndexOf(' ');
-            String series = line.substring(0, space);
-            int brace = series.indexOf('{');
-            Map<String, String> labels = new TreeMap<>();
-            if (brace >= 0) {
-                Matcher m = LABEL.matcher(series.substring(brace));
-                while (m.find()) {
-                    labels.put(m.group(1), m.group(2));
-                }
-            }
-            return new Sample(brace >= 0 ? series.substring(0, brace) : series, labels,
-                    Double.parseDouble(line.substring(space + 1)));
-        }
-    }
-
-    /** The Accept header Prometheus scrapes with. */
-    static final String PROMETHEUS_ACCEPT = "application/openmetrics-text;version=1.0.0,"
-            + "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
-
-    static List<Sample> scrape() {
-        return scrape(PROMETHEUS_ACCEPT, "text/plain");
-    }
-
-    static List<Sample> scrape(String accept, String format) {
-        String text = given().accept(accept).get("/q/metrics").then().statusCode(200)
-                .contentType(containsString(format)).extract().asString();
-        List<Sample> samples = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            if (!line.isBlank() && !line.startsWith("#")) {
-                samples.add(Sample.parse(line));
-            }
-        }
-        return samples;
-    }
-
-    /** The value of the one series with this name and these labels (name, value, name, value …); fails if absent. */
-    static double value(List<Sample> samples, String name, String... labels) {
-        Map<String, String> wanted = new TreeMap<>();
-        for (int i = 0; i < labels.length; i += 2) {
-            wanted.put(labels[i], labels[i + 1]);
-        }
-        return samples.stream().filter(s -> s.name().equals(name) && s.labels().equals(wanted)).findFirst()
-                .orElseThrow(() -> new AssertionError("/q/metrics has no " + name + wanted)).value();
-    }
 
     @Test
     void everySeriesADashboardListsIsThereBeforeAnyRun() {
@@ -108,16 +56,17 @@ class RunMetricsTest {
         metrics.runEnded(Outcome.ATTACHED_THEN_STOPPED);
         metrics.phaseReached(RunPhase.ATTACHED, Duration.ofMillis(2500));
         metrics.queueWaited(Duration.ofSeconds(4));
-        metrics.compileCacheHit();
-        metrics.compileCacheHit();
-        metrics.compileCacheHit();
-        metrics.compileCacheMiss();
+        metrics.answered(CompileCache.Outcome.HIT);
+        metrics.answered(CompileCache.Outcome.HIT);
+        metrics.answered(CompileCache.Outcome.JOINED);
+        metrics.answered(CompileCache.Outcome.MISS);
         List<Sample> after = scrape();
 
         assertEquals(2, delta(before, after, "bpflab_runs_total", "outcome", "failed-compile"));
         assertEquals(1, delta(before, after, "bpflab_runs_total", "outcome", "attached-then-stopped"));
         assertEquals(0, delta(before, after, "bpflab_runs_total", "outcome", "failed-verify"));
-        assertEquals(3, delta(before, after, "bpflab_compile_cache_total", "result", "hit"));
+        assertEquals(2, delta(before, after, "bpflab_compile_cache_total", "result", "hit"));
+        assertEquals(1, delta(before, after, "bpflab_compile_cache_total", "result", "joined"));
         assertEquals(1, delta(before, after, "bpflab_compile_cache_total", "result", "miss"));
 
         assertEquals(1, delta(before, after, "bpflab_run_phase_seconds_count", "phase", "attached"));
@@ -168,9 +117,5 @@ class RunMetricsTest {
         assertEquals(Outcome.FAILED_OTHER, Outcome.of(RunPhase.ATTACHED, RunPhase.FAILED, null));
         assertEquals(Outcome.FAILED_OTHER, Outcome.of(RunPhase.QUEUED, RunPhase.FAILED, null));
         assertThrows(IllegalArgumentException.class, () -> Outcome.of(RunPhase.COMPILING, RunPhase.ATTACHED, null));
-    }
-
-    static double delta(List<Sample> before, List<Sample> after, String name, String... labels) {
-        return value(after, name, labels) - value(before, name, labels);
     }
 }

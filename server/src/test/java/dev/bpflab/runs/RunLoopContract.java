@@ -8,12 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bpflab.testing.KernelPrograms;
 import dev.bpflab.testing.RunClient;
+import dev.bpflab.testing.Scrape;
 import dev.bpflab.sandbox.SandboxBackend;
 import io.quarkus.test.common.http.TestHTTPResource;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -144,6 +146,38 @@ public abstract class RunLoopContract {
 
     /** Kills the sandbox a run is in, as a crash would: the local agent process, or the VM. */
     protected abstract void killSandbox(JsonNode sandboxMessage) throws Exception;
+
+    /**
+     * What an operator's dashboard sees of runs: how each ended, when it reached each phase, and that a class running
+     * one program compiles it once.
+     */
+    @Test
+    void runsShowInTheMetricsAndARepeatedProgramIsNotCompiledAgain() {
+        List<Scrape.Sample> before = Scrape.scrape();
+        String program = RunClient.program("unlink_events.bpf.c") + "\n// metrics " + System.nanoTime() + "\n";
+        for (int i = 0; i < 2; i++) {
+            try (RunClient run = client()) {
+                run.run(program);
+                run.awaitPhase("attached", START);
+                run.stop();
+                run.awaitPhase("stopped", SOON);
+            }
+        }
+        try (RunClient run = client()) {
+            run.run(RunClient.program("syntax_error.bpf.c"));
+            run.awaitPhase("failed", START);
+        }
+        List<Scrape.Sample> after = Scrape.scrape();
+        assertEquals(2, Scrape.delta(before, after, "bpflab_runs_total", "outcome", "attached-then-stopped"));
+        assertEquals(1, Scrape.delta(before, after, "bpflab_runs_total", "outcome", "failed-compile"));
+        assertEquals(2, Scrape.delta(before, after, "bpflab_run_phase_seconds_count", "phase", "attached"));
+        assertEquals(3, Scrape.delta(before, after, "bpflab_run_phase_seconds_count", "phase", "compiling"));
+        assertTrue(Scrape.delta(before, after, "bpflab_compile_cache_total", "result", "miss") >= 1,
+                "the new program was compiled");
+        assertTrue(Scrape.delta(before, after, "bpflab_compile_cache_total", "result", "hit") >= 1,
+                "the second run of the same program came from the compile cache");
+        assertTrue(Scrape.delta(before, after, "bpflab_queue_wait_seconds_count") >= 2, "both runs got a sandbox");
+    }
 
     @Test
     void syntaxErrorComesBackAtItsLineAndColumn() {

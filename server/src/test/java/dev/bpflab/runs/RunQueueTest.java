@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bpflab.compiler.CompileLimits;
 import dev.bpflab.compiler.HostCompiler;
+import dev.bpflab.metrics.RunMetrics;
 import dev.bpflab.protocol.ClientMessage;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.bpflab.protocol.ProtocolException;
 import dev.bpflab.protocol.RunJson;
 import dev.bpflab.protocol.RunPhase;
@@ -74,7 +76,8 @@ class RunQueueTest {
     }
 
     private RunSession session(String id, Browser browser) {
-        return new RunSession(id, null, backend, compiler, new RunSettings(300, 1800, 262144), workers, timers,
+        return new RunSession(id, null, backend, compiler,
+                RunMetrics.registeredIn(new SimpleMeterRegistry(), backend), new RunSettings(300, 1800, 262144), workers, timers,
                 ClientMessage.Run::source, check -> { throw new IllegalArgumentException("no checks here"); }, browser::receive, activity -> { });
     }
 

@@ -27,39 +27,40 @@ class CapacityTest {
 
     @Test
     void aTcgHostWithPlentyOfMemoryIsBoundByItsCores() throws IOException {
-        // This project's 2-core, 24 GiB machine: 8 idle TCG guests per core, a pool as large, one restore at a time.
+        // This project's 2-core, 24 GiB machine: 16 idle TCG guests per core (a class of 30 is live at once), a pool
+        // as large, one restore at a time.
         Capacity c = Capacity.forQemu(host(24_105, 23_666, 2), true, 768, UNSET, UNSET, UNSET);
-        assertEquals(16, c.live());
-        assertEquals(16, c.pool());
+        assertEquals(32, c.live());
+        assertEquals(32, c.pool());
         assertEquals(1, c.restoresAtOnce());
-        assertEquals("capacity: 16 live runs (23.5 GiB, 23.1 GiB available, 2 cores; 384 MiB per VM; bound by cores, "
-                + "TCG), 16 VMs ready ahead, 1 restore at once", c.describe("VM"));
+        assertEquals("capacity: 32 live runs (23.5 GiB, 23.1 GiB available, 2 cores; 320 MiB per VM; bound by cores, "
+                + "TCG), 32 VMs ready ahead, 1 restore at once", c.describe("VM"));
     }
 
     @Test
     void aSmallHostIsBoundByMemoryAndKeepsAVmPooled() throws IOException {
-        // usable = 3417 - (512 + 768 + 3933 / 20) = 1941 MiB: 5 VMs of 384 MiB, 3 of them live.
+        // usable = 3417 - (512 + 768 + 3933 / 20) = 1941 MiB: 6 VMs of 320 MiB, 4 of them live.
         Capacity c = Capacity.forQemu(host(3_933, 3_417, 2), true, 768, UNSET, UNSET, UNSET);
-        assertEquals(3, c.live());
+        assertEquals(4, c.live());
         assertEquals(2, c.pool());
         assertEquals("memory", c.bound());
     }
 
     @Test
     void aLargeKvmHostRestoresWithHalfItsCores() throws IOException {
-        // usable = 62000 - (512 + 768 + 3200) = 57520 MiB: 149 VMs; 3/4 of them live, the rest pooled.
+        // usable = 62000 - (512 + 768 + 3200) = 57520 MiB: 179 VMs; 3/4 of them live, the rest pooled.
         Capacity c = Capacity.forQemu(host(64_000, 62_000, 16), false, 768, UNSET, UNSET, UNSET);
-        assertEquals(111, c.live());
-        assertEquals(38, c.pool());
+        assertEquals(134, c.live());
+        assertEquals(45, c.pool());
         assertEquals(8, c.restoresAtOnce());
         assertEquals("memory", c.bound());
-        assertTrue(c.live() * 384L + c.pool() * 384L <= 57_520, "live and pooled VMs fit in the usable memory");
+        assertTrue(c.live() * 320L + c.pool() * 320L <= 57_520, "live and pooled VMs fit in the usable memory");
     }
 
     @Test
     void moreCoresUnderKvmAllowMoreRunsThanUnderTcg() throws IOException {
         Capacity.Host eightCores = host(256_000, 250_000, 8);
-        assertEquals(64, Capacity.forQemu(eightCores, true, 768, UNSET, UNSET, UNSET).live());
+        assertEquals(128, Capacity.forQemu(eightCores, true, 768, UNSET, UNSET, UNSET).live());
         assertEquals(256, Capacity.forQemu(eightCores, false, 768, UNSET, UNSET, UNSET).live());
     }
 

@@ -195,11 +195,19 @@ final class VmPool implements AutoCloseable {
         notifyAll();
     }
 
+    /**
+     * Restores a VM and, under TCG, warms it up, unless a run is already waiting for one: the warm-up translates what
+     * the run would translate anyway, so a waiting learner gets the VM at once and pays for it only once.
+     */
     private Vm restoreAndWarm() throws IOException {
         Vm vm = Vm.start(machine, runDir, "vm-" + ids.incrementAndGet(), saved.memory(), Machine.Role.CLONE);
         try {
             VmMigration.restore(vm, saved.state());
-            if (machine.accel() == Accel.TCG) {
+            boolean someoneWaits;
+            synchronized (this) {
+                someoneWaits = !takers.isEmpty();
+            }
+            if (machine.accel() == Accel.TCG && !someoneWaits) {
                 vm.prewarm(warmupObject, PREWARM_TIMEOUT);
             }
             return vm;

@@ -1,5 +1,6 @@
 package dev.bpflab.sandbox.qemu;
 
+import dev.bpflab.testing.Compilers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,7 +36,7 @@ class QemuPoolTest {
     @Test
     void runsFindingNoPooledVmGetOnesRestoredOneAtATime() throws Exception {
         QemuSettings settings = QemuBackendTest.settings(RUN_DIR).withPoolSize(0).withRestoresAtOnce(1).withMaxLive(3);
-        try (QemuBackend backend = new QemuBackend(settings)) {
+        try (QemuBackend backend = new QemuBackend(settings, Compilers.host())) {
             backend.awaitReady(Duration.ofMinutes(15));
             AtomicInteger handedOut = new AtomicInteger();
             int mostNotHandedOut = 0;
@@ -74,7 +75,7 @@ class QemuPoolTest {
     @Test
     void aBurstLargerThanThePoolIsServedAndThePoolRefills() throws Exception {
         QemuSettings settings = QemuBackendTest.settings(RUN_DIR).withPoolSize(1).withRestoresAtOnce(2).withMaxLive(3);
-        try (QemuBackend backend = new QemuBackend(settings)) {
+        try (QemuBackend backend = new QemuBackend(settings, Compilers.host())) {
             backend.awaitReady(Duration.ofMinutes(15));
             awaitPooled(backend, 1);
             ExecutorService runs = Executors.newFixedThreadPool(3);
