@@ -27,16 +27,15 @@ public class ClassBurst {
             String url = args[1];
             int learners = Integer.parseInt(args[2]);
             Lesson lesson = lesson(url, args[3]);
-            // The warm-up runs a variant, so that the same-program pass still compiles its program once; watching
-            // the server meanwhile tells how many sandboxes it keeps ready when idle (its pool).
-            HealthSampler sampler = new HealthSampler(url);
-            sampler.start();
+            // The warm-up runs a variant, so that the same-program pass still compiles its program once.
             warmUp(url, marked(lesson.start(), "warmup"), lesson.workload());
-            int pool = sampler.finish().mostReady;
+            // A class arrives at a server that has been up a while: its pool has filled (or stopped growing).
+            int pool = awaitPool(url, learners, 60_000, 900_000);
             awaitIdle(url, pool, 120_000);
             System.out.println("server: " + health(url).get("status"));
             burst(url, learners, "same program", lesson, i -> lesson.start());
-            if (!awaitIdle(url, pool, 120_000)) System.out.println("(not idle again within 120 s: " + health(url) + ")");
+            if (!awaitIdle(url, 0, 120_000)) System.out.println("(not idle again within 120 s: " + health(url) + ")");
+            awaitPool(url, learners, 60_000, 900_000);
             burst(url, learners, "distinct programs", lesson, i -> marked(lesson.start(), "learner_" + i));
         } else {
             int runs = Integer.parseInt(args[1]);
@@ -97,8 +96,8 @@ public class ClassBurst {
         System.out.println("   host load before     " + load); // the machine may be shared: it colours every figure
         report(clients);
         System.out.printf("   attached at once     peak %d of %d%n", tally.peak.get(), n);
-        System.out.printf("   /q/health at peak    live %d  capacity %d  waiting %d  ready %d%n      %s%n",
-                num(peak, "live"), num(peak, "capacity"), num(peak, "waiting"), num(peak, "ready"), peak.get("status"));
+        System.out.printf("   /q/health at peak    live %d  capacity %d  waiting %d  pooled %d%n      %s%n",
+                num(peak, "live"), num(peak, "capacity"), num(peak, "waiting"), num(peak, "pooled"), peak.get("status"));
     }
 
     /** Returns {attached p50, first event p50} of RUNS quiet runs on one server, after one warm-up run. */
@@ -180,18 +179,41 @@ public class ClassBurst {
         }
     }
 
+    /**
+     * Waits until at least {@code want} sandboxes are pooled, or the count has not grown for {@code stallMs}, or
+     * {@code timeoutMs} passed; returns how many are pooled then.
+     */
+    static int awaitPool(String url, int want, long stallMs, long timeoutMs) throws Exception {
+        long start = System.currentTimeMillis();
+        long grewAt = start;
+        int most = -1;
+        while (true) {
+            int pooled = num(health(url), "pooled");
+            long now = System.currentTimeMillis();
+            if (pooled > most) {
+                most = pooled;
+                grewAt = now;
+            }
+            if (pooled >= want || now - grewAt > stallMs || now - start > timeoutMs) {
+                System.out.printf("   pool: %d sandboxes ready after %d s%n", pooled, (now - start) / 1000);
+                return pooled;
+            }
+            Thread.sleep(1000);
+        }
+    }
+
     /** Waits until no run is live or waiting and at least minReady sandboxes are ready; false on timeout. */
     static boolean awaitIdle(String url, int minReady, long timeoutMs) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline) {
             Map<String, Object> h = health(url);
-            if (num(h, "live") == 0 && num(h, "waiting") == 0 && num(h, "ready") >= minReady) return true;
+            if (num(h, "live") == 0 && num(h, "waiting") == 0 && num(h, "pooled") >= minReady) return true;
             Thread.sleep(250);
         }
         return false;
     }
 
-    /** The sandbox check's data from /q/health (backend, status, live, capacity, waiting, ready); empty if unreachable. */
+    /** The sandbox check's data from /q/health (backend, status, live, capacity, waiting, pooled); empty if unreachable. */
     static Map<String, Object> health(String url) {
         try {
             for (Object check : (List<?>) obj(Json.parse(get(url + "/q/health"))).get("checks")) {
@@ -216,11 +238,10 @@ public class ClassBurst {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    /** Polls /q/health every 250 ms: keeps the sample with the most live sandboxes, and the most ever ready. */
+    /** Polls /q/health every 250 ms: keeps the sample with the most live sandboxes. */
     static final class HealthSampler extends Thread {
         final String url;
         volatile Map<String, Object> peak = Map.of();
-        volatile int mostReady;
 
         HealthSampler(String url) { this.url = url; setDaemon(true); }
 
@@ -236,7 +257,6 @@ public class ClassBurst {
                 while (!isInterrupted()) {
                     Map<String, Object> h = health(url);
                     if (num(h, "live") > num(peak, "live")) peak = h;
-                    mostReady = Math.max(mostReady, num(h, "ready"));
                     Thread.sleep(250);
                 }
             } catch (InterruptedException e) {
