@@ -36,7 +36,7 @@ cp -a "$src/agent/target/bpflab-agent.jar" "$src/agent/target/agent-lib" "$prefi
 for dir in bpf-templates workshop-material; do
   [ -d "$src/$dir" ] && cp -a "$src/$dir" "$prefix/app.new/"
 done
-say "building the guest VM image (Debian kernel + clang + libbpf + the agent) into /var/cache/bpflab-guest"
+say "building the guest VM image (Debian kernel + libbpf + the agent, and the headers the host compiles against) into /var/cache/bpflab-guest"
 "$src/server/src/main/guest/build-image.sh" /var/cache/bpflab-guest "$prefix/app.new/agent"
 rm -rf "$prefix/app.old"
 [ -d "$prefix/app" ] && mv "$prefix/app" "$prefix/app.old"

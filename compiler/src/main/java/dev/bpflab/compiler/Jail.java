@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +15,9 @@ import java.util.List;
 /**
  * Runs clang on a learner's source, on the host, where it can do as little as possible:
  * <ul>
- * <li>as an unprivileged user ({@value #JAIL_USER}, uid 65534, when the server runs as root) inside a user namespace
- * of its own, with every other namespace unshared too (no network, no other processes, no IPC);</li>
+ * <li>as an unprivileged user of its own (uid {@value #JAIL_UID}, when the server runs as root: not "nobody", whom
+ * QEMU drops to, so that compiles neither share a process limit nor anything else with the VMs) inside a user
+ * namespace of its own, with every other namespace unshared too (no network, no other processes, no IPC);</li>
  * <li>seeing only clang's install, the system headers, the target kernel's headers (read-only) and its own work
  * directory: include filters can be bypassed (%:include, trigraphs, line splices, /proc/self/root, .incbin), a
  * filesystem view without the files cannot;</li>
@@ -30,8 +30,8 @@ import java.util.List;
 public final class Jail {
     static final String INCLUDE_DIR = "/bpflab/include";
     static final String SOURCE_DIR = "/src";
-    static final String JAIL_USER = "nobody";
-    private static final int JAIL_UID = 65534;
+    /** A uid no account has (Debian leaves 60000-64999 to packages that create users on demand). */
+    static final int JAIL_UID = 64999;
 
     private final Path bubblewrap;
     private final Path prlimit;
@@ -109,7 +109,7 @@ public final class Jail {
             try {
                 if (Files.exists(at) && !Files.getPosixFilePermissions(at).contains(
                         java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
-                    throw new CompileException("the compiler runs as the unprivileged user " + JAIL_USER + ", who cannot "
+                    throw new CompileException("the compiler runs as the unprivileged uid " + JAIL_UID + ", which cannot "
                             + "enter " + at + " on the way to " + dir + ": run `chmod o+x " + at
                             + "`, or set bpflab.cache-dir to a directory under /var/cache");
                 }
@@ -120,16 +120,16 @@ public final class Jail {
     }
 
     /**
-     * A fresh directory under {@code parent} that clang in the jail may write to (owned by {@value #JAIL_USER}
-     * when this process is root), and nobody else but this process can list.
+     * A fresh directory under {@code parent} that clang in the jail may write to (owned by uid {@value #JAIL_UID}
+     * when this process is root), and no one else but this process can list.
      */
     Path newWorkDir(Path parent) throws IOException {
         Files.createDirectories(parent);
         Path dir = Files.createTempDirectory(parent, "compile-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         if (setpriv != null) {
-            UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
-            Files.setOwner(dir, users.lookupPrincipalByName(JAIL_USER));
+            Files.setAttribute(dir, "unix:uid", JAIL_UID);
+            Files.setAttribute(dir, "unix:gid", JAIL_UID);
         }
         return dir;
     }
@@ -144,8 +144,8 @@ public final class Jail {
                 "--as=" + limits.memoryBytes(), "--cpu=" + limits.cpu().toSeconds(),
                 "--fsize=" + limits.objectBytes(), "--core=0"));
         if (setpriv != null) {
-            // RLIMIT_NPROC counts every process of the real user: meaningful for the jail's own user, while a
-            // developer's own account (not root) has more processes than a compile ever should.
+            // RLIMIT_NPROC counts every process (and thread) of the real user: meaningful for the jail's own uid,
+            // which only compiles use, while a developer's own account (not root) has more than a compile should.
             argv.addAll(List.of("--nproc=" + limits.processes(), "--"));
             argv.addAll(List.of(setpriv.toString(), "--reuid=" + JAIL_UID, "--regid=" + JAIL_UID, "--clear-groups",
                     "--inh-caps=-all", "--"));

@@ -131,6 +131,27 @@ class HostCompilerTest {
         assertFalse(result.repeatable(), "a limit's verdict is not cached");
     }
 
+    /**
+     * QEMU drops to "nobody"; a class's thirty VMs are hundreds of that user's threads. Compiles run as a uid of their
+     * own, so the jail's process limit counts compiles only (with "nobody" they failed to start during a class).
+     */
+    @Test
+    void manyProcessesOfNobodyDoNotStopACompile() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.bpflab.support.process.EffectiveUser.isRoot(),
+                "only root starts processes as another user");
+        List<Process> sleepers = new ArrayList<>();
+        try {
+            for (int i = 0; i < CompileLimits.defaults().processes() + 8; i++) {
+                sleepers.add(new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                        "sleep", "60").start());
+            }
+            CompileResult result = compile(RING_BUFFER_PROGRAM.replace("1 << 16", "1 << 18"));
+            assertTrue(result.succeeded(), result.log());
+        } finally {
+            sleepers.forEach(Process::destroyForcibly);
+        }
+    }
+
     private static long largestFileUnder(Path dir) throws Exception {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).max().orElse(0);

@@ -128,6 +128,11 @@ final class RunAttempt implements AgentListener {
         }
     }
 
+    /** Whether the agent was sent the program (so a stop is the agent's to answer). */
+    synchronized boolean started() {
+        return started;
+    }
+
     /** Sends the object to the agent once both the compile and the sandbox are there; once. */
     private void startIfReady() {
         AgentCommand.Start start;

@@ -184,8 +184,9 @@ final class RunSession implements AutoCloseable {
         }
         attempt.stopRequested = true;
         AgentChannel channel = attempt.channel;
-        if (channel == null) {
-            attempt.finish(null); // still queued: leave the queue
+        if (channel == null || !attempt.started()) {
+            // Still compiling or queued, or the sandbox has not been sent the program: the agent has nothing to stop.
+            attempt.finish(null);
             sendPhase(RunPhase.STOPPED);
             return;
         }
