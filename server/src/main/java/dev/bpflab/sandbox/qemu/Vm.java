@@ -6,6 +6,7 @@ import dev.bpflab.protocol.ProtocolException;
 import dev.bpflab.protocol.RunJson;
 import dev.bpflab.protocol.ServerMessage;
 import dev.bpflab.support.files.FileTrees;
+import dev.bpflab.support.process.Command;
 import dev.bpflab.support.process.ProcessTree;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -157,6 +158,22 @@ final class Vm {
                 + HexFormat.of().formatHex(seed), timeout);
         if (!answer.equals("ok wake")) {
             throw new IOException("the guest did not wake up: " + answer);
+        }
+    }
+
+    /**
+     * Sets this QEMU's scheduling priority ({@code nice}, -20..19): VMs being restored and warmed up for the pool run
+     * at 10, so that under emulation they take the CPU the live runs leave; a VM handed to a run goes back to 0. Best
+     * effort: a VM at the wrong priority is slower or faster, never wrong.
+     */
+    void setNice(int nice) {
+        try {
+            Command.of("renice", "-n", String.valueOf(nice), "-p", String.valueOf(tree.process().pid()))
+                    .withTimeout(Duration.ofSeconds(5)).run();
+        } catch (IOException e) {
+            // no renice: priorities stay as they are
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -35,6 +35,8 @@ final class VmPool implements AutoCloseable {
     private final Machine machine;
     private final SavedVm saved;
     private final Path runDir;
+    /** Restores for the pool yield the CPU to live runs (see {@link Vm#setNice}). */
+    private static final int POOL_NICE = 10;
     private final int size;
     private final byte[] warmupObject;
     private final AtomicInteger ids = new AtomicInteger();
@@ -79,6 +81,7 @@ final class VmPool implements AutoCloseable {
         for (int attempt = 0; attempt < 3; attempt++) {
             Vm vm = take();
             try {
+                vm.setNice(0); // a run's VM: ahead of the restores that refill the pool
                 vm.wake(WAKE_TIMEOUT);
                 return vm;
             } catch (IOException e) {
@@ -202,6 +205,7 @@ final class VmPool implements AutoCloseable {
     private Vm restoreAndWarm() throws IOException {
         Vm vm = Vm.start(machine, runDir, "vm-" + ids.incrementAndGet(), saved.memory(), Machine.Role.CLONE);
         try {
+            vm.setNice(POOL_NICE);
             VmMigration.restore(vm, saved.state());
             boolean someoneWaits;
             synchronized (this) {
