@@ -1,3 +1,5 @@
+import dev.bpflab.compiler.CompileLimits;
+import dev.bpflab.compiler.HostCompiler;
 import dev.bpflab.sandbox.AgentChannel;
 import dev.bpflab.sandbox.AgentListener;
 import dev.bpflab.sandbox.qemu.QemuBackend;
@@ -38,6 +40,19 @@ public class VmBench {
             }
             """;
 
+    /** Compiles for the guest as the server does (the jail, the guest's headers, the cache in /var/cache/bpflab). */
+    static final HostCompiler COMPILER = compiler();
+    /** The program compiled for the guest, once the backend says which kernel that is. */
+    static byte[] object;
+
+    static HostCompiler compiler() {
+        try {
+            return new HostCompiler(Path.of("/var/cache/bpflab"), CompileLimits.defaults(), 2, 64L << 20, o -> { });
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int acquires = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
@@ -47,8 +62,9 @@ public class VmBench {
         QemuSettings base = QemuSettings.defaults().withAccel(accel).withRunDir(Path.of("/run/bpflab-qemu-bench"))
                 .withMaxLive(upTarget + 10);
 
-        try (QemuBackend backend = new QemuBackend(base.withPoolSize(2))) {
+        try (QemuBackend backend = new QemuBackend(base.withPoolSize(2), COMPILER)) {
             backend.awaitReady(Duration.ofMinutes(15));
+            object = COMPILER.compileNow(PROGRAM, backend.targetKernel()).object();
             System.out.printf("accelerator: %s; host: %d cpus, %d MiB%n", backend.accelerator(),
                     Runtime.getRuntime().availableProcessors(), memInfo("MemTotal") / 1024);
 
@@ -78,7 +94,7 @@ public class VmBench {
             }
         }
 
-        try (QemuBackend backend = new QemuBackend(base.withPoolSize(0))) {
+        try (QemuBackend backend = new QemuBackend(base.withPoolSize(0), COMPILER)) {
             backend.awaitReady(Duration.ofMinutes(15));
             List<Double> cold = new ArrayList<>();
             for (int i = 0; i < Math.max(5, acquires / 3); i++) {
@@ -90,7 +106,7 @@ public class VmBench {
             System.out.printf("acquire (no pool: restore on demand), %d samples: %s%n", cold.size(), percentiles(cold));
         }
 
-        try (QemuBackend backend = new QemuBackend(base.withPoolSize(pooledForMemory))) {
+        try (QemuBackend backend = new QemuBackend(base.withPoolSize(pooledForMemory), COMPILER)) {
             backend.awaitReady(Duration.ofMinutes(15));
             long available = memInfo("MemAvailable");
             awaitPool(backend, pooledForMemory);
@@ -101,7 +117,7 @@ public class VmBench {
         }
 
         // No pool here: its background warm-ups would be counted as the idle VMs' CPU.
-        try (QemuBackend backend = new QemuBackend(base.withPoolSize(0))) {
+        try (QemuBackend backend = new QemuBackend(base.withPoolSize(0), COMPILER)) {
             backend.awaitReady(Duration.ofMinutes(15));
             long available = memInfo("MemAvailable");
             List<AgentChannel> up = new ArrayList<>();
@@ -157,8 +173,8 @@ public class VmBench {
             }
         });
         start[0] = System.nanoTime();
-        channel.send("{\"type\":\"run\",\"source\":" + new com.fasterxml.jackson.databind.ObjectMapper()
-                .writeValueAsString(PROGRAM) + "}");
+        channel.send(dev.bpflab.protocol.RunJson.write(new dev.bpflab.protocol.AgentCommand.Start(PROGRAM, object, 300,
+                Map.of(), null, null)));
         if (!event.await(120, TimeUnit.SECONDS) || trouble.length() > 0 && !phases.containsKey("event")) {
             throw new IllegalStateException("no event: " + trouble);
         }
