@@ -140,12 +140,17 @@ class QemuImageBuildTest {
                 .start();
     }
 
+    /** The finished base, hard-linked file by file (it has directories, such as the image's headers in include/). */
     private static void linkFinishedBase() throws Exception {
         Path base = GUEST.resolve(finishedBase.getFileName());
-        Files.createDirectories(base);
-        try (Stream<Path> files = Files.list(finishedBase)) {
+        try (Stream<Path> files = Files.walk(finishedBase)) {
             for (Path file : files.toList()) {
-                Files.createLink(base.resolve(file.getFileName()), file);
+                Path copy = base.resolve(finishedBase.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.createLink(copy, file);
+                }
             }
         }
     }
