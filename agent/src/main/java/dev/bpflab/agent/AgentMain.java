@@ -11,7 +11,8 @@ import dev.bpflab.protocol.RunJson;
 import dev.bpflab.protocol.RunPhase;
 import dev.bpflab.protocol.ServerMessage;
 import dev.bpflab.support.files.FileTrees;
-import dev.bpflab.support.process.EffectiveUser;
+import dev.bpflab.support.system.EffectiveUser;
+import dev.bpflab.support.system.RunningKernel;
 import dev.bpflab.support.threads.Daemons;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -82,7 +83,7 @@ public final class AgentMain {
             output.send(new ServerMessage.Error(problem));
             return 2;
         }
-        output.send(new AgentMessage.Ready(kernelRelease()));
+        output.send(new AgentMessage.Ready(RunningKernel.release()));
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while (!stopping && (line = in.readLine()) != null) {
@@ -252,14 +253,6 @@ public final class AgentMain {
             // a temp dir left behind is harmless (on the local backend the server removes it too)
         }
         timer.shutdownNow(); // last: the time limit's own thread may be the one shutting down
-    }
-
-    private static String kernelRelease() {
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
-        } catch (IOException e) {
-            return System.getProperty("os.version");
-        }
     }
 
 }

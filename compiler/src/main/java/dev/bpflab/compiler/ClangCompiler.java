@@ -114,11 +114,12 @@ public final class ClangCompiler {
         Diagnostic said;
         if (result.timedOut()) {
             said = limitHit("clang did not finish within " + limits.wall().toSeconds() + " s and was stopped", macros,
-                    line -> "simplify the macros near line " + line, "does the program include a file that never ends, or expand a "
-                            + "huge macro?");
+                    line -> "simplify the macros near line " + line,
+                    "does the program include a file that never ends, or expand a huge macro?");
         } else if (result.exitCode() == 128 + SIGXCPU) {
             said = limitHit("the compiler used more than " + limits.cpu().toSeconds() + " s of CPU time and was "
-                    + "stopped", macros, line -> "simplify the macros near line " + line, "simplify large macros or initializers");
+                    + "stopped", macros, line -> "simplify the macros near line " + line,
+                    "simplify large macros or initializers");
         } else if (result.exitCode() == 128 + SIGXFSZ) {
             said = limitHit("the compiled object would be larger than " + CompileLimits.size(limits.objectBytes()),
                     arrays, line -> "make the array near line " + line + " smaller (a BPF map holds large data "
@@ -126,7 +127,8 @@ public final class ClangCompiler {
         } else if (result.exitCode() != 0 && (output.contains("LLVM ERROR: out of memory")
                 || output.contains("std::bad_alloc"))) {
             said = limitHit("the compiler used more than " + CompileLimits.size(limits.memoryBytes()) + " of memory "
-                    + "and was stopped", macros > 0 ? macros : arrays, line -> "simplify the macros or the data near line " + line,
+                    + "and was stopped", macros > 0 ? macros : arrays,
+                    line -> "simplify the macros or the data near line " + line,
                     "simplify large macros or initialized data");
         } else {
             return null;

@@ -19,7 +19,7 @@ import java.util.concurrent.Executors;
  *
  * <pre>{@code
  * HostCompiler compiler = new HostCompiler(Path.of("/var/cache/bpflab"), CompileLimits.defaults(), 2, 256 << 20, o -> {});
- * CompileResult result = compiler.compile(source, TargetKernel.running("6.1.0-40-amd64")).join();
+ * CompileResult result = compiler.compile(source, TargetKernel.running()).join();
  * }</pre>
  */
 public final class HostCompiler implements AutoCloseable {

@@ -1,7 +1,7 @@
 package dev.bpflab.compiler;
 
 import dev.bpflab.support.process.Command;
-import dev.bpflab.support.process.EffectiveUser;
+import dev.bpflab.support.system.EffectiveUser;
 import dev.bpflab.support.process.Executables;
 import dev.bpflab.support.process.ProcessResult;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.bpflab.compiler;
 
+import dev.bpflab.support.system.RunningKernel;
 import java.nio.file.Path;
 
 /**
@@ -14,8 +15,8 @@ import java.nio.file.Path;
 public record TargetKernel(String release, Path headers) {
 
     /** This host's running kernel (the local backend). */
-    public static TargetKernel running(String release) {
-        return new TargetKernel(release, null);
+    public static TargetKernel running() {
+        return new TargetKernel(RunningKernel.release(), null);
     }
 
     /** A guest image's kernel, with the headers extracted when the image was built. */

@@ -137,7 +137,7 @@ class HostCompilerTest {
      */
     @Test
     void manyProcessesOfNobodyDoNotStopACompile() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(dev.bpflab.support.process.EffectiveUser.isRoot(),
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.bpflab.support.system.EffectiveUser.isRoot(),
                 "only root starts processes as another user");
         List<Process> sleepers = new ArrayList<>();
         try {

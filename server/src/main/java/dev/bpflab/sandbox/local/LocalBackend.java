@@ -31,7 +31,7 @@ import org.jboss.logging.Logger;
 public final class LocalBackend implements SandboxBackend {
     private static final Logger LOG = Logger.getLogger(LocalBackend.class);
     private static final long READY_TIMEOUT_MS = 60_000;
-    private static final String KERNEL_RELEASE = kernelRelease();
+    private static final TargetKernel KERNEL = TargetKernel.running();
 
     private final List<String> command;
     private final Map<String, String> environment;
@@ -69,7 +69,7 @@ public final class LocalBackend implements SandboxBackend {
     /** The kernel this host runs: the agent loads programs into it. */
     @Override
     public TargetKernel targetKernel() {
-        return TargetKernel.running(KERNEL_RELEASE);
+        return KERNEL;
     }
 
     @Override
@@ -148,14 +148,6 @@ public final class LocalBackend implements SandboxBackend {
             return line == null ? null : RunJson.agent(line);
         } catch (ProtocolException e) {
             return null;
-        }
-    }
-
-    private static String kernelRelease() {
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
-        } catch (IOException e) {
-            return System.getProperty("os.version");
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.bpflab.support.process;
+package dev.bpflab.support.system;
 
 import java.io.IOException;
 import java.nio.file.Files;
