@@ -43,7 +43,7 @@ public class VmBench {
     /** Compiles for the guest as the server does (the jail, the guest's headers, the cache in /var/cache/bpflab). */
     static final HostCompiler COMPILER = compiler();
     /** The program compiled for the guest, once the backend says which kernel that is. */
-    static byte[] object;
+    static byte[] object, coreBtf;
 
     static HostCompiler compiler() {
         try {
@@ -64,7 +64,9 @@ public class VmBench {
 
         try (QemuBackend backend = new QemuBackend(base.withPoolSize(2), COMPILER)) {
             backend.awaitReady(Duration.ofMinutes(15));
-            object = COMPILER.compileNow(PROGRAM, backend.targetKernel()).object();
+            var compiled = COMPILER.compileNow(PROGRAM, backend.targetKernel());
+            object = compiled.object();
+            coreBtf = compiled.coreBtf();
             System.out.printf("accelerator: %s; host: %d cpus, %d MiB%n", backend.accelerator(),
                     Runtime.getRuntime().availableProcessors(), memInfo("MemTotal") / 1024);
 
@@ -174,7 +176,7 @@ public class VmBench {
         });
         start[0] = System.nanoTime();
         channel.send(dev.bpflab.protocol.RunJson.write(new dev.bpflab.protocol.AgentCommand.Start(PROGRAM, object, 300,
-                Map.of(), null, null)));
+                Map.of(), null, null, coreBtf)));
         if (!event.await(120, TimeUnit.SECONDS) || trouble.length() > 0 && !phases.containsKey("event")) {
             throw new IllegalStateException("no event: " + trouble);
         }

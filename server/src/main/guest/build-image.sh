@@ -5,7 +5,8 @@
 #                    read-only by every VM (writes go to guest RAM through an overlay); no compiler: the server
 #                    compiles on the host and the agent only loads
 #   include/         what the host compiles programs for this guest against: vmlinux.h, generated from the guest
-#                    kernel's own BTF, and the guest's libbpf (bpf/) and UAPI (linux/, asm/, asm-generic/) headers
+#                    kernel's own BTF, that BTF raw (vmlinux.btf), and the guest's libbpf (bpf/) and UAPI (linux/,
+#                    asm/, asm-generic/) headers
 #   initrd.img       busybox + the modules needed to mount the root, followed by a second archive holding
 #                    /opt/bpflab: the guest init, the host control daemon and the agent jars
 #
@@ -14,7 +15,7 @@
 # The result is OUT_DIR/current (a symlink to image-<hash>). Idempotent: inputs are hashed, and an image whose
 # hash matches is reused. The Debian part (about a minute) is rebuilt only when the marked block below or the
 # initramfs init change; a new agent only rebuilds the small second archive.
-# Needs root, apt access to a Debian bookworm mirror, and: mmdebstrap squashfs-tools cpio gzip.
+# Needs root, apt access to a Debian bookworm mirror, and: mmdebstrap squashfs-tools cpio gzip llvm (llvm-objcopy).
 # A build that is killed leaves nothing that is trusted later: everything is made in *.tmp directories, renamed when
 # complete, and the next run removes what a killed one left. It runs in a mount namespace of its own (below).
 set -euo pipefail
@@ -62,7 +63,11 @@ build_base() { # $1: the directory to create
     mkdir -p "$work/include/asm"
     chroot "$work/rootfs" bpftool btf dump file /tmp/vmlinux format c > "$work/include/vmlinux.h" \
         || die "bpftool could not dump the BTF of the $release kernel"
-    rm -f "$work/rootfs/tmp/vmlinux"
+    # Its BTF, raw (what /sys/kernel/btf/vmlinux holds in the running guest): the host cuts it down to the types each
+    # program's CO-RE relocations use (bpftool gen min_core_btf), so the agent need not parse all of it per run.
+    llvm-objcopy --dump-section .BTF="$work/include/vmlinux.btf" "$work/rootfs/tmp/vmlinux" "$work/vmlinux.stripped" \
+        || die "llvm-objcopy could not extract the BTF of the $release kernel"
+    rm -f "$work/rootfs/tmp/vmlinux" "$work/vmlinux.stripped"
     cp -a "$work/rootfs/usr/include/bpf" "$work/rootfs/usr/include/linux" "$work/rootfs/usr/include/asm-generic" \
         "$work/include/"
     cp -a "$work/rootfs/usr/include/x86_64-linux-gnu/asm/." "$work/include/asm/"
@@ -146,8 +151,8 @@ remove_partial() { # $1: a directory an unfinished build left; never crosses int
     rm -rf --one-file-system "$1" || die "cannot remove $1; a killed build may have left a mount under it" \
         "(grep '$1' /proc/self/mountinfo, then umount it)"
 }
-for tool in mmdebstrap mksquashfs cpio gzip xz zstd apt-get sha256sum; do
-    command -v "$tool" >/dev/null || die "$tool is missing: apt-get install mmdebstrap squashfs-tools cpio xz-utils zstd"
+for tool in mmdebstrap mksquashfs cpio gzip xz zstd llvm-objcopy apt-get sha256sum; do
+    command -v "$tool" >/dev/null || die "$tool is missing: apt-get install mmdebstrap squashfs-tools cpio xz-utils zstd llvm"
 done
 [ -f "$agent_dir/bpflab-agent.jar" ] || die "no agent at $agent_dir/bpflab-agent.jar: build it with ./mvnw -DskipTests package"
 

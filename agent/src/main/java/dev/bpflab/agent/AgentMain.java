@@ -127,7 +127,7 @@ public final class AgentMain {
         } else if (command instanceof AgentCommand.Workload workload) {
             workloads.submit(() -> runWorkload(workload.name(), output));
         } else if (command instanceof AgentCommand.Warmup warmup) {
-            warmUpPipeline(warmup.object());
+            warmUpPipeline(warmup.object(), warmup.coreBtf());
         } else if (command instanceof AgentCommand.Stop) {
             stopping = true;
         }
@@ -140,17 +140,17 @@ public final class AgentMain {
      * thread, its event read from the ring buffer. A VM does this before it is saved and, under emulation, each
      * restored VM before it is pooled; it does not count as the agent's one run.
      */
-    private void warmUpPipeline(byte[] object) {
+    private void warmUpPipeline(byte[] object, byte[] coreBtf) {
         long started = System.nanoTime();
         try (Output discarded = new Output(java.io.OutputStream.nullOutputStream());
                 Run warm = new Run(discarded)) {
             for (AgentCommand command : List.<AgentCommand>of(
                     new AgentCommand.Start("int x;", object, 60, Map.of("limit", IntNode.valueOf(1)), null,
-                            null),
+                            null, coreBtf),
                     new AgentCommand.Workload(dev.bpflab.protocol.Workload.UNLINK_FILE), new AgentCommand.Stop())) {
                 RunJson.command(RunJson.write(command)); // the decoders a run's commands need, built now
             }
-            if (warm.start("", object, Map.of(), AgentCommand.DEFAULT_XDP_INTERFACE)) {
+            if (warm.start("", object, coreBtf, Map.of(), AgentCommand.DEFAULT_XDP_INTERFACE)) {
                 followTracePipe(line -> discarded.offer(new ServerMessage.Printk(line.text(), line.pid(), line.comm())));
                 workloads.submit(() -> runWorkload(dev.bpflab.protocol.Workload.UNLINK_FILE, discarded)).get();
                 Thread.sleep(200); // let the record reach the ring buffer poller
@@ -184,7 +184,8 @@ public final class AgentMain {
         }
         int timeout = Math.min(MAX_TIMEOUT_SECONDS, start.timeoutSeconds());
         run = new Run(output);
-        attached = run.start(start.source(), start.object(), start.globals(), start.xdpInterfaceOrDefault());
+        attached = run.start(start.source(), start.object(), start.coreBtf(), start.globals(),
+                start.xdpInterfaceOrDefault());
         if (!attached) {
             stopping = true;
             return;

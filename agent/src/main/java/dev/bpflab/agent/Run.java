@@ -18,6 +18,9 @@ import dev.bpflab.protocol.Diagnostic;
 import dev.bpflab.protocol.RunPhase;
 import dev.bpflab.protocol.ServerMessage;
 import dev.bpflab.support.threads.Daemons;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,16 +53,23 @@ final class Run implements AutoCloseable {
     /**
      * Takes the run as far as it goes; returns true when programs are attached and streaming.
      *
-     * @param source the C the object was compiled from: the verifier's complaints are placed on its lines
+     * @param source  the C the object was compiled from: the verifier's complaints are placed on its lines
+     * @param coreBtf the kernel's BTF cut down to what the object's CO-RE relocations use, or null
      */
-    boolean start(String source, byte[] compiled, Map<String, JsonNode> globals, String xdpInterface) {
+    boolean start(String source, byte[] compiled, byte[] coreBtf, Map<String, JsonNode> globals, String xdpInterface) {
         phase(RunPhase.LOADING);
+        Path coreBtfFile = null;
         try {
-            object = BpfObject.open(compiled, "prog", VERIFIER_LOG_BYTES);
+            // libbpf takes the BTF as a file: a few hundred bytes in tmpfs, read once at load. Without it, libbpf
+            // parses the kernel's whole BTF (megabytes), the dearest step of a load under emulation.
+            coreBtfFile = coreBtf == null ? null : writeTemp(coreBtf);
+            object = BpfObject.open(compiled, "prog", VERIFIER_LOG_BYTES, coreBtfFile);
             if (!globals.isEmpty()) {
                 object.setGlobals(globals);
             }
             object.load();
+        } catch (IOException e) {
+            return fail("the agent could not write the program's BTF to a temporary file: " + e.getMessage());
         } catch (VerifierException e) {
             Diagnostic d = VerifierLogMapper.diagnostic(e.log(), source);
             String log = e.log().length() > MAX_LOG_CHARS ? e.log().substring(e.log().length() - MAX_LOG_CHARS) : e.log();
@@ -68,6 +78,8 @@ final class Run implements AutoCloseable {
             return false;
         } catch (BpfException e) {
             return fail(e.getMessage());
+        } finally {
+            deleteQuietly(coreBtfFile);
         }
         try {
             if (AgentCommand.DEFAULT_XDP_INTERFACE.equals(xdpInterface) && object.programs().stream().anyMatch(BpfProgram::isXdp)) {
@@ -79,6 +91,22 @@ final class Run implements AutoCloseable {
             return true;
         } catch (BpfException | WorkloadException e) {
             return fail(e.getMessage());
+        }
+    }
+
+    private static Path writeTemp(byte[] bytes) throws IOException {
+        Path file = Files.createTempFile("bpflab-core-", ".btf");
+        Files.write(file, bytes);
+        return file;
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a few hundred bytes in the temp directory of a single-use agent
+            }
         }
     }
 

@@ -22,6 +22,10 @@ import java.util.regex.Pattern;
 public final class ClangCompiler {
     public static final String SOURCE_NAME = AgentCommand.SOURCE_FILE;
     static final String OBJECT_NAME = "prog.bpf.o";
+    static final String CORE_BTF_NAME = "prog.core.btf";
+    /** A minimal BTF holds the few types a program relocates against: kilobytes. More means something is off. */
+    static final int MAX_CORE_BTF_BYTES = 1 << 20;
+    private static final java.time.Duration CORE_BTF_WALL = java.time.Duration.ofSeconds(20);
     /** Flags shared by every compile and by the PCH: a PCH is only valid with the flags it was built with. */
     public static final List<String> FLAGS = List.of("-target", "bpf", "-O2", "-g", "-D__TARGET_ARCH_x86",
             "-fno-color-diagnostics", "-fmessage-length=0", "-fno-crash-diagnostics");
@@ -50,7 +54,7 @@ public final class ClangCompiler {
     /** Everything besides the source that decides a compile's result: the cache's key includes it. */
     String identity() {
         return String.join("\n", headers.identity(), jail.clangVersion(), String.join(" ", FLAGS),
-                jail.limits().toString());
+                jail.limits().toString(), "min_core_btf " + (headers.hasBtf() && jail.hasBpftool()));
     }
 
     /**
@@ -89,7 +93,7 @@ public final class ClangCompiler {
                 }
                 return new CompileResult(null, diagnostics, log, !crashed);
             }
-            return new CompileResult(Files.readAllBytes(object), diagnostics, log, true);
+            return new CompileResult(Files.readAllBytes(object), minimalCoreBtf(work), diagnostics, log, true);
         } catch (IOException e) {
             throw new CompileException("could not run clang: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -104,6 +108,30 @@ public final class ClangCompiler {
                 }
             }
         }
+    }
+
+    /**
+     * The target kernel's BTF cut down to what the object in {@code work} relocates against, so that the agent, which
+     * under emulation pays dearly for parsing the whole kernel BTF (megabytes), reads a few hundred bytes instead. Null
+     * when it cannot be made (no BTF for this target, no bpftool, bpftool failed): the agent then reads the kernel's,
+     * as libbpf always does, so this never fails a compile.
+     */
+    private byte[] minimalCoreBtf(Path work) throws IOException, InterruptedException {
+        if (!headers.hasBtf()) {
+            return null;
+        }
+        List<String> argv = jail.bpftoolCommand(headers.dir(), work, List.of("gen", "min_core_btf",
+                Jail.INCLUDE_DIR + "/" + KernelHeaders.VMLINUX_BTF, CORE_BTF_NAME, OBJECT_NAME));
+        if (argv == null) {
+            return null;
+        }
+        ProcessResult result = Command.of(argv).inDirectory(work).withStderrMerged().withTimeout(CORE_BTF_WALL)
+                .withOutputCap(16 * 1024).run();
+        Path btf = work.resolve(CORE_BTF_NAME);
+        if (!result.succeeded() || !Files.isRegularFile(btf) || Files.size(btf) > MAX_CORE_BTF_BYTES) {
+            return null;
+        }
+        return Files.readAllBytes(btf);
     }
 
     /** The one diagnostic for a compile that a limit ended, or null if none did. */

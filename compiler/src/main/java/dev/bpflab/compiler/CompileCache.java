@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * quieter). Bounded on disk: the least recently used entries go first. A compile of a key already in flight is
  * joined, not started again.
  *
- * <p>Files: {@code DIR/<key>.json} (outcome, diagnostics, clang's log) and {@code DIR/<key>.o} (the object).
+ * <p>Files: {@code DIR/<key>.json} (outcome, diagnostics, clang's log, the minimal CO-RE BTF) and
+ * {@code DIR/<key>.o} (the object).
  */
 public final class CompileCache {
     /** How a request was answered, for metrics. */
@@ -43,7 +44,8 @@ public final class CompileCache {
         void answered(Outcome outcome);
     }
 
-    private record Entry(boolean compiled, List<Diagnostic> diagnostics, String log) {
+    /** {@code coreBtf}: the object's minimal CO-RE BTF (base64 in the JSON: a few hundred bytes), or null. */
+    private record Entry(boolean compiled, List<Diagnostic> diagnostics, String log, byte[] coreBtf) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -130,7 +132,7 @@ public final class CompileCache {
             Entry entry = JSON.readValue(json.toFile(), Entry.class);
             byte[] object = entry.compiled() ? Files.readAllBytes(dir.resolve(key + ".o")) : null;
             Files.setLastModifiedTime(json, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
-            return new CompileResult(object, entry.diagnostics(), entry.log(), true);
+            return new CompileResult(object, entry.coreBtf(), entry.diagnostics(), entry.log(), true);
         } catch (IOException | RuntimeException e) {
             remove(key); // unreadable or half gone: compile again
             return null;
@@ -149,7 +151,8 @@ public final class CompileCache {
                 size += result.object().length;
             }
             Path partial = dir.resolve(key + ".json.partial");
-            JSON.writeValue(partial.toFile(), new Entry(result.succeeded(), result.diagnostics(), result.log()));
+            JSON.writeValue(partial.toFile(), new Entry(result.succeeded(), result.diagnostics(), result.log(),
+                    result.coreBtf()));
             Files.move(partial, json, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             size += Files.size(json);
             List<String> evicted = new ArrayList<>();

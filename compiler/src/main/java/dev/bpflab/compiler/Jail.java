@@ -24,7 +24,8 @@ import java.util.List;
  * <li>under resource limits ({@link CompileLimits}): address space, CPU time, file size, processes; the wall-clock
  * limit is the caller's timeout.</li>
  * </ul>
- * Inside the jail the headers are at {@value #INCLUDE_DIR} and the source at {@value #SOURCE_DIR}.
+ * Inside the jail the headers are at {@value #INCLUDE_DIR} and the source at {@value #SOURCE_DIR}. bpftool, which
+ * cuts the target kernel's BTF down to what an object's CO-RE relocations use, runs in the same jail.
  * Needs bubblewrap, and util-linux's prlimit and setpriv.
  */
 public final class Jail {
@@ -37,14 +38,17 @@ public final class Jail {
     private final Path prlimit;
     private final Path setpriv; // null: this process is not root, so clang already runs unprivileged
     private final Path clang;
+    private final Path bpftool; // null: not installed, programs go without a minimal CO-RE BTF
     private final String clangVersion;
     private final CompileLimits limits;
 
-    private Jail(Path bubblewrap, Path prlimit, Path setpriv, Path clang, String clangVersion, CompileLimits limits) {
+    private Jail(Path bubblewrap, Path prlimit, Path setpriv, Path clang, Path bpftool, String clangVersion,
+            CompileLimits limits) {
         this.bubblewrap = bubblewrap;
         this.prlimit = prlimit;
         this.setpriv = setpriv;
         this.clang = clang;
+        this.bpftool = bpftool;
         this.clangVersion = clangVersion;
         this.limits = limits;
     }
@@ -74,7 +78,14 @@ public final class Jail {
             setpriv = Executables.find("setpriv").orElseThrow(() -> new CompileException(
                     "setpriv is missing (it runs the compiler as an unprivileged user): run `apt-get install util-linux`"));
         }
-        return new Jail(bwrap, prlimit, setpriv, realClang, versionOf(realClang), limits);
+        Path bpftool = null;
+        try {
+            Path found = Executables.find("bpftool").orElse(null);
+            bpftool = found == null ? null : found.toRealPath();
+        } catch (IOException e) {
+            // a dangling link: as if not installed
+        }
+        return new Jail(bwrap, prlimit, setpriv, realClang, bpftool, versionOf(realClang), limits);
     }
 
     /** {@code clang --version}'s output: the one call that tells which compiler a cached PCH or object came from. */
@@ -140,6 +151,25 @@ public final class Jail {
      * {@value #SOURCE_DIR} (the working directory).
      */
     List<String> command(Path includeDir, Path workDir, List<String> clangArgs) {
+        // clang lives in /usr/lib/llvm-N/bin: its resource headers are in /usr/lib/llvm-N/lib/clang.
+        Path llvmRoot = clang.getParent().getParent();
+        return jailed(includeDir, workDir, llvmRoot, clang, clangArgs);
+    }
+
+    /**
+     * The argv that runs bpftool with {@code bpftoolArgs} in the same jail as clang (it reads what clang wrote, which
+     * a learner's source shaped), or null when bpftool is not installed.
+     */
+    List<String> bpftoolCommand(Path includeDir, Path workDir, List<String> bpftoolArgs) {
+        return bpftool == null ? null : jailed(includeDir, workDir, bpftool, bpftool, bpftoolArgs);
+    }
+
+    boolean hasBpftool() {
+        return bpftool != null;
+    }
+
+    /** limits → unprivileged user → namespaces → {@code executable}, with {@code install} (a file or directory) visible. */
+    private List<String> jailed(Path includeDir, Path workDir, Path install, Path executable, List<String> args) {
         List<String> argv = new ArrayList<>(List.of(prlimit.toString(),
                 "--as=" + limits.memoryBytes(), "--cpu=" + limits.cpu().toSeconds(),
                 "--fsize=" + limits.objectBytes(), "--core=0"));
@@ -152,11 +182,9 @@ public final class Jail {
         } else {
             argv.add("--");
         }
-        // clang lives in /usr/lib/llvm-N/bin: its resource headers are in /usr/lib/llvm-N/lib/clang.
-        Path llvmRoot = clang.getParent().getParent();
         argv.addAll(List.of(bubblewrap.toString(), "--unshare-all", "--die-with-parent", "--new-session",
                 "--cap-drop", "ALL", "--clearenv", "--setenv", "PATH", "/usr/bin",
-                "--ro-bind", llvmRoot.toString(), llvmRoot.toString()));
+                "--ro-bind", install.toString(), install.toString()));
         for (String libDir : List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib64")) {
             if (Files.isDirectory(Path.of(libDir))) {
                 argv.addAll(List.of("--ro-bind", libDir, libDir));
@@ -167,8 +195,8 @@ public final class Jail {
                 "--ro-bind", includeDir.toString(), INCLUDE_DIR,
                 "--tmpfs", "/tmp",
                 "--bind", workDir.toString(), SOURCE_DIR, "--chdir", SOURCE_DIR));
-        argv.add(clang.toString());
-        argv.addAll(clangArgs);
+        argv.add(executable.toString());
+        argv.addAll(args);
         return argv;
     }
 

@@ -23,13 +23,15 @@ import java.util.stream.Stream;
 /**
  * A target kernel's headers as the jail shows them at {@value Jail#INCLUDE_DIR}: its {@code vmlinux.h} (for the
  * running kernel generated once from its BTF with bpftool; for a guest image copied from the image, where
- * {@code build-image.sh} generated it from the guest kernel's BTF), the guest's libbpf and UAPI headers when there are
- * some, and a clang precompiled header of {@code vmlinux.h} (clang spends most of a BPF compile parsing that 2-3 MB
+ * {@code build-image.sh} generated it from the guest kernel's BTF), that BTF raw ({@value #VMLINUX_BTF}), the guest's
+ * libbpf and UAPI headers when there are some, and a clang precompiled header of {@code vmlinux.h} (clang spends most of a BPF compile parsing that 2-3 MB
  * file). Cached under {@code CACHE/headers/} per kernel, compiler version and flags ({@link #cacheKey}).
  */
 public final class KernelHeaders {
     static final String VMLINUX_H = "vmlinux.h";
     static final String PCH = "vmlinux.h.pch";
+    /** The kernel's BTF, raw: what {@code bpftool gen min_core_btf} cuts down for each object. */
+    static final String VMLINUX_BTF = "vmlinux.btf";
     private static final Path KERNEL_BTF = Path.of("/sys/kernel/btf/vmlinux");
 
     private final Path dir;
@@ -51,6 +53,11 @@ public final class KernelHeaders {
         return Files.isRegularFile(dir.resolve(PCH));
     }
 
+    /** Whether the kernel's raw BTF is here (a guest image built before it was extracted has none). */
+    boolean hasBtf() {
+        return Files.isRegularFile(dir.resolve(VMLINUX_BTF));
+    }
+
     /**
      * Makes sure the headers (and, best effort, the PCH) of {@code target} exist under {@code cacheRoot}; safe with
      * concurrent callers in this and other processes.
@@ -69,7 +76,7 @@ public final class KernelHeaders {
         }
         Path dir = root.resolve(key);
         KernelHeaders headers = new KernelHeaders(dir);
-        if (headers.hasPch()) {
+        if (headers.hasPch() && (headers.hasBtf() || !target.isRunningKernel())) {
             return headers;
         }
         try {
@@ -82,6 +89,12 @@ public final class KernelHeaders {
                     } else {
                         copyTree(target.headers(), dir);
                     }
+                }
+                if (target.isRunningKernel() && !headers.hasBtf()) {
+                    Path partial = dir.resolve(VMLINUX_BTF + ".partial");
+                    Files.copy(KERNEL_BTF, partial, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(partial, dir.resolve(VMLINUX_BTF), StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
                 }
                 if (!headers.hasPch()) {
                     buildPch(cacheRoot, dir, jail, clangFlags);

@@ -72,6 +72,33 @@ class HostCompilerTest {
     }
 
     @Test
+    void aCoreProgramComesWithTheKernelBtfCutDownToWhatItRelocates() throws Exception {
+        String source = String.join("\n",
+                "#include \"vmlinux.h\"",
+                "#include <bpf/bpf_helpers.h>",
+                "#include <bpf/bpf_core_read.h>",
+                "char LICENSE[] SEC(\"license\") = \"GPL\";",
+                "SEC(\"tracepoint/syscalls/sys_enter_unlinkat\")",
+                "int on_unlink(struct trace_event_raw_sys_enter *ctx)",
+                "{",
+                "\tstruct task_struct *task = (void *)bpf_get_current_task();",
+                "\treturn BPF_CORE_READ(task, real_parent, tgid) == (int)ctx->args[0];",
+                "}", "");
+        CompileResult result = compile(source);
+        assertTrue(result.succeeded(), result.log());
+        byte[] btf = result.coreBtf();
+        assertTrue(btf != null && btf.length > 24, "a minimal BTF comes with the object");
+        assertEquals(0xeb9f, (btf[0] & 0xff) | (btf[1] & 0xff) << 8, "raw BTF starts with its magic");
+        assertTrue(btf.length < Files.size(Path.of("/sys/kernel/btf/vmlinux")) / 100, btf.length + " bytes");
+        String strings = new String(btf, java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (String type : List.of("task_struct", "real_parent", "tgid", "trace_event_raw_sys_enter")) {
+            assertTrue(strings.contains(type), "it names " + type);
+        }
+        assertFalse(strings.contains("mm_struct"), "and not what the program does not relocate against");
+        assertArrayEquals(btf, compile(source).coreBtf(), "a cached result carries it too");
+    }
+
+    @Test
     void aSyntaxErrorIsOnItsLineAndColumn() throws Exception {
         CompileResult result = compile("#include \"vmlinux.h\"\nint f(void)\n{\n\treturn 0\n}\n");
         assertFalse(result.succeeded());

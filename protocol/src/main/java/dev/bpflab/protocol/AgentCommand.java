@@ -27,6 +27,8 @@ public sealed interface AgentCommand {
     String SOURCE_FILE = "prog.bpf.c";
     /** The largest object a run or warm-up carries: the compiler's file size limit. */
     int MAX_OBJECT_BYTES = 16 * 1024 * 1024;
+    /** The largest minimal CO-RE BTF a run or warm-up carries (they are kilobytes). */
+    int MAX_CORE_BTF_BYTES = 1024 * 1024;
 
     /**
      * Load, attach and stream {@code object}, compiled by the server from {@code source}; stop after
@@ -37,14 +39,18 @@ public sealed interface AgentCommand {
      * @param globals      {@code const volatile} globals to set before load (checked as in {@link ClientMessage.Run})
      * @param xdpInterface where XDP programs attach (null: the lab's veth, {@value #DEFAULT_XDP_INTERFACE})
      * @param printk       whether to stream {@code bpf_printk} lines (null: yes)
+     * @param coreBtf      the target kernel's BTF cut down to the types the object's CO-RE relocations use (raw BTF,
+     *                     base64 on the wire, at most {@link #MAX_CORE_BTF_BYTES}); null: libbpf reads the kernel's
      */
     @JsonTypeName("run")
     record Start(String source, byte[] object, int timeoutSeconds,
-            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> globals, String xdpInterface, Boolean printk)
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> globals, String xdpInterface, Boolean printk,
+            @JsonInclude(JsonInclude.Include.NON_NULL) byte[] coreBtf)
             implements AgentCommand {
         public Start {
             Checks.present(source, "the run has no source: send the C program in \"source\"");
             checkObject(object);
+            checkCoreBtf(coreBtf);
             Checks.require(timeoutSeconds >= 1, "\"timeoutSeconds\" is 1 or more");
             globals = globals == null ? Map.of() : Map.copyOf(globals);
         }
@@ -64,18 +70,25 @@ public sealed interface AgentCommand {
         public boolean equals(Object other) {
             return other instanceof Start that && source.equals(that.source) && Arrays.equals(object, that.object)
                     && timeoutSeconds == that.timeoutSeconds && globals.equals(that.globals)
-                    && Objects.equals(xdpInterface, that.xdpInterface) && Objects.equals(printk, that.printk);
+                    && Objects.equals(xdpInterface, that.xdpInterface) && Objects.equals(printk, that.printk)
+                    && Arrays.equals(coreBtf, that.coreBtf);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(source, Arrays.hashCode(object), timeoutSeconds, globals, xdpInterface, printk);
+            return Objects.hash(source, Arrays.hashCode(object), timeoutSeconds, globals, xdpInterface, printk,
+                    Arrays.hashCode(coreBtf));
         }
 
         @Override
         public String toString() {
             return "Start[" + object.length + " byte object, timeoutSeconds=" + timeoutSeconds + "]";
         }
+    }
+
+    private static void checkCoreBtf(byte[] coreBtf) {
+        Checks.require(coreBtf == null || coreBtf.length <= MAX_CORE_BTF_BYTES, "\"coreBtf\" is "
+                + (coreBtf == null ? 0 : coreBtf.length) + " bytes; the limit is " + MAX_CORE_BTF_BYTES);
     }
 
     private static void checkObject(byte[] object) {
@@ -95,21 +108,23 @@ public sealed interface AgentCommand {
     /**
      * Load, attach and exercise {@code object} once with the output thrown away, so a VM saved afterwards holds an
      * agent whose load and stream paths already ran; answered with Warm. It does not count as the agent's one run.
+     * {@code coreBtf} as in {@link Start}.
      */
     @JsonTypeName("warmup")
-    record Warmup(byte[] object) implements AgentCommand {
+    record Warmup(byte[] object, @JsonInclude(JsonInclude.Include.NON_NULL) byte[] coreBtf) implements AgentCommand {
         public Warmup {
             checkObject(object);
+            checkCoreBtf(coreBtf);
         }
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Warmup that && Arrays.equals(object, that.object);
+            return other instanceof Warmup that && Arrays.equals(object, that.object) && Arrays.equals(coreBtf, that.coreBtf);
         }
 
         @Override
         public int hashCode() {
-            return Arrays.hashCode(object);
+            return 31 * Arrays.hashCode(object) + Arrays.hashCode(coreBtf);
         }
 
         @Override

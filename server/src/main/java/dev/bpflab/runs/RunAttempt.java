@@ -45,6 +45,7 @@ final class RunAttempt implements AgentListener {
     volatile Future<?> launch;
     private ScheduledFuture<?> deadline;
     private byte[] object; // guarded by this
+    private byte[] coreBtf; // guarded by this
     private int queuePosition; // guarded by this
     private boolean started; // guarded by this
     private final long pressedAt = System.nanoTime();
@@ -79,6 +80,7 @@ final class RunAttempt implements AgentListener {
         int waitingBehind;
         synchronized (this) {
             object = result.object();
+            coreBtf = result.coreBtf();
             waitingBehind = channel == null ? queuePosition : 0;
         }
         if (waitingBehind > 0) {
@@ -141,7 +143,7 @@ final class RunAttempt implements AgentListener {
                 return;
             }
             started = true;
-            start = new AgentCommand.Start(source, object, timeoutSeconds, globals, null, null);
+            start = new AgentCommand.Start(source, object, timeoutSeconds, globals, null, null, coreBtf);
         }
         try {
             channel.send(RunJson.write(start));

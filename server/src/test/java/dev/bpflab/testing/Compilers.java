@@ -36,10 +36,16 @@ public final class Compilers {
     /** {@code source} compiled for {@code backend}'s kernel; fails the test with clang's words if it does not compile. */
     public static byte[] objectFor(SandboxBackend backend, String source)
             throws SandboxException, CompileException, InterruptedException {
+        return compiled(backend, source).object();
+    }
+
+    /** As {@link #objectFor}, with the minimal CO-RE BTF the server sends along with the object. */
+    public static CompileResult compiled(SandboxBackend backend, String source)
+            throws SandboxException, CompileException, InterruptedException {
         CompileResult result = host().compileNow(source, backend.targetKernel());
         if (!result.succeeded()) {
             throw new AssertionError("the test program does not compile: " + result.log());
         }
-        return result.object();
+        return result;
     }
 }

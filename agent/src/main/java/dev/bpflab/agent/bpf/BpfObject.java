@@ -22,22 +22,34 @@ public final class BpfObject implements AutoCloseable {
     private final Memory openOpts;
     private final Memory objectName;
     private final Memory logBuffer;
+    private final Memory coreBtfPath; // null when libbpf reads the kernel's BTF
     private final Btf btf;
     private final List<Pointer> links = new ArrayList<>();
     private boolean closed;
 
-    private BpfObject(Pointer object, Memory elf, Memory openOpts, Memory objectName, Memory logBuffer) {
+    private BpfObject(Pointer object, Memory elf, Memory openOpts, Memory objectName, Memory logBuffer,
+            Memory coreBtfPath) {
         this.object = object;
         this.elf = elf;
         this.openOpts = openOpts;
         this.objectName = objectName;
         this.logBuffer = logBuffer;
+        this.coreBtfPath = coreBtfPath;
         Pointer nativeBtf = LibBpf.INSTANCE.bpf_object__btf(object);
         this.btf = nativeBtf == null ? null : new Btf(nativeBtf);
     }
 
     /** Parses an ELF object (not yet loaded into the kernel). {@code logBytes} caps the verifier log. */
     public static BpfObject open(byte[] elfBytes, String name, int logBytes) throws BpfException {
+        return open(elfBytes, name, logBytes, null);
+    }
+
+    /**
+     * As {@link #open(byte[], String, int)}, with CO-RE relocations resolved against the BTF file {@code coreBtf}
+     * (null: the running kernel's, /sys/kernel/btf/vmlinux). The file must stay until {@link #load()} returns.
+     */
+    public static BpfObject open(byte[] elfBytes, String name, int logBytes, java.nio.file.Path coreBtf)
+            throws BpfException {
         LibbpfLog.install();
         LibbpfLog.drain();
         Memory elf = new Memory(elfBytes.length);
@@ -55,13 +67,21 @@ public final class BpfObject implements AutoCloseable {
         // Level 0: libbpf loads without a log and, only if the load fails, retries at level 1 into our buffer.
         // A successful program therefore never fails for a log that did not fit.
         OpenOpts.KERNEL_LOG_LEVEL.put(opts, 0);
+        Memory coreBtfPath = null;
+        if (coreBtf != null) {
+            byte[] path = coreBtf.toString().getBytes(StandardCharsets.UTF_8);
+            coreBtfPath = new Memory(path.length + 1L);
+            coreBtfPath.write(0, path, 0, path.length);
+            coreBtfPath.setByte(path.length, (byte) 0);
+            OpenOpts.BTF_CUSTOM_PATH.put(opts, coreBtfPath);
+        }
         Pointer object = LibBpf.INSTANCE.bpf_object__open_mem(elf, elfBytes.length, opts);
         if (object == null) {
             int errno = Native.getLastError();
             throw new BpfException("libbpf could not open the compiled object: " + Errno.describe(errno)
                     + libbpfSays());
         }
-        return new BpfObject(object, elf, opts, objectName, logBuffer);
+        return new BpfObject(object, elf, opts, objectName, logBuffer, coreBtfPath);
     }
 
     public List<BpfProgram> programs() {
@@ -222,5 +242,8 @@ public final class BpfObject implements AutoCloseable {
         openOpts.close();
         objectName.close();
         logBuffer.close();
+        if (coreBtfPath != null) {
+            coreBtfPath.close();
+        }
     }
 }

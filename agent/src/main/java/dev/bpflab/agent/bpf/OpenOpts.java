@@ -9,14 +9,19 @@ import com.sun.jna.Pointer;
  * pointers and {@code size_t} are 8 bytes). Offsets and widths are those of the declaration in libbpf 1.1's
  * {@code <bpf/libbpf.h>}; {@code OpenOptsLayoutTest} compiles a probe against the installed header and fails if they
  * differ. Fields bpflab leaves zero (relaxed_maps@16, pin_root_path@24, the 4-byte stub of the removed
- * attach_prog_fd@32, kconfig@40, btf_custom_path@48) are not named here.
+ * attach_prog_fd@32, kconfig@40) are not named here.
  */
 enum OpenOpts {
     /** {@code size_t sz}: first in every libbpf opts struct; libbpf reads no further than it says. */
     SZ("sz", 0, 8),
     /** {@code const char *object_name}: right after sz, pointer-aligned. */
     OBJECT_NAME("object_name", 8, 8),
-    /** {@code char *kernel_log_buf}: after btf_custom_path@48. */
+    /**
+     * {@code const char *btf_custom_path}: a BTF file libbpf uses for CO-RE relocations instead of parsing the running
+     * kernel's (libbpf copies the string at open and reads the file at load).
+     */
+    BTF_CUSTOM_PATH("btf_custom_path", 48, 8),
+    /** {@code char *kernel_log_buf}: after btf_custom_path. */
     KERNEL_LOG_BUF("kernel_log_buf", 56, 8),
     /** {@code size_t kernel_log_size}: the buffer's length in bytes. */
     KERNEL_LOG_SIZE("kernel_log_size", 64, 8),

@@ -29,6 +29,22 @@ class BpfObjectOpenOptsTest {
             char LICENSE[] SEC("license") = "GPL";
             """;
 
+    /** Reads the current task's pid through a CO-RE relocation against the kernel's struct task_struct. */
+    private static final String CORE_READ = """
+            #include <linux/bpf.h>
+            #include <bpf/bpf_helpers.h>
+            #include <bpf/bpf_core_read.h>
+            struct %s { int pid; } __attribute__((preserve_access_index));
+            SEC("tp/syscalls/sys_enter_openat")
+            int reads_a_pid(void *ctx) {
+                struct %s *t = (void *)bpf_get_current_task();
+                int pid = 0;
+                bpf_core_read(&pid, sizeof(pid), &t->pid);
+                return pid == 0;
+            }
+            char LICENSE[] SEC("license") = "GPL";
+            """;
+
     private static byte[] compile(Path dir, String source) throws Exception {
         Files.writeString(dir.resolve("p.bpf.c"), source);
         Process clang = new ProcessBuilder("clang", "-target", "bpf", "-O2", "-g", "-I/usr/include/x86_64-linux-gnu", "-c", "p.bpf.c", "-o", "p.bpf.o")
@@ -36,6 +52,33 @@ class BpfObjectOpenOptsTest {
         String said = new String(clang.getInputStream().readAllBytes());
         assertTrue(clang.waitFor(60, TimeUnit.SECONDS) && clang.exitValue() == 0, "clang: " + said);
         return Files.readAllBytes(dir.resolve("p.bpf.o"));
+    }
+
+    /** The kernel's BTF cut down to what {@code object} relocates against, as the server's compiler makes it. */
+    private static Path minimalBtf(Path dir, byte[] object, String name) throws Exception {
+        Path o = Files.write(dir.resolve(name + ".o"), object);
+        Path btf = dir.resolve(name + ".btf");
+        Process bpftool = new ProcessBuilder("bpftool", "gen", "min_core_btf", "/sys/kernel/btf/vmlinux", btf.toString(),
+                o.toString()).redirectErrorStream(true).start();
+        String said = new String(bpftool.getInputStream().readAllBytes());
+        assertTrue(bpftool.waitFor(60, TimeUnit.SECONDS) && bpftool.exitValue() == 0, "bpftool: " + said);
+        return btf;
+    }
+
+    @Test
+    void coreRelocationsResolveAgainstTheBtfFileGiven(@TempDir Path dir) throws Exception {
+        byte[] object = compile(dir, CORE_READ.formatted("task_struct", "task_struct"));
+        Path itsBtf = minimalBtf(dir, object, "task");
+        try (BpfObject loaded = BpfObject.open(object, "bpflab_core", 64 * 1024, itsBtf)) {
+            loaded.load(); // task_struct.pid found in a file of a few hundred bytes
+        }
+        assertTrue(Files.size(itsBtf) < 64 * 1024, Files.size(itsBtf) + " bytes");
+        // A BTF made for another program lacks task_struct: libbpf read the file given, not the kernel's BTF.
+        Path otherBtf = minimalBtf(dir, compile(dir, CORE_READ.formatted("pid_namespace", "pid_namespace")
+                .replace("->pid", "->level").replace("int pid; }", "int level; }")), "other");
+        try (BpfObject loaded = BpfObject.open(object, "bpflab_core", 64 * 1024, otherBtf)) {
+            assertThrows(BpfException.class, loaded::load);
+        }
     }
 
     @Test

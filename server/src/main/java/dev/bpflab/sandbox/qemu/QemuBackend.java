@@ -4,6 +4,7 @@ import dev.bpflab.compiler.CompileException;
 import dev.bpflab.compiler.CompileResult;
 import dev.bpflab.compiler.HostCompiler;
 import dev.bpflab.compiler.TargetKernel;
+import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.sandbox.AdmissionQueue;
 import dev.bpflab.sandbox.AgentChannel;
 import dev.bpflab.sandbox.SandboxBackend;
@@ -152,7 +153,7 @@ public final class QemuBackend implements SandboxBackend {
                         + e.getMessage() + "): build it with `server/src/main/guest/build-image.sh "
                         + settings.guestDir() + "`", e);
             }
-            byte[] warmup = warmupObject(image);
+            AgentCommand.Warmup warmup = warmupCommand(image);
             HostProbe.Probed host = HostProbe.probe(settings, qemu, image.dir(), runDir.path());
             SavedVm saved = SavedVm.obtain(host.machine(), settings.savedVmsDir(), runDir.path(), image.id(),
                     host.qemuVersion(), settings.bootTimeout(), warmup);
@@ -181,7 +182,7 @@ public final class QemuBackend implements SandboxBackend {
     }
 
     /** The warm-up program compiled for the guest kernel (this also prepares the headers learners' compiles use). */
-    private byte[] warmupObject(GuestImage image) throws SandboxException, InterruptedException {
+    private AgentCommand.Warmup warmupCommand(GuestImage image) throws SandboxException, InterruptedException {
         String source;
         try (var in = QemuBackend.class.getResourceAsStream("warmup.bpf.c")) {
             source = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -194,7 +195,7 @@ public final class QemuBackend implements SandboxBackend {
                 throw new SandboxException("the agents' warm-up program does not compile for guest kernel "
                         + image.kernelRelease() + ": " + compiled.log().strip());
             }
-            return compiled.object();
+            return new AgentCommand.Warmup(compiled.object(), compiled.coreBtf());
         } catch (CompileException e) {
             throw new SandboxException("cannot compile for the guest kernel: " + e.getMessage(), e);
         }

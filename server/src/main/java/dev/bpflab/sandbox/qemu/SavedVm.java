@@ -1,5 +1,6 @@
 package dev.bpflab.sandbox.qemu;
 
+import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.protocol.AgentMessage;
 import dev.bpflab.protocol.RunJson;
 import dev.bpflab.protocol.ServerMessage;
@@ -36,7 +37,7 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine) {
 
     /** The saved VM for this image, QEMU and machine: read from disk, or booted and saved now (minutes under TCG). */
     static SavedVm obtain(Machine machine, Path savedVmsDir, Path runDir, String imageId, String qemuVersion,
-            Duration bootTimeout, byte[] warmupObject) throws SandboxException {
+            Duration bootTimeout, AgentCommand.Warmup warmup) throws SandboxException {
         String key = GuestFiles.sha256(imageId + "\n" + qemuVersion + "\n" + machine.fingerprint()).substring(0, 16);
         Path dir = savedVmsDir.resolve("vm-" + key);
         synchronized (IN_PROCESS) {
@@ -46,7 +47,7 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine) {
                         StandardOpenOption.WRITE); FileLock ignored = lockFile.lock()) {
                     adoptOldLayout(savedVmsDir);
                     if (!Files.isRegularFile(dir.resolve("complete"))) {
-                        create(machine, dir, runDir, bootTimeout, warmupObject);
+                        create(machine, dir, runDir, bootTimeout, warmup);
                         prune(savedVmsDir, dir);
                     }
                     return new SavedVm(dir, dir.resolve("memory"), Files.readAllBytes(dir.resolve("state")),
@@ -90,7 +91,7 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine) {
         return moved;
     }
 
-    private static void create(Machine machine, Path dir, Path runDir, Duration bootTimeout, byte[] warmupObject)
+    private static void create(Machine machine, Path dir, Path runDir, Duration bootTimeout, AgentCommand.Warmup warmup)
             throws IOException, SandboxException {
         long started = System.nanoTime();
         Path work = dir.resolveSibling(dir.getFileName() + ".tmp");
@@ -113,7 +114,7 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine) {
                         + " before it was ready" + consoleNote(vm));
             }
             // Classes loaded and code compiled by the agent's warm-up run are saved with the VM: every clone has them.
-            vm.agentWarmup(warmupObject, bootTimeout);
+            vm.agentWarmup(warmup, bootTimeout);
             byte[] state = VmMigration.save(vm);
             vm.quit();
             Files.write(work.resolve("state"), state);

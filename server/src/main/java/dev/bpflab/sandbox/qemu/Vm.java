@@ -124,21 +124,21 @@ final class Vm {
      * what the warm-up executes (the agent's load, attach and stream paths, the verifier, a workload) is translated
      * by the time a learner waits for it.
      */
-    void prewarm(byte[] warmupObject, Duration timeout) throws IOException {
+    void prewarm(AgentCommand.Warmup warmup, Duration timeout) throws IOException {
         qmp.execute("cont");
         try {
-            agentWarmup(warmupObject, timeout);
+            agentWarmup(warmup, timeout);
         } finally {
             qmp.execute("stop");
         }
     }
 
     /**
-     * Has the agent load, attach and exercise {@code object} (compiled by the server) with the output thrown away.
-     * It does not count as the agent's one run.
+     * Has the agent load, attach and exercise the warm-up's object (compiled by the server) with the output thrown
+     * away. It does not count as the agent's one run.
      */
-    void agentWarmup(byte[] object, Duration timeout) throws IOException {
-        agent.writeLine(RunJson.write(new AgentCommand.Warmup(object)));
+    void agentWarmup(AgentCommand.Warmup warmup, Duration timeout) throws IOException {
+        agent.writeLine(RunJson.write(warmup));
         AgentMessage answer = agentMessage(timeout);
         if (answer instanceof ServerMessage.Error error) {
             throw new IOException("the agent did not warm up: " + error.message());

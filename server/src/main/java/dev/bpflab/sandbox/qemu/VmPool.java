@@ -1,5 +1,6 @@
 package dev.bpflab.sandbox.qemu;
 
+import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.sandbox.SandboxException;
 import dev.bpflab.support.threads.Daemons;
 import java.io.IOException;
@@ -38,7 +39,7 @@ final class VmPool implements AutoCloseable {
     /** Restores for the pool yield the CPU to live runs (see {@link Vm#setNice}). */
     private static final int POOL_NICE = 10;
     private final int size;
-    private final byte[] warmupObject;
+    private final AgentCommand.Warmup warmup;
     private final AtomicInteger ids = new AtomicInteger();
     private final List<Thread> restorers = new ArrayList<>();
     // Guarded by this:
@@ -53,9 +54,9 @@ final class VmPool implements AutoCloseable {
 
     /**
      * Starts filling a pool of {@code size} VMs (0: a VM is restored only when a run asks for one) with
-     * {@code restoresAtOnce} restorer threads; under TCG each VM is warmed up with {@code warmupObject} first.
+     * {@code restoresAtOnce} restorer threads; under TCG each VM is warmed up with {@code warmup} first.
      */
-    VmPool(Machine machine, SavedVm saved, Path runDir, int size, int restoresAtOnce, byte[] warmupObject) {
+    VmPool(Machine machine, SavedVm saved, Path runDir, int size, int restoresAtOnce, AgentCommand.Warmup warmup) {
         if (size < 0 || restoresAtOnce < 1) {
             throw new IllegalArgumentException("pool size must be >= 0 and restores at once >= 1");
         }
@@ -63,7 +64,7 @@ final class VmPool implements AutoCloseable {
         this.saved = saved;
         this.runDir = runDir;
         this.size = size;
-        this.warmupObject = warmupObject;
+        this.warmup = warmup;
         for (int i = 0; i < restoresAtOnce; i++) {
             restorers.add(Daemons.start(this::restoreWhileNeeded, "qemu-pool-" + (i + 1)));
         }
@@ -212,7 +213,7 @@ final class VmPool implements AutoCloseable {
                 someoneWaits = !takers.isEmpty();
             }
             if (machine.accel() == Accel.TCG && !someoneWaits) {
-                vm.prewarm(warmupObject, PREWARM_TIMEOUT);
+                vm.prewarm(warmup, PREWARM_TIMEOUT);
             }
             return vm;
         } catch (IOException | RuntimeException e) {

@@ -5,6 +5,7 @@ import dev.bpflab.testing.Compilers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bpflab.sandbox.AgentChannel;
+import dev.bpflab.compiler.CompileResult;
 import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.protocol.RunJson;
 import dev.bpflab.protocol.Workload;
@@ -89,8 +90,9 @@ final class AgentTranscript implements AgentListener {
 
     /** The agent's run command for {@code source} compiled for {@code backend}, as the server sends it (300 s). */
     static String run(SandboxBackend backend, String source) throws Exception {
-        return RunJson.write(new AgentCommand.Start(source, Compilers.objectFor(backend, source), 300, Map.of(), null,
-                null));
+        CompileResult compiled = Compilers.compiled(backend, source);
+        return RunJson.write(new AgentCommand.Start(source, compiled.object(), 300, Map.of(), null, null,
+                compiled.coreBtf()));
     }
 
     static String workload(String name) {
