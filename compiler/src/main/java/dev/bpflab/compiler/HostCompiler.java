@@ -1,6 +1,5 @@
 package dev.bpflab.compiler;
 
-import dev.bpflab.support.files.FileTrees;
 import dev.bpflab.support.threads.Daemons;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,7 +31,8 @@ public final class HostCompiler implements AutoCloseable {
 
     /**
      * @param cacheRoot   where headers ({@code headers/}), cached results ({@code objects/}) and work directories
-     *                    ({@code work/}, emptied now) live; must be writable
+     *                    ({@code work/PID/}; what servers no longer running left there is removed now) live; must be
+     *                    writable
      * @param concurrency compiles at once, at least 1
      * @param cacheBytes  the most the cache of results keeps on disk
      * @param listener    told how each compile request was answered (metrics)
@@ -50,7 +50,7 @@ public final class HostCompiler implements AutoCloseable {
         }
         this.cacheRoot = cacheRoot;
         this.limits = limits;
-        FileTrees.delete(cacheRoot.resolve("work")); // what a killed server's compiles left: learners' sources
+        WorkDirs.removeAbandoned(cacheRoot); // what killed servers' compiles left: learners' sources
         this.cache = new CompileCache(cacheRoot.resolve("objects"), cacheBytes, listener);
         this.compiles = Executors.newFixedThreadPool(concurrency, Daemons.factory("compile"));
     }
@@ -98,7 +98,7 @@ public final class HostCompiler implements AutoCloseable {
         CompletableFuture<ClangCompiler> made = jail().thenApplyAsync(j -> {
             try {
                 return new ClangCompiler(j, KernelHeaders.prepare(cacheRoot, j, ClangCompiler.FLAGS, target),
-                        cacheRoot.resolve("work"));
+                        WorkDirs.ofThisProcess(cacheRoot));
             } catch (CompileException e) {
                 throw new CompletionException(e);
             }

@@ -200,7 +200,7 @@ public final class KernelHeaders {
      */
     private static void buildPch(Path cacheRoot, Path dir, Jail jail, List<String> clangFlags)
             throws IOException, InterruptedException {
-        Path work = jail.newWorkDir(cacheRoot.resolve("work"));
+        Path work = jail.newWorkDir(WorkDirs.ofThisProcess(cacheRoot));
         try {
             List<String> args = new ArrayList<>(clangFlags);
             args.addAll(List.of("-x", "c-header", Jail.INCLUDE_DIR + "/" + VMLINUX_H, "-o", Jail.SOURCE_DIR + "/" + PCH));
