@@ -35,7 +35,8 @@ public sealed interface AgentCommand {
      * @param source       the learner's C, which the verifier's complaints are placed on
      * @param object       the BPF ELF object (base64 on the wire), at most {@link #MAX_OBJECT_BYTES}
      * @param globals      {@code const volatile} globals to set before load (checked as in {@link ClientMessage.Run})
-     * @param xdpInterface where XDP programs attach (null: the lab's veth, {@value #DEFAULT_XDP_INTERFACE})
+     * @param xdpInterface where XDP programs attach: only the lab's veth, {@value #DEFAULT_XDP_INTERFACE} (null: the
+     *                     same); the agent refuses any other before loading anything
      * @param printk       whether to stream {@code bpf_printk} lines (null: yes)
      */
     @JsonTypeName("run")
@@ -46,6 +47,7 @@ public sealed interface AgentCommand {
             Checks.present(source, "the run has no source: send the C program in \"source\"");
             checkObject(object);
             Checks.require(timeoutSeconds >= 1, "\"timeoutSeconds\" is 1 or more");
+            Checks.labInterface(xdpInterface);
             globals = globals == null ? Map.of() : Map.copyOf(globals);
         }
 
