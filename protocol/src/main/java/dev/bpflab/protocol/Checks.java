@@ -25,9 +25,9 @@ final class Checks {
      * backend, the host's).
      */
     static void labInterface(String xdpInterface) {
-        require(xdpInterface == null || xdpInterface.equals(AgentCommand.DEFAULT_XDP_INTERFACE), "\"xdpInterface\" "
-                + "may only be \"" + AgentCommand.DEFAULT_XDP_INTERFACE + "\", the sandbox's own lab interface (leave it "
-                + "out for the same); was " + echo(xdpInterface));
+        require(xdpInterface == null || xdpInterface.equals(AgentCommand.DEFAULT_XDP_INTERFACE),
+                "\"xdpInterface\" may only be \"" + AgentCommand.DEFAULT_XDP_INTERFACE + "\", the sandbox's own lab "
+                        + "interface (leave it out for the same); was " + echo(xdpInterface));
     }
 
     static String clip(String value, int max) {

@@ -34,8 +34,9 @@ class LabInterfaceTest {
 
     @Test
     void anAgentRefusesACommandNamingAnotherInterface() throws ProtocolException {
-        String message = assertThrows(ProtocolException.class, () -> RunJson.command("{\"type\":\"run\",\"source\":\"x\","
-                + "\"object\":\"" + OBJECT + "\",\"timeoutSeconds\":60,\"xdpInterface\":\"eth0\"}")).getMessage();
+        String message = assertThrows(ProtocolException.class, () -> RunJson.command("{\"type\":\"run\","
+                + "\"source\":\"x\",\"object\":\"" + OBJECT + "\",\"timeoutSeconds\":60,\"xdpInterface\":\"eth0\"}"))
+                .getMessage();
         assertTrue(message.contains("\"xdpInterface\" may only be \"bpflab0\""), message);
         AgentCommand.Start lab = (AgentCommand.Start) RunJson.command("{\"type\":\"run\",\"source\":\"x\",\"object\":\""
                 + OBJECT + "\",\"timeoutSeconds\":60,\"xdpInterface\":\"bpflab0\"}");

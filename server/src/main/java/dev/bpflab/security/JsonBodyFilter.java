@@ -43,6 +43,7 @@ public class JsonBodyFilter {
 
     private static boolean hasBody(HttpServerRequest client) {
         String length = client.getHeader(HttpHeaders.CONTENT_LENGTH);
-        return client.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || (length != null && !length.strip().equals("0"));
+        return client.getHeader(HttpHeaders.TRANSFER_ENCODING) != null
+                || (length != null && !length.strip().equals("0"));
     }
 }

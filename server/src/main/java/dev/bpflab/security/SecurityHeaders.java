@@ -20,7 +20,8 @@ public class SecurityHeaders {
     private static final int FILTER_PRIORITY = 100;
 
     // The loader LabPageResource reads the pages with.
-    private final ContentSecurityPolicy policy = ContentSecurityPolicy.ofPages(Thread.currentThread().getContextClassLoader());
+    private final ContentSecurityPolicy policy =
+            ContentSecurityPolicy.ofPages(Thread.currentThread().getContextClassLoader());
 
     void register(@Observes Filters filters) {
         filters.register(this::addHeaders, FILTER_PRIORITY);

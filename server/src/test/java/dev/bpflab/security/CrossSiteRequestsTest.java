@@ -94,7 +94,8 @@ class CrossSiteRequestsTest {
     /** Opens a WebSocket with this Origin (none if null): null when it opened, else the refusal's status and reason. */
     private String upgrade(String pathAndQuery, String origin) {
         URI uri = URI.create(root.toString().replaceFirst("^http", "ws").replaceAll("/$", "") + pathAndQuery);
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(10));
         if (origin != null) {
             builder.header("Origin", origin);
         }
@@ -119,7 +120,8 @@ class CrossSiteRequestsTest {
                     + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                     + "Sec-WebSocket-Version: 13\r\nOrigin: " + origin + "\r\n\r\n";
             socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
         }
     }
 
@@ -206,8 +208,9 @@ class CrossSiteRequestsTest {
                 .statusCode(415).body("message", containsString("send Content-Type: application/json"));
         given().contentType(ContentType.URLENC).body("{\"code\":\"" + room.get("joinCode") + "\",\"name\":\"Eve\"}")
                 .when().post("/api/rooms/join").then().statusCode(415);
-        HttpResponse<String> untyped = HttpClient.newHttpClient().send(HttpRequest.newBuilder(root.resolve("/api/rooms"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"t\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> untyped = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(root.resolve("/api/rooms")).POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"title\":\"t\"}")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(415, untyped.statusCode(), untyped.body());
         assertTrue(untyped.body().contains("Content-Type: none"), untyped.body());
         assertEquals(roomsBefore, rooms.size(), "no room was created");
