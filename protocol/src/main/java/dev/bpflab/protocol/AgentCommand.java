@@ -37,7 +37,8 @@ public sealed interface AgentCommand {
      * @param source       the learner's C, which the verifier's complaints are placed on
      * @param object       the BPF ELF object (base64 on the wire), at most {@link #MAX_OBJECT_BYTES}
      * @param globals      {@code const volatile} globals to set before load (checked as in {@link ClientMessage.Run})
-     * @param xdpInterface where XDP programs attach (null: the lab's veth, {@value #DEFAULT_XDP_INTERFACE})
+     * @param xdpInterface where XDP programs attach: only the lab's veth, {@value #DEFAULT_XDP_INTERFACE} (null: the
+     *                     same); the agent refuses any other before loading anything
      * @param printk       whether to stream {@code bpf_printk} lines (null: yes)
      * @param coreBtf      the target kernel's BTF cut down to the types the object's CO-RE relocations use (raw BTF,
      *                     base64 on the wire, at most {@link #MAX_CORE_BTF_BYTES}); null: libbpf reads the kernel's
@@ -52,6 +53,7 @@ public sealed interface AgentCommand {
             checkObject(object);
             checkCoreBtf(coreBtf);
             Checks.require(timeoutSeconds >= 1, "\"timeoutSeconds\" is 1 or more");
+            Checks.labInterface(xdpInterface);
             globals = globals == null ? Map.of() : Map.copyOf(globals);
         }
 

@@ -34,12 +34,15 @@ public sealed interface ClientMessage {
      *
      * @param timeoutSeconds the run stops by itself after this long (null: the server's default; the server bounds it)
      * @param globals        {@code const volatile} globals to set before load, name → number, boolean or string
+     * @param xdpInterface   where XDP programs attach: only {@value AgentCommand#DEFAULT_XDP_INTERFACE}, the sandbox's
+     *                       lab interface (null: the same); anything else is refused before anything runs
      */
     @JsonTypeName("run")
     record Run(String source, String template, JsonNode params, Integer timeoutSeconds,
-            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> globals)
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> globals, String xdpInterface)
             implements ClientMessage {
         public Run {
+            Checks.labInterface(xdpInterface);
             Checks.require((source != null && !source.isBlank()) || (template != null && !template.isBlank()),
                     "the run has no program: send the C source in \"source\", or a template id in \"template\" "
                             + "(see GET /api/templates)");
@@ -65,7 +68,7 @@ public sealed interface ClientMessage {
 
         /** A run of the learner's own source, with the server's defaults. */
         public static Run ofSource(String source) {
-            return new Run(source, null, null, null, null);
+            return new Run(source, null, null, null, null, null);
         }
 
         @JsonIgnore
