@@ -109,4 +109,28 @@ class ShareStoreTest {
                 () -> ShareStore.validate(json.readTree(body)));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
+
+    @Test
+    void theCapCountsSharesAlreadyOnDiskAndExpiredOnesMakeRoom() throws Exception {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
+        ShareStore.Limits limits = new ShareStore.Limits(2, java.time.Duration.ofDays(1).toMillis(), 0);
+        ShareStore.Share share = ShareStore.validate(request("{\"source\":\"x\"}"));
+        ShareStore first = new ShareStore(dir, limits, now::get);
+        String old = first.save(share);
+        first.save(share);
+        ShareStore restarted = new ShareStore(dir, limits, now::get);
+        ShareStore.StoreFullException full = assertThrows(ShareStore.StoreFullException.class, () -> restarted.save(share));
+        assertTrue(full.getMessage().contains("already keeps 2 shares"), full.getMessage());
+
+        now.addAndGet(java.time.Duration.ofDays(2).toMillis());
+        ShareStore.ExpiredShareException expired = assertThrows(ShareStore.ExpiredShareException.class,
+                () -> restarted.find(old));
+        assertTrue(expired.getMessage().contains("kept for 24 hours"), expired.getMessage());
+        assertTrue(restarted.find(old).isEmpty(), "an expired share is deleted when found");
+        assertEquals(1, restarted.deleteExpired(), "the other one by the sweep");
+        now.set(System.currentTimeMillis()); // new files are written now: the clock goes back to the files' time
+        restarted.save(share);
+        restarted.save(share);
+        assertThrows(ShareStore.StoreFullException.class, () -> restarted.save(share));
+    }
 }
