@@ -8,13 +8,15 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.bpflab.rooms.RoomsResourceTest.Instructor;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +44,7 @@ class RoomControlsTest {
         return JsonSocket.open(root, "/ws/rooms/" + room.roomId() + "/dashboard?secret=" + room.secret());
     }
 
-    private static io.restassured.response.ValidatableResponse tryJoin(String code, String name) {
+    private static ValidatableResponse tryJoin(String code, String name) {
         return given().contentType(ContentType.JSON).body(Map.of("code", code, "name", name))
                 .when().post("/api/rooms/join").then();
     }
@@ -111,7 +113,7 @@ class RoomControlsTest {
             assertEquals(4410, adaPage.awaitClose(SOON), "closed with the removal's own code");
             assertEquals(adaId, dash.awaitType("removed", SOON).path("studentId").asText());
             bobPage.send(Map.of("type", "ping"));
-            assertEquals(null, bobPage.closeCode(), "the others stay");
+            assertNull(bobPage.closeCode(), "the others stay");
             assertTrue(bobPage.drain().stream().noneMatch(m -> "removed".equals(m.path("type").asText())));
         }
         room.as().when().get("/api/rooms/" + room.roomId()).then().statusCode(200)
@@ -124,7 +126,7 @@ class RoomControlsTest {
                 .then().statusCode(403);
         assertEquals(403, JsonSocket.refusal(root, "/ws/rooms/student?learner=" + ada.get("learnerToken")));
         room.as().when().delete(student).then().statusCode(404).body("message", containsString("No student"));
-        assertTrue(!join(room.joinCode(), "Ada").get("studentId").equals(adaId), "joining again is a new student");
+        assertNotEquals(adaId, join(room.joinCode(), "Ada").get("studentId"), "joining again is a new student");
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.bpflab.testing.TightLimitsProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(TightLimitsProfile.class)
 class RoomsPerAddressTest {
-    private static io.restassured.response.ValidatableResponse create(String title) {
+    private static ValidatableResponse create(String title) {
         return given().contentType(ContentType.JSON).body(Map.of("title", title)).when().post("/api/rooms").then();
     }
 

@@ -11,12 +11,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,8 +114,8 @@ class ShareStoreTest {
 
     @Test
     void theCapCountsSharesAlreadyOnDiskAndExpiredOnesMakeRoom() throws Exception {
-        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
-        ShareStore.Limits limits = new ShareStore.Limits(2, java.time.Duration.ofDays(1).toMillis(), 0);
+        AtomicLong now = new AtomicLong(System.currentTimeMillis());
+        ShareStore.Limits limits = new ShareStore.Limits(2, Duration.ofDays(1).toMillis(), 0);
         ShareStore.Share share = ShareStore.validate(request("{\"source\":\"x\"}"));
         ShareStore first = new ShareStore(dir, limits, now::get);
         String old = first.save(share);
@@ -122,7 +124,7 @@ class ShareStoreTest {
         ShareStore.StoreFullException full = assertThrows(ShareStore.StoreFullException.class, () -> restarted.save(share));
         assertTrue(full.getMessage().contains("already keeps 2 shares"), full.getMessage());
 
-        now.addAndGet(java.time.Duration.ofDays(2).toMillis());
+        now.addAndGet(Duration.ofDays(2).toMillis());
         ShareStore.ExpiredShareException expired = assertThrows(ShareStore.ExpiredShareException.class,
                 () -> restarted.find(old));
         assertTrue(expired.getMessage().contains("kept for 24 hours"), expired.getMessage());
