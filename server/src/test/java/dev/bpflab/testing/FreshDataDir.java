@@ -13,13 +13,24 @@ public final class FreshDataDir {
     private FreshDataDir() {
     }
 
-    /** A new empty directory target/{@code prefix}-…, relative to the tests' working directory. */
-    public static String create(String prefix) {
+    /**
+     * A new empty directory target/{@code prefix}-…, relative to the tests' working directory; the same one for every
+     * caller in this JVM. Quarkus loads a profile class in more than one class loader, so the choice is kept in a
+     * system property, which they share, rather than in a static field, which each has its own of.
+     */
+    public static synchronized String create(String prefix) {
+        String key = "bpflab.test.data-dir." + prefix;
+        String chosen = System.getProperty(key);
+        if (chosen != null) {
+            return chosen;
+        }
         try {
             Path target = Files.createDirectories(Path.of("target"));
-            return Files.createTempDirectory(target, prefix + "-").toString();
+            chosen = Files.createTempDirectory(target, prefix + "-").toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        System.setProperty(key, chosen);
+        return chosen;
     }
 }
