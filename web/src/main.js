@@ -506,8 +506,9 @@ async function openShare(shareId) {
     document.title = `bpflab — shared ${localized(templates.current?.title) || 'program'}`;
     return shared;
   } catch (e) {
-    showBanner(e.status === 404
-      ? 'This share link does not exist (or was removed). You have the starter program instead.'
+    // 404: no such share (or one deleted since); 410: it expired just now. The server's message says which.
+    showBanner(e.status === 404 || e.status === 410
+      ? `${e.message} You have the starter program instead.`
       : `Could not open the share link: ${e.message}`);
     return null;
   }

@@ -1,5 +1,6 @@
 // The instructor's live dashboard: one WebSocket (/ws/rooms/{id}/dashboard) for a snapshot and then changed rows,
-// REST calls for the actions (push, broadcast, export, close). The secret lives in the page's #fragment only.
+// REST calls for the actions (push, broadcast, export, lock joining, remove a student, close). The secret lives in the
+// page's #fragment only.
 import { ago, clock, el, requestJson, wsUrl } from './dom.js';
 import { localized } from '../templates.js';
 import { PHASE, PHASES } from '../protocol.js';
@@ -49,6 +50,7 @@ export function startDashboard({ roomId, secret, notice, connection }) {
   const changedAt = new Map();
   const rowCache = new Map();
   let room = null;
+  let locked = false;
   let skew = 0; // client clock minus server clock
   let sort = { key: 'name', dir: 1 };
   let renderQueued = false;
@@ -110,6 +112,7 @@ export function startDashboard({ roomId, secret, notice, connection }) {
         rowCache.clear();
         for (const s of message.students) students.set(s.id, s);
         showRoom();
+        showLock(message.room.locked === true);
         $('announcements').replaceChildren();
         [...message.broadcasts, ...(message.push ? [message.push] : [])].sort((a, b) => a.at - b.at).forEach(announce);
         break;
@@ -123,6 +126,16 @@ export function startDashboard({ roomId, secret, notice, connection }) {
       case 'push':
       case 'broadcast':
         announce(message);
+        break;
+      case 'removed':
+        // The row leaves for good: the student's token no longer works (they may join again as someone new).
+        students.delete(message.studentId);
+        rowCache.delete(message.studentId);
+        changedAt.delete(message.studentId);
+        actionResult(`${message.name} was removed from the room.`);
+        break;
+      case 'locked':
+        showLock(message.locked === true);
         break;
       case 'closed':
         roomClosed();
@@ -163,6 +176,16 @@ export function startDashboard({ roomId, secret, notice, connection }) {
     $('join-code-big').textContent = room.joinCode;
     $('fullscreen-code').textContent = room.joinCode;
     $('fullscreen-link').textContent = `${location.host}/join`;
+  }
+
+  /** Whether the room refuses new students, on the lock button and beside the join link. */
+  function showLock(isLocked) {
+    locked = isLocked;
+    const button = $('lock-room');
+    button.textContent = locked ? 'Unlock joining' : 'Lock joining';
+    button.setAttribute('aria-pressed', String(locked));
+    button.title = locked ? 'Let new students join again' : 'Refuse new students; those already in stay';
+    $('locked-badge').hidden = !locked;
   }
 
   // ---- rendering ----
@@ -243,11 +266,14 @@ export function startDashboard({ roomId, secret, notice, connection }) {
       el('td', {}, checkCell(s)),
       el('td', { class: 'num' }, s.runs, s.failStreak >= 2 ? el('div', { class: 'streak' }, `${s.failStreak} failed in a row`) : null),
       el('td', { title: clock(s.lastActivity) }, ago(now - s.lastActivity)),
-      el('td', {}, el('button', {
+      el('td', { class: 'row-actions' }, el('button', {
         type: 'button', class: 'ghost small', disabled: !s.source,
         title: s.source ? `${s.source.origin === 'run' ? 'the code of the last Run' : 'the editor'}, ${clock(s.source.at)}` : 'no code yet',
         onclick: () => openCode(s),
-      }, 'Code')),
+      }, 'Code'), el('button', {
+        type: 'button', class: 'ghost small danger', title: `Remove ${s.name} from the room`,
+        onclick: () => removeStudent(s),
+      }, 'Remove')),
     );
     return tr;
   }
@@ -363,6 +389,26 @@ export function startDashboard({ roomId, secret, notice, connection }) {
       actionResult(`Closing failed: ${error.message}`);
     }
   });
+  $('lock-room').addEventListener('click', async () => {
+    try {
+      const answer = await requestJson(`/api/rooms/${encodeURIComponent(roomId)}/lock`, { method: 'POST', body: { locked: !locked }, secret });
+      showLock(answer.locked === true);
+      actionResult(answer.locked ? 'Joining is locked: new students are refused, those in the room stay.' : 'Joining is open again.');
+    } catch (error) {
+      actionResult(`Locking failed: ${error.message}`);
+    }
+  });
+
+  async function removeStudent(s) {
+    if (!confirm(`Remove ${s.name} from the room? Their page is disconnected, and their row leaves this dashboard and the CSV. `
+      + 'They can join again with the code unless you lock joining.')) return;
+    try {
+      await requestJson(`/api/rooms/${encodeURIComponent(roomId)}/students/${encodeURIComponent(s.id)}`, { method: 'DELETE', secret });
+    } catch (error) {
+      actionResult(`Removing ${s.name} failed: ${error.message}`);
+    }
+  }
+
   $('code-close').addEventListener('click', () => $('code-dialog').close());
   $('join-code-big').addEventListener('click', () => $('code-fullscreen').showModal());
   $('fullscreen-close').addEventListener('click', () => $('code-fullscreen').close());

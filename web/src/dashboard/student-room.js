@@ -122,10 +122,20 @@ export function attachRoom({ onPush = () => {}, getSource = null, onBroadcast = 
         closed = true;
         leaveRoom();
         show('The room was closed', true);
+      } else if (m.type === 'removed') {
+        closed = true;
+        leaveRoom();
+        show('Your instructor removed you from the room', true);
       }
     };
-    socket.onclose = async () => {
+    socket.onclose = async e => {
       if (closed) return;
+      if (e.code === 4410) { // removed, and the notice did not arrive first
+        closed = true;
+        leaveRoom();
+        show('Your instructor removed you from the room', true);
+        return;
+      }
       if (!opened) {
         const response = await fetch('/api/rooms/me', { headers: { Authorization: `Bearer ${room.learnerToken}` } }).catch(() => null);
         if (response && (response.status === 401 || response.status === 403)) {

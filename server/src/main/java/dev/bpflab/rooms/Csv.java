@@ -3,12 +3,19 @@ package dev.bpflab.rooms;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
- * A room's results as CSV: RFC 4180 rows, one per student. A cell starting with =, +, -, @ (or a tab/CR) is prefixed
- * with ' so spreadsheets do not run it.
+ * A room's results as CSV: RFC 4180 rows, one per student, with every cell a spreadsheet could run as a formula made
+ * inert (see {@link #cell}).
  */
 final class Csv {
+    /** What makes a spreadsheet read a cell as a formula (or, for tab and CR, hide one behind it). */
+    private static final String TRIGGERS = "=+-@\t\r";
+    /** Where a cell can start: the comma, the ';' of locales with a decimal comma, tab, and line breaks. */
+    private static final String SEPARATORS = ",;\t\r\n";
+    private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
+
     static final List<String> HEADER = List.of("student_id", "name", "joined_at", "lesson", "step", "runs", "phase",
             "events", "diagnostic_stage", "diagnostic_line", "diagnostic_message", "fail_streak", "last_check_lesson",
             "last_check_step", "last_check_passed", "steps_passed", "passed_steps", "last_activity");
@@ -45,20 +52,68 @@ final class Csv {
         out.append("\r\n");
     }
 
+    /**
+     * One cell, quoted when it holds a separator or a quote, and made inert when it could be a formula.
+     *
+     * <p>OWASP's advice against CSV injection: a cell beginning with = + - @ tab or CR is prefixed with a single quote
+     * (which spreadsheets take as "this is text") and the cell is wrapped in double quotes with inner quotes doubled.
+     * Its page also warns that the first character is not the only place a cell begins: a separator inside the value
+     * starts one too. In a locale whose separator is ';', {@code Bob;=1+1} (unquoted, as it has no comma) is two
+     * cells, the second a formula. So a cell counts as dangerous if a trigger starts it or follows any separator (spaces
+     * in between do not help: some importers trim them). A dangerous cell gets the quote prefix, is always quoted (so
+     * a reader that honours quoting, whatever its separator, sees one text cell), and also gets a quote before each
+     * trigger that follows a separator, so that even a reader that splits inside quotes gets only inert pieces. A
+     * plain number ({@code -3}, {@code 2.5}) is data and stays as it is.
+     */
     static String cell(String value) {
         if (value == null || value.isEmpty()) {
             return "";
         }
-        String v = value;
-        char first = v.charAt(0);
-        if ((first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r')
-                && !v.matches("-?\\d+(\\.\\d+)?")) {
-            v = "'" + v;
-        }
-        if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
+        boolean dangerous = !NUMBER.matcher(value).matches() && (startsWithTrigger(value, 0) || anySeparator(value,
+                true));
+        String v = dangerous ? inert(value) : value;
+        if (dangerous || anySeparator(v, false) || v.indexOf('"') >= 0) {
             return '"' + v.replace("\"", "\"\"") + '"';
         }
         return v;
+    }
+
+    /** Whether a trigger comes at {@code from}, after any spaces. */
+    private static boolean startsWithTrigger(String v, int from) {
+        int i = from;
+        while (i < v.length() && v.charAt(i) == ' ') {
+            i++;
+        }
+        return i < v.length() && TRIGGERS.indexOf(v.charAt(i)) >= 0;
+    }
+
+    /** Whether {@code v} holds a separator (followed by a trigger, if {@code beforeTrigger}). */
+    private static boolean anySeparator(String v, boolean beforeTrigger) {
+        for (int i = 0; i < v.length(); i++) {
+            if (SEPARATORS.indexOf(v.charAt(i)) >= 0 && (!beforeTrigger || startsWithTrigger(v, i + 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code 'v}, with a ' also before every trigger that follows a separator (and its spaces). */
+    private static String inert(String v) {
+        StringBuilder out = new StringBuilder(v.length() + 4).append('\'');
+        boolean cellStart = true;
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (cellStart && i > 0 && TRIGGERS.indexOf(c) >= 0) {
+                out.append('\'');
+            }
+            out.append(c);
+            if (SEPARATORS.indexOf(c) >= 0) {
+                cellStart = true;
+            } else if (c != ' ') {
+                cellStart = false;
+            }
+        }
+        return out.toString();
     }
 
     private static String str(Integer n) {

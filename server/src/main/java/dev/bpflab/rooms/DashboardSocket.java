@@ -11,7 +11,8 @@ import jakarta.inject.Inject;
 /**
  * {@code /ws/rooms/{roomId}/dashboard?secret=<instructorSecret>}: the instructor's live view. The upgrade is refused
  * (401 no secret, 404 no room, 403 wrong secret) by {@link RoomUpgradeCheck}. Server → instructor:
- * {@code snapshot} on connect, then {@code students} (changed rows), {@code push}, {@code broadcast}, {@code closed}.
+ * {@code snapshot} on connect, then {@code students} (changed rows), {@code push}, {@code broadcast}, {@code closed},
+ * {@code removed} (a student the instructor removed: drop the row) and {@code locked} (joining locked or unlocked).
  */
 @WebSocket(path = "/ws/rooms/{roomId}/dashboard", endpointId = DashboardSocket.ID)
 public class DashboardSocket {

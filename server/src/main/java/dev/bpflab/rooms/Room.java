@@ -1,6 +1,7 @@
 package dev.bpflab.rooms;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,10 +38,19 @@ final class Room {
     String joinCode;
     String secretDigest;
     long created;
+    /** The client address that created the room, for the per-address cap; null for rooms saved before it was kept. */
+    String creator;
+    /** A locked room refuses new students; those already in stay. */
+    boolean locked;
+    /** When the instructor last called the room (REST or dashboard) or a socket of it opened or closed, epoch ms. */
+    long lastSeen;
     /** By student id, in joining order. */
     Map<String, Student> students = new LinkedHashMap<>();
     Push lastPush;
     List<Broadcast> broadcasts = new ArrayList<>();
+    /** Open dashboards: not saved, a live count. */
+    @JsonIgnore
+    int dashboards;
 
     Room() {
     }
@@ -53,9 +63,12 @@ final class Room {
         this.created = created;
     }
 
-    /** When anyone last used the room (created it, joined, ran, reported or announced), epoch ms; hold the monitor. */
+    /**
+     * When anyone last used the room (created it, joined, ran, reported, announced, called it as its instructor, or
+     * opened or closed one of its sockets), epoch ms; hold the monitor.
+     */
     long lastUsed() {
-        long last = created;
+        long last = Math.max(created, lastSeen);
         for (Student s : students.values()) {
             last = Math.max(last, Math.max(s.joinedAt, s.lastActivity));
         }
@@ -66,6 +79,11 @@ final class Room {
             last = Math.max(last, b.at());
         }
         return last;
+    }
+
+    /** Whether a dashboard or a student page of the room is open now; hold the monitor. */
+    boolean inUse() {
+        return dashboards > 0 || students.values().stream().anyMatch(s -> s.channels > 0);
     }
 
     void addBroadcast(Broadcast broadcast) {

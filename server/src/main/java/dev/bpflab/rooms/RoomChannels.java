@@ -27,9 +27,10 @@ import org.jboss.logging.Logger;
  */
 @Startup
 @Singleton
-public class RoomChannels implements Rooms.Listener {
+public class RoomChannels implements RoomListener {
     private static final Logger LOG = Logger.getLogger(RoomChannels.class);
     static final CloseReason ROOM_CLOSED = new CloseReason(4404, "the room was closed");
+    static final CloseReason REMOVED = new CloseReason(4410, "the instructor removed you from the room");
 
     @Inject
     Rooms rooms;
@@ -44,6 +45,9 @@ public class RoomChannels implements Rooms.Listener {
     private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(Daemons.factory("rooms-dispatch"));
     private final Map<String, Set<WebSocketConnection>> dashboards = new ConcurrentHashMap<>();
     private final Map<String, Set<WebSocketConnection>> studentChannels = new ConcurrentHashMap<>();
+    /** Whose page each open student channel is (connection id to student id); the dashboards' rooms likewise. */
+    private final Map<String, String> studentOf = new ConcurrentHashMap<>();
+    private final Map<String, Room> dashboardRoom = new ConcurrentHashMap<>();
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
@@ -61,25 +65,43 @@ public class RoomChannels implements Rooms.Listener {
     void dashboardOpened(Room room, WebSocketConnection connection) {
         run(() -> {
             dashboards.computeIfAbsent(room.id, k -> ConcurrentHashMap.newKeySet()).add(connection);
+            dashboardRoom.put(connection.id(), room);
+            rooms.attendance().dashboardOpened(room);
             send(connection, views.snapshot(room).toString());
         });
     }
 
     void dashboardClosed(String roomId, WebSocketConnection connection) {
-        run(() -> remove(dashboards, roomId, connection));
+        run(() -> {
+            remove(dashboards, roomId, connection);
+            Room room = dashboardRoom.remove(connection.id());
+            if (room != null) {
+                rooms.attendance().dashboardClosed(room);
+            }
+        });
     }
 
     void studentOpened(Rooms.Membership member, WebSocketConnection connection) {
-        rooms.channelOpened(member);
+        rooms.attendance().channelOpened(member);
         run(() -> {
+            // Removed (or the room closed) since the upgrade was let through: this task runs after that one did.
+            if (!rooms.attendance().isMember(member)) {
+                send(connection, RoomViews.removedNotice().toString());
+                close(connection, REMOVED);
+                return;
+            }
             studentChannels.computeIfAbsent(member.room().id, k -> ConcurrentHashMap.newKeySet()).add(connection);
+            studentOf.put(connection.id(), member.student().id);
             send(connection, views.welcome(member).toString());
         });
     }
 
     void studentClosed(Rooms.Membership member, WebSocketConnection connection) {
-        rooms.channelClosed(member);
-        run(() -> remove(studentChannels, member.room().id, connection));
+        rooms.attendance().channelClosed(member);
+        run(() -> {
+            remove(studentChannels, member.room().id, connection);
+            studentOf.remove(connection.id());
+        });
     }
 
     /** Sends one message to one connection, in order with everything else this class sends. */
@@ -131,13 +153,32 @@ public class RoomChannels implements Rooms.Listener {
                 Set<WebSocketConnection> set = channels.remove(room.id);
                 forEach(set, c -> {
                     send(c, text);
-                    c.close(ROOM_CLOSED).subscribe().with(v -> {
-                    }, e -> {
-                    });
+                    close(c, ROOM_CLOSED);
                 });
             }
             pending.remove(room.id);
         });
+    }
+
+    @Override
+    public void removed(Room room, Student student) {
+        String notice = RoomViews.removedNotice().toString();
+        String row = RoomViews.removed(student).toString();
+        run(() -> {
+            forEach(studentChannels.get(room.id), c -> {
+                if (student.id.equals(studentOf.get(c.id()))) {
+                    send(c, notice);
+                    close(c, REMOVED);
+                }
+            });
+            forEach(dashboards.get(room.id), c -> send(c, row));
+        });
+    }
+
+    @Override
+    public void toDashboards(Room room, ObjectNode message) {
+        String text = message.toString();
+        run(() -> forEach(dashboards.get(room.id), c -> send(c, text)));
     }
 
     private void flush() {
@@ -178,6 +219,12 @@ public class RoomChannels implements Rooms.Listener {
         if (set != null) {
             set.forEach(action);
         }
+    }
+
+    private static void close(WebSocketConnection connection, CloseReason reason) {
+        connection.close(reason).subscribe().with(v -> {
+        }, e -> {
+        });
     }
 
     private static void send(WebSocketConnection connection, String text) {

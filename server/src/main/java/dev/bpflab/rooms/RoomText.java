@@ -34,6 +34,15 @@ final class RoomText {
         return clean(nl < 0 ? line : line.substring(0, nl), MAX_MESSAGE_CHARS);
     }
 
+    /** A duration for a message: "12 h", "90 min", "3 d" (whole units, rounded down; "0 min" under a minute). */
+    static String duration(long millis) {
+        long minutes = millis / 60_000;
+        if (minutes % (24 * 60) == 0 && minutes > 0) {
+            return minutes / (24 * 60) + " d";
+        }
+        return minutes % 60 == 0 && minutes > 0 ? minutes / 60 + " h" : minutes + " min";
+    }
+
     static boolean isId(String text) {
         return text != null && ID.matcher(text).matches();
     }

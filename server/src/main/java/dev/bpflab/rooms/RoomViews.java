@@ -24,13 +24,13 @@ public final class RoomViews {
     }
 
     /**
-     * What a dashboard gets on connecting: {"type":"snapshot","now","room":{id,title,created,students,joinCode},
+     * What a dashboard gets on connecting: {"type":"snapshot","now","room":{id,title,created,students,joinCode,locked},
      * "students":[row…],"push":push|null,"broadcasts":[broadcast…]}.
      */
     public ObjectNode snapshot(Room room) {
         ObjectNode node = JSON.createObjectNode().put("type", "snapshot").put("now", clock.getAsLong());
         synchronized (room) {
-            node.set("room", roomInfo(room).put("joinCode", room.joinCode));
+            node.set("room", roomInfo(room).put("joinCode", room.joinCode).put("locked", room.locked));
             ArrayNode students = node.putArray("students");
             room.students.values().forEach(s -> students.add(studentRow(s)));
             node.set("push", room.lastPush == null ? null : push(room.lastPush));
@@ -105,6 +105,22 @@ public final class RoomViews {
             node.set("params", push.params() == null ? JSON.createObjectNode() : push.params());
         }
         return node.put("at", push.at());
+    }
+
+    /** For dashboards: {"type":"locked","locked":true|false,"at"}, the room now refuses (or takes) new students. */
+    static ObjectNode locked(boolean locked, long at) {
+        return JSON.createObjectNode().put("type", "locked").put("locked", locked).put("at", at);
+    }
+
+    /** For dashboards: {"type":"removed","studentId","name"}, the instructor removed that student; drop the row. */
+    static ObjectNode removed(Student s) {
+        return JSON.createObjectNode().put("type", "removed").put("studentId", s.id).put("name", s.name);
+    }
+
+    /** For the removed student's pages: {"type":"removed","message"}, sent before the channel is closed. */
+    static ObjectNode removedNotice() {
+        return JSON.createObjectNode().put("type", "removed").put("message",
+                "Your instructor removed you from this room. Join again with the room's code if they ask you to.");
     }
 
     /** {"type":"broadcast","id","text","at"}. */

@@ -4,35 +4,38 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bpflab.runs.RunActivity;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
  * Every room of this server: creating, joining and closing them, who holds which secret, limits and expiry, and the
  * changes students and instructors make. A student's status follows their runs through {@link StudentStatus}; what
- * dashboards and students are shown is {@link RoomViews}; saving is {@link RoomSaver}. Plain Java (the CDI wiring is
- * {@link RoomsProducer}) so that tests can build one on a directory, drop it and build another from the same directory.
+ * dashboards and students are shown is {@link RoomViews}; saving is {@link RoomSaver}; the lookups are
+ * {@link RoomIndex}; locking joining, removing students and who has a room open is {@link RoomAttendance}. Plain Java
+ * (the CDI wiring is {@link RoomsProducer}) so that tests can build one on a directory, drop it and build another from
+ * the same directory.
  *
- * <p>Locking: each room's state is guarded by the room's monitor; the lookup maps are concurrent. Listeners are called
- * with no lock held. Changes are saved after {@code persistDelayMillis}, batched (a burst of changes is one write per
+ * <p>Locking: each room's state is guarded by the room's monitor; the lookup maps are concurrent. Listeners
+ * ({@link RoomListener}) are called with no lock held. Changes are saved after {@code persistDelayMillis}, batched (a burst of changes is one write per
  * room).
  */
 public final class Rooms implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Rooms.class);
     static final int MAX_TITLE_CHARS = 100;
     static final int MAX_NAME_CHARS = 40;
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{43}");
 
     /**
-     * Limits and timing, from configuration. A room nobody used for {@code expireAfterMillis} is deleted (0: never).
+     * Limits and timing, from configuration. A room nobody used for {@code expireAfterMillis} is deleted (0: never);
+     * one client address holds at most {@code maxRoomsPerAddress} open rooms.
      */
-    public record Settings(int maxRooms, int maxStudentsPerRoom, long persistDelayMillis, long expireAfterMillis) {
+    public record Settings(int maxRooms, int maxStudentsPerRoom, long persistDelayMillis, long expireAfterMillis,
+            int maxRoomsPerAddress) {
+        /** No cap per address. */
+        public Settings(int maxRooms, int maxStudentsPerRoom, long persistDelayMillis, long expireAfterMillis) {
+            this(maxRooms, maxStudentsPerRoom, persistDelayMillis, expireAfterMillis, Integer.MAX_VALUE);
+        }
     }
 
     /** A new room and the instructor's secret, which exists nowhere else once this is returned. */
@@ -47,105 +50,105 @@ public final class Rooms implements AutoCloseable {
     public record Membership(Room room, Student student) {
     }
 
-    /**
-     * Whoever shows rooms live (dashboards, student channels). Called with no lock held; must not block. Each method
-     * does nothing unless overridden.
-     */
-    public interface Listener {
-        default void studentChanged(Room room, String studentId) {
-        }
-
-        /** A push or a broadcast for the room's students (and its dashboards). */
-        default void announce(Room room, ObjectNode message) {
-        }
-
-        default void closed(Room room) {
-        }
-    }
-
-    private static final Listener NOBODY = new Listener() {
-    };
-
     private final Settings settings;
     private final LongSupplier clock;
     private final RoomSaver saver;
-    private final Map<String, Room> byId = new ConcurrentHashMap<>();
-    private final Map<String, Room> byCode = new ConcurrentHashMap<>();
-    private final Map<String, Membership> byTokenDigest = new ConcurrentHashMap<>();
-    private volatile Listener listener = NOBODY;
+    private final RoomIndex index = new RoomIndex();
+    private final RoomAttendance attendance;
+    private volatile RoomListener listener = RoomListener.NOBODY;
 
     /** Loads the rooms saved in {@code store}. {@code saver} runs the delayed writes. */
     public Rooms(RoomStore store, Settings settings, ScheduledExecutorService saver, LongSupplier clock) {
         this.settings = settings;
         this.clock = clock;
-        this.saver = new RoomSaver(store, saver, settings.persistDelayMillis(), byId::get);
-        for (Room room : store.loadAll()) {
-            byId.put(room.id, room);
-            byCode.put(room.joinCode, room);
-            for (Student student : room.students.values()) {
-                byTokenDigest.put(student.tokenDigest, new Membership(room, student));
-            }
-        }
-        if (!byId.isEmpty()) {
-            LOG.infof("%d room(s) loaded from %s", byId.size(), store.directory());
+        this.saver = new RoomSaver(store, saver, settings.persistDelayMillis(), index::byId);
+        this.attendance = new RoomAttendance(index, this.saver, clock, () -> listener);
+        store.loadAll().forEach(index::add);
+        if (index.size() > 0) {
+            LOG.infof("%d room(s) loaded from %s", index.size(), store.directory());
         }
         expireIdle();
     }
 
-    /** Deletes the rooms nobody used (no join, run, report or announcement) for the configured time. */
+    /**
+     * Deletes the rooms nobody used (no join, run, report, announcement or instructor call, no socket opened or
+     * closed) for the configured time, files and all. A room with a dashboard or a student page open is in use.
+     */
     public void expireIdle() {
         if (settings.expireAfterMillis() <= 0) {
             return;
         }
         long now = clock.getAsLong();
-        for (Room room : List.copyOf(byId.values())) {
+        for (Room room : index.all()) {
             long last;
+            boolean inUse;
             synchronized (room) {
                 last = room.lastUsed();
+                inUse = room.inUse();
             }
-            if (now - last > settings.expireAfterMillis()) {
+            if (!inUse && now - last > settings.expireAfterMillis()) {
                 LOG.infof("room %s (%s) was idle since %s: deleted", room.id, room.title, Instant.ofEpochMilli(last));
                 delete(room);
             }
         }
     }
 
-    public void setListener(Listener listener) {
-        this.listener = listener == null ? NOBODY : listener;
+    public void setListener(RoomListener listener) {
+        this.listener = listener == null ? RoomListener.NOBODY : listener;
+    }
+
+    /** Locking joining, removing students, and who has the room open. */
+    public RoomAttendance attendance() {
+        return attendance;
     }
 
     public int size() {
-        return byId.size();
+        return index.size();
     }
 
     // ---- rooms and membership ----
 
-    /** A new room titled {@code requestedTitle} (cleaned; "bpflab room" if empty). 503 when the server is full. */
+    /** A new room, counted for no address: see {@link #create(String, String)}. */
     public Created create(String requestedTitle) throws RoomException {
+        return create(requestedTitle, null);
+    }
+
+    /**
+     * A new room titled {@code requestedTitle} (cleaned; "bpflab room" if empty), created by the client at
+     * {@code address} (null: counted for nobody). 503 when the server is full; 429 when that address already holds
+     * {@code maxRoomsPerAddress} open rooms.
+     */
+    public Created create(String requestedTitle, String address) throws RoomException {
         String title = RoomText.clean(requestedTitle, MAX_TITLE_CHARS);
         if (title.isEmpty()) {
             title = "bpflab room";
         }
         String secret = Secrets.secret();
         Room room;
-        synchronized (byCode) {
-            if (byId.size() >= settings.maxRooms()) {
-                throw new RoomException(503, "This server already holds " + byId.size()
+        synchronized (index) {
+            if (index.size() >= settings.maxRooms()) {
+                throw new RoomException(503, "This server already holds " + index.size()
                         + " rooms (bpflab.rooms.max-rooms); close a room (DELETE /api/rooms/{id}) or raise the limit.");
             }
-            String code;
-            do {
-                code = Secrets.joinCode();
-            } while (byCode.containsKey(code));
-            room = new Room(Secrets.roomId(), title, code, Secrets.digest(secret), clock.getAsLong());
-            byCode.put(code, room);
-            byId.put(room.id, room);
+            long mine = address == null ? 0 : index.createdBy(address);
+            if (mine >= settings.maxRoomsPerAddress()) {
+                throw new RoomException(429, "Your address already has " + mine + " open rooms, the most one address "
+                        + "may hold (bpflab.limits.rooms-per-address). Close one you no longer need (Close room on its "
+                        + "dashboard)" + (settings.expireAfterMillis() > 0 ? "; a room nobody uses for "
+                                + RoomText.duration(settings.expireAfterMillis()) + " closes by itself." : "."));
+            }
+            room = new Room(Secrets.roomId(), title, index.freeCode(), Secrets.digest(secret), clock.getAsLong());
+            room.creator = address;
+            index.add(room);
         }
         saver.changed(room);
         return new Created(room, secret);
     }
 
-    /** A new student of the room with join code {@code code}. No name or code: 400; no such room: 404; full: 409. */
+    /**
+     * A new student of the room with join code {@code code}. No name or code: 400; no such room: 404; locked: 403;
+     * full: 409.
+     */
     public Joined join(String code, String requestedName) throws RoomException {
         String name = RoomText.clean(requestedName, MAX_NAME_CHARS);
         if (name.isEmpty()) {
@@ -155,7 +158,7 @@ public final class Rooms implements AutoCloseable {
         if (normalized.isEmpty()) {
             throw new RoomException(400, "Give the room's join code (\"code\"), e.g. \"K7QX2M\".");
         }
-        Room room = byCode.get(normalized);
+        Room room = index.byCode(normalized);
         if (room == null) {
             throw new RoomException(404, "No room has the join code '" + RoomText.clean(code, 20)
                     + "'. Check it with your instructor (codes use A–Z and 2–9, no O, I, L, 0 or 1).");
@@ -163,6 +166,10 @@ public final class Rooms implements AutoCloseable {
         String token = Secrets.secret();
         Student student;
         synchronized (room) {
+            if (room.locked) {
+                throw new RoomException(403, "The room '" + room.title + "' is locked: its instructor is not letting "
+                        + "anyone new join right now. Ask them to unlock it.");
+            }
             if (room.students.size() >= settings.maxStudentsPerRoom()) {
                 throw new RoomException(409, "This room is full (" + room.students.size() + " students).");
             }
@@ -173,7 +180,7 @@ public final class Rooms implements AutoCloseable {
             student = new Student(id, Secrets.digest(token), name, clock.getAsLong());
             room.students.put(id, student);
         }
-        byTokenDigest.put(student.tokenDigest, new Membership(room, student));
+        index.addStudent(room, student);
         studentChanged(room, student);
         return new Joined(room, student, token);
     }
@@ -185,34 +192,25 @@ public final class Rooms implements AutoCloseable {
         if (secret == null || secret.isEmpty()) {
             throw new RoomException(401, "This needs the room's instructor secret (Authorization: Bearer <secret>, or ?secret=).");
         }
-        Room room = roomId == null ? null : byId.get(roomId);
+        Room room = index.byId(roomId);
         if (room == null) {
             throw new RoomException(404, "No room with id '" + RoomText.clean(roomId, 40) + "'.");
         }
         if (!Secrets.matches(secret, room.secretDigest)) {
             throw new RoomException(403, "That is not this room's instructor secret.");
         }
+        attendance.seen(room);
         return room;
     }
 
     /** The student holding this learner token, if any. */
     public Optional<Membership> member(String token) {
-        if (token == null || !TOKEN.matcher(token).matches()) {
-            return Optional.empty();
-        }
-        Membership m = byTokenDigest.get(Secrets.digest(token));
-        return m == null || !byId.containsKey(m.room().id) ? Optional.empty() : Optional.of(m);
+        return index.member(token);
     }
 
     /** Closes the room: its secret, join code and learner tokens stop working and its file is removed. */
     public void delete(Room room) {
-        synchronized (byCode) {
-            byId.remove(room.id);
-            byCode.remove(room.joinCode);
-        }
-        synchronized (room) {
-            room.students.values().forEach(s -> byTokenDigest.remove(s.tokenDigest));
-        }
+        index.remove(room);
         saver.deleted(room);
         listener.closed(room);
     }
@@ -249,6 +247,7 @@ public final class Rooms implements AutoCloseable {
     /** A student's page says where they are: {"type":"progress","lesson":"…","step":N}. 400 for a bad id or step. */
     public void progress(Membership m, JsonNode message) throws RoomException {
         RoomRequests.Progress progress = RoomRequests.progress(message);
+        attendance.requireMember(m);
         Room room = m.room();
         synchronized (room) {
             m.student().lesson = progress.lesson();
@@ -258,29 +257,17 @@ public final class Rooms implements AutoCloseable {
         studentChanged(room, m.student());
     }
 
-    /** What is in a student's editor now (the page reports it, debounced), for the instructor's read-only view. */
-    public void editorSource(Membership m, String source) {
+    /**
+     * What is in a student's editor now (the page reports it, debounced), for the instructor's read-only view. 403 once
+     * the student was removed.
+     */
+    public void editorSource(Membership m, String source) throws RoomException {
+        attendance.requireMember(m);
         Room room = m.room();
         synchronized (room) {
             StudentStatus.setSource(m.student(), source == null ? "" : source, "editor", clock.getAsLong());
         }
         studentChanged(room, m.student());
-    }
-
-    public void channelOpened(Membership m) {
-        channels(m, +1);
-    }
-
-    public void channelClosed(Membership m) {
-        channels(m, -1);
-    }
-
-    /** Whether a student is online is not saved: only the dashboards hear of it. */
-    private void channels(Membership m, int delta) {
-        synchronized (m.room()) {
-            m.student().channels = Math.max(0, m.student().channels + delta);
-        }
-        listener.studentChanged(m.room(), m.student().id);
     }
 
     // ---- what the instructor does ----

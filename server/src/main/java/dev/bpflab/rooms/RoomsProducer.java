@@ -8,6 +8,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,11 +29,15 @@ public class RoomsProducer {
             @ConfigProperty(name = "bpflab.rooms.max-rooms", defaultValue = "200") int maxRooms,
             @ConfigProperty(name = "bpflab.rooms.max-students", defaultValue = "300") int maxStudents,
             @ConfigProperty(name = "bpflab.rooms.save-delay-millis", defaultValue = "1000") long saveDelayMillis,
-            @ConfigProperty(name = "bpflab.rooms.expire-after-days", defaultValue = "30") int expireAfterDays) {
+            @ConfigProperty(name = "bpflab.rooms.expire-after-idle", defaultValue = "12h") Duration expireAfterIdle,
+            @ConfigProperty(name = "bpflab.limits.rooms-per-address", defaultValue = "20") int roomsPerAddress) {
+        long expireMillis = expireAfterIdle.toMillis();
         Rooms rooms = new Rooms(new RoomStore(Path.of(dataDir).resolve("rooms")),
-                new Rooms.Settings(maxRooms, maxStudents, saveDelayMillis, TimeUnit.DAYS.toMillis(expireAfterDays)), saver,
+                new Rooms.Settings(maxRooms, maxStudents, saveDelayMillis, expireMillis, roomsPerAddress), saver,
                 System::currentTimeMillis);
-        saver.scheduleWithFixedDelay(rooms::expireIdle, 1, 1, TimeUnit.HOURS);
+        // Looked for a twelfth of the idle time apart (a 12 h room goes within 13 h), from once a minute to hourly.
+        long every = Math.max(60_000, Math.min(3_600_000, expireMillis / 12));
+        saver.scheduleWithFixedDelay(rooms::expireIdle, every, every, TimeUnit.MILLISECONDS);
         return rooms;
     }
 

@@ -35,16 +35,20 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * Rooms over REST. Instructor calls carry the room's secret as {@code Authorization: Bearer <secret>} (or
  * {@code ?secret=} for a plain link): none → 401 (with {@code WWW-Authenticate}), wrong → 403, unknown room → 404.
  * Every error is {@code {"message": …}}, answered by {@link ApiErrorMapper}: a body over 16 KiB → 413, a body that is
- * not a JSON object → 400, too many rooms or joins from one address → 429 with {@code Retry-After}.
+ * not a JSON object → 400, too many rooms or joins from one address → 429 with {@code Retry-After}, more open rooms
+ * than one address may hold ({@code bpflab.limits.rooms-per-address}) → 429.
  * <ul>
  * <li>{@code POST /api/rooms} {"title"} → 201 {roomId, joinCode, instructorSecret, instructorLink, joinLink}</li>
- * <li>{@code POST /api/rooms/join} {"code","name"} → 201 {learnerToken, roomId, studentId, name, title}</li>
+ * <li>{@code POST /api/rooms/join} {"code","name"} → 201 {learnerToken, roomId, studentId, name, title}; a locked
+ * room → 403</li>
  * <li>{@code GET /api/rooms/me} with {@code Authorization: Bearer <learnerToken>} → {roomId, title, studentId, name}</li>
  * <li>{@code GET /api/rooms/{id}} → the dashboard's snapshot</li>
  * <li>{@code GET /api/rooms/{id}/students/{sid}/source} → {studentId, name, source, origin, at}</li>
  * <li>{@code POST /api/rooms/{id}/push} {"lesson","step"} | {"template","params"} → {delivered, push}</li>
  * <li>{@code POST /api/rooms/{id}/broadcast} {"text"} → {delivered, broadcast}</li>
  * <li>{@code GET /api/rooms/{id}/export.csv} → text/csv, one line per student</li>
+ * <li>{@code DELETE /api/rooms/{id}/students/{sid}} → {studentId, name}: the student is removed (404 if unknown)</li>
+ * <li>{@code POST /api/rooms/{id}/lock} {"locked":true|false} → {locked}: joining refused (or allowed again)</li>
  * <li>{@code DELETE /api/rooms/{id}} → 204, closes every socket of the room</li>
  * </ul>
  */
@@ -74,7 +78,8 @@ public class RoomsResource {
             throws IOException, RoomException {
         limits.check(RequestLimits.Kind.ROOM, client);
         JsonNode request = readBody(body, true);
-        Rooms.Created created = rooms.create(request.path("title").asText(""));
+        String address = client == null || client.remoteAddress() == null ? null : client.remoteAddress().hostAddress();
+        Rooms.Created created = rooms.create(request.path("title").asText(""), address);
         Room room = created.room();
         String base = uri.getBaseUri().toString().replaceAll("/+$", "") + "/";
         ObjectNode answer = json.createObjectNode()
@@ -169,6 +174,30 @@ public class RoomsResource {
                 .header("Content-Disposition", "attachment; filename=\"" + filename + "\"")
                 .header("Cache-Control", "no-store")
                 .build();
+    }
+
+    /** Removes a student: their pages are closed with a reason, their row leaves the dashboard and the CSV. */
+    @DELETE
+    @Path("{id}/students/{sid}")
+    public ObjectNode removeStudent(@PathParam("id") String id, @PathParam("sid") String studentId,
+            @Context HttpHeaders headers, @QueryParam("secret") String secret) throws RoomException {
+        Student removed = rooms.attendance().remove(instructor(id, headers, secret), studentId);
+        return json.createObjectNode().put("studentId", removed.id).put("name", removed.name);
+    }
+
+    /** Locks joining ({"locked":true}) or opens it again ({"locked":false}); students already in stay. */
+    @POST
+    @Path("{id}/lock")
+    @Consumes(MediaType.WILDCARD)
+    public ObjectNode lock(@PathParam("id") String id, InputStream body, @Context HttpHeaders headers,
+            @QueryParam("secret") String secret) throws IOException, RoomException {
+        Room room = instructor(id, headers, secret);
+        JsonNode request = readBody(body, false);
+        if (!request.path("locked").isBoolean()) {
+            throw ApiException.badRequest("Send {\"locked\":true} to lock joining, or {\"locked\":false} to open it again.");
+        }
+        boolean locked = rooms.attendance().lock(room, request.get("locked").asBoolean()).path("locked").asBoolean();
+        return json.createObjectNode().put("locked", locked);
     }
 
     @DELETE

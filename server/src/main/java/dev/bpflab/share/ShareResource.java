@@ -18,14 +18,13 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Paths;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * Permalinks: POST /api/shares stores code + template + parameters (201 {"id"}), GET /api/shares/{id} gives them back.
- * Errors are {@link ApiException}s: 400 bad body, 404 unknown id, 413 too large, 429 too many, 503 cannot save.
+ * Errors are {@link ApiException}s: 400 bad body, 404 unknown id, 410 expired (deleted now), 413 too large, 429 too
+ * many from one address, 503 cannot save, 507 the server keeps its most shares or its disk is nearly full.
  */
 @Path("/api/shares")
 @Produces(MediaType.APPLICATION_JSON)
@@ -34,15 +33,12 @@ public class ShareResource {
     public static final int MAX_BODY_BYTES = 256 * 1024;
     private static final Logger LOG = Logger.getLogger(ShareResource.class);
 
-    private final ShareStore store;
+    @Inject
+    ShareStore store;
     @Inject
     ObjectMapper json;
     @Inject
     RequestLimits limits;
-
-    public ShareResource(@ConfigProperty(name = "bpflab.data-dir", defaultValue = "data") String dataDir) {
-        this.store = new ShareStore(Paths.get(dataDir).resolve("shares"));
-    }
 
     @POST
     @Consumes(MediaType.WILDCARD)
@@ -65,6 +61,8 @@ public class ShareResource {
         try {
             String id = store.save(share);
             return Response.status(Response.Status.CREATED).entity(Map.of("id", id)).build();
+        } catch (ShareStore.StoreFullException e) {
+            throw new ApiException(507, e.getMessage());
         } catch (IOException e) {
             LOG.errorf(e, "could not write a share under %s", store.directory());
             throw new ApiException(503,
@@ -75,7 +73,13 @@ public class ShareResource {
     @GET
     @Path("/{id}")
     public JsonNode get(@PathParam("id") String id) throws IOException {
-        return store.find(id).map(share -> share.toJson(json).put("id", id))
-                .orElseThrow(() -> ApiException.notFound("No share with id '" + ApiException.echo(id) + "'."));
+        try {
+            return store.find(id).map(share -> share.toJson(json).put("id", id))
+                    .orElseThrow(() -> ApiException.notFound("No share with id '" + ApiException.echo(id) + "'."
+                            + store.keptFor().map(age -> " Shares are kept for " + age
+                                    + " after they are made; an older link has expired.").orElse("")));
+        } catch (ShareStore.ExpiredShareException e) {
+            throw new ApiException(410, e.getMessage());
+        }
     }
 }

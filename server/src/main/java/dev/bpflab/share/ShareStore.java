@@ -14,12 +14,15 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
  * Shared programs (source, template, parameters) as one JSON file each in a directory. A share is written to a
  * temporary file in the same directory and then renamed over its final name, so a reader never sees half a file
  * and a crash never leaves one behind under a real id. Ids are 128 random bits, URL-safe base64: unguessable.
+ * The directory keeps at most so many shares, each for so long, and leaves the disk so much free ({@link Limits},
+ * enforced by {@link ShareQuota}).
  */
 public final class ShareStore {
     public static final int MAX_SOURCE_CHARS = 64 * 1024;
@@ -32,8 +35,31 @@ public final class ShareStore {
     private static final Pattern PASSED_STEP = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}/[0-9]{1,4}");
 
     private final Path dir;
+    private final ShareQuota quota;
     private final ObjectMapper json = RunJson.mapper();
     private final SecureRandom random = new SecureRandom();
+
+    /**
+     * At most {@code maxShares} shares; each deleted {@code maxAgeMillis} after it was written (0: kept for ever); no
+     * new share when the directory's file system would have less than {@code minFreeBytes} free.
+     */
+    public record Limits(int maxShares, long maxAgeMillis, long minFreeBytes) {
+        public static final Limits NONE = new Limits(Integer.MAX_VALUE, 0, 0);
+    }
+
+    /** A share that cannot be stored now (too many, or too little disk); the message says why. */
+    public static final class StoreFullException extends Exception {
+        StoreFullException(String message) {
+            super(message);
+        }
+    }
+
+    /** A share that existed and is past its age: it is deleted now; the message says so. */
+    public static final class ExpiredShareException extends Exception {
+        ExpiredShareException(String message) {
+            super(message);
+        }
+    }
 
     /**
      * A share as stored and served: the C source, the template and parameters it came from, the lesson step the
@@ -73,8 +99,15 @@ public final class ShareStore {
         }
     }
 
+    /** A store with no limits. */
     public ShareStore(Path dir) {
+        this(dir, Limits.NONE, System::currentTimeMillis);
+    }
+
+    /** A store of at most {@code limits}; {@code clock} (epoch ms) says how old a share is. */
+    public ShareStore(Path dir, Limits limits, LongSupplier clock) {
         this.dir = dir;
+        this.quota = new ShareQuota(dir, limits, clock);
     }
 
     public Path directory() {
@@ -160,31 +193,61 @@ public final class ShareStore {
         return progress;
     }
 
-    /** Stores a share and returns its new id. */
-    public String save(Share share) throws IOException {
+    /** Stores a share and returns its new id; {@link StoreFullException} when a limit leaves no room for it. */
+    public String save(Share share) throws IOException, StoreFullException {
         Files.createDirectories(dir);
         ObjectNode node = share.toJson(json).put("created", Instant.now().toString());
         byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
-        while (true) {
-            String id = newId();
-            Path target = dir.resolve(id + ".json");
-            if (Files.exists(target)) {
-                continue; // 2^-128 odds, but never overwrite someone's share
+        try {
+            quota.admit(bytes.length);
+        } catch (ShareQuota.Refusal e) {
+            throw new StoreFullException(e.getMessage());
+        }
+        try {
+            while (true) {
+                String id = newId();
+                Path target = dir.resolve(id + ".json");
+                if (Files.exists(target)) {
+                    continue; // 2^-128 odds, but never overwrite someone's share
+                }
+                AtomicFile.write(target, bytes);
+                return id;
             }
-            AtomicFile.write(target, bytes);
-            return id;
+        } catch (IOException | RuntimeException e) {
+            quota.release();
+            throw e;
         }
     }
 
-    public Optional<Share> find(String id) throws IOException {
+    /**
+     * The share with this id; empty if there is none (or the id is not one). A share past its age is deleted and
+     * answered with {@link ExpiredShareException}.
+     */
+    public Optional<Share> find(String id) throws IOException, ExpiredShareException {
         if (!isValidId(id)) {
             return Optional.empty();
         }
+        Path file = dir.resolve(id + ".json");
         try {
-            return Optional.of(Share.fromJson(json.readTree(Files.readAllBytes(dir.resolve(id + ".json")))));
+            if (quota.expired(file)) {
+                quota.delete(file);
+                throw new ExpiredShareException("This share link expired: shares are kept for " + quota.age()
+                        + " after they are made, and this one is older. It has been deleted.");
+            }
+            return Optional.of(Share.fromJson(json.readTree(Files.readAllBytes(file))));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
+    }
+
+    /** Deletes every share past its age; returns how many. */
+    public int deleteExpired() {
+        return quota.sweep();
+    }
+
+    /** How long a share is kept, for messages ("90 days"); empty when shares never expire. */
+    public Optional<String> keptFor() {
+        return quota.expires() ? Optional.of(quota.age()) : Optional.empty();
     }
 
     private String newId() {

@@ -93,6 +93,23 @@ final class JsonSocket implements AutoCloseable {
         return inbox.closeCode();
     }
 
+    /** Waits until the server closes the socket; returns the close code it sent. */
+    int awaitClose(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inbox.closeCode() == null) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the server did not close the socket within " + timeout.toMillis() + " ms");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for the socket to close");
+            }
+        }
+        return inbox.closeCode();
+    }
+
     @Override
     public void close() {
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();

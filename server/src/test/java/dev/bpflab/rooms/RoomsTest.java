@@ -281,4 +281,100 @@ class RoomsTest {
         assertTrue(lines.get(2).contains(",\"Lovelace, Ada\","), lines.get(2));
         assertNull(JsonSocket.studentRow(views.snapshot(room), "nobody"));
     }
+
+    private static final long HOUR = 3_600_000L;
+
+    private Rooms rooms(long expireAfterMillis, int roomsPerAddress) {
+        return new Rooms(new RoomStore(dir), new Rooms.Settings(10, 100, 60_000, expireAfterMillis, roomsPerAddress),
+                saver, clock::get);
+    }
+
+    @Test
+    void oneAddressHoldsAtMostItsCapOfOpenRooms() throws Exception {
+        Rooms rooms = rooms(12 * HOUR, 2);
+        Rooms.Created first = rooms.create("a", "192.0.2.7");
+        rooms.create("b", "192.0.2.7");
+        RoomException refused = assertThrows(RoomException.class, () -> rooms.create("c", "192.0.2.7"));
+        assertEquals(429, refused.status());
+        assertTrue(refused.getMessage().contains("already has 2 open rooms")
+                && refused.getMessage().contains("bpflab.limits.rooms-per-address")
+                && refused.getMessage().contains("nobody uses for 12 h"), refused.getMessage());
+        rooms.create("d", "198.51.100.1");
+        rooms.delete(first.room());
+        rooms.create("e", "192.0.2.7");
+        rooms.close();
+        Rooms reloaded = rooms(12 * HOUR, 2);
+        assertEquals(429, assertThrows(RoomException.class, () -> reloaded.create("f", "192.0.2.7")).status(),
+                "who created a room is saved with it");
+    }
+
+    @Test
+    void instructorCallsAndOpenPagesKeepARoomFromExpiring() throws Exception {
+        Rooms rooms = rooms(12 * HOUR, 100);
+        Rooms.Created watched = rooms.create("The instructor looks at it");
+        Rooms.Created dashboard = rooms.create("A dashboard stays open");
+        Rooms.Created open = rooms.create("A student page stays open");
+        Rooms.Created idle = rooms.create("Nobody");
+        Rooms.Membership ada = rooms.member(rooms.join(open.room().joinCode, "Ada").token()).orElseThrow();
+        rooms.attendance().channelOpened(ada);
+        rooms.attendance().dashboardOpened(dashboard.room());
+        rooms.flush();
+        clock.addAndGet(10 * HOUR);
+        rooms.instructorRoom(watched.room().id, watched.secret()); // e.g. GET /api/rooms/{id}
+        clock.addAndGet(3 * HOUR);
+        rooms.expireIdle();
+        assertEquals(3, rooms.size(), "only the room nobody used for 13 h is gone");
+        assertFalse(Files.exists(dir.resolve(idle.room().id + ".json")), "with its file");
+        assertTrue(Files.exists(dir.resolve(watched.room().id + ".json")));
+
+        clock.addAndGet(10 * HOUR);
+        rooms.expireIdle();
+        assertEquals(2, rooms.size(), "13 h after the instructor's last call");
+        assertFalse(Files.exists(dir.resolve(watched.room().id + ".json")));
+
+        rooms.attendance().channelClosed(ada);
+        rooms.attendance().dashboardClosed(dashboard.room());
+        clock.addAndGet(11 * HOUR);
+        rooms.expireIdle();
+        assertEquals(2, rooms.size(), "idle time counts from when the last page closed");
+        clock.addAndGet(2 * HOUR);
+        rooms.expireIdle();
+        assertEquals(0, rooms.size());
+        assertFalse(Files.exists(dir.resolve(open.room().id + ".json")));
+    }
+
+    @Test
+    void aLockedRoomRefusesNewStudentsAndARemovedStudentIsGone() throws Exception {
+        Rooms rooms = rooms(new RoomStore(dir), 60_000);
+        Rooms.Created created = rooms.create("Moderated");
+        Room room = created.room();
+        Rooms.Joined ada = rooms.join(room.joinCode, "Ada");
+        Rooms.Joined bob = rooms.join(room.joinCode, "Bob;=1+1");
+        assertTrue(rooms.attendance().lock(room, true).path("locked").asBoolean());
+        RoomException locked = assertThrows(RoomException.class, () -> rooms.join(room.joinCode, "Cy"));
+        assertEquals(403, locked.status());
+        assertTrue(locked.getMessage().contains("is locked"), locked.getMessage());
+        assertTrue(views.snapshot(room).path("room").path("locked").asBoolean());
+        assertTrue(rooms.member(ada.token()).isPresent(), "students already in stay");
+
+        assertEquals("Bob;=1+1", rooms.attendance().remove(room, bob.student().id).name);
+        assertTrue(rooms.member(bob.token()).isEmpty(), "the removed student's token is void");
+        assertNull(row(room, bob.student().id), "the row leaves the dashboard");
+        assertFalse(Csv.export(room).contains("Bob"), "and the CSV");
+        assertEquals(404, assertThrows(RoomException.class,
+                () -> rooms.attendance().remove(room, bob.student().id)).status());
+        Rooms.Membership stale = new Rooms.Membership(room, bob.student());
+        assertEquals(403, assertThrows(RoomException.class,
+                () -> rooms.progress(stale, JSON.readTree("{\"lesson\":\"hello\",\"step\":1}"))).status(),
+                "a page the removal has not closed yet changes nothing");
+        assertEquals(403, assertThrows(RoomException.class, () -> rooms.editorSource(stale, "x")).status());
+        rooms.close();
+
+        Rooms reloaded = rooms(new RoomStore(dir), 60_000);
+        assertEquals(403, assertThrows(RoomException.class, () -> reloaded.join(room.joinCode, "Cy")).status(),
+                "the lock is saved");
+        assertTrue(reloaded.member(bob.token()).isEmpty(), "so is the removal");
+        reloaded.attendance().lock(reloaded.instructorRoom(room.id, created.secret()), false);
+        assertEquals("Cy", reloaded.join(room.joinCode, "Cy").student().name);
+    }
 }

@@ -11,12 +11,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,5 +110,29 @@ class ShareStoreTest {
         ShareStore.InvalidShareException e = assertThrows(ShareStore.InvalidShareException.class,
                 () -> ShareStore.validate(json.readTree(body)));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void theCapCountsSharesAlreadyOnDiskAndExpiredOnesMakeRoom() throws Exception {
+        AtomicLong now = new AtomicLong(System.currentTimeMillis());
+        ShareStore.Limits limits = new ShareStore.Limits(2, Duration.ofDays(1).toMillis(), 0);
+        ShareStore.Share share = ShareStore.validate(request("{\"source\":\"x\"}"));
+        ShareStore first = new ShareStore(dir, limits, now::get);
+        String old = first.save(share);
+        first.save(share);
+        ShareStore restarted = new ShareStore(dir, limits, now::get);
+        ShareStore.StoreFullException full = assertThrows(ShareStore.StoreFullException.class, () -> restarted.save(share));
+        assertTrue(full.getMessage().contains("already keeps 2 shares"), full.getMessage());
+
+        now.addAndGet(Duration.ofDays(2).toMillis());
+        ShareStore.ExpiredShareException expired = assertThrows(ShareStore.ExpiredShareException.class,
+                () -> restarted.find(old));
+        assertTrue(expired.getMessage().contains("kept for 24 hours"), expired.getMessage());
+        assertTrue(restarted.find(old).isEmpty(), "an expired share is deleted when found");
+        assertEquals(1, restarted.deleteExpired(), "the other one by the sweep");
+        now.set(System.currentTimeMillis()); // new files are written now: the clock goes back to the files' time
+        restarted.save(share);
+        restarted.save(share);
+        assertThrows(ShareStore.StoreFullException.class, () -> restarted.save(share));
     }
 }

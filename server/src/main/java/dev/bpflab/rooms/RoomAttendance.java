@@ -1,0 +1,116 @@
+package dev.bpflab.rooms;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Who is in a room and who is there: the instructor locks joining and removes students; pages and dashboards open
+ * and close; instructor calls count as use. Part of {@link Rooms} (which makes it and shares its index, saving and
+ * listener), so it follows the same locking: the room's monitor for its state, listeners called with no lock held.
+ */
+public final class RoomAttendance {
+    private final RoomIndex index;
+    private final RoomSaver saver;
+    private final LongSupplier clock;
+    private final Supplier<RoomListener> listener;
+
+    RoomAttendance(RoomIndex index, RoomSaver saver, LongSupplier clock, Supplier<RoomListener> listener) {
+        this.index = index;
+        this.saver = saver;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    /**
+     * Locks ({@code true}) or unlocks the room: a locked room refuses new students (403), those in it stay. Returns
+     * the message its dashboards get, {"type":"locked","locked","at"}.
+     */
+    public ObjectNode lock(Room room, boolean locked) {
+        long now = clock.getAsLong();
+        synchronized (room) {
+            room.locked = locked;
+            room.lastSeen = now;
+        }
+        saver.changed(room);
+        ObjectNode message = RoomViews.locked(locked, now);
+        listener.get().toDashboards(room, message);
+        return message;
+    }
+
+    /**
+     * Removes a student from the room: their learner token stops working, their open pages are told why and closed,
+     * and their row leaves the dashboards and the CSV export. They may join again with the code (as a new student)
+     * unless the room is locked. Returns the removed student; 404 if the room has no such student.
+     */
+    public Student remove(Room room, String studentId) throws RoomException {
+        Student student;
+        synchronized (room) {
+            student = studentId == null ? null : room.students.remove(studentId);
+            room.lastSeen = clock.getAsLong();
+        }
+        if (student == null) {
+            throw new RoomException(404, "No student with id '" + RoomText.clean(studentId, 20) + "' in this room.");
+        }
+        index.forget(student);
+        saver.changed(room);
+        listener.get().removed(room, student);
+        return student;
+    }
+
+    /** Whether {@code m} is still a student of its open room: false once removed, or once the room is closed. */
+    public boolean isMember(Rooms.Membership m) {
+        synchronized (m.room()) {
+            return m.room().students.get(m.student().id) == m.student() && index.isOpen(m.room());
+        }
+    }
+
+    /** 403 unless {@code m} is still a student of its open room. */
+    void requireMember(Rooms.Membership m) throws RoomException {
+        if (!isMember(m)) {
+            throw new RoomException(403, "You are no longer in this room (the instructor removed you, or closed it).");
+        }
+    }
+
+    public void channelOpened(Rooms.Membership m) {
+        channels(m, +1);
+    }
+
+    public void channelClosed(Rooms.Membership m) {
+        channels(m, -1);
+    }
+
+    public void dashboardOpened(Room room) {
+        dashboards(room, +1);
+    }
+
+    public void dashboardClosed(Room room) {
+        dashboards(room, -1);
+    }
+
+    /** The room was used now (an instructor call) without anything students see changing. */
+    void seen(Room room) {
+        synchronized (room) {
+            room.lastSeen = Math.max(room.lastSeen, clock.getAsLong());
+        }
+        saver.changed(room);
+    }
+
+    /** Whether a student is online is not saved (only the dashboards hear of it); that the room was used is. */
+    private void channels(Rooms.Membership m, int delta) {
+        synchronized (m.room()) {
+            m.student().channels = Math.max(0, m.student().channels + delta);
+            m.room().lastSeen = clock.getAsLong();
+        }
+        saver.changed(m.room());
+        listener.get().studentChanged(m.room(), m.student().id);
+    }
+
+    private void dashboards(Room room, int delta) {
+        synchronized (room) {
+            room.dashboards = Math.max(0, room.dashboards + delta);
+            room.lastSeen = clock.getAsLong();
+        }
+        saver.changed(room);
+    }
+}
