@@ -57,7 +57,9 @@ public final class HostCompiler implements AutoCloseable {
 
     /**
      * Compiles {@code source} for {@code target}, or answers from the cache. Completes with the result (failed
-     * compiles included) or exceptionally with a {@link CompileException} when clang cannot run at all.
+     * compiles included) or exceptionally with a {@link CompileException} when clang cannot run at all. An object
+     * that calls a helper the lab refuses ({@link ForbiddenHelpers}) comes back as a failed compile whose diagnostics
+     * say why; that check runs on every answer, cached ones too.
      */
     public CompletableFuture<CompileResult> compile(String source, TargetKernel target) {
         return compilerFor(target).thenCompose(compiler -> cache.get(key(compiler, source),
@@ -67,7 +69,7 @@ public final class HostCompiler implements AutoCloseable {
                     } catch (CompileException e) {
                         throw new CompletionException(e);
                     }
-                }, compiles)));
+                }, compiles))).thenApply(ForbiddenHelpers::enforce);
     }
 
     /** As {@link #compile}, waiting for the result. */

@@ -32,6 +32,8 @@ import java.util.function.ToIntFunction;
  *     the cache, by joining the same compile in flight, or compiled</td></tr>
  * <tr><td>{@code bpflab_sandboxes_live}, {@code _capacity}, {@code _waiting}, {@code _pooled}</td>
  *     <td>runs holding a sandbox, runs allowed at once, runs waiting, sandboxes ready ahead</td></tr>
+ * <tr><td>{@code bpflab_agent_lines_dropped_total{reason}}</td><td>lines from agents the server did not accept, by
+ *     {@link AgentLineDrop}: a sign of a broken or compromised sandbox</td></tr>
  * </table>
  */
 @Startup // the gauges and zero series exist before anything calls in
@@ -89,6 +91,33 @@ public class RunMetrics implements CompileCache.Listener {
         }
     }
 
+    /** Why a line an agent wrote was dropped (docs/run-contract.md, "Agent → server"): a small closed set. */
+    public enum AgentLineDrop {
+        /** Longer than the bound on an agent line. */
+        OVERSIZE("oversize"),
+        /** Not JSON, or not a message of the contract. */
+        MALFORMED("malformed"),
+        /** A message (or phase) only the server sends: a check result, "checking", "sandbox", "compiling"… */
+        SERVER_ONLY("server-only"),
+        /** A message the agent may send, but not now: a phase going backwards, a second "attached", events first. */
+        OUT_OF_ORDER("out-of-order"),
+        /** A workload answer no request of this run is waiting for (or with another workload's name). */
+        UNREQUESTED("unrequested"),
+        /** More messages of a kind than a run may have (errors). */
+        EXCESS("excess");
+
+        private final String tag;
+
+        AgentLineDrop(String tag) {
+            this.tag = tag;
+        }
+
+        /** The {@code reason} label, e.g. "server-only". */
+        public String tag() {
+            return tag;
+        }
+    }
+
     @Inject
     MeterRegistry registry;
     @Inject
@@ -98,6 +127,7 @@ public class RunMetrics implements CompileCache.Listener {
     private final Map<RunPhase, Timer> phases = new EnumMap<>(RunPhase.class);
     private Timer queueWait;
     private final Map<CompileCache.Outcome, Counter> compiles = new EnumMap<>(CompileCache.Outcome.class);
+    private final Map<AgentLineDrop, Counter> agentDrops = new EnumMap<>(AgentLineDrop.class);
 
     /** Metrics in {@code registry} outside CDI (tests that drive a run session by hand). */
     public static RunMetrics registeredIn(MeterRegistry registry, SandboxBackend backend) {
@@ -124,6 +154,11 @@ public class RunMetrics implements CompileCache.Listener {
             compiles.put(outcome, Counter.builder("bpflab.compile.cache")
                     .description("Compile requests, by how they were answered")
                     .tag("result", outcome.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
+        }
+        for (AgentLineDrop reason : AgentLineDrop.values()) {
+            agentDrops.put(reason, Counter.builder("bpflab.agent.lines.dropped")
+                    .description("Lines from agents the server did not accept, by why").tag("reason", reason.tag())
+                    .register(registry));
         }
         gauge("bpflab.sandboxes.live", "Runs holding a sandbox now", SandboxBackend.Load::live);
         gauge("bpflab.sandboxes.capacity", "Runs that may hold a sandbox at once", SandboxBackend.Load::capacity);
@@ -155,6 +190,11 @@ public class RunMetrics implements CompileCache.Listener {
     /** A run waited this long in the admission queue before it got a sandbox (0 when one was free). */
     public void queueWaited(Duration waited) {
         queueWait.record(waited);
+    }
+
+    /** A line of an agent's was dropped for {@code reason}. */
+    public void agentLineDropped(AgentLineDrop reason) {
+        agentDrops.get(Objects.requireNonNull(reason, "reason")).increment();
     }
 
     /** How the host compiler answered a compile request (the compile cache's listener). */

@@ -5,8 +5,6 @@ import dev.bpflab.compiler.CompileResult;
 import dev.bpflab.compiler.HostCompiler;
 import dev.bpflab.lessons.CheckRun;
 import dev.bpflab.protocol.AgentCommand;
-import dev.bpflab.protocol.AgentMessage;
-import dev.bpflab.protocol.ProtocolException;
 import dev.bpflab.protocol.RunJson;
 import dev.bpflab.protocol.RunPhase;
 import dev.bpflab.protocol.ServerMessage;
@@ -20,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.jboss.logging.Logger;
 
 /**
  * One press of Run, from the press to the sandbox's end. Two things happen at once: the program is compiled on this
@@ -29,8 +26,6 @@ import org.jboss.logging.Logger;
  * until a final phase, the agent's exit or {@link #finish}.
  */
 final class RunAttempt implements AgentListener {
-    private static final Logger LOG = Logger.getLogger(RunAttempt.class);
-
     private final RunSession session;
     private final String source;
     private final int timeoutSeconds;
@@ -52,12 +47,18 @@ final class RunAttempt implements AgentListener {
     private final java.util.EnumSet<RunPhase> reached = java.util.EnumSet.noneOf(RunPhase.class); // guarded by this
     private RunPhase lastLive; // guarded by this
     private String diagnosticsStage; // guarded by this
+    /** What of the agent's output is passed on: the agent is untrusted. */
+    private final AgentLineFilter filter;
 
     RunAttempt(RunSession session, String source, int timeoutSeconds, Map<String, JsonNode> globals) {
         this.session = session;
         this.source = source;
         this.timeoutSeconds = timeoutSeconds;
         this.globals = globals;
+        this.filter = new AgentLineFilter(() -> channel == null ? "no sandbox" : channel.describe(), session.metrics(),
+                () -> session.sendError("a message from the sandbox was longer than "
+                        + (AgentChannel.MAX_LINE_BYTES >> 20) + " MiB and was dropped: does your program send a very "
+                        + "large event or map value?"));
     }
 
     /** The compile ended: diagnostics to the learner, then the run goes on (or ends, if it failed). */
@@ -152,21 +153,32 @@ final class RunAttempt implements AgentListener {
         }
     }
 
+    /**
+     * Sends {@code command} to this run's agent. A workload is noted as asked for first, so that its answer, and only
+     * one, is accepted from the agent.
+     *
+     * @throws IOException the run has no sandbox (yet), or the agent is gone
+     */
+    void send(AgentCommand command) throws IOException {
+        AgentChannel c = channel;
+        if (c == null) {
+            throw new IOException("the run has no sandbox yet");
+        }
+        if (command instanceof AgentCommand.Workload workload) {
+            filter.requested(workload.name());
+        }
+        c.send(RunJson.write(command));
+    }
+
     @Override
     public void onLine(String line) {
         if (finished) {
             return; // replaced, stopped or failed: nothing of a run follows its end
         }
-        AgentMessage decoded;
-        try {
-            decoded = RunJson.agent(line);
-        } catch (ProtocolException e) {
-            // Untrusted: a learner's program shares the guest with the agent. What is not the contract is dropped.
-            LOG.debugf("agent line refused (%s)", e.getMessage());
+        // Untrusted: a learner's program shares the guest with the agent. What it may not say now is dropped.
+        ServerMessage message = filter.accept(line);
+        if (message == null) {
             return;
-        }
-        if (!(decoded instanceof ServerMessage message)) {
-            return; // ready / warm: between backend and agent only
         }
         CheckRun running = check;
         if (running != null) {
@@ -183,6 +195,13 @@ final class RunAttempt implements AgentListener {
             finish(null); // before the phase is relayed: a check's verdict comes first, nothing of a run after it
         }
         session.control(message);
+    }
+
+    @Override
+    public void onOversizeLine() {
+        if (!finished) {
+            filter.oversize();
+        }
     }
 
     @Override

@@ -113,8 +113,7 @@ final class RunSession implements AutoCloseable {
             sendError("a check is already running; wait for its result");
             return;
         }
-        CheckRun run = new CheckRun(message, check, timers, command -> attempt.channel.send(RunJson.write(command)),
-                this::control);
+        CheckRun run = new CheckRun(message, check, timers, attempt::send, this::control);
         attempt.check = run;
         run.start();
     }
@@ -170,7 +169,7 @@ final class RunSession implements AutoCloseable {
             return;
         }
         try {
-            attempt.channel.send(RunJson.write(new AgentCommand.Workload(message.name())));
+            attempt.send(new AgentCommand.Workload(message.name()));
         } catch (IOException e) {
             sendError("could not reach the sandbox: " + e.getMessage());
         }

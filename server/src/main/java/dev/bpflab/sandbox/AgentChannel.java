@@ -7,6 +7,11 @@ package dev.bpflab.sandbox;
  * Closing the channel destroys the agent and whatever it had loaded (process or VM).
  */
 public interface AgentChannel extends AutoCloseable {
+    /**
+     * The longest line an agent may write (a verifier log of 256 KiB, 512 map entries, an event of a large struct fit
+     * well within it). A channel throws a longer line away unread and tells {@link AgentListener#onOversizeLine()}.
+     */
+    int MAX_LINE_BYTES = 4 << 20;
 
     /** Where the agent runs, for messages and metrics, e.g. "local pid 1234" or "qemu vm 7 (tcg)". */
     String describe();

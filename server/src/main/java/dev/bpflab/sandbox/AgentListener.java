@@ -6,6 +6,10 @@ public interface AgentListener {
     /** One JSON line the agent wrote. */
     void onLine(String jsonLine);
 
+    /** The agent wrote a line longer than the channel's bound; it was thrown away unread. */
+    default void onOversizeLine() {
+    }
+
     /** The agent is gone; {@code reason} says why in words a learner can act on (exit status, panic, ...). */
     void onExit(String reason);
 }

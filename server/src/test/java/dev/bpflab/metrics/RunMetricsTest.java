@@ -46,6 +46,9 @@ class RunMetricsTest {
         for (String gauge : List.of("live", "capacity", "waiting", "pooled")) {
             value(samples, "bpflab_sandboxes_" + gauge);
         }
+        for (RunMetrics.AgentLineDrop reason : RunMetrics.AgentLineDrop.values()) {
+            value(samples, "bpflab_agent_lines_dropped_total", "reason", reason.tag());
+        }
     }
 
     @Test
@@ -60,7 +63,13 @@ class RunMetricsTest {
         metrics.answered(CompileCache.Outcome.HIT);
         metrics.answered(CompileCache.Outcome.JOINED);
         metrics.answered(CompileCache.Outcome.MISS);
+        metrics.agentLineDropped(RunMetrics.AgentLineDrop.SERVER_ONLY);
+        metrics.agentLineDropped(RunMetrics.AgentLineDrop.SERVER_ONLY);
+        metrics.agentLineDropped(RunMetrics.AgentLineDrop.UNREQUESTED);
         List<Sample> after = scrape();
+        assertEquals(2, delta(before, after, "bpflab_agent_lines_dropped_total", "reason", "server-only"));
+        assertEquals(1, delta(before, after, "bpflab_agent_lines_dropped_total", "reason", "unrequested"));
+        assertEquals(0, delta(before, after, "bpflab_agent_lines_dropped_total", "reason", "oversize"));
 
         assertEquals(2, delta(before, after, "bpflab_runs_total", "outcome", "failed-compile"));
         assertEquals(1, delta(before, after, "bpflab_runs_total", "outcome", "attached-then-stopped"));

@@ -194,6 +194,23 @@ public abstract class RunLoopContract {
         }
     }
 
+    /** A program that could rewrite the agent's output (and so its own grade) is refused before a sandbox sees it. */
+    @Test
+    void aProgramThatCouldRewriteTheAgentsOutputIsRefusedOnItsLineAndNeverLoaded() {
+        try (RunClient run = client()) {
+            run.run(RunClient.program("rewrite_agent_output.bpf.c"));
+            JsonNode diagnostics = run.awaitType("diagnostics", START);
+            assertEquals("compile", diagnostics.path("stage").asText(), diagnostics.toString());
+            JsonNode first = diagnostics.path("items").get(0);
+            assertEquals(22, first.path("line").asInt(), diagnostics.toString());
+            assertTrue(first.path("message").asText().startsWith("bpf_probe_write_user is not allowed in this lab"),
+                    first.toString());
+            run.awaitPhase("failed", SOON);
+            assertFalse(run.seen().stream().anyMatch(m -> RunClient.isPhase(m, "loading")),
+                    "the agent was never sent the object: " + run.seen());
+        }
+    }
+
     @Test
     void verifierRejectionPointsAtTheSourceLine() {
         try (RunClient run = client()) {

@@ -6,7 +6,9 @@ import dev.bpflab.support.files.FileTrees;
 import dev.bpflab.support.process.ProcessTree;
 import dev.bpflab.support.threads.Daemons;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +27,8 @@ import org.jboss.logging.Logger;
 final class AgentProcess implements AgentChannel {
     private static final Logger LOG = Logger.getLogger(AgentProcess.class);
     private static final String END = new String("end of output"); // identity-compared marker
+    private static final String OVERSIZE = new String("(a line longer than "
+            + (AgentChannel.MAX_LINE_BYTES >> 20) + " MiB)"); // identity-compared marker
     private static final int STDERR_LINES_KEPT = 20;
 
     private final ProcessTree tree;
@@ -76,7 +80,11 @@ final class AgentProcess implements AgentChannel {
                         listener.onExit(exitReason());
                         return;
                     }
-                    listener.onLine(line);
+                    if (line == OVERSIZE) {
+                        listener.onOversizeLine();
+                    } else {
+                        listener.onLine(line);
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -93,11 +101,37 @@ final class AgentProcess implements AgentChannel {
         stdin.flush();
     }
 
+    /**
+     * Splits the agent's output into lines of at most {@link AgentChannel#MAX_LINE_BYTES}: a longer line is skipped
+     * up to its newline without being kept, and stands as {@link #OVERSIZE} in the queue.
+     */
     private void readStdout() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                lines.add(line);
+        try (InputStream in = process.getInputStream()) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            boolean overlong = false;
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                int start = 0;
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] == '\n') {
+                        overlong = keep(line, buffer, start, i, overlong);
+                        if (overlong) {
+                            lines.add(OVERSIZE);
+                        } else if (line.size() > 0) {
+                            lines.add(line.toString(StandardCharsets.UTF_8));
+                        }
+                        line.reset();
+                        overlong = false;
+                        start = i + 1;
+                    }
+                }
+                overlong = keep(line, buffer, start, n, overlong); // the line goes on in the next read
+            }
+            if (line.size() > 0) {
+                lines.add(line.toString(StandardCharsets.UTF_8)); // a last line without its newline
+            } else if (overlong) {
+                lines.add(OVERSIZE);
             }
         } catch (IOException e) {
             // the process is gone
@@ -109,6 +143,19 @@ final class AgentProcess implements AgentChannel {
             }
             lines.add(END);
         }
+    }
+
+    /** Appends {@code buffer[from, to)} to {@code line} unless it is already too long; returns whether it is. */
+    private static boolean keep(ByteArrayOutputStream line, byte[] buffer, int from, int to, boolean overlong) {
+        if (overlong) {
+            return true;
+        }
+        line.write(buffer, from, to - from);
+        if (line.size() > AgentChannel.MAX_LINE_BYTES) {
+            line.reset(); // what was kept of it is not needed
+            return true;
+        }
+        return false;
     }
 
     private void readStderr() {

@@ -27,7 +27,7 @@ import java.util.Objects;
  * @param maxLive              VMs serving runs at once; later acquirers queue, first come first served
  * @param maxRunTime           a VM is killed after serving a run this long, whatever the run loop does
  * @param outputBytesPerSecond the agent's output is read no faster than this (the guest waits; nothing is lost)
- * @param maxLineBytes         a longer agent line is dropped and replaced by an error message
+ * @param maxLineBytes         a longer agent line is thrown away unread (the run loop counts it)
  * @param bootTimeout          how long the one-time boot of the VM to save may take until the agent is ready
  */
 public record QemuSettings(Path qemuBinary, Path guestDir, Path imageBuilder, Path agentDir, Path runDir, String accel,

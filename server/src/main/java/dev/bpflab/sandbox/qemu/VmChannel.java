@@ -72,8 +72,7 @@ final class VmChannel implements AgentChannel {
                     byte b = buffer[i];
                     if (b == '\n') {
                         if (overlong) {
-                            listener.onLine("{\"type\":\"error\",\"message\":\"the agent wrote a message longer than "
-                                    + maxLineBytes + " bytes; it was dropped\"}");
+                            listener.onOversizeLine();
                         } else if (line.size() > 0) {
                             listener.onLine(line.toString(StandardCharsets.UTF_8));
                         }

@@ -1,16 +1,21 @@
 package dev.bpflab.sandbox.local;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bpflab.sandbox.AgentChannel;
 import dev.bpflab.sandbox.AgentListener;
+import dev.bpflab.support.process.ProcessTree;
 import dev.bpflab.testing.Compilers;
 import dev.bpflab.testing.RunClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -52,6 +57,39 @@ class LocalBackendTest {
         Path scratch = agent.scratch();
         agent.close();
         assertFalse(Files.exists(scratch), scratch + " is removed with the agent");
+    }
+
+    /**
+     * The agent's output is read in lines of at most {@link AgentChannel#MAX_LINE_BYTES}: a longer one is skipped to
+     * its newline without being kept, reported as such, and the line after it still arrives.
+     */
+    @Test
+    void aLineLongerThanTheBoundIsSkippedUnreadAndTheNextOneArrives() throws Exception {
+        Path scratch = Files.createTempDirectory("bpflab-agent-");
+        String writer = "head -c " + (AgentChannel.MAX_LINE_BYTES + 4096) + " /dev/zero | tr '\\0' x; echo; "
+                + "echo '{\"type\":\"phase\",\"phase\":\"loading\"}'";
+        AgentProcess agent = new AgentProcess(ProcessTree.start(new ProcessBuilder("sh", "-c", writer)), scratch);
+        List<String> heard = new CopyOnWriteArrayList<>();
+        CompletableFuture<String> exited = new CompletableFuture<>();
+        agent.listen(new AgentListener() {
+            @Override
+            public void onLine(String line) {
+                heard.add(line.length() > 100 ? "a line of " + line.length() : line);
+            }
+
+            @Override
+            public void onOversizeLine() {
+                heard.add("oversize");
+            }
+
+            @Override
+            public void onExit(String reason) {
+                exited.complete(reason);
+            }
+        });
+        exited.get(60, TimeUnit.SECONDS);
+        agent.close();
+        assertEquals(List.of("oversize", "{\"type\":\"phase\",\"phase\":\"loading\"}"), heard);
     }
 
     /** An agent with a real program compiled, loaded and attached. */
