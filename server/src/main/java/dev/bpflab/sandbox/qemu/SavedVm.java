@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -25,8 +26,9 @@ import org.jboss.logging.Logger;
  * the guest kernel's BTF, libbpf loaded) and waiting for its first message. Kept on disk per image and machine
  * configuration in {@code GUEST_DIR/saved-vms/vm-KEY/}, so a restarted server does not boot again.
  *
- * <p>Files: {@code memory} (the guest's RAM, mapped copy-on-write by clones), {@code state} (device state),
- * {@code ready} (the agent's ready line), {@code complete} (written last: a directory without it is never used).
+ * <p>Files: {@code memory} (the guest's RAM, mapped copy-on-write by clones through a sealed copy, {@link TemplateRam};
+ * root's and read-only, so no VM's user can write it), {@code state} (device state), {@code ready} (the agent's ready
+ * line), {@code complete} (written last: a directory without it is never used).
  */
 record SavedVm(Path dir, Path memory, byte[] state, String readyLine) {
     private static final Logger LOG = Logger.getLogger(SavedVm.class);
@@ -35,8 +37,8 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine) {
     static final String OLD_DIR = "templates";
 
     /** The saved VM for this image, QEMU and machine: read from disk, or booted and saved now (minutes under TCG). */
-    static SavedVm obtain(Machine machine, Path savedVmsDir, Path runDir, String imageId, String qemuVersion,
-            Duration bootTimeout, byte[] warmupObject) throws SandboxException {
+    static SavedVm obtain(Machine machine, VmIsolation isolation, Path savedVmsDir, Path runDir, String imageId,
+            String qemuVersion, Duration bootTimeout, byte[] warmupObject) throws SandboxException {
         String key = GuestFiles.sha256(imageId + "\n" + qemuVersion + "\n" + machine.fingerprint()).substring(0, 16);
         Path dir = savedVmsDir.resolve("vm-" + key);
         synchronized (IN_PROCESS) {
@@ -46,7 +48,7 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine) {
                         StandardOpenOption.WRITE); FileLock ignored = lockFile.lock()) {
                     adoptOldLayout(savedVmsDir);
                     if (!Files.isRegularFile(dir.resolve("complete"))) {
-                        create(machine, dir, runDir, bootTimeout, warmupObject);
+                        create(machine, isolation, dir, runDir, bootTimeout, warmupObject);
                         prune(savedVmsDir, dir);
                     }
                     return new SavedVm(dir, dir.resolve("memory"), Files.readAllBytes(dir.resolve("state")),
@@ -90,14 +92,14 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine) {
         return moved;
     }
 
-    private static void create(Machine machine, Path dir, Path runDir, Duration bootTimeout, byte[] warmupObject)
-            throws IOException, SandboxException {
+    private static void create(Machine machine, VmIsolation isolation, Path dir, Path runDir, Duration bootTimeout,
+            byte[] warmupObject) throws IOException, SandboxException {
         long started = System.nanoTime();
         Path work = dir.resolveSibling(dir.getFileName() + ".tmp");
         FileTrees.delete(work);
         Files.createDirectories(work);
         LOG.infof("booting the VM to save (%s); this takes a while once per image", machine.accel().label());
-        Vm vm = Vm.start(machine, runDir, "boot", work.resolve("memory"), Machine.Role.BOOT);
+        Vm vm = Vm.start(machine, isolation, runDir, "boot", work.resolve("memory"), Machine.Role.BOOT);
         try {
             String hello = vm.controlCommand("hello", bootTimeout);
             if (!hello.equals("ok hello")) {
@@ -116,6 +118,7 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine) {
             vm.agentWarmup(warmupObject, bootTimeout);
             byte[] state = VmMigration.save(vm);
             vm.quit();
+            makeReadOnly(work.resolve("memory"));
             Files.write(work.resolve("state"), state);
             Files.writeString(work.resolve("ready"), RunJson.write(ready) + "\n", StandardCharsets.UTF_8);
             Files.writeString(work.resolve("machine"), machine.fingerprint() + "\n", StandardCharsets.UTF_8);
@@ -130,6 +133,13 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine) {
             vm.kill();
             FileTrees.delete(work);
         }
+    }
+
+    /** The boot VM's user wrote the RAM file; from now on it is root's, and nobody's to write. */
+    static void makeReadOnly(Path memory) throws IOException {
+        Files.setAttribute(memory, "unix:uid", 0);
+        Files.setAttribute(memory, "unix:gid", 0);
+        Files.setPosixFilePermissions(memory, PosixFilePermissions.fromString("r--r--r--"));
     }
 
     private static String consoleNote(Vm vm) {
