@@ -9,14 +9,17 @@ import java.util.regex.Pattern;
  */
 public final class PublicStatus {
     /** An absolute path: a slash that starts a word (not the one in "I/O" or "1/2"), then path characters. */
-    private static final Pattern ABSOLUTE_PATH = Pattern.compile("(?<![\\w.~/-])/[\\w.+@%~=,-]+(?:/[\\w.+@%~=,-]*)*");
+    private static final Pattern ABSOLUTE_PATH = Pattern.compile("(?<![\\w.~/-])/[\\w.+@%~-]+(?:/[\\w.+@%~-]*)*");
     static final String HIDDEN = "[path]";
 
     private PublicStatus() {
     }
 
-    /** {@code status} with every absolute path replaced by {@value #HIDDEN}. */
+    /** Paths that say nothing about this host's layout: the accelerator's reason names it ("tcg (no /dev/kvm)"). */
+    private static final String KVM = "/dev/kvm";
+
+    /** {@code status} with every absolute path but {@value #KVM} replaced by {@value #HIDDEN}. */
     public static String of(String status) {
-        return ABSOLUTE_PATH.matcher(status).replaceAll(HIDDEN);
+        return ABSOLUTE_PATH.matcher(status).replaceAll(path -> path.group().equals(KVM) ? KVM : HIDDEN);
     }
 }

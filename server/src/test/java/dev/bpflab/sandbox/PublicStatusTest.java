@@ -13,10 +13,10 @@ class PublicStatusTest {
                 PublicStatus.of("qemu: unavailable: the guest image in /var/cache/bpflab-guest/current is not usable "
                         + "(/var/cache/bpflab-guest/current/image.id: no such file): build it with "
                         + "`/opt/bpflab/build-image.sh /var/cache/bpflab-guest`"));
-        assertEquals("qemu (tcg ([path] is not accessible)): 1 live of 4; last restore failed: QEMU did not open "
-                        + "[path] within 20 s; socket '[path]', dir=[path]",
+        assertEquals("qemu (tcg (/dev/kvm is not accessible)): 1 live of 4; last restore failed: QEMU did not open "
+                        + "[path] within 20 s; socket '[path]', dir=[path], [path]",
                 PublicStatus.of("qemu (tcg (/dev/kvm is not accessible)): 1 live of 4; last restore failed: QEMU did "
-                        + "not open /run/bpflab-qemu/vm-3/qmp within 20 s; socket '/run/x/in', dir=/run/x"));
+                        + "not open /run/bpflab-qemu/vm-3/qmp within 20 s; socket '/run/x/in', dir=/run/x, /dev/kvm2"));
     }
 
     @Test
