@@ -120,7 +120,9 @@ TasksMax=16384
 #   CAP_SYS_PTRACE         reading the environment of processes of other uids, which marks a process tree to kill
 #   CAP_SYSLOG             reading the kernel's TSC calibration from its log (dmesg), which a TCG guest is told
 # Not here: CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN, CAP_SYS_ADMIN, which the local backend's agent needs to load programs
-# into this host's kernel (dev and tests only: see SECURITY.md); CAP_NET_BIND_SERVICE (add it to listen below 1024).
+# into this host's kernel (dev and tests only: see SECURITY.md); CAP_SYS_ADMIN, CAP_SYS_CHROOT, CAP_MKNOD, which
+# building the guest image needs (this script builds it, bpflab.qemu.image-builder=none); CAP_NET_BIND_SERVICE (add it
+# to listen below 1024).
 CapabilityBoundingSet=CAP_SETUID CAP_SETGID CAP_CHOWN CAP_DAC_OVERRIDE CAP_KILL CAP_SYS_NICE CAP_SYS_PTRACE CAP_SYSLOG
 # System call families nothing here uses, refused with EPERM: clock setting, CPU emulation, debugging other processes,
 # kernel modules, obsolete calls, raw I/O ports, reboot, swap. (QEMU adds its own seccomp filter per VM.)
