@@ -72,6 +72,68 @@ ExecStart=$java -jar $prefix/app/quarkus-run.jar
 Restart=on-failure
 RestartSec=2
 
+# Hardening (SECURITY.md has the threat model). The server runs as root because it starts each VM's QEMU as a uid of
+# its own and hands sockets and compile directories to those uids; everything else root could do is taken away here.
+# Neither the server nor anything it starts may gain privileges (setuid binaries, file capabilities): setpriv and
+# bubblewrap only drop them, and the compile jail's bubblewrap runs unprivileged in a user namespace, which this allows.
+NoNewPrivileges=yes
+# The file system is read-only, but for the directories below, which systemd creates and makes writable.
+ProtectSystem=strict
+# /var/lib/bpflab: rooms and shares (bpflab.data-dir).
+StateDirectory=bpflab
+# /var/cache/bpflab: compile cache and kernel headers (bpflab.cache-dir); /var/cache/bpflab-guest: the guest image
+# and the saved VMs (bpflab.qemu.guest-dir).
+CacheDirectory=bpflab bpflab-guest
+# /run/bpflab-qemu: the VMs' sockets, pidfiles and logs (bpflab.qemu.run-dir); /run/bpflab-vm-users: the locks that
+# keep two VMs from sharing a uid.
+RuntimeDirectory=bpflab-qemu bpflab-vm-users
+# No home directories, and a /tmp of its own (the JVM's files; the compile jail mounts its own /tmp).
+ProtectHome=yes
+PrivateTmp=yes
+# Devices: the standard pseudo devices (/dev/null, /dev/urandom...) and /dev/kvm for QEMU; nothing else.
+DevicePolicy=closed
+DeviceAllow=/dev/kvm rw
+# /proc/sys and /sys read-only (systemd leaves /sys/fs/cgroup writable: the VMs' cgroups are made there); no kernel
+# modules, clock, hostname or personality changes, no realtime scheduling, no new setuid files, native system calls.
+ProtectKernelTunables=yes
+ProtectKernelModules=yes
+ProtectClock=yes
+ProtectHostname=yes
+LockPersonality=yes
+RestrictRealtime=yes
+RestrictSUIDSGID=yes
+SystemCallArchitectures=native
+# HTTP (inet, inet6), the VMs' sockets (unix), and netlink: bubblewrap brings up the loopback of the compile jail's
+# network namespace through it, and the JVM lists network interfaces through it.
+RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK
+# The service's cgroup is the server's to divide: each VM gets a cgroup of its own with memory and CPU caps
+# (bpflab.qemu.cgroup=auto).
+Delegate=yes
+# Each VM's QEMU has about 5 threads (more while it does disk I/O); a class of 40 VMs and the JVM fit well below this.
+TasksMax=16384
+# Capabilities, and what each is for:
+#   CAP_SETUID CAP_SETGID  setpriv: QEMU as the VM's uid (with /dev/kvm's group), clang as the compile jail's uid
+#   CAP_CHOWN              giving each VM its socket directory and the compile jail its work directory
+#   CAP_DAC_OVERRIDE       reaching into those directories (owned by those uids, mode 0700) and removing them
+#   CAP_KILL               killing VMs and compiles, which run as other uids
+#   CAP_SYS_NICE           renicing VMs: the pool restores at nice 10, a VM handed to a run goes back to 0
+#   CAP_SYS_PTRACE         reading the environment of processes of other uids, which marks a process tree to kill
+#   CAP_SYSLOG             reading the kernel's TSC calibration from its log (dmesg), which a TCG guest is told
+# Not here: CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN, CAP_SYS_ADMIN, which the local backend's agent needs to load programs
+# into this host's kernel (dev and tests only: see SECURITY.md); CAP_SYS_ADMIN, CAP_SYS_CHROOT, CAP_MKNOD, which
+# building the guest image needs (this script builds it, bpflab.qemu.image-builder=none); CAP_NET_BIND_SERVICE (add it
+# to listen below 1024).
+CapabilityBoundingSet=CAP_SETUID CAP_SETGID CAP_CHOWN CAP_DAC_OVERRIDE CAP_KILL CAP_SYS_NICE CAP_SYS_PTRACE CAP_SYSLOG
+# System call families nothing here uses, refused with EPERM: clock setting, CPU emulation, debugging other processes,
+# kernel modules, obsolete calls, raw I/O ports, reboot, swap. (QEMU adds its own seccomp filter per VM.)
+SystemCallFilter=~@clock @cpu-emulation @debug @module @obsolete @raw-io @reboot @swap
+SystemCallErrorNumber=EPERM
+# Deliberately not set: MemoryDenyWriteExecute (the JVM compiles code at run time), RestrictNamespaces (the compile
+# jail unshares every namespace), ProtectControlGroups (the VMs' cgroups), ProtectKernelLogs (dmesg above),
+# PrivateDevices (/dev/kvm), PrivateNetwork (learners connect), PrivateUsers (VMs need real uids), a stricter
+# SystemCallFilter (the jail mounts, unshares and changes uid; prlimit and renice set resources), UMask=0027 (the
+# jail's and the VMs' uids read the headers and the guest image as others).
+
 [Install]
 WantedBy=multi-user.target
 UNIT

@@ -21,6 +21,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -37,7 +39,11 @@ import java.util.function.Consumer;
  * <p>Protocol (docs/run-contract.md, "Server → agent" and "Agent → server"), one JSON object per line, typed by
  * {@link AgentCommand} and {@link AgentMessage}. The agent first writes {@code ready} once it is warm (or an
  * {@code error} and exits); then it serves one {@code run}, its {@code workload}s, and {@code stop} or end of input.
- * Environment: BPFLAB_SCRATCH (temp root for workloads' files).
+ * Environment: BPFLAB_SCRATCH (where the run's scratch directory for workloads' files is made).
+ *
+ * <p>In a VM the agent is saved ready and warm, and every run's VM is restored from that snapshot: anything it drew at
+ * random before the run would be the same in every VM. So the run's scratch directory is made when the run starts,
+ * named from fresh kernel randomness, and the JVM's generator is reseeded then ({@link FreshRandomness}).
  */
 public final class AgentMain {
     static final int MAX_TIMEOUT_SECONDS = 1800;
@@ -45,7 +51,8 @@ public final class AgentMain {
     private final Output output;
     private final ExecutorService workloads = Executors.newSingleThreadExecutor(Daemons.factory("workloads"));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Daemons.factory("run-timer"));
-    private final Path scratch;
+    private final Path scratchRoot;
+    private Path scratch; // made for the run (see scratch())
     private Run run;
     private boolean attached;
     private volatile boolean stopping;
@@ -55,9 +62,9 @@ public final class AgentMain {
     private volatile Consumer<TracePipe.Line> printk = line -> { };
     private boolean followingTracePipe;
 
-    private AgentMain(PrintStream stdout, Path scratch) {
+    private AgentMain(PrintStream stdout, Path scratchRoot) {
         this.output = new Output(stdout);
-        this.scratch = scratch;
+        this.scratchRoot = scratchRoot;
     }
 
     public static void main(String[] args) throws IOException {
@@ -66,8 +73,7 @@ public final class AgentMain {
                 StandardCharsets.UTF_8);
         System.setOut(System.err);
         Path scratchRoot = Path.of(System.getenv().getOrDefault("BPFLAB_SCRATCH", System.getProperty("java.io.tmpdir")));
-        Path scratch = Files.createTempDirectory(scratchRoot, "bpflab-run-");
-        AgentMain agent = new AgentMain(protocol, scratch);
+        AgentMain agent = new AgentMain(protocol, scratchRoot);
         int status = 0;
         try {
             status = agent.serve();
@@ -125,7 +131,7 @@ public final class AgentMain {
         if (command instanceof AgentCommand.Start start) {
             startRun(start);
         } else if (command instanceof AgentCommand.Workload workload) {
-            workloads.submit(() -> runWorkload(workload.name(), output));
+            workloads.submit(() -> runWorkload(workload.name(), output, null));
         } else if (command instanceof AgentCommand.Warmup warmup) {
             warmUpPipeline(warmup.object(), warmup.coreBtf());
         } else if (command instanceof AgentCommand.Stop) {
@@ -142,6 +148,7 @@ public final class AgentMain {
      */
     private void warmUpPipeline(byte[] object, byte[] coreBtf) {
         long started = System.nanoTime();
+        Path warmScratch = scratchRoot.resolve("bpflab-warm-up"); // not the run's: made before the snapshot
         try (Output discarded = new Output(java.io.OutputStream.nullOutputStream());
                 Run warm = new Run(discarded)) {
             for (AgentCommand command : List.<AgentCommand>of(
@@ -152,7 +159,8 @@ public final class AgentMain {
             }
             if (warm.start("", object, coreBtf, Map.of(), AgentCommand.DEFAULT_XDP_INTERFACE)) {
                 followTracePipe(line -> discarded.offer(new ServerMessage.Printk(line.text(), line.pid(), line.comm())));
-                workloads.submit(() -> runWorkload(dev.bpflab.protocol.Workload.UNLINK_FILE, discarded)).get();
+                workloads.submit(() -> runWorkload(dev.bpflab.protocol.Workload.UNLINK_FILE, discarded, warmScratch))
+                        .get();
                 Thread.sleep(200); // let the record reach the ring buffer poller
             }
         } catch (ProtocolException | ExecutionException e) {
@@ -161,6 +169,7 @@ public final class AgentMain {
             Thread.currentThread().interrupt();
         } finally {
             printk = line -> { };
+            deleteQuietly(warmScratch);
         }
         output.send(new AgentMessage.Warm((System.nanoTime() - started) / 1_000_000));
     }
@@ -183,6 +192,12 @@ public final class AgentMain {
             return;
         }
         int timeout = Math.min(MAX_TIMEOUT_SECONDS, start.timeoutSeconds());
+        try {
+            FreshRandomness.reseedJvm(); // the first command after a VM wakes
+            scratch();
+        } catch (IOException e) {
+            // a workload that needs the directory tries again and says why it cannot
+        }
         run = new Run(output);
         attached = run.start(start.source(), start.object(), start.coreBtf(), start.globals(),
                 start.xdpInterfaceOrDefault());
@@ -214,12 +229,28 @@ public final class AgentMain {
         }
     }
 
-    private void runWorkload(dev.bpflab.protocol.Workload kind, Output to) {
+    /**
+     * The run's scratch directory, made on first use (the run's start, or a workload sent before it):
+     * {@code BPFLAB_SCRATCH/bpflab-run-<16 hex digits read from /dev/urandom now>}, for this agent's user only.
+     */
+    private synchronized Path scratch() throws IOException {
+        if (scratch == null) {
+            Path dir = scratchRoot.resolve("bpflab-run-" + HexFormat.of().formatHex(FreshRandomness.read(8)));
+            Files.createDirectories(scratchRoot);
+            scratch = Files.createDirectory(dir,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        return scratch;
+    }
+
+    /** Runs a workload in {@code dir}, or in the run's scratch directory when null, and sends {@code to} its result. */
+    private void runWorkload(dev.bpflab.protocol.Workload kind, Output to, Path dir) {
         Workload workload = Workloads.of(kind);
         ServerMessage.WorkloadResult answer;
         try {
-            Path dir = Files.createDirectories(scratch.resolve("workload"));
-            answer = new ServerMessage.WorkloadResult(kind.wireName(), true, workload.run(dir));
+            Path scratchDir = dir != null ? dir : scratch();
+            Path workDir = Files.createDirectories(scratchDir.resolve("workload"));
+            answer = new ServerMessage.WorkloadResult(kind.wireName(), true, workload.run(workDir));
         } catch (WorkloadException | IOException e) {
             answer = new ServerMessage.WorkloadResult(kind.wireName(), false, e.getMessage());
         }
@@ -240,6 +271,14 @@ public final class AgentMain {
         }
     }
 
+    private static void deleteQuietly(Path dir) {
+        try {
+            FileTrees.delete(dir);
+        } catch (IOException ignored) {
+            // a temp dir left behind is harmless
+        }
+    }
+
     private synchronized void shutdown() {
         if (shutDown) {
             return;
@@ -248,10 +287,8 @@ public final class AgentMain {
         workloads.shutdownNow();
         Workloads.cleanup(); // the lab network namespace, if a workload made one
         output.close();
-        try {
-            FileTrees.delete(scratch);
-        } catch (IOException ignored) {
-            // a temp dir left behind is harmless (on the local backend the server removes it too)
+        if (scratch != null) {
+            deleteQuietly(scratch); // one left behind is harmless (on the local backend the server removes it too)
         }
         timer.shutdownNow(); // last: the time limit's own thread may be the one shutting down
     }

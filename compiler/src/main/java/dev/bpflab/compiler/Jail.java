@@ -15,8 +15,8 @@ import java.util.List;
 /**
  * Runs clang on a learner's source, on the host, where it can do as little as possible:
  * <ul>
- * <li>as an unprivileged user of its own (uid {@value #JAIL_UID}, when the server runs as root: not "nobody", whom
- * QEMU drops to, so that compiles neither share a process limit nor anything else with the VMs) inside a user
+ * <li>as an unprivileged user of its own (uid {@value #JAIL_UID}, when the server runs as root: none of the VMs' uids,
+ * so that compiles neither share a process limit nor anything else with the VMs) inside a user
  * namespace of its own, with every other namespace unshared too (no network, no other processes, no IPC);</li>
  * <li>seeing only clang's install, the system headers, the target kernel's headers (read-only) and its own work
  * directory: include filters can be bypassed (%:include, trigraphs, line splices, /proc/self/root, .incbin), a

@@ -9,6 +9,7 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * /q/health/ready: down when the configured sandbox backend could not start, with the reason; its data say how many
  * runs are live (of how many at once), how many wait for a sandbox and how many sandboxes are pooled (ready ahead).
+ * Anyone who reaches the server can read it, so the status shows no file system paths ({@link PublicStatus}).
  */
 @Readiness
 @ApplicationScoped
@@ -22,7 +23,7 @@ public class SandboxHealth implements HealthCheck {
         return HealthCheckResponse.named("sandbox")
                 .status(backend.available())
                 .withData("backend", backend.name())
-                .withData("status", backend.status())
+                .withData("status", PublicStatus.of(backend.status()))
                 .withData("live", load.live())
                 .withData("capacity", load.capacity())
                 .withData("waiting", load.waiting())

@@ -4,6 +4,7 @@ import dev.bpflab.compiler.HostCompiler;
 import dev.bpflab.sandbox.local.LocalBackend;
 import dev.bpflab.sandbox.qemu.QemuBackend;
 import dev.bpflab.sandbox.qemu.QemuSettings;
+import dev.bpflab.sandbox.qemu.VmIsolation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -60,6 +61,10 @@ public class SandboxProducer {
     OptionalInt qemuRestoresAtOnce;
     @ConfigProperty(name = "bpflab.qemu.memory-mib", defaultValue = "768")
     int qemuMemoryMiB;
+    @ConfigProperty(name = "bpflab.qemu.vm-uids", defaultValue = "64100-64199")
+    String qemuVmUids;
+    @ConfigProperty(name = "bpflab.qemu.cgroup", defaultValue = "auto")
+    String qemuCgroup;
     @ConfigProperty(name = "bpflab.run.max-timeout-seconds", defaultValue = "1800")
     int maxRunSeconds;
 
@@ -86,7 +91,7 @@ public class SandboxProducer {
         if (Files.isRegularFile(qemuImageBuilder)) {
             settings = settings.withImageBuilder(qemuImageBuilder, s.agentJar().toAbsolutePath().getParent());
         }
-        return new QemuBackend(settings, compiler);
+        return new QemuBackend(settings, new VmIsolation.Settings(qemuVmUids, qemuCgroup), compiler);
     }
 
     /** The agent as a child process; runs at once follow the host unless max-live says. */
@@ -118,6 +123,7 @@ public class SandboxProducer {
             backend = factory.create(settings);
             return backend;
         } catch (SandboxException | IllegalArgumentException e) { // bad settings say which one
+            LOG.errorf("sandbox backend %s unavailable: %s", backendName, e.getMessage());
             return new UnavailableBackend(backendName, e.getMessage());
         }
     }

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 
 /**
  * What this host gives the guests: the QEMU binary and its version, the accelerator (KVM if it really runs guests,
- * else TCG), the TSC rate a TCG guest is told, and the user QEMU drops to. Together they make the {@link Machine}.
+ * else TCG) and the TSC rate a TCG guest is told. Together they make the {@link Machine}.
  */
 final class HostProbe {
     private static final Pattern TSC_MHZ =
@@ -34,7 +34,7 @@ final class HostProbe {
     static Probed probe(QemuSettings settings, Path qemu, Path image, Path runDir) throws SandboxException, IOException {
         String version = qemuVersion(qemu);
         Accel.Choice accel = chooseAccel(settings, qemu, image, runDir, version);
-        Machine machine = new Machine(qemu, image, accel.accel(), settings.memoryMiB(), hostTscKhz(), unprivilegedUser());
+        Machine machine = new Machine(qemu, image, accel.accel(), settings.memoryMiB(), hostTscKhz());
         return new Probed(machine, accel, version);
     }
 
@@ -91,19 +91,6 @@ final class HostProbe {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SandboxException("interrupted while asking QEMU for its version");
-        }
-    }
-
-    /** QEMU gives up root once set up: to "nobody" when this server runs as root and that user exists. */
-    static String unprivilegedUser() {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            return null;
-        }
-        try {
-            return Files.readAllLines(Path.of("/etc/passwd")).stream().anyMatch(l -> l.startsWith("nobody:")) ? "nobody"
-                    : null;
-        } catch (IOException e) {
-            return null;
         }
     }
 

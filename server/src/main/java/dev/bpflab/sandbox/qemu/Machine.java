@@ -10,12 +10,18 @@ import java.util.List;
  * -incoming.
  *
  * <p>The guest: {@code -M microvm} (virtio-mmio, no PCI), one vCPU, no network device, no display, QEMU's seccomp
- * sandbox with spawning denied, running as an unprivileged user once set up. Its RAM is a file: the boot VM writes it
- * ({@code share=on}); clones map it copy-on-write ({@code share=off}) and skip it during restore
+ * sandbox with every deny option. QEMU is started as the VM's own unprivileged user ({@link VmIsolation}), never as
+ * root. Its RAM is a file: the boot VM writes it ({@code share=on}); clones map the saved VM's RAM copy-on-write
+ * ({@code share=off}) from a sealed copy given as their standard input ({@link TemplateRam}) and skip it during restore
  * ({@code x-ignore-shared}), so a restore copies only device state, pages load on demand and pages no clone wrote are
- * shared through the page cache.
+ * shared.
  */
-record Machine(Path qemu, Path image, Accel accel, int memoryMiB, long tscKhz, String runAs) {
+record Machine(Path qemu, Path image, Accel accel, int memoryMiB, long tscKhz) {
+    /** Where a clone finds the saved VM's RAM: its standard input, the sealed copy ({@link TemplateRam}). */
+    static final String CLONE_RAM = "/proc/self/fd/0";
+    /** QEMU's seccomp sandbox, with everything it can deny denied. */
+    static final String SECCOMP = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny";
+
     /** Process name of every bpflab QEMU (what {@code /proc/PID/comm} shows): the reaper looks for it. */
     static final String PROCESS_NAME = "bpflab-qemu";
 
@@ -25,8 +31,8 @@ record Machine(Path qemu, Path image, Accel accel, int memoryMiB, long tscKhz, S
     }
 
     /**
-     * The files of one VM, in a directory of its own under the run directory. QEMU drops to {@link #runAs} after
-     * start-up and still creates sockets later (the incoming migration), so the directory belongs to that user.
+     * The files of one VM, in a directory of its own under the run directory that belongs to the VM's user (QEMU
+     * creates its sockets there, also later: the incoming migration) and that no other VM can enter.
      */
     record Sockets(Path dir) {
         static Sockets in(Path runDir, String name) {
@@ -78,13 +84,16 @@ record Machine(Path qemu, Path image, Accel accel, int memoryMiB, long tscKhz, S
                 + " 8250.nr_uarts=1 i8042.noaux i8042.nokbd";
     }
 
-    /** The command line of a guest VM; {@code memoryFile} is written by the boot VM and mapped privately by clones. */
+    /**
+     * The command line of a guest VM; {@code memoryFile} is the RAM file the boot VM writes. A clone maps its standard
+     * input instead ({@link #CLONE_RAM}).
+     */
     List<String> command(String name, Sockets sockets, Path memoryFile, Role role) {
         List<String> argv = new ArrayList<>(List.of(qemu.toString(),
                 "-name", name + ",process=" + PROCESS_NAME,
                 "-M", "microvm,pit=on,pic=on,rtc=on,memory-backend=ram",
-                "-object", "memory-backend-file,id=ram,size=" + memoryMiB + "M,mem-path=" + memoryFile
-                        + ",share=" + (role == Role.BOOT ? "on" : "off"),
+                "-object", "memory-backend-file,id=ram,size=" + memoryMiB + "M,mem-path="
+                        + (role == Role.BOOT ? memoryFile : CLONE_RAM) + ",share=" + (role == Role.BOOT ? "on" : "off"),
                 "-m", memoryMiB + "M", "-smp", "1"));
         argv.addAll(accel.arguments());
         argv.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
@@ -104,15 +113,10 @@ record Machine(Path qemu, Path image, Accel accel, int memoryMiB, long tscKhz, S
                 "-chardev", "socket,id=qmp,path=" + sockets.qmp() + ",server=on,wait=off",
                 "-mon", "chardev=qmp,mode=control",
                 "-pidfile", sockets.pidFile().toString(),
-                "-nic", "none"));
-        if (runAs != null) {
-            // Once QEMU has opened its files it becomes this unprivileged user; a user without root cannot regain
-            // it, so set*id calls can stay allowed (denying them would stop -runas itself).
-            argv.addAll(List.of("-runas", runAs,
-                    "-sandbox", "on,obsolete=deny,elevateprivileges=allow,spawn=deny,resourcecontrol=deny"));
-        } else {
-            argv.addAll(List.of("-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"));
-        }
+                "-nic", "none",
+                // Every deny option: no obsolete system calls, no set*id or capability changes (QEMU starts as its
+                // user; -runas would need them), no fork or exec, no scheduler or CPU-affinity changes.
+                "-sandbox", SECCOMP));
         if (role == Role.CLONE) {
             argv.addAll(List.of("-incoming", "defer"));
         }

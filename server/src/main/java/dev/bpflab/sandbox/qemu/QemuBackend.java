@@ -41,6 +41,7 @@ public final class QemuBackend implements SandboxBackend {
     private static final Logger LOG = Logger.getLogger(QemuBackend.class);
 
     private final QemuSettings settings;
+    private final VmIsolation.Settings isolationSettings;
     private final HostCompiler compiler;
     private final RunDir runDir;
     private final ImageBuild imageBuild;
@@ -61,7 +62,14 @@ public final class QemuBackend implements SandboxBackend {
      *                 compiles learners' programs
      */
     public QemuBackend(QemuSettings settings, HostCompiler compiler) throws SandboxException {
+        this(settings, VmIsolation.Settings.defaults(), compiler);
+    }
+
+    /** @param isolation how VMs are kept apart: their uids and cgroups ({@link VmIsolation}) */
+    public QemuBackend(QemuSettings settings, VmIsolation.Settings isolation, HostCompiler compiler)
+            throws SandboxException {
         this.settings = settings;
+        this.isolationSettings = isolation;
         this.compiler = compiler;
         Path qemu = HostProbe.resolveQemu(settings.qemuBinary());
         this.runDir = RunDir.take(settings.runDir());
@@ -155,9 +163,18 @@ public final class QemuBackend implements SandboxBackend {
             }
             AgentCommand.Warmup warmup = warmupCommand(image);
             HostProbe.Probed host = HostProbe.probe(settings, qemu, image.dir(), runDir.path());
-            SavedVm saved = SavedVm.obtain(host.machine(), settings.savedVmsDir(), runDir.path(), image.id(),
-                    host.qemuVersion(), settings.bootTimeout(), warmup);
-            VmPool pool = new VmPool(host.machine(), saved, runDir.path(), settings.poolSize(),
+            VmIsolation isolation;
+            try {
+                isolation = VmIsolation.forHost(isolationSettings, runDir.path(),
+                        settings.maxLive() + settings.poolSize() + settings.restoresAtOnce() + 1);
+            } catch (IllegalArgumentException e) {
+                throw new SandboxException(e.getMessage(), e);
+            }
+            LOG.infof("VM isolation: %s", isolation.describe());
+            SavedVm saved = SavedVm.obtain(host.machine(), isolation, settings.savedVmsDir(), runDir.path(),
+                    image.id(), host.qemuVersion(), settings.bootTimeout(), warmup);
+            TemplateRam ram = TemplateRam.seal(saved.memory());
+            VmPool pool = new VmPool(host.machine(), saved, isolation, ram, runDir.path(), settings.poolSize(),
                     settings.restoresAtOnce(), warmup);
             synchronized (this) { // close() either sees the pool or makes us close it
                 if (closed) {

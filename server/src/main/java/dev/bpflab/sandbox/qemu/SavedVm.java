@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -26,8 +27,9 @@ import org.jboss.logging.Logger;
  * the guest kernel's BTF, libbpf loaded) and waiting for its first message. Kept on disk per image and machine
  * configuration in {@code GUEST_DIR/saved-vms/vm-KEY/}, so a restarted server does not boot again.
  *
- * <p>Files: {@code memory} (the guest's RAM, mapped copy-on-write by clones), {@code state} (device state),
- * {@code ready} (the agent's ready line), {@code complete} (written last: a directory without it is never used).
+ * <p>Files: {@code memory} (the guest's RAM, mapped copy-on-write by clones through a sealed copy, {@link TemplateRam};
+ * root's and read-only, so no VM's user can write it), {@code state} (device state), {@code ready} (the agent's ready
+ * line), {@code complete} (written last: a directory without it is never used).
  */
 record SavedVm(Path dir, Path memory, byte[] state, String readyLine) {
     private static final Logger LOG = Logger.getLogger(SavedVm.class);
@@ -36,8 +38,8 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine) {
     static final String OLD_DIR = "templates";
 
     /** The saved VM for this image, QEMU and machine: read from disk, or booted and saved now (minutes under TCG). */
-    static SavedVm obtain(Machine machine, Path savedVmsDir, Path runDir, String imageId, String qemuVersion,
-            Duration bootTimeout, AgentCommand.Warmup warmup) throws SandboxException {
+    static SavedVm obtain(Machine machine, VmIsolation isolation, Path savedVmsDir, Path runDir, String imageId,
+            String qemuVersion, Duration bootTimeout, AgentCommand.Warmup warmup) throws SandboxException {
         String key = GuestFiles.sha256(imageId + "\n" + qemuVersion + "\n" + machine.fingerprint()).substring(0, 16);
         Path dir = savedVmsDir.resolve("vm-" + key);
         synchronized (IN_PROCESS) {
@@ -47,7 +49,7 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine) {
                         StandardOpenOption.WRITE); FileLock ignored = lockFile.lock()) {
                     adoptOldLayout(savedVmsDir);
                     if (!Files.isRegularFile(dir.resolve("complete"))) {
-                        create(machine, dir, runDir, bootTimeout, warmup);
+                        create(machine, isolation, dir, runDir, bootTimeout, warmup);
                         prune(savedVmsDir, dir);
                     }
                     return new SavedVm(dir, dir.resolve("memory"), Files.readAllBytes(dir.resolve("state")),
@@ -91,14 +93,14 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine) {
         return moved;
     }
 
-    private static void create(Machine machine, Path dir, Path runDir, Duration bootTimeout, AgentCommand.Warmup warmup)
-            throws IOException, SandboxException {
+    private static void create(Machine machine, VmIsolation isolation, Path dir, Path runDir, Duration bootTimeout,
+            AgentCommand.Warmup warmup) throws IOException, SandboxException {
         long started = System.nanoTime();
         Path work = dir.resolveSibling(dir.getFileName() + ".tmp");
         FileTrees.delete(work);
         Files.createDirectories(work);
         LOG.infof("booting the VM to save (%s); this takes a while once per image", machine.accel().label());
-        Vm vm = Vm.start(machine, runDir, "boot", work.resolve("memory"), Machine.Role.BOOT);
+        Vm vm = Vm.start(machine, isolation, runDir, "boot", work.resolve("memory"), Machine.Role.BOOT);
         try {
             String hello = vm.controlCommand("hello", bootTimeout);
             if (!hello.equals("ok hello")) {
@@ -117,6 +119,7 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine) {
             vm.agentWarmup(warmup, bootTimeout);
             byte[] state = VmMigration.save(vm);
             vm.quit();
+            makeReadOnly(work.resolve("memory"));
             Files.write(work.resolve("state"), state);
             Files.writeString(work.resolve("ready"), RunJson.write(ready) + "\n", StandardCharsets.UTF_8);
             Files.writeString(work.resolve("machine"), machine.fingerprint() + "\n", StandardCharsets.UTF_8);
@@ -131,6 +134,13 @@ record SavedVm(Path dir, Path memory, byte[] state, String readyLine) {
             vm.kill();
             FileTrees.delete(work);
         }
+    }
+
+    /** The boot VM's user wrote the RAM file; from now on it is root's, and nobody's to write. */
+    static void makeReadOnly(Path memory) throws IOException {
+        Files.setAttribute(memory, "unix:uid", 0);
+        Files.setAttribute(memory, "unix:gid", 0);
+        Files.setPosixFilePermissions(memory, PosixFilePermissions.fromString("r--r--r--"));
     }
 
     private static String consoleNote(Vm vm) {

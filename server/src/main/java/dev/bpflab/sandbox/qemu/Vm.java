@@ -41,12 +41,14 @@ final class Vm {
     private final LineChannel agent;
     private final LineChannel control;
     private final ConsoleTail console;
+    private final VmIsolation.Confinement confinement;
     private volatile boolean killed;
 
     private Vm(String name, Machine.Sockets sockets, ProcessTree tree, Path log, Qmp qmp, SocketChannel agent,
-            SocketChannel control, ConsoleTail console) {
+            SocketChannel control, ConsoleTail console, VmIsolation.Confinement confinement) {
         this.name = name;
         this.sockets = sockets;
+        this.confinement = confinement;
         this.tree = tree;
         this.log = log;
         this.qmp = qmp;
@@ -56,22 +58,39 @@ final class Vm {
     }
 
     /**
-     * Starts QEMU and connects to all its sockets: a {@link Machine.Role#BOOT} guest runs at once, a
-     * {@link Machine.Role#CLONE} waits for {@link VmMigration#restore}.
+     * Starts QEMU, confined by {@code isolation} (a user and cgroup of its own), and connects to all its sockets: a
+     * {@link Machine.Role#BOOT} guest runs at once, writing its RAM to {@code memory} (created for it); a
+     * {@link Machine.Role#CLONE} maps its RAM from {@code memory}, the saved VM's sealed copy ({@link TemplateRam}),
+     * and waits for {@link VmMigration#restore}.
      */
-    static Vm start(Machine machine, Path runDir, String name, Path memoryFile, Machine.Role role) throws IOException {
+    static Vm start(Machine machine, VmIsolation isolation, Path runDir, String name, Path memory, Machine.Role role)
+            throws IOException {
         Machine.Sockets sockets = Machine.Sockets.in(runDir, name);
-        FileTrees.delete(sockets.dir());
-        Files.createDirectory(sockets.dir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        if (machine.runAs() != null) {
-            Files.setOwner(sockets.dir(), sockets.dir().getFileSystem().getUserPrincipalLookupService()
-                    .lookupPrincipalByName(machine.runAs()));
+        VmIsolation.Confinement confinement = isolation.confine(name, machine.memoryMiB(), machine.accel());
+        ProcessTree tree;
+        try {
+            FileTrees.delete(sockets.dir());
+            Files.createDirectory(sockets.dir(),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            confinement.own(sockets.dir());
+            ProcessBuilder qemu = new ProcessBuilder(confinement.launch(machine.command(name, sockets, memory, role)))
+                    .redirectErrorStream(true).redirectOutput(sockets.log().toFile());
+            if (role == Machine.Role.BOOT) {
+                Files.deleteIfExists(memory);
+                Files.createFile(memory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                confinement.own(memory);
+            } else {
+                qemu.redirectInput(memory.toFile()); // opened read-only here, as root; QEMU maps it (Machine.CLONE_RAM)
+            }
+            // Not a Command: QEMU runs for as long as the VM serves, its output goes to the log. It is killed through
+            // its tree (its seccomp sandbox denies it children, so that is QEMU alone).
+            tree = ProcessTree.start(qemu);
+        } catch (IOException | RuntimeException e) {
+            confinement.release();
+            deleteFiles(sockets);
+            throw e;
         }
         Path log = sockets.log();
-        // Not a Command: QEMU runs for as long as the VM serves, its output goes to the log. It is killed through its
-        // tree (its seccomp sandbox denies it children, so today that is QEMU alone).
-        ProcessTree tree = ProcessTree.start(new ProcessBuilder(machine.command(name, sockets, memoryFile, role))
-                .redirectErrorStream(true).redirectOutput(log.toFile()));
         Process process = tree.process();
         process.getOutputStream().close();
         Qmp qmp = null;
@@ -82,7 +101,7 @@ final class Vm {
             agent = connect(sockets.agent(), process, log);
             control = connect(sockets.control(), process, log);
             ConsoleTail console = new ConsoleTail(Channels.newInputStream(connect(sockets.console(), process, log)), name);
-            return new Vm(name, sockets, tree, log, qmp, agent, control, console);
+            return new Vm(name, sockets, tree, log, qmp, agent, control, console, confinement);
         } catch (IOException | RuntimeException e) {
             tree.kill();
             for (var channel : new java.io.Closeable[] {qmp, agent, control}) {
@@ -90,6 +109,7 @@ final class Vm {
                     channel.close();
                 }
             }
+            confinement.releaseOnceExited(process);
             deleteFiles(sockets);
             throw e;
         }
@@ -167,6 +187,7 @@ final class Vm {
      * effort: a VM at the wrong priority is slower or faster, never wrong.
      */
     void setNice(int nice) {
+        confinement.setNice(nice);
         try {
             Command.of("renice", "-n", String.valueOf(nice), "-p", String.valueOf(tree.process().pid()))
                     .withTimeout(Duration.ofSeconds(5)).run();
@@ -265,12 +286,13 @@ final class Vm {
         for (LineChannel channel : List.of(agent, control)) {
             channel.close();
         }
-        try {
-            tree.process().waitFor(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        confinement.releaseOnceExited(tree.process());
         deleteFiles(sockets);
+    }
+
+    /** The VM's uid and cgroup. */
+    VmIsolation.Confinement confinement() {
+        return confinement;
     }
 
     private static void deleteFiles(Machine.Sockets sockets) {

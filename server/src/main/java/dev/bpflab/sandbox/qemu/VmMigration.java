@@ -61,7 +61,7 @@ final class VmMigration {
         Files.deleteIfExists(socket);
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
-            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-")); // QEMU connects as runAs
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-")); // QEMU connects as the VM's user
             qmp.execute("migrate", Map.of("uri", "unix:" + socket));
             server.configureBlocking(false);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

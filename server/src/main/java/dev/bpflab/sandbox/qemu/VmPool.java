@@ -35,6 +35,8 @@ final class VmPool implements AutoCloseable {
 
     private final Machine machine;
     private final SavedVm saved;
+    private final VmIsolation isolation;
+    private final TemplateRam ram;
     private final Path runDir;
     /** Restores for the pool yield the CPU to live runs (see {@link Vm#setNice}). */
     private static final int POOL_NICE = 10;
@@ -54,14 +56,18 @@ final class VmPool implements AutoCloseable {
 
     /**
      * Starts filling a pool of {@code size} VMs (0: a VM is restored only when a run asks for one) with
-     * {@code restoresAtOnce} restorer threads; under TCG each VM is warmed up with {@code warmup} first.
+     * {@code restoresAtOnce} restorer threads; under TCG each VM is warmed up with {@code warmup} first. Each VM
+     * is confined by {@code isolation} and maps {@code ram}, the saved VM's RAM, which the pool closes with itself.
      */
-    VmPool(Machine machine, SavedVm saved, Path runDir, int size, int restoresAtOnce, AgentCommand.Warmup warmup) {
+    VmPool(Machine machine, SavedVm saved, VmIsolation isolation, TemplateRam ram, Path runDir, int size,
+            int restoresAtOnce, AgentCommand.Warmup warmup) {
         if (size < 0 || restoresAtOnce < 1) {
             throw new IllegalArgumentException("pool size must be >= 0 and restores at once >= 1");
         }
         this.machine = machine;
         this.saved = saved;
+        this.isolation = isolation;
+        this.ram = ram;
         this.runDir = runDir;
         this.size = size;
         this.warmup = warmup;
@@ -204,7 +210,7 @@ final class VmPool implements AutoCloseable {
      * the run would translate anyway, so a waiting learner gets the VM at once and pays for it only once.
      */
     private Vm restoreAndWarm() throws IOException {
-        Vm vm = Vm.start(machine, runDir, "vm-" + ids.incrementAndGet(), saved.memory(), Machine.Role.CLONE);
+        Vm vm = Vm.start(machine, isolation, runDir, "vm-" + ids.incrementAndGet(), ram.handle(), Machine.Role.CLONE);
         try {
             vm.setNice(POOL_NICE);
             VmMigration.restore(vm, saved.state());
@@ -249,8 +255,9 @@ final class VmPool implements AutoCloseable {
                 restorer.join(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
         }
+        ram.close();
     }
 }

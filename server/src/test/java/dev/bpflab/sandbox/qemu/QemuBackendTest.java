@@ -3,6 +3,7 @@ package dev.bpflab.sandbox.qemu;
 import dev.bpflab.testing.Compilers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -149,12 +150,13 @@ class QemuBackendTest {
             first.send(AgentTranscript.workload("read-file"));
             firstTranscript.await(m -> catRead(m, 64), GUEST, "the first VM's cat reading its 64 bytes");
 
-            // The second VM's agent uses the very same path (both come from one saved VM), but the file is not there:
-            // read-file creates it with its 16-byte default text, and cat reads those.
+            // Both agents come from one saved VM, yet each made its run directory after its VM woke, named from the
+            // VM's own reseeded randomness. The second VM has no file: read-file creates it with its 16-byte default
+            // text, and cat reads those.
             second.send(AgentTranscript.workload("read-file"));
             JsonNode read = secondTranscript.await(m -> m.path("type").asText().equals("workload")
                     && m.path("name").asText().equals("read-file"), GUEST, "read-file done");
-            assertEquals(pathIn(written), pathIn(read), "both agents use the same path");
+            assertNotEquals(pathIn(written), pathIn(read), "each VM's agent names its run directory afresh");
             secondTranscript.await(m -> catRead(m, 16), GUEST, "the second VM's cat reading its own 16-byte file");
 
             assertFalse(secondTranscript.messages.stream().anyMatch(m -> catRead(m, 64)),
