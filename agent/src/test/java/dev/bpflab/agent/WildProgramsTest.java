@@ -89,6 +89,41 @@ class WildProgramsTest {
         assertHint("helper-not-allowed", d);
     }
 
+    @Test
+    void aPacketReadWithoutABoundsCheckIsReportedAtTheRead() throws Exception {
+        Diagnostic d = rejection("packet_no_bounds.bpf.c");
+        assertEquals(12, d.line(), d.message());
+        assertHint("packet-bounds", d);
+    }
+
+    @Test
+    void aGplOnlyHelperInANonGplProgramIsReportedAtTheCall() throws Exception {
+        Diagnostic d = rejection("gpl_helper_mit_license.bpf.c");
+        assertEquals(8, d.line(), d.message());
+        assertHint("gpl-only-helper", d);
+    }
+
+    @Test
+    void aContextReadPastItsFieldsIsReportedAtTheRead() throws Exception {
+        Diagnostic d = rejection("context_offset.bpf.c");
+        assertEquals(8, d.line(), d.message());
+        assertHint("invalid-context-access", d);
+    }
+
+    @Test
+    void aReturnValueTheProgramTypeDoesNotAllowIsReportedAtTheReturn() throws Exception {
+        Diagnostic d = rejection("bad_return.bpf.c");
+        assertEquals(8, d.line(), d.message());
+        assertHint("bad-return-value", d);
+    }
+
+    @Test
+    void aLoopTheVerifierCannotSeeEndIsReportedAtTheLoop() throws Exception {
+        Diagnostic d = rejection("endless_loop.bpf.c");
+        assertEquals(10, d.line(), d.message());
+        assertHint("unbounded-loop", d);
+    }
+
     private static void assertHint(String kind, Diagnostic d) {
         assertNotNull(d.hint(), "no hint on: " + d.message());
         assertEquals(kind, d.hint().kind(), d.message());
