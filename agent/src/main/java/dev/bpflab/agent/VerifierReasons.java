@@ -60,9 +60,31 @@ final class VerifierReasons {
         }
         if (branch != null && branch != taken) {
             message.append(", on the path that branches at line ").append(branch);
+            int early = exit == null ? returnAfter(sourceLines, branch) : 0;
+            if (early > 0) {
+                message.append(" and returns at line ").append(early);
+            }
         }
         message.append(": submit, discard or release it before that return\n").append(f.message());
         return f.at(taken, sourceLines, message.toString());
+    }
+
+    /**
+     * The return a branch at {@code line} leads to when the log does not show it (the compiler merges returns into one
+     * exit, and the verifier does not repeat a line it printed before): the next line that is a return statement,
+     * when it comes before the function's closing brace.
+     */
+    private static int returnAfter(String[] sourceLines, int line) {
+        for (int i = line; i < sourceLines.length; i++) {
+            String code = sourceLines[i].strip();
+            if (code.startsWith("return") || code.matches("^(?:if|else).*\\breturn\\b.*")) {
+                return i + 1;
+            }
+            if (code.startsWith("}") && sourceLines[i].startsWith("}")) {
+                return 0;
+            }
+        }
+        return 0;
     }
 
     private static VerifierLogMapper.Finding coreRelocation(VerifierLogMapper.Finding f, String[] sourceLines,

@@ -36,7 +36,7 @@ class WildProgramsTest {
         Diagnostic d = rejection("ringbuf_leak.bpf.c");
         assertEquals(18, d.line(), d.message()); // the bpf_ringbuf_reserve, not the shared exit
         assertTrue(d.message().contains("taken on line 18"), d.message());
-        assertTrue(d.message().contains("on the path that branches at line 22"), d.message()); // the early return
+        assertTrue(d.message().contains("on the path that branches at line 22 and returns at line 23"), d.message());
         assertTrue(d.message().contains("Unreleased reference"), "the verifier's own words stay: " + d.message());
         assertHint("unreleased-reference", d);
     }
