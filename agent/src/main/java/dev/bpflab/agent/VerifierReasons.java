@@ -58,7 +58,7 @@ final class VerifierReasons {
         if (exit != null) {
             message.append(" at line ").append(exit);
         }
-        if (branch != null && branch != taken) {
+        if (branch != null && !branch.equals(taken)) {
             message.append(", on the path that branches at line ").append(branch);
             int early = exit == null ? returnAfter(sourceLines, branch) : 0;
             if (early > 0) {
