@@ -77,7 +77,7 @@ final class Run implements AutoCloseable {
             phase(RunPhase.FAILED);
             return false;
         } catch (BpfException e) {
-            return fail(e.getMessage());
+            return failOnLine(e, source);
         } finally {
             deleteQuietly(coreBtfFile);
         }
@@ -89,9 +89,22 @@ final class Run implements AutoCloseable {
             startStreams();
             output.send(ServerMessage.Phase.attached(attached));
             return true;
-        } catch (BpfException | WorkloadException e) {
+        } catch (BpfException e) {
+            return failOnLine(e, source);
+        } catch (WorkloadException e) {
             return fail(e.getMessage());
         }
+    }
+
+    /** A failure that belongs to a line of the source is sent as diagnostics on that line; any other as an error. */
+    private boolean failOnLine(BpfException e, String source) {
+        Diagnostic d = LoadFailures.diagnostic(e, source).orElse(null);
+        if (d == null) {
+            return fail(e.getMessage());
+        }
+        output.send(new ServerMessage.Diagnostics("verify", List.of(d), e.getMessage(), false, ""));
+        phase(RunPhase.FAILED);
+        return false;
     }
 
     private static Path writeTemp(byte[] bytes) throws IOException {

@@ -2,23 +2,41 @@ package dev.bpflab.agent;
 
 import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.protocol.Diagnostic;
+import dev.bpflab.protocol.DiagnosticHints;
+import dev.bpflab.support.system.RunningKernel;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Finds, in a verifier log, the instruction the verifier stopped at, the reason it gave, and the learner's source
  * line behind it. With BTF line info the verifier prints "; <source text> @ file.c:LINE" before the instructions of
- * each line (kernels ≥ 6.x print the "@ file:line" part; older ones only the text, which is matched back).
+ * each line (kernels ≥ 6.x print the "@ file:line" part; older ones only the text, which is matched back). Some
+ * rejections are about another line than the last one walked; {@link VerifierReasons} moves those.
  */
 final class VerifierLogMapper {
     private static final Pattern INSTRUCTION = Pattern.compile("^\\s*(\\d+): \\([0-9a-f]{2}\\).*");
     private static final Pattern SOURCE_LINE = Pattern.compile("^; (.*?)(?: @ (\\S+):(\\d+))?$");
     private static final Pattern STATISTICS = Pattern.compile(
             "^(verification time|stack depth|processed \\d+ insns|-- END PROG LOAD LOG|Live regs before insn|func#).*");
+    /** Lines of the walk that are not the reason: register states ("9: R0=…"), precision tracking, path starts. */
+    private static final Pattern WALK = Pattern.compile("^(\\d+: R\\d.*|mark_precise: .*|from \\d+ to \\d+: .*|\\d+: .*=.*)$");
+    private static final Pattern PATH = Pattern.compile("^from (\\d+) to (\\d+): .*");
 
-    record Finding(int line, int column, String message, int instruction) {
+    /**
+     * @param line        1-based line of the learner's source; 0 when unknown
+     * @param instruction the instruction the verifier stopped at, -1 when unknown
+     * @param lines       instruction → line, for the instructions the log shows under a source line of their own
+     * @param lastBranch  the last jump the walk took into the failing path (a "from X to Y", or a goto followed by
+     *                    its target), or -1
+     */
+    record Finding(int line, int column, String message, int instruction, Map<Integer, Integer> lines, int lastBranch) {
+        Finding at(int newLine, String[] sourceLines, String newMessage) {
+            return new Finding(newLine, columnOf(sourceLines, newLine, null), newMessage, instruction, lines, lastBranch);
+        }
     }
 
     private VerifierLogMapper() {
@@ -27,17 +45,40 @@ final class VerifierLogMapper {
     static Finding map(String log, String source) {
         String[] logLines = log.split("\n");
         String[] sourceLines = source.split("\n", -1);
+        Map<Integer, Integer> lines = new HashMap<>();
         int lastInstructionAt = -1;
         int instruction = -1;
+        int lastBranch = -1;
         int line = 0;
         String sourceText = null;
         int searchFrom = 0;
+        boolean lineKnown = true;
+        boolean printedSinceInstruction = false;
         for (int i = 0; i < logLines.length; i++) {
             String l = logLines[i];
             Matcher insn = INSTRUCTION.matcher(l);
             if (insn.matches() && !l.startsWith("      ")) {
+                int next = Integer.parseInt(insn.group(1));
+                boolean wide = lastInstructionAt >= 0 && logLines[lastInstructionAt].contains(": (18) ");
+                if (instruction >= 0 && next != instruction + 1 && !(wide && next == instruction + 2)) {
+                    // A jump taken: the verifier prints a line only when it changes from the last it printed, so
+                    // until the next one, where these instructions come from is not known.
+                    lastBranch = instruction;
+                    lineKnown = printedSinceInstruction;
+                }
+                printedSinceInstruction = false;
                 lastInstructionAt = i;
-                instruction = Integer.parseInt(insn.group(1));
+                instruction = next;
+                if (line > 0 && lineKnown) {
+                    lines.putIfAbsent(instruction, line);
+                }
+                continue;
+            }
+            Matcher path = PATH.matcher(l);
+            if (path.matches()) {
+                lastBranch = Integer.parseInt(path.group(1));
+                instruction = -1;
+                lineKnown = false;
                 continue;
             }
             Matcher src = SOURCE_LINE.matcher(l);
@@ -47,6 +88,8 @@ final class VerifierLogMapper {
                     if (n > 0) {
                         line = n;
                         sourceText = src.group(1);
+                        lineKnown = true;
+                        printedSinceInstruction = true;
                     }
                 } else if (src.group(3) == null && !src.group(1).isBlank()) {
                     int found = findLine(sourceLines, src.group(1).strip(), searchFrom);
@@ -54,23 +97,22 @@ final class VerifierLogMapper {
                         line = found;
                         searchFrom = found - 1;
                         sourceText = src.group(1);
+                        lineKnown = true;
+                        printedSinceInstruction = true;
                     }
                 }
             }
         }
         String message = reason(logLines, lastInstructionAt);
-        int column = 1;
-        if (line > 0 && line <= sourceLines.length) {
-            String text = sourceLines[line - 1];
-            int at = sourceText == null ? -1 : text.indexOf(sourceText.strip());
-            column = at >= 0 ? at + 1 : firstNonBlank(text) + 1;
-        }
-        return new Finding(line, column, message, instruction);
+        int column = columnOf(sourceLines, line, sourceText);
+        return VerifierReasons.refine(new Finding(line, column, message, instruction, lines, lastBranch), sourceLines,
+                RunningKernel.release());
     }
 
+    /** The one diagnostic for a rejection, with the hint for its kind when it is of a known kind. */
     static Diagnostic diagnostic(String log, String source) {
         Finding f = map(log, source);
-        return new Diagnostic(f.line(), f.column(), "error", f.message());
+        return DiagnosticHints.withHint(new Diagnostic(f.line(), f.column(), "error", f.message()));
     }
 
     private static String reason(String[] logLines, int lastInstructionAt) {
@@ -84,7 +126,7 @@ final class VerifierLogMapper {
                 }
                 continue;
             }
-            if (SOURCE_LINE.matcher(l).matches() || INSTRUCTION.matcher(l).matches()) {
+            if (SOURCE_LINE.matcher(l).matches() || INSTRUCTION.matcher(l).matches() || WALK.matcher(l).matches()) {
                 continue;
             }
             reason.add(l);
@@ -110,6 +152,16 @@ final class VerifierLogMapper {
             }
         }
         return 0;
+    }
+
+    /** 1-based column of {@code sourceText} on {@code line}, else of its first non-blank character; 1 when unknown. */
+    static int columnOf(String[] sourceLines, int line, String sourceText) {
+        if (line <= 0 || line > sourceLines.length) {
+            return 1;
+        }
+        String text = sourceLines[line - 1];
+        int at = sourceText == null || sourceText.isBlank() ? -1 : text.indexOf(sourceText.strip());
+        return at >= 0 ? at + 1 : firstNonBlank(text) + 1;
     }
 
     private static int firstNonBlank(String text) {

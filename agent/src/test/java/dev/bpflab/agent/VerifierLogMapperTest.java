@@ -59,4 +59,58 @@ class VerifierLogMapperTest {
         assertEquals(0, finding.line());
         assertEquals("unknown func bpf_foo#999", finding.message());
     }
+
+    private static final String LEAK = String.join("\n",
+            "struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);",
+            "if (!e)",
+            "\treturn 0;",
+            "if (bpf_get_current_comm(e->comm, sizeof(e->comm)) != 0)",
+            "\treturn 0;",
+            "bpf_ringbuf_submit(e, 0);",
+            "return 0;");
+
+    @Test
+    void aLeakFoundOnABranchTheLogShowsAsFromToIsPlacedAtTheAllocation() {
+        // As log level 2 prints it: the walk of the other path starts with "from X to Y".
+        String log = String.join("\n",
+                "; struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0); @ prog.bpf.c:1",
+                "4: (85) call bpf_ringbuf_reserve#131   ; R0=ringbuf_mem_or_null(id=2,ref_obj_id=2,sz=20) refs=2",
+                "; if (bpf_get_current_comm(e->comm, sizeof(e->comm)) != 0) @ prog.bpf.c:4",
+                "14: (55) if r0 != 0x0 goto pc+3       ; R0=0 refs=2",
+                "; return 0; @ prog.bpf.c:7",
+                "18: (b7) r0 = 0                       ; R0=0",
+                "19: (95) exit",
+                "",
+                "from 14 to 18: R0=scalar(umin=1) R6=ringbuf_mem(ref_obj_id=2,sz=20) R10=fp0 refs=2",
+                "18: (b7) r0 = 0                       ; R0=0 refs=2",
+                "19: (95) exit",
+                "Unreleased reference id=2 alloc_insn=4",
+                "BPF_EXIT instruction in main prog would lead to reference leak",
+                "processed 21 insns (limit 1000000) max_states_per_insn 1 total_states 2 peak_states 2 mark_read 0");
+        VerifierLogMapper.Finding finding = VerifierLogMapper.map(log, LEAK);
+        assertEquals(1, finding.line());
+        assertEquals(true, finding.message().contains("exits at line 7, on the path that branches at line 4"),
+                finding.message());
+    }
+
+    @Test
+    void aPoisonedRelocationWithoutLibbpfsRewriteStillSaysCoRe() {
+        String log = String.join("\n",
+                "; int pid = BPF_CORE_READ(task, pid); @ prog.bpf.c:5",
+                "8: (85) call bpf_probe_read_kernel#113",
+                "9: (85) call unknown#195896080",
+                "invalid func unknown#195896080",
+                "processed 10 insns (limit 1000000) max_states_per_insn 0 total_states 1 peak_states 1 mark_read 0");
+        VerifierLogMapper.Finding finding = VerifierLogMapper.map(log, SOURCE);
+        assertEquals(true, finding.message().startsWith("a CO-RE relocation could not be resolved"), finding.message());
+        assertEquals("core-relocation", VerifierLogMapper.diagnostic(log, SOURCE).hint().kind());
+    }
+
+    @Test
+    void aBackEdgeRefusedBeforeTheWalkIsPlacedAtTheLoop() {
+        String source = "int f(void *ctx)\n{\n\tint i = 0;\n\twhile (i < 10)\n\t\ti--;\n\treturn 0;\n}";
+        VerifierLogMapper.Finding finding = VerifierLogMapper.map("back-edge from insn 3 to 1\nprocessed 0 insns", source);
+        assertEquals(4, finding.line());
+        assertEquals("unbounded-loop", VerifierLogMapper.diagnostic("back-edge from insn 3 to 1", source).hint().kind());
+    }
 }

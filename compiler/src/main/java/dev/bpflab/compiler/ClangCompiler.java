@@ -82,7 +82,7 @@ public final class ClangCompiler {
                 return stopped;
             }
             String log = output + (result.truncated() ? "\n[output truncated]" : "");
-            List<Diagnostic> diagnostics = ClangDiagnostics.parse(output, SOURCE_NAME);
+            List<Diagnostic> diagnostics = ClangDiagnostics.parse(output, SOURCE_NAME, source);
             Path object = work.resolve(OBJECT_NAME);
             if (result.exitCode() != 0 || !Files.isRegularFile(object)) {
                 boolean crashed = result.exitCode() > 128;

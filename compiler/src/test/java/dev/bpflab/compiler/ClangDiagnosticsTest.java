@@ -39,6 +39,39 @@ class ClangDiagnosticsTest {
     }
 
     @Test
+    void aComplaintWithoutLocationNamingAFunctionGoesOnItsDefinition() {
+        String source = "#include \"vmlinux.h\"\nstatic int helper(int x);\n\nint big_stack(void *ctx)\n{\n\treturn 0;\n}\n";
+        List<Diagnostic> found = ClangDiagnostics.parse(String.join("\n",
+                "error: <unknown>:0:0: in function big_stack i32 (i8*): Looks like the BPF stack limit of 512 bytes is "
+                        + "exceeded. Please move large on stack variables into BPF per-cpu array map.",
+                "1 error generated."), ClangCompiler.SOURCE_NAME, source);
+        assertEquals(1, found.size());
+        assertEquals(4, found.get(0).line());
+        assertEquals("stack-too-large", found.get(0).hint().kind());
+    }
+
+    @Test
+    void aComplaintWithoutLocationIsFoldedIntoTheNearestLocatedOne() {
+        List<Diagnostic> found = ClangDiagnostics.parse(String.join("\n",
+                "/src/prog.bpf.c:9:11: error: expected ';' at end of declaration",
+                "<unknown>:0:0: warning: something about the whole unit",
+                "fatal error: too many errors emitted, stopping now [-ferror-limit=]",
+                "20 errors generated."), ClangCompiler.SOURCE_NAME, "");
+        assertEquals(1, found.size(), found.toString());
+        assertEquals(9, found.get(0).line());
+        assertEquals("expected ';' at end of declaration\nwarning: something about the whole unit\nerror: too many "
+                + "errors emitted, stopping now [-ferror-limit=]", found.get(0).message());
+    }
+
+    @Test
+    void withNothingLocatedOnlyTheErrorsStayAtLineZero() {
+        List<Diagnostic> found = ClangDiagnostics.parse(String.join("\n",
+                "warning: argument unused during compilation",
+                "error: unable to open output file 'prog.bpf.o'"), ClangCompiler.SOURCE_NAME, "");
+        assertEquals(List.of(new Diagnostic(0, 0, "error", "unable to open output file 'prog.bpf.o'")), found);
+    }
+
+    @Test
     void theRecordTypeIsAnchoredOnlyWhenTheProgramUsesIt() {
         String with = "struct event { int pid; };\nint x;\n";
         String anchored = ClangCompiler.withRecordTypeAnchor(with);

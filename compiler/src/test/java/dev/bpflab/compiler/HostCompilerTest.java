@@ -108,6 +108,52 @@ class HostCompilerTest {
     }
 
     @Test
+    void aStackOver512BytesIsOnItsFunctionWithAHint() throws Exception {
+        CompileResult result = compile(String.join("\n",
+                "#include \"vmlinux.h\"",
+                "#include <bpf/bpf_helpers.h>",
+                "SEC(\"tp/syscalls/sys_enter_openat\")",
+                "int big_stack(void *ctx)",
+                "{",
+                "\tchar buf[700];",
+                "\tbpf_get_current_comm(buf, sizeof(buf));",
+                "\treturn buf[3] + buf[600];",
+                "}", ""));
+        assertFalse(result.succeeded());
+        Diagnostic first = result.diagnostics().get(0);
+        assertEquals(4, first.line(), result.log());
+        assertEquals("stack-too-large", first.hint().kind(), first.message());
+        assertTrue(result.diagnostics().stream().allMatch(d -> d.line() > 0), result.diagnostics().toString());
+    }
+
+    @Test
+    void legacyMapDefinitionsAndTooManyPrintkArgumentsGetTheirHints() throws Exception {
+        CompileResult legacy = compile(String.join("\n",
+                "#include \"vmlinux.h\"",
+                "#include <bpf/bpf_helpers.h>",
+                "struct bpf_map_def SEC(\"maps\") counts = {",
+                "\t.type = BPF_MAP_TYPE_ARRAY,",
+                "\t.max_entries = 1,",
+                "};", ""));
+        assertFalse(legacy.succeeded());
+        assertEquals(3, legacy.diagnostics().get(0).line(), legacy.log());
+        assertEquals("legacy-map-definition", legacy.diagnostics().get(0).hint().kind(), legacy.log());
+        CompileResult printk = compile(String.join("\n",
+                "#include \"vmlinux.h\"",
+                "#include <bpf/bpf_helpers.h>",
+                "SEC(\"tp/syscalls/sys_enter_openat\")",
+                "int f(void *ctx)",
+                "{",
+                "\tchar fmt[] = \"%d %d %d %d\";",
+                "\tbpf_trace_printk(fmt, sizeof(fmt), 1, 2, 3, 4);",
+                "\treturn 0;",
+                "}", ""));
+        assertFalse(printk.succeeded());
+        assertEquals(7, printk.diagnostics().get(0).line(), printk.log());
+        assertEquals("printk-arguments", printk.diagnostics().get(0).hint().kind(), printk.log());
+    }
+
+    @Test
     void aClassOnOneProgramCostsOneCompile() throws Exception {
         String source = RING_BUFFER_PROGRAM.replace("max_entries, 1 << 16", "max_entries, 1 << 17");
         OUTCOMES.clear();

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A BPF ELF object opened through libbpf, from load to close. It owns the native bpf_object, the verifier log
@@ -16,6 +18,7 @@ import java.util.Map;
  */
 public final class BpfObject implements AutoCloseable {
     private static final int ENOSPC = 28;
+    private static final Pattern MAP_FAILED = Pattern.compile("map '([^']+)': failed to create: (.*)");
 
     private final Pointer object;
     private final Memory elf;
@@ -155,6 +158,11 @@ public final class BpfObject implements AutoCloseable {
             boolean truncated = errno == ENOSPC || log.length() >= logBuffer.size() - 2;
             throw new VerifierException(program, "the verifier rejected program " + (program.isEmpty() ? "" : "'" + program + "' ")
                     + "(" + Errno.describe(errno) + ")", log, truncated);
+        }
+        Matcher failedMap = MAP_FAILED.matcher(String.join("\n", said));
+        if (failedMap.find()) {
+            throw new MapCreationException(failedMap.group(1), failedMap.group(2).strip(), "the kernel refused to "
+                    + "create map '" + failedMap.group(1) + "': " + failedMap.group(2).strip() + "\n" + String.join("\n", said));
         }
         throw new BpfException("the kernel refused to load the program: " + Errno.describe(errno)
                 + Errno.hintForLoad(errno) + (said.isEmpty() ? "" : "\n" + String.join("\n", said))); // lines start "libbpf: "
