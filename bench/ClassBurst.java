@@ -290,7 +290,17 @@ public class ClassBurst {
         Client(String source, String workload, Tally tally) { this.source = source; this.workload = workload; this.tally = tally; }
 
         Client connect(String url) {
-            socket = HTTP.newWebSocketBuilder().buildAsync(URI.create(url.replaceFirst("^http", "ws") + "/ws/run"), this).join();
+            return connect(url, "", null);
+        }
+
+        /**
+         * Connects to /ws/run{@code query} (e.g. "?learner=..."), as the machine {@code forwardedFor} behind a reverse
+         * proxy (an X-Forwarded-For header; null: none), for a server that trusts it.
+         */
+        Client connect(String url, String query, String forwardedFor) {
+            WebSocket.Builder builder = HTTP.newWebSocketBuilder();
+            if (forwardedFor != null) builder.header("X-Forwarded-For", forwardedFor);
+            socket = builder.buildAsync(URI.create(url.replaceFirst("^http", "ws") + "/ws/run" + query), this).join();
             return this;
         }
 
