@@ -9,8 +9,8 @@ import java.util.stream.Stream;
 
 /**
  * Where compiles write: {@code CACHE/work/<pid>/compile-*}, one directory per server process. Several servers (a
- * test run beside a running service, two versions side by side) may share a cache directory; each removes only what
- * its own compiles, or a server that is gone, left behind.
+ * test run beside a running service, two versions side by side) may share a cache directory, and one process may hold
+ * several compilers (tests do); a compiler starting removes only what processes that are gone left behind.
  */
 final class WorkDirs {
     private WorkDirs() {
@@ -22,24 +22,23 @@ final class WorkDirs {
     }
 
     /**
-     * Removes what servers that no longer run left under {@code cacheRoot/work} (learners' sources), and this
-     * process's own leftovers: everything but the directories of other live processes.
+     * Removes what processes that no longer run left under {@code cacheRoot/work} (learners' sources): everything but
+     * the directories of live processes, this one's included (another compiler in it may be compiling now).
      */
     static void removeAbandoned(Path cacheRoot) throws IOException {
         Path work = cacheRoot.resolve("work");
         if (!Files.isDirectory(work)) {
             return;
         }
-        long self = ProcessHandle.current().pid();
         List<Path> entries;
         try (Stream<Path> list = Files.list(work)) {
             entries = list.toList();
         }
         for (Path entry : entries) {
             String name = entry.getFileName().toString();
-            boolean otherLiveServer = name.matches("\\d{1,10}") && Long.parseLong(name) != self
+            boolean live = name.matches("\\d{1,10}")
                     && ProcessHandle.of(Long.parseLong(name)).map(ProcessHandle::isAlive).orElse(false);
-            if (!otherLiveServer) {
+            if (!live) {
                 FileTrees.delete(entry);
             }
         }
