@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bpflab.compiler.CompileResult;
 import dev.bpflab.compiler.HostCompiler;
 import dev.bpflab.lessons.CheckRun;
+import dev.bpflab.limits.RunPass;
 import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.protocol.AgentMessage;
 import dev.bpflab.protocol.ProtocolException;
@@ -24,8 +25,9 @@ import org.jboss.logging.Logger;
 
 /**
  * One press of Run, from the press to the sandbox's end. Two things happen at once: the program is compiled on this
- * host ({@link #compiled}) and a sandbox is taken, waiting in the admission queue if need be ({@link #acquire}).
- * Whichever finishes second sends the object to the agent. Then the agent's lines are relayed ({@link #onLine})
+ * host ({@link #compiled}) and a sandbox is taken ({@link #begin}): once the client has room for one more live run
+ * ({@link RunPass}), waiting in the admission queue if need be ({@link #acquire}). Whichever finishes second sends the
+ * object to the agent. Then the agent's lines are relayed ({@link #onLine})
  * until a final phase, the agent's exit or {@link #finish}.
  */
 final class RunAttempt implements AgentListener {
@@ -35,6 +37,8 @@ final class RunAttempt implements AgentListener {
     private final String source;
     private final int timeoutSeconds;
     private final Map<String, JsonNode> globals;
+    /** The run's place in its client's budgets: ended with the run. */
+    final RunPass pass;
     volatile AgentChannel channel;
     volatile boolean finished;
     volatile boolean stopRequested;
@@ -42,7 +46,7 @@ final class RunAttempt implements AgentListener {
     /** The lesson check running on this attempt, if any: it sees every message the agent streams. */
     volatile CheckRun check;
     /** The task that waits in the admission queue and takes a sandbox; cancelled when the run ends first. */
-    volatile Future<?> launch;
+    private Future<?> launch; // guarded by this
     private ScheduledFuture<?> deadline;
     private byte[] object; // guarded by this
     private int queuePosition; // guarded by this
@@ -52,11 +56,29 @@ final class RunAttempt implements AgentListener {
     private RunPhase lastLive; // guarded by this
     private String diagnosticsStage; // guarded by this
 
-    RunAttempt(RunSession session, String source, int timeoutSeconds, Map<String, JsonNode> globals) {
+    RunAttempt(RunSession session, String source, int timeoutSeconds, Map<String, JsonNode> globals, RunPass pass) {
         this.session = session;
         this.source = source;
         this.timeoutSeconds = timeoutSeconds;
         this.globals = globals;
+        this.pass = pass;
+    }
+
+    String source() {
+        return source;
+    }
+
+    /** Takes a sandbox as soon as the client's budget has room for one more live run. */
+    void begin() {
+        pass.awaitLiveSlot(this::queued, this::admitted);
+    }
+
+    private void admitted() {
+        synchronized (this) {
+            if (!finished) {
+                launch = session.workers().submit(this::acquire);
+            }
+        }
     }
 
     /** The compile ended: diagnostics to the learner, then the run goes on (or ends, if it failed). */
@@ -101,6 +123,7 @@ final class RunAttempt implements AgentListener {
             return;
         }
         channel = taken;
+        pass.sandboxTaken();
         if (finished) {
             taken.close(); // stopped or replaced between being admitted and getting here
             return;
@@ -113,7 +136,10 @@ final class RunAttempt implements AgentListener {
         startIfReady();
     }
 
-    /** The admission queue's word on this attempt's place; said to the learner once the program is compiled. */
+    /**
+     * The admission queue's (or the client budget's) word on this attempt's place; said to the learner once the program
+     * is compiled.
+     */
     private void queued(int position) {
         if (position == 0) {
             session.metrics().queueWaited(sinceRun()); // admitted: the VM is taken and woken from here
@@ -231,19 +257,21 @@ final class RunAttempt implements AgentListener {
 
     /** Ends this attempt once: tells the client why (when it was not a normal end) and destroys the sandbox. */
     void finish(String error) {
+        Future<?> waiting;
         synchronized (this) {
             if (finished) {
                 return;
             }
             finished = true;
+            waiting = launch;
         }
         if (deadline != null) {
             deadline.cancel(false);
         }
-        Future<?> waiting = launch;
         if (channel == null && waiting != null) {
             waiting.cancel(true); // still in the admission queue: leave it, take no sandbox
         }
+        pass.end(); // leaves the client's queue, or gives its live slot to the client's next waiting run
         CheckRun running = check;
         if (running != null) {
             running.runEnded();
