@@ -2,9 +2,6 @@ package dev.bpflab.protocol;
 
 /** The small checks the messages' constructors make; a failed one is a {@link IllegalArgumentException} for the sender. */
 final class Checks {
-    /** How much of a client's own text an error message repeats back (no amplification). */
-    static final int ECHO_CHARS = 40;
-
     private Checks() {
     }
 
@@ -34,12 +31,8 @@ final class Checks {
         return value == null || value.length() <= max ? value : value.substring(0, max - 1) + "…";
     }
 
-    /** A client's text quoted back in an error: at most {@link #ECHO_CHARS} characters, on one line. */
+    /** A client's text quoted back in an error ({@link Echo}). */
     static String echo(String value) {
-        if (value == null) {
-            return "null";
-        }
-        String oneLine = value.replaceAll("[\\p{Cntrl}]", " ");
-        return "'" + clip(oneLine, ECHO_CHARS) + "'";
+        return Echo.of(value);
     }
 }

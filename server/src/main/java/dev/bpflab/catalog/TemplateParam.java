@@ -2,6 +2,7 @@ package dev.bpflab.catalog;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.bpflab.protocol.Echo;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -147,21 +148,24 @@ public record TemplateParam(
                 "must be an IPv4 address in dotted form such as 169.254.77.2 (0.0.0.0 turns the rule off); got " + shown(value));
     }
 
-    /** A client's value, quoted and cut short, safe to put in a message: {@code "\"); x"} for {@code "); x}. */
+    /**
+     * A client's value, quoted and cut short, safe to put in a message: {@code "\"); x"} for {@code "); x}; a value that
+     * is not a text (a number, a list, an object) is cut short too.
+     */
     static String shown(Object value) {
         if (!(value instanceof String text)) {
-            return String.valueOf(value);
+            return escaped(String.valueOf(value), false);
         }
         return '"' + escaped(text, true) + '"';
     }
 
-    /** Text cut to 60 characters with control characters written as \\xNN. */
+    /** Text cut to {@link Echo#MAX_CHARS} characters with control characters written as \\xNN. */
     static String printable(String text) {
         return escaped(text, false);
     }
 
     private static String escaped(String text, boolean inQuotes) {
-        String cut = text.length() > 60 ? text.substring(0, 60) + "…" : text;
+        String cut = text.length() > Echo.MAX_CHARS ? text.substring(0, Echo.MAX_CHARS - 1) + "…" : text;
         StringBuilder out = new StringBuilder();
         cut.codePoints().forEach(c -> {
             if (c < 0x20 || c == 0x7f) {

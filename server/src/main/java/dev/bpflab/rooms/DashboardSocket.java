@@ -1,5 +1,6 @@
 package dev.bpflab.rooms;
 
+import dev.bpflab.limits.ConnectionLimits;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
@@ -22,9 +23,14 @@ public class DashboardSocket {
     Rooms rooms;
     @Inject
     RoomChannels channels;
+    @Inject
+    ConnectionLimits connections;
 
     @OnOpen
     public void onOpen(WebSocketConnection connection) {
+        if (!connections.admit(connection)) {
+            return;
+        }
         try {
             Room room = rooms.instructorRoom(connection.pathParam("roomId"),
                     QueryParams.get(connection.handshakeRequest().query(), "secret"));
@@ -45,6 +51,7 @@ public class DashboardSocket {
 
     @OnClose
     public void onClose(WebSocketConnection connection) {
+        connections.release(connection);
         channels.dashboardClosed(connection.pathParam("roomId"), connection);
     }
 }

@@ -2,6 +2,7 @@ package dev.bpflab.rooms;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bpflab.limits.ConnectionLimits;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
@@ -31,11 +32,16 @@ public class StudentSocket {
     RoomChannels channels;
     @Inject
     ObjectMapper json;
+    @Inject
+    ConnectionLimits connections;
 
     private final Map<String, Rooms.Membership> members = new ConcurrentHashMap<>();
 
     @OnOpen
     public void onOpen(WebSocketConnection connection) {
+        if (!connections.admit(connection)) {
+            return;
+        }
         var member = rooms.member(QueryParams.get(connection.handshakeRequest().query(), "learner"));
         if (member.isEmpty()) {
             connection.close(new CloseReason(4403, "unknown learner token")).subscribe().with(v -> {
@@ -81,6 +87,7 @@ public class StudentSocket {
 
     @OnClose
     public void onClose(WebSocketConnection connection) {
+        connections.release(connection);
         Rooms.Membership member = members.remove(connection.id());
         if (member != null) {
             channels.studentClosed(member, connection);

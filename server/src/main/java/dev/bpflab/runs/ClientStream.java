@@ -1,78 +1,140 @@
 package dev.bpflab.runs;
 
-import dev.bpflab.support.threads.Daemons;
-import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
- * Messages on their way to one browser, sent in order from one thread. When the browser falls behind, stream
- * messages (events, printk, map snapshots) beyond {@link #STREAM_BACKLOG} are dropped and counted, and a
- * {@code dropped} message says how many; control messages are never dropped. Memory stays bounded either way.
+ * Messages on their way to one browser, in order and without a thread of their own: each is handed to the socket at
+ * once and its UTF-8 bytes count as waiting until the socket has written it. Stream messages (events, printk, map
+ * snapshots) are shed, and counted in a {@code dropped} message, while {@link #STREAM_BACKLOG} of them or half the
+ * byte budget wait; control messages are never shed. If what waits passes the whole budget even so (a client that
+ * keeps asking and never reads the answers), the socket is hung up on and {@code overflowed} runs: memory stays
+ * bounded by the budget either way.
  */
 final class ClientStream implements AutoCloseable {
     static final int STREAM_BACKLOG = 1000;
     private static final long DROP_REPORT_MS = 500;
 
-    private record Outgoing(String json, boolean droppable) {
+    /** The socket, as this stream uses it. */
+    interface Outlet {
+        /** Hands {@code text} to the socket; completes when it is written, exceptionally when it cannot be. */
+        CompletionStage<?> send(String text);
+
+        /** Closes the socket because its client does not read; {@code reason} fits a close frame (under 123 bytes). */
+        void hangUp(String reason);
     }
 
-    private final LinkedBlockingDeque<Outgoing> queue = new LinkedBlockingDeque<>();
-    private final AtomicLong streamed = new AtomicLong();
+    private final Outlet outlet;
+    private final long budget;
+    private final ScheduledExecutorService timers;
+    private final Runnable overflowed;
     private final AtomicLong dropped = new AtomicLong();
-    private final Consumer<String> sender;
-    private final Thread thread;
-    private volatile boolean open = true;
+    private final AtomicBoolean reportDue = new AtomicBoolean();
+    // Counted without this object's lock: the socket reports writes on its own thread, which may hold the socket's
+    // lock while a sender holds this one and waits for the socket's.
+    private final AtomicLong bytesWaiting = new AtomicLong();
+    private final AtomicInteger streamWaiting = new AtomicInteger();
+    private volatile boolean closed;
 
-    ClientStream(String name, Consumer<String> sender) {
-        this.sender = sender;
-        this.thread = Daemons.start(this::sendLoop, "client-" + name);
+    /**
+     * @param budget     bytes that may wait for the socket at once
+     * @param timers     sends the {@code dropped} reports
+     * @param overflowed runs once, when the budget is passed and the socket is hung up on
+     */
+    ClientStream(Outlet outlet, long budget, ScheduledExecutorService timers, Runnable overflowed) {
+        this.outlet = outlet;
+        this.budget = budget;
+        this.timers = timers;
+        this.overflowed = overflowed;
     }
 
     void control(String json) {
-        queue.addLast(new Outgoing(json, false));
+        send(json, false);
     }
 
     void stream(String json) {
-        if (streamed.get() >= STREAM_BACKLOG) {
-            dropped.incrementAndGet();
+        send(json, true);
+    }
+
+    private void send(String json, boolean stream) {
+        long size = utf8Length(json);
+        synchronized (this) { // held while handing over, so the socket gets messages in the order they were sent
+            if (closed) {
+                return;
+            }
+            if (stream && (streamWaiting.get() >= STREAM_BACKLOG || bytesWaiting.get() + size > budget / 2)) {
+                dropped.incrementAndGet();
+                reportDropsSoon();
+                return;
+            }
+            if (bytesWaiting.addAndGet(size) <= budget) {
+                if (stream) {
+                    streamWaiting.incrementAndGet();
+                }
+                outlet.send(json).whenComplete((v, failure) -> written(size, stream, failure));
+                return;
+            }
+            closed = true;
+        }
+        hangUp("the client did not read: over " + budget + " bytes waited for it; reload the page");
+        overflowed.run();
+    }
+
+    /** Closes the socket because of its client; {@code reason} fits a close frame (under 123 bytes). */
+    void hangUp(String reason) {
+        closed = true;
+        outlet.hangUp(reason);
+    }
+
+    private void written(long size, boolean stream, Throwable failure) {
+        bytesWaiting.addAndGet(-size);
+        if (stream) {
+            streamWaiting.decrementAndGet();
+        }
+        if (failure != null) {
+            closed = true; // the browser went away
+        }
+    }
+
+    private void reportDropsSoon() {
+        if (!reportDue.compareAndSet(false, true)) {
             return;
         }
-        streamed.incrementAndGet();
-        queue.addLast(new Outgoing(json, true));
-    }
-
-    private void sendLoop() {
-        long lastReport = System.currentTimeMillis();
-        while (open || !queue.isEmpty()) {
-            try {
-                Outgoing next = queue.pollFirst(100, TimeUnit.MILLISECONDS);
-                if (next != null) {
-                    if (next.droppable()) {
-                        streamed.decrementAndGet();
-                    }
-                    sender.accept(next.json());
+        try {
+            timers.schedule(() -> {
+                reportDue.set(false);
+                long count = dropped.getAndSet(0);
+                if (count > 0) {
+                    control("{\"type\":\"dropped\",\"count\":" + count + "}");
                 }
-                long now = System.currentTimeMillis();
-                if (now - lastReport >= DROP_REPORT_MS) {
-                    lastReport = now;
-                    long count = dropped.getAndSet(0);
-                    if (count > 0) {
-                        sender.accept("{\"type\":\"dropped\",\"count\":" + count + "}");
-                    }
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                return; // the browser went away
-            }
+            }, DROP_REPORT_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            reportDue.set(false); // shutting down
         }
     }
 
-    /** Sends what is queued, then stops. */
+    /** Bytes handed to the socket and not yet written. */
+    long bytesWaiting() {
+        return bytesWaiting.get();
+    }
+
+    /** Nothing more is sent. */
     @Override
     public void close() {
-        open = false;
+        closed = true;
+    }
+
+    static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
     }
 }

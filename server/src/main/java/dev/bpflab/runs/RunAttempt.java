@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bpflab.compiler.CompileResult;
 import dev.bpflab.compiler.HostCompiler;
 import dev.bpflab.lessons.CheckRun;
+import dev.bpflab.limits.RunPass;
 import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.protocol.RunJson;
 import dev.bpflab.protocol.RunPhase;
@@ -21,8 +22,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One press of Run, from the press to the sandbox's end. Two things happen at once: the program is compiled on this
- * host ({@link #compiled}) and a sandbox is taken, waiting in the admission queue if need be ({@link #acquire}).
- * Whichever finishes second sends the object to the agent. Then the agent's lines are relayed ({@link #onLine})
+ * host ({@link #compiled}) and a sandbox is taken ({@link #begin}): once the client has room for one more live run
+ * ({@link RunPass}), waiting in the admission queue if need be ({@link #acquire}). Whichever finishes second sends the
+ * object to the agent. Then the agent's lines are relayed ({@link #onLine})
  * until a final phase, the agent's exit or {@link #finish}.
  */
 final class RunAttempt implements AgentListener {
@@ -30,6 +32,8 @@ final class RunAttempt implements AgentListener {
     private final String source;
     private final int timeoutSeconds;
     private final Map<String, JsonNode> globals;
+    /** The run's place in its client's budgets: ended with the run. */
+    final RunPass pass;
     volatile AgentChannel channel;
     volatile boolean finished;
     volatile boolean stopRequested;
@@ -37,7 +41,7 @@ final class RunAttempt implements AgentListener {
     /** The lesson check running on this attempt, if any: it sees every message the agent streams. */
     volatile CheckRun check;
     /** The task that waits in the admission queue and takes a sandbox; cancelled when the run ends first. */
-    volatile Future<?> launch;
+    private Future<?> launch; // guarded by this
     private ScheduledFuture<?> deadline;
     private byte[] object; // guarded by this
     private byte[] coreBtf; // guarded by this
@@ -50,7 +54,7 @@ final class RunAttempt implements AgentListener {
     /** What of the agent's output is passed on: the agent is untrusted. */
     private final AgentLineFilter filter;
 
-    RunAttempt(RunSession session, String source, int timeoutSeconds, Map<String, JsonNode> globals) {
+    RunAttempt(RunSession session, String source, int timeoutSeconds, Map<String, JsonNode> globals, RunPass pass) {
         this.session = session;
         this.source = source;
         this.timeoutSeconds = timeoutSeconds;
@@ -59,6 +63,24 @@ final class RunAttempt implements AgentListener {
                 () -> session.sendError("a message from the sandbox was longer than "
                         + (AgentChannel.MAX_LINE_BYTES >> 20) + " MiB and was dropped: does your program send a very "
                         + "large event or map value?"));
+        this.pass = pass;
+    }
+
+    String source() {
+        return source;
+    }
+
+    /** Takes a sandbox as soon as the client's budget has room for one more live run. */
+    void begin() {
+        pass.awaitLiveSlot(this::queued, this::admitted);
+    }
+
+    private void admitted() {
+        synchronized (this) {
+            if (!finished) {
+                launch = session.workers().submit(this::acquire);
+            }
+        }
     }
 
     /** The compile ended: diagnostics to the learner, then the run goes on (or ends, if it failed). */
@@ -104,6 +126,7 @@ final class RunAttempt implements AgentListener {
             return;
         }
         channel = taken;
+        pass.sandboxTaken();
         if (finished) {
             taken.close(); // stopped or replaced between being admitted and getting here
             return;
@@ -116,7 +139,10 @@ final class RunAttempt implements AgentListener {
         startIfReady();
     }
 
-    /** The admission queue's word on this attempt's place; said to the learner once the program is compiled. */
+    /**
+     * The admission queue's (or the client budget's) word on this attempt's place; said to the learner once the program
+     * is compiled.
+     */
     private void queued(int position) {
         if (position == 0) {
             session.metrics().queueWaited(sinceRun()); // admitted: the VM is taken and woken from here
@@ -252,19 +278,21 @@ final class RunAttempt implements AgentListener {
 
     /** Ends this attempt once: tells the client why (when it was not a normal end) and destroys the sandbox. */
     void finish(String error) {
+        Future<?> waiting;
         synchronized (this) {
             if (finished) {
                 return;
             }
             finished = true;
+            waiting = launch;
         }
         if (deadline != null) {
             deadline.cancel(false);
         }
-        Future<?> waiting = launch;
         if (channel == null && waiting != null) {
             waiting.cancel(true); // still in the admission queue: leave it, take no sandbox
         }
+        pass.end(); // leaves the client's queue, or gives its live slot to the client's next waiting run
         CheckRun running = check;
         if (running != null) {
             running.runEnded();

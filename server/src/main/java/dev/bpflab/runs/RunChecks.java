@@ -7,6 +7,7 @@ import dev.bpflab.lessons.LessonCatalog;
 import dev.bpflab.lessons.StepCheck;
 import dev.bpflab.lessons.TemplateChecks;
 import dev.bpflab.protocol.ClientMessage;
+import dev.bpflab.protocol.Echo;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -22,7 +23,7 @@ public class RunChecks implements CheckResolver {
     public StepCheck resolve(ClientMessage.Check message) {
         if (message.template() != null) {
             TemplateInfo template = templates.find(message.template()).orElseThrow(() -> new IllegalArgumentException(
-                    "there is no template '" + message.template() + "' to check; GET /api/templates lists them"));
+                    "there is no template " + Echo.of(message.template()) + " to check; GET /api/templates lists them"));
             StepCheck check = TemplateChecks.of(template);
             if (check == null) {
                 throw new IllegalArgumentException("template " + template.id() + " promises nothing a check can see");
@@ -30,7 +31,7 @@ public class RunChecks implements CheckResolver {
             return check;
         }
         Lesson lesson = lessons.find(message.lesson()).orElseThrow(() -> new IllegalArgumentException(
-                "there is no lesson '" + message.lesson() + "' to check; GET /api/lessons lists them"));
+                "there is no lesson " + Echo.of(message.lesson()) + " to check; GET /api/lessons lists them"));
         StepCheck check = lesson.check(message.step());
         if (check == null) {
             throw new IllegalArgumentException("step " + message.step() + " of lesson " + message.lesson()

@@ -1,11 +1,11 @@
 package dev.bpflab.runs;
 
-import dev.bpflab.compiler.CompileException;
-import dev.bpflab.compiler.HostCompiler;
-import dev.bpflab.compiler.TargetKernel;
 import dev.bpflab.lessons.CheckRun;
-import dev.bpflab.metrics.RunMetrics;
 import dev.bpflab.lessons.StepCheck;
+import dev.bpflab.limits.Client;
+import dev.bpflab.limits.LimitException;
+import dev.bpflab.limits.RunPass;
+import dev.bpflab.metrics.RunMetrics;
 import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.protocol.ClientMessage;
 import dev.bpflab.protocol.ProtocolException;
@@ -14,65 +14,65 @@ import dev.bpflab.protocol.RunPhase;
 import dev.bpflab.protocol.ServerMessage;
 import dev.bpflab.sandbox.AgentChannel;
 import dev.bpflab.sandbox.SandboxBackend;
-import dev.bpflab.sandbox.SandboxException;
 import java.io.IOException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.jboss.logging.Logger;
 
 /**
  * One browser connection on {@code /ws/run}: at most one run at a time ({@link RunAttempt}), each in a fresh
  * sandbox. A run is compiled here while its sandbox is taken; the agent then reports loading/attached. A run ends on
  * stop, on a new run, on the connection closing, when the agent dies, or at its time limit; its sandbox is
- * destroyed then. A message is decoded and checked whole ({@link RunJson#client}) before anything running is touched.
+ * destroyed then. A message is decoded and checked whole ({@link RunJson#client}), and a run against its client's
+ * budgets ({@link dev.bpflab.limits.ClientLimits}), before anything running is touched.
  */
 final class RunSession implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(RunSession.class);
     private static final long STOP_GRACE_MS = 5000;
-    private static final long EVENT_REPORT_MS = 500;
+    /** Messages that may wait to be handled: a page sends one at a time; a burst of Run presses is a few hundred. */
+    private static final int INBOX_MESSAGES = 1000;
 
-    private final SandboxBackend backend;
-    private final HostCompiler compiler;
-    private final RunMetrics metrics;
-    private final RunSettings settings;
-    private final ExecutorService workers;
-    private final ScheduledExecutorService timers;
-    private final SourceResolver sources;
-    private final CheckResolver checks;
+    private final RunServices services;
+    private final Client who;
+    private final ActivityFeed feed;
     private final ClientStream client;
-    private final String id;
-    private final String learner;
-    private final Consumer<RunActivity> activity;
-    private final AtomicLong eventCount = new AtomicLong();
-    private volatile long lastEventReport;
-    private RunAttempt current;
+    private final Inbox inbox;
+    private final CompileTurns compiles;
+    private volatile RunAttempt current;
+    private volatile long lastActive = System.nanoTime();
+    private boolean closed; // guarded by this
 
-    RunSession(String id, String learner, SandboxBackend backend, HostCompiler compiler, RunMetrics metrics,
-            RunSettings settings, ExecutorService workers,
-            ScheduledExecutorService timers, SourceResolver sources, CheckResolver checks, Consumer<String> sender,
-            Consumer<RunActivity> activity) {
-        this.checks = checks;
-        this.id = id;
-        this.learner = learner;
-        this.activity = activity;
-        this.backend = backend;
-        this.compiler = compiler;
-        this.metrics = metrics;
-        this.settings = settings;
-        this.workers = workers;
-        this.timers = timers;
-        this.sources = sources;
-        this.client = new ClientStream(id, sender);
+    /**
+     * @param who      the client on the other end, whose budgets its runs count against
+     * @param outlet   the socket; what does not fit the client's outgoing budget closes it and ends the run
+     * @param activity told what the runs do (a room's dashboard listens)
+     */
+    RunSession(String id, Client who, RunServices services, ClientStream.Outlet outlet, Consumer<RunActivity> activity) {
+        this.services = services;
+        this.who = who;
+        this.feed = new ActivityFeed(id, who.learner(), activity);
+        this.client = new ClientStream(outlet, services.limits().settings().outgoingBytes(), services.timers(), this::close);
+        this.compiles = new CompileTurns(services.backend(), services.compiler(), services.workers());
+        this.inbox = new Inbox(services.workers(), this::onMessage, INBOX_MESSAGES, 4L * settings().maxMessageBytes(),
+                reason -> {
+                    client.hangUp(reason);
+                    close();
+                });
+    }
+
+    /** A message from the browser, taken off the socket: handled in order on a worker ({@link Inbox}). */
+    void receive(String text) {
+        inbox.offer(text);
     }
 
     synchronized void onMessage(String text) {
-        if (text.length() > settings.maxMessageBytes()) {
-            sendError("the message is " + text.length() + " bytes; the limit is " + settings.maxMessageBytes()
+        lastActive = System.nanoTime();
+        if (closed) {
+            return;
+        }
+        if (text.length() > settings().maxMessageBytes()) {
+            sendError("the message is " + text.length() + " bytes; the limit is " + settings().maxMessageBytes()
                     + ". Shorten the program.");
             return;
         }
@@ -94,11 +94,17 @@ final class RunSession implements AutoCloseable {
         }
     }
 
+    /** Whether the connection has had no run and no message from its client for at least {@code timeout}. */
+    boolean idleFor(Duration timeout) {
+        RunAttempt attempt = current;
+        return (attempt == null || attempt.finished) && System.nanoTime() - lastActive >= timeout.toNanos();
+    }
+
     /** Grades the attached program on what the step's (or the template's) workloads make it do. */
     private void startCheck(ClientMessage.Check message) {
         StepCheck check;
         try {
-            check = checks.resolve(message);
+            check = services.checks().resolve(message);
         } catch (IllegalArgumentException e) {
             sendError(e.getMessage());
             return;
@@ -113,7 +119,7 @@ final class RunSession implements AutoCloseable {
             sendError("a check is already running; wait for its result");
             return;
         }
-        CheckRun run = new CheckRun(message, check, timers, attempt::send, this::control);
+        CheckRun run = new CheckRun(message, check, timers(), attempt::send, this::control);
         attempt.check = run;
         run.start();
     }
@@ -122,43 +128,37 @@ final class RunSession implements AutoCloseable {
         // Everything is checked before the running program is touched: a bad request leaves it running.
         String source;
         try {
-            source = sources.resolve(message);
+            source = services.sources().resolve(message);
         } catch (IllegalArgumentException e) {
             sendError(e.getMessage());
             return;
         }
-        int timeout = message.timeoutSeconds() == null ? settings.defaultTimeoutSeconds() : message.timeoutSeconds();
-        if (timeout > settings.maxTimeoutSeconds()) {
-            sendError("timeoutSeconds must be between 1 and " + settings.maxTimeoutSeconds() + ", was " + timeout);
+        int timeout = message.timeoutSeconds() == null ? settings().defaultTimeoutSeconds() : message.timeoutSeconds();
+        if (timeout > settings().maxTimeoutSeconds()) {
+            sendError("timeoutSeconds must be between 1 and " + settings().maxTimeoutSeconds() + ", was " + timeout);
             return;
         }
-        if (current != null && !current.finished) {
-            current.stopRequested = true;
-            current.finish(null);
-            current.abandoned();
+        RunAttempt previous = current;
+        RunPass pass;
+        try {
+            pass = services.limits().startRun(who, previous == null ? null : previous.pass);
+        } catch (LimitException e) {
+            sendError(e.getMessage());
+            return;
         }
-        RunAttempt attempt = new RunAttempt(this, source, timeout, message.globals());
+        if (previous != null && !previous.finished) {
+            // At most one run per connection: the previous one ends here, and leaves the queue if it waited there.
+            previous.stopRequested = true;
+            previous.finish(null);
+            previous.abandoned();
+        }
+        RunAttempt attempt = new RunAttempt(this, source, timeout, message.globals(), pass);
         current = attempt;
-        eventCount.set(0);
-        publish(RunActivity.run(id, learner, source));
+        feed.runPressed(source);
         sendPhase(RunPhase.COMPILING);
         // Both at once: the compile on this host, and the wait for a sandbox (which may be woken meanwhile).
-        CompletableFuture.supplyAsync(this::targetKernel, workers)
-                .thenCompose(target -> compiler.compile(source, target))
-                .whenComplete(attempt::compiled);
-        attempt.launch = workers.submit(attempt::acquire);
-    }
-
-    /** The sandbox backend's kernel; waits while a VM backend prepares its image. */
-    private TargetKernel targetKernel() {
-        try {
-            return backend.targetKernel();
-        } catch (SandboxException e) {
-            throw new CompletionException(new CompileException(e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CompletionException(new CompileException("the server is shutting down"));
-        }
+        compiles.request(attempt);
+        attempt.begin();
     }
 
     private void forwardWorkload(ClientMessage.Workload message) {
@@ -192,7 +192,7 @@ final class RunSession implements AutoCloseable {
         try {
             channel.send(RunJson.write(new AgentCommand.Stop()));
             // The agent answers with phase "stopped" and exits; if it does not, it is killed.
-            timers.schedule(() -> {
+            timers().schedule(() -> {
                 if (!attempt.finished) {
                     attempt.finish(null); // first: a check's verdict goes before the final phase
                     sendPhase(RunPhase.STOPPED);
@@ -204,54 +204,38 @@ final class RunSession implements AutoCloseable {
         }
     }
 
+    private RunSettings settings() {
+        return services.settings();
+    }
+
     RunMetrics metrics() {
-        return metrics;
+        return services.metrics();
     }
 
     SandboxBackend backend() {
-        return backend;
+        return services.backend();
     }
 
     ExecutorService workers() {
-        return workers;
+        return services.workers();
     }
 
     ScheduledExecutorService timers() {
-        return timers;
+        return services.timers();
     }
 
     /** A stream message of the agent's (event, printk, map, dropped) on its way to the browser. */
     void stream(ServerMessage message) {
         client.stream(RunJson.write(message));
         if (message instanceof ServerMessage.Event) {
-            countEvent();
+            feed.event();
         }
     }
 
-    /** The current attempt ended: its final event count for whoever watches. */
+    /** The current attempt ended: its final event count for whoever watches; the idle clock starts again. */
     void runEnded() {
-        reportEvents();
-    }
-
-    private void countEvent() {
-        eventCount.incrementAndGet();
-        long now = System.currentTimeMillis();
-        if (now - lastEventReport >= EVENT_REPORT_MS) {
-            lastEventReport = now;
-            reportEvents();
-        }
-    }
-
-    private void reportEvents() {
-        publish(RunActivity.events(id, learner, eventCount.get()));
-    }
-
-    private void publish(RunActivity what) {
-        try {
-            activity.accept(what);
-        } catch (RuntimeException e) {
-            LOG.debugf(e, "a run activity listener failed");
-        }
+        lastActive = System.nanoTime();
+        feed.runEnded();
     }
 
     void sendQueued(int position) {
@@ -273,17 +257,24 @@ final class RunSession implements AutoCloseable {
             attempt.observe(message);
         }
         client.control(RunJson.write(message));
-        publish(RunActivity.message(id, learner, message, eventCount.get()));
+        feed.control(message);
     }
 
+    /** Ends the run, if any, and sends nothing more: the connection closed, or its client stopped reading. */
     @Override
     public synchronized void close() {
-        if (current != null) {
-            current.stopRequested = true;
-            current.finish(null);
-            current.abandoned();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RunAttempt attempt = current;
+        if (attempt != null) {
+            attempt.stopRequested = true;
+            attempt.finish(null);
+            attempt.abandoned();
         }
         client.close();
-        publish(RunActivity.closed(id, learner));
+        inbox.close();
+        feed.closed();
     }
 }

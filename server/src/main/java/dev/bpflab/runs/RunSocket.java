@@ -1,30 +1,45 @@
 package dev.bpflab.runs;
 
 import dev.bpflab.compiler.HostCompiler;
+import dev.bpflab.limits.ClientLimits;
+import dev.bpflab.limits.ConnectionLimits;
 import dev.bpflab.metrics.RunMetrics;
 import dev.bpflab.sandbox.SandboxBackend;
 import dev.bpflab.support.threads.Daemons;
+import io.smallrye.common.annotation.NonBlocking;
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.event.Event;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The {@code /ws/run} endpoint of the run contract (ARCHITECTURE.md): thin, each connection is a {@link RunSession}. */
+/**
+ * The {@code /ws/run} endpoint of the run contract (ARCHITECTURE.md): thin, each connection is a {@link RunSession}.
+ * A connection counts against its client's connection budget ({@link ConnectionLimits}); one with no run and no
+ * message from its client for {@code bpflab.limits.idle-timeout} is closed (a run, even a quiet one, keeps it open).
+ */
 @WebSocket(path = "/ws/run")
 public class RunSocket {
-    private final Map<String, RunSession> sessions = new ConcurrentHashMap<>();
+    /** Close code 1008, "policy violation": the client did not read what it was sent. */
+    static final int POLICY_VIOLATION = 1008;
+
+    private record Open(WebSocketConnection connection, RunSession session) {
+    }
+
+    private final Map<String, Open> open = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newCachedThreadPool(Daemons.factory("run-worker"));
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, Daemons.factory("run-timer"));
 
@@ -38,6 +53,10 @@ public class RunSocket {
     RunSources sources;
     @Inject
     RunChecks checks;
+    @Inject
+    ClientLimits limits;
+    @Inject
+    ConnectionLimits connections;
     @ConfigProperty(name = "bpflab.run.default-timeout-seconds", defaultValue = "300")
     int defaultTimeoutSeconds;
     @ConfigProperty(name = "bpflab.run.max-timeout-seconds", defaultValue = "1800")
@@ -48,47 +67,73 @@ public class RunSocket {
     @Inject
     Event<RunActivity> activity;
 
-    @OnOpen
-    public void onOpen(WebSocketConnection connection) {
-        RunSettings settings = new RunSettings(defaultTimeoutSeconds, maxTimeoutSeconds, maxMessageBytes);
-        String learner = queryParameter(connection.handshakeRequest().query(), "learner");
-        sessions.put(connection.id(), new RunSession(connection.id(), learner, backend, compiler, metrics, settings, workers, timers,
-                sources, checks, connection::sendTextAndAwait, activity::fire));
+    private RunServices services;
+
+    @PostConstruct
+    void start() {
+        services = new RunServices(backend, compiler, metrics,
+                new RunSettings(defaultTimeoutSeconds, maxTimeoutSeconds, maxMessageBytes), workers, timers, sources,
+                checks, limits);
+        Duration idle = limits.settings().idleTimeout();
+        long every = Math.max(100, Math.min(idle.toMillis() / 4, 30_000));
+        timers.scheduleWithFixedDelay(this::closeIdle, every, every, TimeUnit.MILLISECONDS);
     }
 
+    @OnOpen
+    public void onOpen(WebSocketConnection connection) {
+        if (!connections.admit(connection)) {
+            return;
+        }
+        ClientStream.Outlet outlet = new ClientStream.Outlet() {
+            @Override
+            public java.util.concurrent.CompletionStage<?> send(String text) {
+                return connection.sendText(text).subscribeAsCompletionStage();
+            }
+
+            @Override
+            public void hangUp(String reason) {
+                connections.hangUp(connection, new CloseReason(POLICY_VIOLATION, reason));
+            }
+        };
+        open.put(connection.id(), new Open(connection, new RunSession(connection.id(), connections.client(connection),
+                services, outlet, activity::fire)));
+    }
+
+    /** On the socket's own thread: a message is only queued here, so reading keeps pace with what is handled. */
     @OnTextMessage
+    @NonBlocking
     public void onMessage(WebSocketConnection connection, String text) {
-        RunSession session = sessions.get(connection.id());
-        if (session != null) {
-            session.onMessage(text);
+        Open o = open.get(connection.id());
+        if (o != null) {
+            o.session().receive(text);
         }
     }
 
     @OnClose
     public void onClose(WebSocketConnection connection) {
-        RunSession session = sessions.remove(connection.id());
-        if (session != null) {
-            session.close();
+        connections.release(connection);
+        Open o = open.remove(connection.id());
+        if (o != null) {
+            o.session().close();
+        }
+    }
+
+    private void closeIdle() {
+        Duration idle = limits.settings().idleTimeout();
+        for (Open o : open.values()) {
+            if (o.session().idleFor(idle)) {
+                open.remove(o.connection().id());
+                o.session().close();
+                connections.hangUp(o.connection(), new CloseReason(CloseReason.NORMAL.getCode(), "closed after "
+                        + idle.toSeconds() + " s without a run or a message; press Run to connect again"));
+            }
         }
     }
 
     @PreDestroy
     void shutdown() {
-        sessions.values().forEach(RunSession::close);
+        open.values().forEach(o -> o.session().close());
         workers.shutdownNow();
         timers.shutdownNow();
-    }
-
-    static String queryParameter(String query, String name) {
-        if (query == null) {
-            return null;
-        }
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0 && pair.substring(0, eq).equals(name)) {
-                return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            }
-        }
-        return null;
     }
 }

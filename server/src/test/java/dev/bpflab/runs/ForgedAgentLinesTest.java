@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bpflab.catalog.TemplateCatalog;
 import dev.bpflab.compiler.TargetKernel;
 import dev.bpflab.lessons.LessonCatalog;
+import dev.bpflab.limits.Client;
+import dev.bpflab.limits.ClientLimits;
+import dev.bpflab.limits.LimitSettings;
 import dev.bpflab.metrics.RunMetrics;
 import dev.bpflab.metrics.RunMetrics.AgentLineDrop;
 import dev.bpflab.protocol.AgentCommand;
@@ -89,9 +92,22 @@ class ForgedAgentLinesTest {
         checks.templates = TemplateCatalog.load(Path.of("bpf-templates"));
         checks.lessons = LessonCatalog.load(Path.of("workshop-material"), checks.templates);
         SandboxBackend backend = new OneAgentBackend(agent);
-        session = new RunSession("s1", "learner-token", backend, Compilers.host(),
-                RunMetrics.registeredIn(registry, backend), new RunSettings(300, 1800, 262144), workers, timers,
-                ClientMessage.Run::source, checks, json -> page.add(decode(json)), dashboardFeed::add);
+        LimitSettings.Caps roomy = new LimitSettings.Caps(100, 100, 100, 1000);
+        RunServices services = new RunServices(backend, Compilers.host(), RunMetrics.registeredIn(registry, backend),
+                new RunSettings(300, 1800, 262144), workers, timers, ClientMessage.Run::source, checks,
+                new ClientLimits(new LimitSettings(roomy, roomy, 1 << 24, Duration.ofMinutes(10), false)));
+        session = new RunSession("s1", new Client("127.0.0.1", "learner-token"), services, new ClientStream.Outlet() {
+            @Override
+            public java.util.concurrent.CompletionStage<?> send(String json) {
+                page.add(decode(json));
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public void hangUp(String reason) {
+                page.add(new ServerMessage.Error("closed: " + reason));
+            }
+        }, dashboardFeed::add);
     }
 
     @AfterEach

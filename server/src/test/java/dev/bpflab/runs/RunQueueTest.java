@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bpflab.compiler.CompileLimits;
 import dev.bpflab.compiler.HostCompiler;
+import dev.bpflab.limits.Client;
+import dev.bpflab.limits.ClientLimits;
+import dev.bpflab.limits.LimitSettings;
 import dev.bpflab.metrics.RunMetrics;
 import dev.bpflab.protocol.ClientMessage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -19,6 +22,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,19 +46,27 @@ class RunQueueTest {
 
     private LocalBackend backend;
     private HostCompiler compiler;
+    private final ClientLimits limits = new ClientLimits(LimitSettings.generous());
     private final ExecutorService workers = Executors.newCachedThreadPool();
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1);
 
     /** What one browser connection received, decoded. */
-    private static final class Browser {
+    private static final class Browser implements ClientStream.Outlet {
         final List<ServerMessage> seen = new CopyOnWriteArrayList<>();
 
-        void receive(String json) {
+        @Override
+        public CompletionStage<?> send(String json) {
             try {
                 seen.add(RunJson.server(json));
             } catch (ProtocolException e) {
                 throw new AssertionError("the server sent a message outside the contract: " + json, e);
             }
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void hangUp(String reason) {
+            throw new AssertionError("the browser was hung up on: " + reason);
         }
 
         boolean saw(Predicate<ServerMessage> what) {
@@ -76,9 +89,12 @@ class RunQueueTest {
     }
 
     private RunSession session(String id, Browser browser) {
-        return new RunSession(id, null, backend, compiler,
-                RunMetrics.registeredIn(new SimpleMeterRegistry(), backend), new RunSettings(300, 1800, 262144), workers, timers,
-                ClientMessage.Run::source, check -> { throw new IllegalArgumentException("no checks here"); }, browser::receive, activity -> { });
+        RunServices services = new RunServices(backend, compiler,
+                RunMetrics.registeredIn(new SimpleMeterRegistry(), backend), new RunSettings(300, 1800, 262144), workers,
+                timers, ClientMessage.Run::source, check -> {
+                    throw new IllegalArgumentException("no checks here");
+                }, limits);
+        return new RunSession(id, new Client(id, null), services, browser, activity -> { });
     }
 
     private static String run(String program) {

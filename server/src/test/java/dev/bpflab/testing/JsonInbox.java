@@ -36,6 +36,7 @@ public final class JsonInbox implements WebSocket.Listener {
     private volatile boolean paused;
     private volatile boolean owed;
     private volatile Integer closeCode;
+    private volatile String closeReason;
 
     @Override
     public void onOpen(WebSocket webSocket) {
@@ -64,6 +65,7 @@ public final class JsonInbox implements WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closeReason = reason;
         closeCode = statusCode;
         return null;
     }
@@ -133,5 +135,10 @@ public final class JsonInbox implements WebSocket.Listener {
     /** The close code the server sent, or null while the socket is open. */
     public Integer closeCode() {
         return closeCode;
+    }
+
+    /** The reason the server gave with its close code, or null while the socket is open. */
+    public String closeReason() {
+        return closeReason;
     }
 }

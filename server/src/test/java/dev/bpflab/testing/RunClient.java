@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -23,8 +24,15 @@ public final class RunClient implements AutoCloseable {
     private final WebSocket socket;
 
     public RunClient(URI serverRoot) {
-        URI ws = URI.create(serverRoot.toString().replaceFirst("^http", "ws").replaceAll("/$", "") + "/ws/run");
-        this.socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(ws, inbox).join();
+        this(serverRoot, "", Map.of());
+    }
+
+    /** Connects to {@code /ws/run} with {@code query} (e.g. {@code "?learner=…"}, or "") and extra request headers. */
+    public RunClient(URI serverRoot, String query, Map<String, String> headers) {
+        URI ws = URI.create(serverRoot.toString().replaceFirst("^http", "ws").replaceAll("/$", "") + "/ws/run" + query);
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+        headers.forEach(builder::header);
+        this.socket = builder.buildAsync(ws, inbox).join();
     }
 
     /** Stops reading, as a browser tab that cannot keep up: the server has to hold or shed what it sends. */
@@ -83,6 +91,20 @@ public final class RunClient implements AutoCloseable {
 
     public List<JsonNode> seen() {
         return inbox.seen();
+    }
+
+    /** Everything received so far, including messages nobody awaited yet. */
+    public List<JsonNode> drain() {
+        return inbox.drain();
+    }
+
+    /** The close code the server sent, or null while the socket is open. */
+    public Integer closeCode() {
+        return inbox.closeCode();
+    }
+
+    public String closeReason() {
+        return inbox.closeReason();
     }
 
     @Override

@@ -1,0 +1,57 @@
+package dev.bpflab.limits;
+
+import java.time.Duration;
+
+/**
+ * The budgets of one client, from {@code bpflab.limits.*} (application.properties says what each is for).
+ *
+ * @param perAddress      caps shared by every connection from one client address
+ * @param perLearner      caps shared by every connection that carries one learner token (a student in a room)
+ * @param outgoingBytes   bytes (UTF-8) queued for one /ws/run connection before it is closed as a client that does not
+ *                        read; stream messages are shed well before that (see {@code ClientStream})
+ * @param idleTimeout     a /ws/run connection with no run and no message from its client for this long is closed
+ * @param trustForwardedFor whether the client address is the last one in {@code X-Forwarded-For} (behind a reverse
+ *                        proxy that sets it) instead of the socket's remote address
+ */
+public record LimitSettings(Caps perAddress, Caps perLearner, long outgoingBytes, Duration idleTimeout,
+        boolean trustForwardedFor) {
+
+    /**
+     * @param liveRuns      runs holding a sandbox (or in the server-wide queue for one) at once; more wait their turn
+     * @param queuedRuns    runs pressed and not yet holding a sandbox (compiling or waiting); more are refused
+     * @param connections   open WebSockets (/ws/run and the room sockets); more are refused
+     * @param runsPerMinute runs started a minute, in bursts of up to that many; more are refused
+     */
+    public record Caps(int liveRuns, int queuedRuns, int connections, int runsPerMinute) {
+        public Caps {
+            if (liveRuns < 1 || queuedRuns < 1 || connections < 1 || runsPerMinute < 1) {
+                throw new IllegalArgumentException("every bpflab.limits cap must be at least 1: " + this);
+            }
+        }
+    }
+
+    public LimitSettings {
+        if (outgoingBytes < 4096) {
+            throw new IllegalArgumentException("bpflab.limits.outgoing-bytes-per-connection must be at least 4096, was "
+                    + outgoingBytes);
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("bpflab.limits.idle-timeout must be positive, was " + idleTimeout);
+        }
+    }
+
+    /**
+     * The live runs one address may have when {@code bpflab.limits.live-runs-per-address} is unset: every live slot but
+     * a quarter (at least one), so one address can never hold them all, while a class behind one NAT address still
+     * uses three quarters of the machine at once (its other runs wait in the queue, they are not refused).
+     */
+    public static int defaultLiveRunsPerAddress(int capacity) {
+        return Math.max(1, capacity - Math.max(1, capacity / 4));
+    }
+
+    /** No budget worth mentioning: for tests that exercise something else. */
+    public static LimitSettings generous() {
+        Caps many = new Caps(100_000, 100_000, 100_000, 100_000);
+        return new LimitSettings(many, many, 64L << 20, Duration.ofDays(1), false);
+    }
+}

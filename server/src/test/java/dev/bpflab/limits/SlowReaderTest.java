@@ -1,0 +1,68 @@
+package dev.bpflab.limits;
+
+import static dev.bpflab.limits.Hostile.PROGRAM;
+import static dev.bpflab.limits.Hostile.START;
+import static dev.bpflab.limits.Hostile.SOON;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bpflab.sandbox.SandboxBackend;
+import dev.bpflab.testing.KernelTest;
+import dev.bpflab.testing.RunClient;
+import dev.bpflab.testing.UnreadSocket;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A client that sends and never reads: every bad message it sends is answered with an error that waits for it. The
+ * server holds at most the outgoing budget (64 KiB in this profile) for it, then hangs up and stops its run.
+ */
+@QuarkusTest
+@TestProfile(HostileClientsProfile.class)
+@KernelTest
+class SlowReaderTest {
+    @TestHTTPResource("/")
+    URI root;
+    @Inject
+    SandboxBackend backend;
+    @Inject
+    ClientLimits limits;
+
+    @BeforeEach
+    void quiet() throws InterruptedException {
+        Hostile.awaitQuiet(backend);
+    }
+
+    @Test
+    void aClientThatNeverReadsIsHungUpOnAndItsRunStopped() throws Exception {
+        String address = "10.3.0.1";
+        try (UnreadSocket reader = new UnreadSocket(root, "/ws/run", Map.of("X-Forwarded-For", address))) {
+            reader.trySend(Hostile.run(PROGRAM, 1800));
+            Hostile.await("its run holds a sandbox", () -> limits.usage(address).live() == 1
+                    && limits.usage(address).queued() == 0, START, () -> limits.usage(address));
+
+            int sent = 0;
+            long deadline = System.nanoTime() + SOON.toNanos();
+            while (System.nanoTime() < deadline && limits.usage(address).connections() > 0) {
+                if (!reader.trySend("{\"type\":\"" + "x".repeat(30) + "\"}")) {
+                    break; // the server dropped the connection
+                }
+                sent++;
+            }
+            int requests = sent;
+            Hostile.await("the server let go of the connection", () -> limits.usage(address).connections() == 0, SOON,
+                    () -> limits.usage(address) + " after " + requests + " unanswered requests");
+            assertTrue(reader.readUntilHungUp(10_000), "the server ended the TCP connection");
+        }
+        Hostile.await("the run was stopped", () -> backend.load().live() == 0, SOON, () -> backend.load());
+        try (RunClient honest = Hostile.from(root, "10.3.0.2")) {
+            honest.run(PROGRAM);
+            honest.awaitPhase("attached", START); // the server is still itself
+        }
+    }
+}
