@@ -86,12 +86,16 @@ public final class ClangCompiler {
             Path object = work.resolve(OBJECT_NAME);
             if (result.exitCode() != 0 || !Files.isRegularFile(object)) {
                 boolean crashed = result.exitCode() > 128;
+                // Only a failure clang placed in the learner's source is the source's doing, and comes again with
+                // it. One with no line (clang could not read its input, the host was in trouble) must not be cached:
+                // every later compile of the same source would get it back.
+                boolean aboutTheSource = diagnostics.stream().anyMatch(d -> d.line() > 0);
                 if (diagnostics.isEmpty()) {
                     diagnostics = List.of(new Diagnostic(0, 0, "error", (crashed ? "clang crashed (signal "
                             + (result.exitCode() - 128) + ")" : "clang failed (exit " + result.exitCode() + ")")
                             + ": " + firstLine(output)));
                 }
-                return new CompileResult(null, diagnostics, log, !crashed);
+                return new CompileResult(null, diagnostics, log, !crashed && aboutTheSource);
             }
             return new CompileResult(Files.readAllBytes(object), minimalCoreBtf(work), diagnostics, log, true);
         } catch (IOException e) {
