@@ -47,9 +47,10 @@ class RunFloodTest {
         List<Scrape.Sample> before = Scrape.scrape();
         int threadsBefore = Hostile.threads();
         try (RunClient flooder = Hostile.from(root, "10.1.0.1")) {
+            long nonce = System.nanoTime(); // each program one the compile cache has not seen, even from earlier runs
             for (int i = 0; i < 300; i++) {
                 try {
-                    flooder.sendRaw(Hostile.run(PROGRAM + "// press " + i + "\n", 60)); // each a program of its own
+                    flooder.sendRaw(Hostile.run(PROGRAM + "// press " + i + " of " + nonce + "\n", 60));
                 } catch (RuntimeException e) {
                     throw new AssertionError("the server closed the socket at run " + i + ": " + flooder.closeCode()
                             + " " + flooder.closeReason() + "; it said " + flooder.seen(), e);
@@ -58,15 +59,20 @@ class RunFloodTest {
             flooder.workload("unlink-file"); // answered once all 300 were handled: messages are handled in order
             flooder.await("the answer after the burst", m -> m.path("message").asText().startsWith("start a run"), SOON);
             Hostile.await("the newest run queued", () -> {
+                List<JsonNode> phases = flooder.drain().stream().filter(m -> "phase".equals(m.path("type").asText()))
+                        .toList();
+                return RunClient.isPhase(phases.get(phases.size() - 1), "queued");
+            }, SOON, () -> {
                 List<JsonNode> all = flooder.drain();
-                return RunClient.isPhase(all.get(all.size() - 1), "queued");
-            }, SOON);
+                return all.subList(Math.max(0, all.size() - 5), all.size()) + " of " + all.size() + "; "
+                        + backend.load() + "; " + limits.usage("10.1.0.1");
+            });
             int threadsAfter = Hostile.threads();
-            assertEquals(1, backend.load().waiting(), "one ticket in the queue for the socket");
-            assertEquals(new ClientLimits.Usage(1, 1, 1), limits.usage("10.1.0.1"), "one connection, one run");
             double compiled = Scrape.delta(before, Scrape.scrape(), "bpflab_compile_cache_total", "result", "miss");
             assertTrue(compiled <= 3, "the replaced runs were not compiled: " + compiled + " compiles");
             assertTrue(threadsAfter - threadsBefore < 50, "threads grew from " + threadsBefore + " to " + threadsAfter);
+            assertEquals(1, backend.load().waiting(), "one ticket in the queue for the socket");
+            assertEquals(new ClientLimits.Usage(1, 1, 1), limits.usage("10.1.0.1"), "one connection, one run");
         } finally {
             Hostile.closeAll(holders);
         }
