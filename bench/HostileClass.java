@@ -220,8 +220,9 @@ public class HostileClass {
             while (!over) Thread.sleep(200);
             long closedByServer = sockets.stream().filter(s -> s.closed.isDone()).count();
             sockets.forEach(Counting::close);
-            hostileReport.add(String.format("socket hog: 300 sockets asked, %d refused at the upgrade, %d of the "
-                    + "opened closed by the server", refused, closedByServer));
+            hostileReport.add(String.format("socket hog: %d sockets opened before the class ended (of 300 it tries), "
+                    + "%d refused at the upgrade, %d closed by the server (refused after it)", sockets.size() + refused,
+                    refused, closedByServer));
         }
 
         /** Unknown message types of 60 000 characters, ten a second: how much comes back? */
