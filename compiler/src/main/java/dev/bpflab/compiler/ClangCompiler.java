@@ -43,18 +43,26 @@ public final class ClangCompiler {
     private final Jail jail;
     private final KernelHeaders headers;
     private final Path workRoot;
+    /** Whether compiles come with a minimal CO-RE BTF: the headers have the kernel's BTF and bpftool is there. */
+    private final boolean makesCoreBtf;
+    private final String identity;
 
     /** Compiles against {@code headers}; each compile works in a fresh directory under {@code workRoot}. */
     public ClangCompiler(Jail jail, KernelHeaders headers, Path workRoot) {
         this.jail = jail;
         this.headers = headers;
         this.workRoot = workRoot;
+        this.makesCoreBtf = headers.hasBtf() && jail.hasBpftool();
+        this.identity = String.join("\n", headers.identity(), jail.clangVersion(), String.join(" ", FLAGS),
+                jail.limits().toString(), "min_core_btf " + makesCoreBtf);
     }
 
-    /** Everything besides the source that decides a compile's result: the cache's key includes it. */
+    /**
+     * Everything besides the source that decides a compile's result: the cache's key includes it. Read once: every
+     * request, cache hits included, asks for it.
+     */
     String identity() {
-        return String.join("\n", headers.identity(), jail.clangVersion(), String.join(" ", FLAGS),
-                jail.limits().toString(), "min_core_btf " + (headers.hasBtf() && jail.hasBpftool()));
+        return identity;
     }
 
     /**
@@ -121,14 +129,11 @@ public final class ClangCompiler {
      * as libbpf always does, so this never fails a compile.
      */
     private byte[] minimalCoreBtf(Path work) throws IOException, InterruptedException {
-        if (!headers.hasBtf()) {
+        if (!makesCoreBtf) {
             return null;
         }
         List<String> argv = jail.bpftoolCommand(headers.dir(), work, List.of("gen", "min_core_btf",
                 Jail.INCLUDE_DIR + "/" + KernelHeaders.VMLINUX_BTF, CORE_BTF_NAME, OBJECT_NAME));
-        if (argv == null) {
-            return null;
-        }
         ProcessResult result = Command.of(argv).inDirectory(work).withStderrMerged().withTimeout(CORE_BTF_WALL)
                 .withOutputCap(16 * 1024).run();
         Path btf = work.resolve(CORE_BTF_NAME);
