@@ -6,7 +6,7 @@ import dev.bpflab.protocol.ProtocolException;
 import dev.bpflab.protocol.RunJson;
 import dev.bpflab.protocol.ServerMessage;
 import dev.bpflab.support.files.FileTrees;
-import dev.bpflab.support.process.Command;
+import dev.bpflab.support.process.Priorities;
 import dev.bpflab.support.process.ProcessTree;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -189,10 +189,7 @@ final class Vm {
     void setNice(int nice) {
         confinement.setNice(nice);
         try {
-            Command.of("renice", "-n", String.valueOf(nice), "-p", String.valueOf(tree.process().pid()))
-                    .withTimeout(Duration.ofSeconds(5)).run();
-        } catch (IOException e) {
-            // no renice: priorities stay as they are
+            Priorities.renice(tree.process().pid(), nice); // every thread: the vCPU thread is where TCG spends its time
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
