@@ -113,16 +113,24 @@ public class ClassBurst {
         return report(done);
     }
 
-    /** Prints Run -> attached and Run -> first event p50/p95/max and the failures; returns the two p50s. */
+    /**
+     * Prints Run -> loading (compiled, a sandbox has it), Run -> attached, attached -> first event, Run -> first event
+     * p50/p95/max and the failures; returns the p50s of Run -> attached and Run -> first event.
+     */
     static double[] report(List<Client> clients) {
-        List<Double> attached = new ArrayList<>(), firstEvent = new ArrayList<>();
+        List<Double> loading = new ArrayList<>(), attached = new ArrayList<>(), eventAfterAttach = new ArrayList<>(),
+                firstEvent = new ArrayList<>();
         Map<String, Integer> failures = new TreeMap<>();
         for (Client c : clients) {
+            if (c.loading > 0) loading.add((c.loading - c.pressed) / 1e6);
+            if (c.attached > 0 && c.firstEvent > 0) eventAfterAttach.add((c.firstEvent - c.attached) / 1e6);
             if (c.attached > 0) attached.add((c.attached - c.pressed) / 1e6);
             if (c.firstEvent > 0) firstEvent.add((c.firstEvent - c.pressed) / 1e6);
             else failures.merge(c.failure(), 1, Integer::sum);
         }
+        printLatency("Run -> loading", loading, clients.size());
         printLatency("Run -> attached", attached, clients.size());
+        printLatency("attached -> event", eventAfterAttach, clients.size());
         printLatency("Run -> first event", firstEvent, clients.size());
         System.out.printf("   failed               %d of %d%n", clients.size() - firstEvent.size(), clients.size());
         failures.forEach((why, count) -> System.out.printf("      %dx %s%n", count, why));
@@ -282,7 +290,7 @@ public class ClassBurst {
         final StringBuilder partial = new StringBuilder();
         final Map<String, Long> earlyEvents = new HashMap<>(); // filename → time, before our workload named its file
         WebSocket socket;
-        volatile long pressed, attached, firstEvent;
+        volatile long pressed, loading, attached, firstEvent;
         volatile String error, phase = "not pressed", victim;
         volatile boolean leaving; // the bench stopped it: its end is not the run's failure
         boolean counted;
@@ -362,7 +370,9 @@ public class ClassBurst {
 
         void phase(String next, Map<String, Object> m, long now) {
             phase = next + (m.containsKey("position") ? " " + num(m, "position") : "");
-            if (next.equals("attached")) {
+            if (next.equals("loading")) {
+                loading = now;
+            } else if (next.equals("attached")) {
                 attached = now;
                 counted = true;
                 tally.attach();
