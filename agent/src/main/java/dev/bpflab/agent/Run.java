@@ -1,7 +1,6 @@
 package dev.bpflab.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.bpflab.agent.bpf.BpfException;
 import dev.bpflab.agent.bpf.BpfMap;
 import dev.bpflab.agent.bpf.BpfObject;
@@ -15,6 +14,7 @@ import dev.bpflab.agent.workloads.VethPair;
 import dev.bpflab.agent.workloads.WorkloadException;
 import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.protocol.Diagnostic;
+import dev.bpflab.protocol.MapEntry;
 import dev.bpflab.protocol.RunPhase;
 import dev.bpflab.protocol.ServerMessage;
 import dev.bpflab.support.threads.Daemons;
@@ -162,7 +162,7 @@ final class Run implements AutoCloseable {
             }
             try {
                 for (MapSnapshot map : watched) {
-                    ArrayNode entries = map.read(MAP_SNAPSHOT_LIMIT);
+                    List<MapEntry> entries = map.read(MAP_SNAPSHOT_LIMIT);
                     String text = entries.toString();
                     if (!text.equals(lastSent.get(map.name()))) {
                         lastSent.put(map.name(), text);
