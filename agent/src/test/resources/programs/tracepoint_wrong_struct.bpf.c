@@ -11,11 +11,11 @@ struct syscall_enter {
 SEC("tracepoint/syscalls/sys_enter_unlinkat")
 int on_unlink(struct syscall_enter *ctx)
 {
-	struct syscall_enter *args = ctx;
-	unsigned long flags = args->args[2];
-	unsigned long extra = args->args[5];
+	__u32 pid = bpf_get_current_pid_tgid() >> 32;
+	unsigned long flags = ctx->args[2];
+	unsigned long extra = ctx->args[5];
 
-	bpf_printk("unlinkat flags %lu %lu", flags, extra);
+	bpf_printk("unlinkat by %u flags %lu %lu", pid, flags, extra);
 	return 0;
 }
 
