@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,7 +71,7 @@ class PerCpuMapsTest {
     @Test
     void aPerCpuArrayIsReadPerCpuAndSummedAndAPerCpuHashOfStructsPerCpu(@TempDir Path dir) throws Exception {
         int pid = (int) ProcessHandle.current().pid();
-        try (BpfObject object = BpfObject.open(compile(dir, PROGRAM), "bpflab_percpu", 64 * 1024)) {
+        try (BpfObject object = BpfObject.open(BpfObjectOpenOptsTest.compile(dir, PROGRAM), "bpflab_percpu", 64 * 1024)) {
             object.setGlobals(Map.of("target_pid", IntNode.valueOf(pid)));
             object.load();
             object.attachAll("unused");
@@ -112,14 +111,5 @@ class PerCpuMapsTest {
         BpfMap map = object.maps().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
         assertTrue(map.isPerCpu() && map.isSnapshotable(), name);
         return new MapSnapshot(map).read(512);
-    }
-
-    private static byte[] compile(Path dir, String source) throws Exception {
-        Files.writeString(dir.resolve("p.bpf.c"), source);
-        Process clang = new ProcessBuilder("clang", "-target", "bpf", "-O2", "-g", "-I/usr/include/x86_64-linux-gnu",
-                "-c", "p.bpf.c", "-o", "p.bpf.o").directory(dir.toFile()).redirectErrorStream(true).start();
-        String said = new String(clang.getInputStream().readAllBytes());
-        assertTrue(clang.waitFor(60, TimeUnit.SECONDS) && clang.exitValue() == 0, "clang: " + said);
-        return Files.readAllBytes(dir.resolve("p.bpf.o"));
     }
 }
