@@ -11,6 +11,8 @@ import { lintGutter, setDiagnostics, lintKeymap, forEachDiagnostic } from '@code
 import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
 import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { classHighlighter } from '@lezer/highlight';
+import { diagnosticHint } from './protocol.js';
+import { el } from './format.js';
 
 const chrome = EditorView.theme({
   '&': { height: '100%', backgroundColor: 'var(--bg)', color: 'var(--text)', fontSize: '13.5px' },
@@ -26,14 +28,21 @@ const chrome = EditorView.theme({
   '.cm-tooltip-lint': { maxWidth: '520px' },
   '.cm-diagnostic': { fontFamily: 'var(--mono)', fontSize: '12px', whiteSpace: 'pre-wrap' },
   '.cm-diagnosticSource': { color: 'var(--muted)' },
+  '.bpflab-hint': {
+    fontFamily: 'system-ui, sans-serif', fontSize: '12.5px', marginTop: '4px', paddingTop: '4px',
+    borderTop: '1px dashed var(--border)', whiteSpace: 'normal',
+  },
   '.cm-panels': { backgroundColor: 'var(--surface)', color: 'var(--text)' },
   '.cm-lintRange-error': { backgroundColor: 'var(--err-soft)' },
 });
 
 const SEVERITY = { error: 'error', 'fatal error': 'error', warning: 'warning', note: 'info', info: 'info', hint: 'hint' };
 
-/** Turns a contract diagnostic {line, column, severity, message} into a CodeMirror range on the current document. */
-export function toEditorDiagnostic(doc, item, stage) {
+/**
+ * Turns a contract diagnostic {line, column, severity, message, hint} into a CodeMirror range on the current
+ * document. The hover shows the message and, under it, the hint in the language hintLang() names when it is shown.
+ */
+export function toEditorDiagnostic(doc, item, stage, hintLang = () => 'en') {
   const lineNo = Math.min(Math.max(1, item.line | 0), doc.lines);
   const line = doc.line(lineNo);
   const text = line.text;
@@ -48,16 +57,26 @@ export function toEditorDiagnostic(doc, item, stage) {
     if (end === start) end = Math.min(text.length, start + 1);
   }
   if (end < start) end = start;
-  return {
+  const message = item.message || '(no message)';
+  const diagnostic = {
     from: line.from + start,
     to: line.from + end,
     severity: SEVERITY[item.severity] || 'error',
     source: stage === 'verify' ? 'verifier' : 'clang',
-    message: item.message || '(no message)',
+    message,
   };
+  if (diagnosticHint(item, 'en')) {
+    diagnostic.renderMessage = () => {
+      const lang = hintLang();
+      return el('div', {}, el('div', { text: message }),
+        el('div', { class: 'bpflab-hint', lang, text: diagnosticHint(item, lang) }));
+    };
+  }
+  return diagnostic;
 }
 
-export function createEditor(parent, { initialSource, onRun, onChange, onCursor }) {
+/** hintLang: () => "es" or "en", the language hints are shown in (asked each time a hover opens). */
+export function createEditor(parent, { initialSource, onRun, onChange, onCursor, hintLang }) {
   const runKeys = Prec.highest(keymap.of([
     { key: 'Mod-Enter', run: () => { onRun(); return true; }, preventDefault: true },
   ]));
@@ -116,7 +135,7 @@ export function createEditor(parent, { initialSource, onRun, onChange, onCursor 
     },
     showDiagnostics(items, stage) {
       const doc = view.state.doc;
-      const placed = (items || []).filter(i => (i.line | 0) >= 1).map(i => toEditorDiagnostic(doc, i, stage));
+      const placed = (items || []).filter(i => (i.line | 0) >= 1).map(i => toEditorDiagnostic(doc, i, stage, hintLang));
       view.dispatch(setDiagnostics(view.state, placed));
       return placed.length;
     },

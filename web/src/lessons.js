@@ -461,6 +461,7 @@ export class LessonPane {
     if (!LANGS.includes(lang)) return;
     this.store.lang = lang;
     this.store.save();
+    window.dispatchEvent(new CustomEvent('bpflab:lang', { detail: lang })); // the diagnostics' hints follow
     this.applyLabels();
     if (this.listError) this.showStatus(this.t.unavailable(this.listError));
     this.renderList();

@@ -1,6 +1,7 @@
 // The Log tab: the diagnostics as a clickable list and the raw compiler or verifier log. In a verifier log
 // the failing instruction (the last instruction before the verifier's complaint) is highlighted.
 import { el } from './format.js';
+import { diagnosticHint } from './protocol.js';
 
 const INSTRUCTION = /^\s*\d+: \([0-9a-f]{2}\)/;
 const SOURCE_ANNOTATION = /^; .*?(?: @ (\S+):(\d+))?\s*$/;
@@ -29,9 +30,20 @@ export function failingInstructionIndex(lines, message) {
 }
 
 export class LogView {
-  constructor({ list, log, badge, onJump }) {
-    Object.assign(this, { list, log, badge, onJump });
+  /** hintLang: () => "es" or "en", the language hints are shown in. */
+  constructor({ list, log, badge, onJump, hintLang = () => 'en' }) {
+    Object.assign(this, { list, log, badge, onJump, hintLang });
     this.failing = null;
+    this.hints = []; // [{node, item}]: the hints shown, to follow a change of language
+  }
+
+  /** Shows every hint of the list in the language hintLang() now names. */
+  languageChanged() {
+    const lang = this.hintLang();
+    for (const { node, item } of this.hints) {
+      node.lang = lang;
+      node.textContent = diagnosticHint(item, lang);
+    }
   }
 
   reset() {
@@ -40,6 +52,7 @@ export class LogView {
     this.badge.textContent = '';
     this.badge.classList.remove('error');
     this.failing = null;
+    this.hints = [];
   }
 
   /** Plain text for the log tab when there are no diagnostics (e.g. a run error). */
@@ -54,17 +67,25 @@ export class LogView {
     this.badge.textContent = String(items.length || '!');
     this.badge.classList.toggle('error', errors > 0 || items.length === 0);
 
+    const lang = this.hintLang();
+    this.hints = [];
     const entries = items.map(item => {
       const line = item.line | 0;
       const where = line >= 1 ? `line ${line}${item.column ? `:${item.column}` : ''}` : 'no source line';
       const severity = item.severity || 'error';
+      const text = el('span', { class: 'message', text: `${stage === 'verify' ? 'verifier' : severity}: ${item.message}` });
+      let hint = null;
+      if (diagnosticHint(item, lang)) {
+        hint = el('span', { class: 'hint', lang, text: diagnosticHint(item, lang) });
+        this.hints.push({ node: hint, item });
+      }
       return el('button', {
         type: 'button',
         class: `diag ${severity.includes('error') ? 'error' : 'warning'}`,
         disabled: line < 1,
         title: line >= 1 ? `Go to line ${line}` : null,
         onclick: () => this.onJump(line, item.column || 1),
-      }, el('span', { class: 'where', text: where }), el('span', { text: `${stage === 'verify' ? 'verifier' : severity}: ${item.message}` }));
+      }, el('span', { class: 'where', text: where }), el('span', { class: 'body' }, text, hint));
     });
     const heading = stage === 'verify'
       ? 'The verifier rejected the program. Its log is below; the highlighted instruction is where it stopped.'

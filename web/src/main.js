@@ -12,6 +12,7 @@ import { api } from './api.js';
 import { clockTime, el } from './format.js';
 import { attachRoom } from './dashboard/student-room.js';
 import { LessonPane } from './lessons.js';
+import { browserLang } from './lesson-store.js';
 
 const STARTER = `// Your first eBPF program: say hello whenever a program starts.
 // Run it (Ctrl+Enter), press "exec-true", then open the printk tab.
@@ -29,6 +30,8 @@ int hello(void *ctx)
 `;
 
 const $ = id => document.getElementById(id);
+// Hints on diagnostics come in the language the learner chose for the lessons (the lesson pane's select).
+const hintLang = () => lessons?.store.lang ?? browserLang();
 // A run is going (Stop works, a closed socket is a failure) from the moment its socket opens until a final phase.
 const ACTIVE_PHASES = new Set([PAGE_STATE.CONNECTING, ...LIVE_PHASES]);
 const PRINTK_KEEP = 2000;
@@ -94,6 +97,7 @@ const editor = createEditor($('editor'), {
   onCursor: (line, column) => {
     $('cursor-pos').textContent = `Ln ${line}, Col ${column}`;
   },
+  hintLang,
 });
 
 function setEditorSource(source, { pristine = false } = {}) {
@@ -137,7 +141,9 @@ const logView = new LogView({
   log: $('verifier-log'),
   badge: $('log-badge'),
   onJump: (line, column) => editor.gotoLine(line, column),
+  hintLang,
 });
+window.addEventListener('bpflab:lang', () => logView.languageChanged());
 let printkCount = 0;
 function addPrintk(message) {
   const log = $('printk-log');

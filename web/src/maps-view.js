@@ -1,5 +1,7 @@
 // Map snapshots: a card per map, a bar chart when the values are numbers (counters, histograms), else a table.
+// A per-CPU map shows each entry's sum over the CPUs, with each CPU's value beside it in the table.
 import { el, formatValue, numericValue } from './format.js';
+import { perCpuValues } from './protocol.js';
 
 const MAX_BARS = 40;
 const MAX_ROWS = 500;
@@ -10,13 +12,23 @@ export function isHistogramLike(entries) {
 
 /** Numeric keys (histogram slots, CPU or syscall numbers) keep their order; otherwise the biggest values first. */
 export function barsFor(entries) {
-  const rows = entries.map(e => ({ key: e.key, label: formatValue(e.key), value: numericValue(e.value) }));
+  const rows = entries.map(e => ({ key: e.key, label: formatValue(e.key), value: numericValue(e.value), cpus: perCpuValues(e) }));
   if (rows.every(r => numericValue(r.key) !== null)) {
     rows.sort((a, b) => numericValue(a.key) - numericValue(b.key));
   } else {
     rows.sort((a, b) => b.value - a.value);
   }
   return rows;
+}
+
+/** How many CPUs a per-CPU map's entries have values for; 0 when the map is not per-CPU. */
+export function cpuCount(entries) {
+  return Math.max(0, ...entries.map(e => perCpuValues(e)?.length ?? 0));
+}
+
+/** "cpu0: 3, cpu1: 4", for a title. */
+function perCpuText(values) {
+  return values.map((v, cpu) => `cpu${cpu}: ${formatValue(v)}`).join(', ');
 }
 
 export class MapsView {
@@ -65,9 +77,11 @@ export class MapsView {
         },
       }, mode === 'chart' ? 'Table' : 'Chart')
       : null;
+    const cpus = cpuCount(entries);
     const header = el('header', {},
       el('h3', { text: name }),
       el('span', { class: 'muted', text: `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}` }),
+      cpus ? el('span', { class: 'muted per-cpu-note', text: `per CPU (${cpus}): ${chartable ? 'sums shown' : 'each CPU shown'}` }) : null,
       el('span', { class: 'spacer' }),
       toggle);
     const body = mode === 'chart' ? this.chart(entries) : this.table(entries);
@@ -84,19 +98,25 @@ export class MapsView {
       cells.push(
         el('span', { class: 'key', title: r.label, text: r.label }),
         el('span', { class: 'track' }, el('span', { class: 'bar', style: `width:${pct.toFixed(2)}%;display:block` })),
-        el('span', { class: 'value', text: r.value.toLocaleString() }));
+        el('span', { class: 'value', title: r.cpus ? perCpuText(r.cpus) : null, text: r.value.toLocaleString() }));
     }
     const out = [el('div', { class: 'bars', role: 'img', 'aria-label': `bar chart of ${entries.length} values` }, ...cells)];
+    if (rows.some(r => r.cpus)) out.push(el('p', { class: 'more', text: 'Each bar is the sum over the CPUs; the table shows each CPU\u2019s value.' }));
     if (shown.length < rows.length) out.push(el('p', { class: 'more', text: `${rows.length - shown.length} smaller values not shown` }));
     return out;
   }
 
   table(entries) {
+    const perCpu = cpuCount(entries) > 0;
     const rows = entries.slice(0, MAX_ROWS).map(e => el('tr', {},
       el('td', { text: formatValue(e.key) }),
-      el('td', { class: numericValue(e.value) !== null ? 'num' : null, text: formatValue(e.value) })));
+      el('td', { class: numericValue(e.value) !== null ? 'num' : null, text: formatValue(e.value) }),
+      perCpu ? el('td', { class: 'per-cpu' }, ...(perCpuValues(e) ?? []).map((v, cpu) => el('span', { class: 'cpu' },
+        el('span', { class: 'muted', text: `cpu${cpu}` }), ` ${formatValue(v)}`))) : null));
     const table = el('table', { class: 'data-table' },
-      el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'key' }), el('th', { scope: 'col', text: 'value' }))),
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'key' }),
+        el('th', { scope: 'col', text: perCpu ? 'sum' : 'value' }),
+        perCpu ? el('th', { scope: 'col', text: 'per CPU' }) : null)),
       el('tbody', {}, ...rows));
     const out = [table];
     if (entries.length === 0) out.push(el('p', { class: 'more', text: 'empty' }));

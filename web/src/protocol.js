@@ -87,3 +87,22 @@ export function checkMessage({ lesson, step, lang }) {
 export function errorMessage(text) {
   return { type: SERVER_MESSAGE.ERROR, message: text };
 }
+
+// ---- reading server messages ----
+// What the server sends is data to show, never markup: the page puts these values in textContent only.
+
+/**
+ * A diagnostic item's hint (ServerMessage.Diagnostics items[].hint: {kind, es, en}) in lang, "es" or "en" (English
+ * when that language's text is missing); '' when the item has no hint or it is not text.
+ */
+export function diagnosticHint(item, lang) {
+  const hint = item?.hint;
+  if (!hint || typeof hint !== 'object') return '';
+  const text = typeof hint[lang] === 'string' ? hint[lang] : hint.en;
+  return typeof text === 'string' ? text : '';
+}
+
+/** A map snapshot entry's values per CPU (MapEntry.cpus, CPU 0 first), or null when its map is not per-CPU. */
+export function perCpuValues(entry) {
+  return Array.isArray(entry?.cpus) ? entry.cpus : null;
+}

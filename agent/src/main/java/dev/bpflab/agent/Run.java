@@ -1,7 +1,7 @@
 package dev.bpflab.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.bpflab.agent.bpf.AttachException;
 import dev.bpflab.agent.bpf.BpfException;
 import dev.bpflab.agent.bpf.BpfMap;
 import dev.bpflab.agent.bpf.BpfObject;
@@ -9,12 +9,14 @@ import dev.bpflab.agent.bpf.BpfProgram;
 import dev.bpflab.agent.bpf.EventSink;
 import dev.bpflab.agent.bpf.MapSnapshot;
 import dev.bpflab.agent.bpf.PerfBufferStream;
+import dev.bpflab.agent.bpf.ProgramLog;
 import dev.bpflab.agent.bpf.RingBufferStream;
 import dev.bpflab.agent.bpf.VerifierException;
 import dev.bpflab.agent.workloads.VethPair;
 import dev.bpflab.agent.workloads.WorkloadException;
 import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.protocol.Diagnostic;
+import dev.bpflab.protocol.MapEntry;
 import dev.bpflab.protocol.RunPhase;
 import dev.bpflab.protocol.ServerMessage;
 import dev.bpflab.support.threads.Daemons;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -89,6 +92,10 @@ final class Run implements AutoCloseable {
             startStreams();
             output.send(ServerMessage.Phase.attached(attached));
             return true;
+        } catch (AttachException e) {
+            Optional<Diagnostic> d = ContextReads.diagnostic(e, source,
+                    () -> verboseLog(compiled, coreBtf, globals, e.program()));
+            return failOnLine(e, d.isPresent() ? d : LoadFailures.diagnostic(e, source));
         } catch (BpfException e) {
             return failOnLine(e, source);
         } catch (WorkloadException e) {
@@ -98,13 +105,30 @@ final class Run implements AutoCloseable {
 
     /** A failure that belongs to a line of the source is sent as diagnostics on that line; any other as an error. */
     private boolean failOnLine(BpfException e, String source) {
-        Diagnostic d = LoadFailures.diagnostic(e, source).orElse(null);
-        if (d == null) {
+        return failOnLine(e, LoadFailures.diagnostic(e, source));
+    }
+
+    private boolean failOnLine(BpfException e, Optional<Diagnostic> onLine) {
+        if (onLine.isEmpty()) {
             return fail(e.getMessage());
         }
-        output.send(new ServerMessage.Diagnostics("verify", List.of(d), e.getMessage(), false, ""));
+        output.send(new ServerMessage.Diagnostics("verify", List.of(onLine.get()), e.getMessage(), false, ""));
         phase(RunPhase.FAILED);
         return false;
+    }
+
+    /** The level-2 verifier log of {@code program}, loaded again alone as it was (same BTF, same globals). */
+    private static String verboseLog(byte[] compiled, byte[] coreBtf, Map<String, JsonNode> globals, String program)
+            throws BpfException {
+        Path coreBtfFile = null;
+        try {
+            coreBtfFile = coreBtf == null ? null : writeTemp(coreBtf);
+            return ProgramLog.verbose(compiled, coreBtfFile, globals, program, VERIFIER_LOG_BYTES);
+        } catch (IOException e) {
+            throw new BpfException("could not write the program's BTF to a temporary file: " + e.getMessage());
+        } finally {
+            deleteQuietly(coreBtfFile);
+        }
     }
 
     private static Path writeTemp(byte[] bytes) throws IOException {
@@ -162,7 +186,7 @@ final class Run implements AutoCloseable {
             }
             try {
                 for (MapSnapshot map : watched) {
-                    ArrayNode entries = map.read(MAP_SNAPSHOT_LIMIT);
+                    List<MapEntry> entries = map.read(MAP_SNAPSHOT_LIMIT);
                     String text = entries.toString();
                     if (!text.equals(lastSent.get(map.name()))) {
                         lastSent.put(map.name(), text);

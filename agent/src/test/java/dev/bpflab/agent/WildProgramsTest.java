@@ -124,6 +124,34 @@ class WildProgramsTest {
         assertHint("unbounded-loop", d);
     }
 
+    @Test
+    void aTracepointReadThroughAStructWithMoreArgumentsIsReportedAtTheReadPastTheEnd() throws Exception {
+        Diagnostic d = rejection("tracepoint_wrong_struct.bpf.c");
+        assertEquals(16, d.line(), d.message()); // args->args[5], not args[2] on the line before it
+        assertTrue(d.message().startsWith("program 'on_unlink' reads 8 bytes at offset 56 of its context"), d.message());
+        assertTrue(d.message().contains("syscalls/sys_enter_unlinkat gives 40 bytes"), d.message());
+        assertTrue(d.message().contains("pathname at 24"), "the tracepoint's own fields are named: " + d.message());
+        assertTrue(d.message().contains("Permission denied"), d.message());
+        assertHint("context-past-end", d);
+    }
+
+    @Test
+    void aTracepointContextReadAt4096IsReportedAtThatRead() throws Exception {
+        Diagnostic d = rejection("tracepoint_ctx_4096.bpf.c");
+        assertEquals(9, d.line(), d.message());
+        assertTrue(d.message().contains("at offset 4096 of its context"), d.message());
+        assertHint("context-past-end", d);
+    }
+
+    @Test
+    void aRawTracepointReadPastItsArgumentsIsReportedAtTheRead() throws Exception {
+        Diagnostic d = rejection("raw_tracepoint_args.bpf.c");
+        assertEquals(9, d.line(), d.message());
+        assertTrue(d.message().contains("(ctx->args[7])"), d.message());
+        assertTrue(d.message().contains("Invalid argument"), d.message());
+        assertHint("context-past-end", d);
+    }
+
     private static void assertHint(String kind, Diagnostic d) {
         assertNotNull(d.hint(), "no hint on: " + d.message());
         assertEquals(kind, d.hint().kind(), d.message());

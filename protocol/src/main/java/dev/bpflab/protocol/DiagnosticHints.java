@@ -49,6 +49,23 @@ public final class DiagnosticHints {
         return Optional.empty();
     }
 
+    /** The catalogue's hint of kind {@code kind}, or empty when the catalogue has no such kind. */
+    public static Optional<Hint> ofKind(String kind) {
+        return ENTRIES.stream().filter(e -> e.kind().equals(kind)).map(Entry::hint).findFirst();
+    }
+
+    /**
+     * {@code diagnostic} with its hint's texts taken from this catalogue by the hint's kind, whatever texts it came
+     * with; without a hint when its kind is not in the catalogue. For diagnostics from where no text is trusted (a
+     * sandbox's agent): only the kind is believed.
+     */
+    public static Diagnostic withCatalogueTexts(Diagnostic diagnostic) {
+        if (diagnostic.hint() == null) {
+            return diagnostic;
+        }
+        return diagnostic.withHint(ofKind(diagnostic.hint().kind()).orElse(null));
+    }
+
     /** {@code diagnostic} with the hint for its message, unless it has one already or its message is of no known kind. */
     public static Diagnostic withHint(Diagnostic diagnostic) {
         if (diagnostic.hint() != null) {

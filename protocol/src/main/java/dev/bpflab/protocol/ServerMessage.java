@@ -122,12 +122,17 @@ public sealed interface ServerMessage {
         }
     }
 
-    /** A hash or array map's entries, sent when they changed: {@code entries} is {@code [{"key":…,"value":…}]}. */
+    /**
+     * A hash or array map's entries, sent when they changed: {@code [{"key":…,"value":…}]}, and for a per-CPU map
+     * each CPU's value too ({@link MapEntry}).
+     */
     @JsonTypeName("map")
-    record MapSnapshot(String name, JsonNode entries) implements ServerMessage, AgentMessage {
+    record MapSnapshot(String name, List<MapEntry> entries) implements ServerMessage, AgentMessage {
         public MapSnapshot {
             Checks.present(name, "a map snapshot names the map");
-            Checks.require(entries != null && entries.isArray(), "a map snapshot's \"entries\" is an array");
+            Checks.require(entries != null && entries.stream().allMatch(e -> e != null),
+                    "a map snapshot's \"entries\" is an array of entries");
+            entries = List.copyOf(entries);
         }
 
         @Override

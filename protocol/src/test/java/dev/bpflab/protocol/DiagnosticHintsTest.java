@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
 
 /** The hint catalogue as data: every pattern against the real messages kept next to it, and the kinds the lab promises. */
 class DiagnosticHintsTest {
-    /** The kinds issue 16 lists; each must have a hint. */
+    /** The kinds issue 16 lists, and reads past a tracepoint's context refused at attach; each must have a hint. */
     private static final Set<String> PROMISED = Set.of("map-null-check", "packet-bounds", "stack-too-large",
             "unreleased-reference", "gpl-only-helper", "helper-not-allowed", "program-too-complex", "unbounded-loop",
             "invalid-context-access", "bad-return-value", "legacy-map-definition", "printk-arguments",
-            "missing-max-entries", "core-relocation", "section-not-attachable");
+            "missing-max-entries", "core-relocation", "section-not-attachable", "context-past-end");
 
     @Test
     void everyPromisedKindHasAHintInBothLanguages() {

@@ -1,7 +1,9 @@
 package dev.bpflab.grading;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bpflab.protocol.MapEntry;
 import dev.bpflab.protocol.ServerMessage;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -61,11 +63,12 @@ public record Expectation(JsonNode spec) {
         return false;
     }
 
-    private static boolean mapHas(JsonNode entries, JsonNode key, long minValue) {
-        for (JsonNode entry : entries) {
+    /** Whether an entry under {@code key} holds at least {@code minValue} (a per-CPU map's: summed over its CPUs). */
+    private static boolean mapHas(List<MapEntry> entries, JsonNode key, long minValue) {
+        for (MapEntry entry : entries) {
             boolean keyMatches = key == null || key.isNull()
-                    || (key.isObject() ? fieldsMatch(key, entry.path("key")) : valueMatches(key, entry.path("key")));
-            if (keyMatches && entry.path("value").isNumber() && entry.path("value").asLong() >= minValue) {
+                    || (key.isObject() ? fieldsMatch(key, entry.key()) : valueMatches(key, entry.key()));
+            if (keyMatches && entry.value() != null && entry.value().isNumber() && entry.value().asLong() >= minValue) {
                 return true;
             }
         }

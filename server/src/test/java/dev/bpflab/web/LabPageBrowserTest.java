@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.bpflab.protocol.DiagnosticHints;
+import dev.bpflab.protocol.Hint;
 import dev.bpflab.share.DataDirProfile;
 import dev.bpflab.testing.Chromium;
 import dev.bpflab.testing.BrowserTest;
@@ -425,6 +427,75 @@ class LabPageBrowserTest {
         } finally {
             driver.executeCdpCommand("Network.setUserAgentOverride", Map.of("userAgent", userAgent, "acceptLanguage", "en-US"));
         }
+    }
+
+    @Test
+    @Order(9)
+    void aMissingNullCheckComesWithItsHintInTheListAndOnHoverInTheLessonsLanguage() {
+        openPage(1280, 800);
+        Hint hint = DiagnosticHints.ofKind("map-null-check").orElseThrow();
+        js("window.bpflab.editor.setSource(arguments[0])", NULL_DEREF);
+        driver.findElement(By.id("run")).click();
+        waitForPhase("failed");
+        assertEquals(hint.en(), waitFor("the hint in the diagnostics list", () -> listedHint("en"), Duration.ofSeconds(10)));
+        assertEquals(hint.en(), hoveredHint("en"), "the hover shows the hint under the message");
+        screenshot("16-hint-english-1280x800-light");
+
+        // The lessons' language choice is the hints' too: switched to Spanish, both follow.
+        driver.findElement(By.id("lesson-toggle")).click();
+        new Select(driver.findElement(By.id("lesson-lang"))).selectByValue("es");
+        assertEquals(hint.es(), waitFor("the hint in Spanish in the list", () -> listedHint("es"), Duration.ofSeconds(5)));
+        new Actions(driver).moveToElement(driver.findElement(By.id("run"))).perform(); // the English hover closes
+        waitFor("the hover to close", () -> driver.findElements(By.cssSelector(".cm-tooltip-lint")).isEmpty(),
+                Duration.ofSeconds(5));
+        assertEquals(hint.es(), hoveredHint("es"));
+        screenshot("17-hint-spanish-1280x800-light");
+    }
+
+    @Test
+    @Order(10)
+    void aPerCpuCounterShowsItsSumAndEachCpu() {
+        openPage(1280, 800);
+        js("window.bpflab.editor.setSource(arguments[0])", COUNT_UNLINKS
+                .replace("BPF_MAP_TYPE_HASH", "BPF_MAP_TYPE_PERCPU_HASH"));
+        driver.findElement(By.id("run")).click();
+        waitForPhase("attached");
+        driver.findElement(By.cssSelector("#workload-buttons button[data-workload='unlink-file']")).click();
+        driver.findElement(By.id("tab-maps")).click();
+        // A new snapshot replaces the card, so each look at it finds it afresh (waitFor retries a stale element).
+        String map = ".map-card[data-map='unlinks_per_pid'] ";
+        String note = waitFor("the per-CPU map as a bar chart of sums", () -> driver.findElements(By.cssSelector(map + ".bars .bar"))
+                .isEmpty() ? null : driver.findElement(By.cssSelector(map + ".per-cpu-note")).getText(), Duration.ofSeconds(30));
+        assertTrue(note.startsWith("per CPU ("), note);
+        List<String> cpus = waitFor("each CPU's value in the table", () -> {
+            WebElement toggle = driver.findElement(By.cssSelector(map + "header button"));
+            if ("Table".equals(toggle.getText())) {
+                toggle.click(); // the card remembers the choice across snapshots
+            }
+            List<String> cells = driver.findElements(By.cssSelector(map + "tbody tr:first-child td.per-cpu .cpu")).stream()
+                    .map(WebElement::getText).toList();
+            return cells.isEmpty() ? null : cells;
+        }, Duration.ofSeconds(10));
+        assertTrue(cpus.get(0).startsWith("cpu0"), "CPU 0 first: " + cpus);
+        assertEquals("sum", waitFor("the table's heading", () -> driver.findElement(By.cssSelector(map + "thead th:nth-child(2)"))
+                .getText(), Duration.ofSeconds(5)), "the value column is the sum over the CPUs");
+        screenshot("18-per-cpu-map-1280x800-light");
+        driver.findElement(By.id("stop")).click();
+        waitForPhase("stopped");
+    }
+
+    /** The hint under the first item of the diagnostics list, when it is in {@code lang}; else null. */
+    String listedHint(String lang) {
+        List<WebElement> hints = driver.findElements(By.cssSelector("#diag-list .diag .hint"));
+        return hints.isEmpty() || !lang.equals(hints.get(0).getAttribute("lang")) ? null : hints.get(0).getAttribute("textContent");
+    }
+
+    /** Hovers the first underlined error in the editor and returns the hint its tooltip shows, in {@code lang}. */
+    String hoveredHint(String lang) {
+        new Actions(driver).moveToElement(driver.findElement(By.cssSelector(".cm-lintRange-error"))).perform();
+        return waitFor("the hover's hint in " + lang, () -> driver.findElements(
+                By.cssSelector(".cm-tooltip-lint .bpflab-hint[lang='" + lang + "']")).stream()
+                .map(e -> e.getAttribute("textContent")).filter(t -> !t.isBlank()).findFirst().orElse(null), Duration.ofSeconds(10));
     }
 
     /** Opens the lesson pane and picks lesson {@code id} from its list; returns the lesson as GET /api/lessons/{id} has it. */

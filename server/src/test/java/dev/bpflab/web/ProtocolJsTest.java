@@ -7,7 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.IntNode;
 import dev.bpflab.protocol.ClientMessage;
+import dev.bpflab.protocol.Diagnostic;
+import dev.bpflab.protocol.DiagnosticHints;
+import dev.bpflab.protocol.Hint;
+import dev.bpflab.protocol.MapEntry;
 import dev.bpflab.protocol.RunJson;
 import dev.bpflab.protocol.RunPhase;
 import dev.bpflab.protocol.ServerMessage;
@@ -57,8 +62,26 @@ class ProtocolJsTest {
                 check: p.checkMessage({ lesson: '02-watch-syscalls', step: 1, lang: 'es' }),
                 error: p.errorMessage('unreadable'),
               },
+              read: (() => {
+                const arg = i => JSON.parse(Buffer.from(process.argv[i], 'base64').toString('utf8'));
+                const diagnostics = arg(3);
+                const map = arg(4);
+                return {
+                  es: diagnostics.items.map(i => p.diagnosticHint(i, 'es')),
+                  en: diagnostics.items.map(i => p.diagnosticHint(i, 'en')),
+                  cpus: map.entries.map(p.perCpuValues),
+                };
+              })(),
             }));
             """;
+
+    /** What the server sends, read by protocol.js: a hinted and a plain diagnostic, a per-CPU and a plain entry. */
+    static final ServerMessage.Diagnostics DIAGNOSTICS = new ServerMessage.Diagnostics("verify", List.of(
+            DiagnosticHints.withHint(new Diagnostic(18, 2, "error", "R0 invalid mem access 'map_value_or_null'")),
+            new Diagnostic(3, 1, "warning", "unused variable 'x'")), "", false, "p");
+    static final ServerMessage.MapSnapshot MAP = new ServerMessage.MapSnapshot("opens", List.of(
+            MapEntry.perCpu(IntNode.valueOf(0), List.of(IntNode.valueOf(3), IntNode.valueOf(4))),
+            MapEntry.of(IntNode.valueOf(1), IntNode.valueOf(9))));
 
     static JsonNode js;
 
@@ -66,7 +89,9 @@ class ProtocolJsTest {
     static void loadProtocolJs() throws Exception {
         assertTrue(Files.isRegularFile(PROTOCOL_JS), PROTOCOL_JS.toAbsolutePath() + " is missing");
         Process node = new ProcessBuilder("node", "--input-type=module", "-e", DUMP, PROTOCOL_JS.toString(),
-                Workload.EXEC_TRUE.wireName()).redirectErrorStream(true).start();
+                Workload.EXEC_TRUE.wireName(), base64(RunJson.write((ServerMessage) DIAGNOSTICS)),
+                base64(RunJson.write((ServerMessage) MAP)))
+                .redirectErrorStream(true).start();
         node.getOutputStream().close();
         String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(node.waitFor(30, TimeUnit.SECONDS), "node did not finish");
@@ -125,6 +150,15 @@ class ProtocolJsTest {
         assertInstanceOf(ClientMessage.Stop.class, RunJson.client(built.get("stop").toString()));
         assertEquals(ClientMessage.Check.lessonStep("02-watch-syscalls", 1, "es"), RunJson.client(built.get("check").toString()));
         assertEquals(new ServerMessage.Error("unreadable"), RunJson.server(built.get("error").toString()));
+    }
+
+    @Test
+    void diagnosticHintsAndPerCpuValuesAreReadAsTheServerSendsThem() {
+        JsonNode read = js.get("read");
+        Hint hint = DIAGNOSTICS.items().get(0).hint();
+        assertEquals(List.of(hint.es(), ""), strings(read.get("es")), "the hint in Spanish; none on the plain item");
+        assertEquals(List.of(hint.en(), ""), strings(read.get("en")));
+        assertEquals("[[3,4],null]", read.get("cpus").toString(), "each CPU's values of the per-CPU entry only");
     }
 
     @Test
@@ -197,6 +231,11 @@ class ProtocolJsTest {
             types.put(constant, type.name());
         }
         return types;
+    }
+
+    /** Non-ASCII text (the Spanish hints) passes to node intact whatever the locale's argument encoding. */
+    private static String base64(String json) {
+        return java.util.Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static Map<String, String> fields(JsonNode object) {

@@ -208,8 +208,9 @@ public final class BpfObject implements AutoCloseable {
             }
             if (link == null) {
                 int errno = Native.getLastError();
-                throw new BpfException("could not attach program '" + program.name() + "' (SEC(\"" + program.section()
-                        + "\")): " + Errno.describe(errno) + Errno.hintForAttach(errno, program.section()) + libbpfSays());
+                throw new AttachException(program.name(), program.section(), errno, "could not attach program '"
+                        + program.name() + "' (SEC(\"" + program.section() + "\")): " + Errno.describe(errno)
+                        + Errno.hintForAttach(errno, program.section()) + libbpfSays());
             }
             links.add(link);
             attached.add(program.name() + " → " + where);

@@ -74,6 +74,12 @@ interface LibBpf extends Library {
 
     boolean bpf_program__autoload(Pointer prog);
 
+    int bpf_program__set_autoload(Pointer prog, boolean autoload);
+
+    int bpf_program__set_log_level(Pointer prog, int level);
+
+    int bpf_program__set_log_buf(Pointer prog, Pointer buf, long size);
+
     Pointer bpf_program__attach(Pointer prog);
 
     Pointer bpf_program__attach_xdp(Pointer prog, int ifindex);

@@ -1,15 +1,14 @@
 package dev.bpflab.agent.bpf;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.jna.Memory;
+import dev.bpflab.protocol.MapEntry;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /** Reads the current entries of a hash or array map, decoding keys and values with BTF (hex without it). */
 public final class MapSnapshot {
-    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private final BpfMap map;
     private final BtfDecoder decoder;
     private final int cpus;
@@ -25,11 +24,11 @@ public final class MapSnapshot {
     }
 
     /**
-     * At most {@code limit} entries. Per-CPU values are summed when they are numbers (what a histogram wants),
-     * otherwise listed per CPU.
+     * At most {@code limit} entries. A per-CPU map's entries carry each CPU's value and, when those are numbers,
+     * their sum as the value (what a histogram wants).
      */
-    public ArrayNode read(int limit) {
-        ArrayNode entries = JSON.arrayNode();
+    public List<MapEntry> read(int limit) {
+        List<MapEntry> entries = new ArrayList<>();
         int keySize = map.keySize();
         // The kernel copies per-CPU values into one slot per possible CPU, each rounded up to 8 bytes.
         int slot = map.isPerCpu() ? (map.valueSize() + 7) & ~7 : map.valueSize();
@@ -46,28 +45,21 @@ public final class MapSnapshot {
                 if (LibBpf.INSTANCE.bpf_map_lookup_elem(map.fd(), key, value) != 0) {
                     continue; // deleted between the two calls
                 }
-                ObjectNode entry = JSON.objectNode();
-                entry.set("key", decode(map.keyTypeId(), key.getByteArray(0, keySize)));
-                entry.set("value", map.isPerCpu() ? perCpu(value, slot) : decode(map.valueTypeId(),
-                        value.getByteArray(0, map.valueSize())));
-                entries.add(entry);
+                JsonNode decodedKey = decode(map.keyTypeId(), key.getByteArray(0, keySize));
+                entries.add(map.isPerCpu() ? MapEntry.perCpu(decodedKey, perCpu(value, slot))
+                        : MapEntry.of(decodedKey, decode(map.valueTypeId(), value.getByteArray(0, map.valueSize()))));
             }
         }
         return entries;
     }
 
-    private JsonNode perCpu(Memory value, int slot) {
-        ArrayNode values = JSON.arrayNode();
-        boolean allNumbers = true;
-        long sum = 0;
+    private List<JsonNode> perCpu(Memory value, int slot) {
+        byte[] all = value.getByteArray(0, slot * cpus);
+        List<JsonNode> values = new ArrayList<>(cpus);
         for (int cpu = 0; cpu < cpus; cpu++) {
-            JsonNode v = decode(map.valueTypeId(), Arrays.copyOfRange(value.getByteArray(0, slot * cpus), cpu * slot,
-                    cpu * slot + map.valueSize()));
-            values.add(v);
-            allNumbers &= v.isNumber();
-            sum += v.asLong();
+            values.add(decode(map.valueTypeId(), Arrays.copyOfRange(all, cpu * slot, cpu * slot + map.valueSize())));
         }
-        return allNumbers ? JSON.numberNode(sum) : values;
+        return values;
     }
 
     private JsonNode decode(int typeId, byte[] bytes) {

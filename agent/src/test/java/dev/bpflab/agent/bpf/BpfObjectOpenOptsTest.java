@@ -45,7 +45,8 @@ class BpfObjectOpenOptsTest {
             char LICENSE[] SEC("license") = "GPL";
             """;
 
-    private static byte[] compile(Path dir, String source) throws Exception {
+    /** {@code source} compiled by clang for BPF in {@code dir}: the object's bytes. */
+    static byte[] compile(Path dir, String source) throws Exception {
         Files.writeString(dir.resolve("p.bpf.c"), source);
         Process clang = new ProcessBuilder("clang", "-target", "bpf", "-O2", "-g", "-I/usr/include/x86_64-linux-gnu", "-c", "p.bpf.c", "-o", "p.bpf.o")
                 .directory(dir.toFile()).redirectErrorStream(true).start();
