@@ -33,6 +33,8 @@ public sealed interface ServerMessage {
     int MAX_LOG_CHARS = 256 * 1024;
     /** The most text one read of an iterator carries: the agent stops reading there and says {@code truncated}. */
     int MAX_ITERATOR_BYTES = 256 * 1024;
+    /** The most iterator programs one run reads (one {@link IteratorOutput} each per read); more fail at attach. */
+    int MAX_ITERATOR_PROGRAMS = 8;
 
     /** Events, printk lines and map snapshots: the run's data, which may be shed when a reader falls behind. */
     @JsonIgnore
