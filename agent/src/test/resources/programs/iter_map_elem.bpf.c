@@ -1,22 +1,5 @@
 // Prints every element of the array map "slots": the iterator is given the object's one map it can walk.
-#include <linux/bpf.h>
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
-
-struct seq_file;
-
-struct bpf_iter_meta {
-	struct seq_file *seq;
-	__u64 session_id;
-	__u64 seq_num;
-} __attribute__((preserve_access_index));
-
-struct bpf_iter__bpf_map_elem {
-	struct bpf_iter_meta *meta;
-	struct bpf_map *map;
-	void *key;
-	void *value;
-} __attribute__((preserve_access_index));
+#include "iter_types.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bpflab.agent.bpf.BpfException;
+import dev.bpflab.agent.bpf.BpfObject;
 import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.protocol.AgentMessage;
 import dev.bpflab.protocol.RunJson;
 import dev.bpflab.protocol.RunPhase;
-import dev.bpflab.agent.bpf.BpfException;
-import dev.bpflab.agent.bpf.BpfObject;
-import org.junit.jupiter.api.Assumptions;
 import dev.bpflab.protocol.ServerMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -21,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,16 +37,15 @@ class IteratorProgramsTest {
     @TempDir
     Path dir;
 
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
     @Test
     void aTaskIteratorListsThisProcessAtAttachAndAProcessStartedSinceWhenReadAgain() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] object = compile("iter_task.bpf.c");
         try (Output output = new Output(out); Run run = new Run(output)) {
-            assertTrue(run.start(source("iter_task.bpf.c"), object, null, Map.of(), AgentCommand.DEFAULT_XDP_INTERFACE),
-                    out.toString(StandardCharsets.UTF_8));
-            ServerMessage.Phase attached = await(out, ServerMessage.Phase.class, p -> p.phase() == RunPhase.ATTACHED);
+            assertTrue(start(run, "iter_task.bpf.c"), said());
+            ServerMessage.Phase attached = await(ServerMessage.Phase.class, p -> p.phase() == RunPhase.ATTACHED);
             assertEquals(List.of("ps → iter/task"), attached.programs());
-            ServerMessage.IteratorOutput first = await(out, ServerMessage.IteratorOutput.class, o -> o.read() == 1);
+            ServerMessage.IteratorOutput first = await(ServerMessage.IteratorOutput.class, o -> o.read() == 1);
             assertEquals("ps", first.program());
             assertFalse(first.truncated(), "a process list is far below the cap");
             assertTrue(first.text().startsWith("    PID COMM\n"), first.text());
@@ -57,7 +56,7 @@ class IteratorProgramsTest {
             Process sleeper = new ProcessBuilder("sleep", "30").start();
             try {
                 assertTrue(run.readIterators());
-                ServerMessage.IteratorOutput second = await(out, ServerMessage.IteratorOutput.class, o -> o.read() == 2);
+                ServerMessage.IteratorOutput second = await(ServerMessage.IteratorOutput.class, o -> o.read() == 2);
                 String line = String.format("%7d sleep\n", sleeper.pid());
                 assertFalse(first.text().contains(line), "the sleeper did not exist at the first read");
                 assertTrue(second.text().contains(line), "a fresh walk sees the sleeper, pid " + sleeper.pid() + ":\n"
@@ -69,34 +68,46 @@ class IteratorProgramsTest {
     }
 
     @Test
-    void aMapElementIteratorWalksTheObjectsOneMap() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] object = compile("iter_map_elem.bpf.c");
-        assumeThisKernelLoads(object);
+    void aReadIsCutAt256KiBAndSaysSo() throws Exception {
         try (Output output = new Output(out); Run run = new Run(output)) {
-            assertTrue(run.start(source("iter_map_elem.bpf.c"), object, null, Map.of(),
-                    AgentCommand.DEFAULT_XDP_INTERFACE), out.toString(StandardCharsets.UTF_8));
-            ServerMessage.Phase attached = await(out, ServerMessage.Phase.class, p -> p.phase() == RunPhase.ATTACHED);
+            assertTrue(start(run, "iter_verbose.bpf.c"), said());
+            ServerMessage.IteratorOutput first = await(ServerMessage.IteratorOutput.class, o -> o.read() == 1);
+            assertTrue(first.truncated(), "hundreds of tasks × 4 KiB");
+            assertFalse(first.timedOut());
+            assertEquals(ServerMessage.MAX_ITERATOR_BYTES, first.text().length());
+            assertTrue(first.text().contains(" line 63 ...."), "the program's own lines, the first ones");
+        }
+    }
+
+    @Test
+    void aMapElementIteratorWalksTheObjectsOneMap() throws Exception {
+        try (Output output = new Output(out); Run run = new Run(output)) {
+            assertTrue(start(run, "iter_map_elem.bpf.c"), said());
+            ServerMessage.Phase attached = await(ServerMessage.Phase.class, p -> p.phase() == RunPhase.ATTACHED);
             assertEquals(List.of("dump_slots → iter/bpf_map_elem over map 'slots'"), attached.programs());
-            ServerMessage.IteratorOutput first = await(out, ServerMessage.IteratorOutput.class, o -> o.read() == 1);
+            ServerMessage.IteratorOutput first = await(ServerMessage.IteratorOutput.class, o -> o.read() == 1);
             assertEquals("slot 0 = 0\nslot 1 = 0\nslot 2 = 0\n", first.text());
         }
     }
 
     @Test
     void aMapElementIteratorWithTwoMapsItCouldWalkIsRefusedNamingBoth() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] object = compile("iter_map_elem_two_maps.bpf.c");
-        assumeThisKernelLoads(object);
         try (Output output = new Output(out); Run run = new Run(output)) {
-            assertFalse(run.start(source("iter_map_elem_two_maps.bpf.c"), object, null, Map.of(),
-                    AgentCommand.DEFAULT_XDP_INTERFACE));
+            assertFalse(start(run, "iter_map_elem_two_maps.bpf.c"));
         }
-        ServerMessage.Error error = await(out, ServerMessage.Error.class, e -> true);
+        ServerMessage.Error error = await(ServerMessage.Error.class, e -> true);
         assertTrue(error.message().contains("'dump_slots'"), error.message());
         assertTrue(error.message().contains("has 2 ('slots', 'seen')"), error.message());
-        assertEquals(ServerMessage.Phase.of(RunPhase.FAILED),
-                await(out, ServerMessage.Phase.class, p -> p.phase().isFinal()));
+        assertEquals(ServerMessage.Phase.of(RunPhase.FAILED), await(ServerMessage.Phase.class, p -> p.phase().isFinal()));
+    }
+
+    /** Compiles {@code program} and starts it; a map element iterator only where this kernel loads one. */
+    private boolean start(Run run, String program) throws Exception {
+        byte[] object = compile(program);
+        if (program.contains("map_elem")) {
+            assumeThisKernelLoads(object);
+        }
+        return run.start(source(program), object, null, Map.of(), AgentCommand.DEFAULT_XDP_INTERFACE);
     }
 
     /**
@@ -113,12 +124,15 @@ class IteratorProgramsTest {
         }
     }
 
+    private String said() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
     /** The first message of {@code type} the run wrote that {@code matches}, waiting for it up to 20 s. */
-    private static <T extends AgentMessage> T await(ByteArrayOutputStream out, Class<T> type, Predicate<T> matches)
-            throws Exception {
+    private <T extends AgentMessage> T await(Class<T> type, Predicate<T> matches) throws Exception {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
         do {
-            for (String line : out.toString(StandardCharsets.UTF_8).lines().toList()) {
+            for (String line : said().lines().toList()) {
                 AgentMessage message = RunJson.agent(line);
                 if (type.isInstance(message) && matches.test(type.cast(message))) {
                     return type.cast(message);
@@ -126,7 +140,7 @@ class IteratorProgramsTest {
             }
             Thread.sleep(50);
         } while (System.nanoTime() < end);
-        throw new AssertionError("no " + type.getSimpleName() + " as expected in:\n" + out.toString(StandardCharsets.UTF_8));
+        throw new AssertionError("no " + type.getSimpleName() + " as expected in:\n" + said());
     }
 
     private static String source(String program) throws Exception {
@@ -135,10 +149,13 @@ class IteratorProgramsTest {
         }
     }
 
+    /** clang, with the programs' directory on the include path (for iter_types.h and the programs they include). */
     private byte[] compile(String program) throws Exception {
+        Path programs = Path.of(IteratorProgramsTest.class.getResource("/programs/iter_types.h").toURI()).getParent();
         Files.writeString(dir.resolve(AgentCommand.SOURCE_FILE), source(program));
         Process clang = new ProcessBuilder("clang", "-target", "bpf", "-O2", "-g", "-I/usr/include/x86_64-linux-gnu",
-                "-c", AgentCommand.SOURCE_FILE, "-o", "prog.bpf.o").directory(dir.toFile()).redirectErrorStream(true).start();
+                "-I" + programs, "-c", AgentCommand.SOURCE_FILE, "-o", "prog.bpf.o").directory(dir.toFile())
+                .redirectErrorStream(true).start();
         String said = new String(clang.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(clang.waitFor(60, TimeUnit.SECONDS) && clang.exitValue() == 0, "clang: " + said);
         return Files.readAllBytes(dir.resolve("prog.bpf.o"));
