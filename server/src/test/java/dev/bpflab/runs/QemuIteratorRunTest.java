@@ -55,4 +55,26 @@ class QemuIteratorRunTest extends IteratorRunContract {
             assertTrue(second.path("text").asText().contains("chmod 1\n"), second.toString());
         }
     }
+
+    @Test
+    void aMapElementIteratorWithTwoMapsItCouldWalkFailsNamingThem() {
+        String twoMaps = RunClient.program("iter_counts.bpf.c") + """
+
+                struct {
+                	__uint(type, BPF_MAP_TYPE_ARRAY);
+                	__uint(max_entries, 4);
+                	__type(key, u32);
+                	__type(value, u64);
+                } totals SEC(".maps");
+                """;
+        try (RunClient run = new RunClient(root)) {
+            run.run(twoMaps);
+            JsonNode error = run.awaitType("error", START);
+            String message = error.path("message").asText();
+            assertTrue(message.startsWith("iterator program 'list_counts' (SEC(\"iter/bpf_map_elem\")) walks the "
+                    + "elements of one map"), message);
+            assertTrue(message.contains("this object has 2 ('counts', 'totals')"), message);
+            run.awaitPhase("failed", SOON);
+        }
+    }
 }
