@@ -2,7 +2,7 @@
 import './style.css';
 import { createEditor } from './editor.js';
 import { PAGE_STATE, RunClient } from './run-client.js';
-import { LIVE_PHASES, PHASE, SERVER_MESSAGE, runMessage, workloadMessage } from './protocol.js';
+import { LIVE_PHASES, PHASE, SERVER_MESSAGE, readIteratorMessage, runMessage, workloadMessage } from './protocol.js';
 import { EventsView } from './events-view.js';
 import { MapsView } from './maps-view.js';
 import { LogView } from './log-view.js';
@@ -12,6 +12,7 @@ import { api } from './api.js';
 import { clockTime, el } from './format.js';
 import { attachRoom } from './dashboard/student-room.js';
 import { LessonPane } from './lessons.js';
+import { IteratorView } from './iterator-view.js';
 import { browserLang } from './lesson-store.js';
 
 const STARTER = `// Your first eBPF program: say hello whenever a program starts.
@@ -144,6 +145,18 @@ const logView = new LogView({
   hintLang,
 });
 window.addEventListener('bpflab:lang', () => logView.languageChanged());
+const iterators = new IteratorView({
+  tabLabel: $('iterator-tab-label'),
+  badge: $('iterator-badge'),
+  button: $('iterator-read'),
+  status: $('iterator-status'),
+  container: $('iterator-outputs'),
+  lang: () => window.bpflab?.lessons?.store?.lang ?? browserLang(), // the lessons' language, which the learner picks
+  onRead: () => client.send(readIteratorMessage()),
+});
+document.addEventListener('change', e => {
+  if (e.target?.id === 'lesson-lang') iterators.relabel();
+});
 let printkCount = 0;
 function addPrintk(message) {
   const log = $('printk-log');
@@ -184,6 +197,7 @@ function setPhase(next, detail = {}) {
   box.title = sandbox && ACTIVE_PHASES.has(next) ? `${programs}\nSandbox: ${sandbox}` : programs;
   $('stop').disabled = !ACTIVE_PHASES.has(next);
   followSandboxLoad(next === PHASE.QUEUED);
+  iterators.setAttached(next === PHASE.ATTACHED);
   for (const b of $('workload-buttons').querySelectorAll('button')) {
     b.disabled = next !== PHASE.ATTACHED;
     b.title = next === PHASE.ATTACHED ? b.dataset.description : 'Run a program first; then this makes the kernel fire.';
@@ -265,6 +279,10 @@ function handleRunMessage(message) {
     case SERVER_MESSAGE.DROPPED:
       events.addDropped(message.count);
       break;
+    case SERVER_MESSAGE.ITERATOR_OUTPUT:
+      iterators.show(message);
+      if (message.read === 1) selectTab($('tab-iterator')); // an iterator's text is all such a program shows
+      break;
     case SERVER_MESSAGE.WORKLOAD_RESULT: {
       const result = $('workload-result');
       result.className = `workload-result ${message.ok ? 'ok' : 'fail'}`;
@@ -295,6 +313,7 @@ function run() {
   updateDiagSummary([]);
   events.reset();
   maps.reset();
+  iterators.reset();
   logView.reset();
   $('printk-log').replaceChildren();
   printkCount = 0;
@@ -492,6 +511,7 @@ window.bpflab = {
 };
 lessons = new LessonPane({ slot: $('lesson-slot'), lab: window.bpflab });
 window.bpflab.lessons = lessons;
+iterators.relabel(); // in the language the lessons restored
 
 // In a room (joined at /join): the instructor's pushes land here, and the editor's text is reported for the dashboard.
 const room = attachRoom({

@@ -32,6 +32,7 @@ export const CLIENT_MESSAGE = Object.freeze({
   WORKLOAD: 'workload',
   STOP: 'stop',
   CHECK: 'check',
+  READ_ITERATOR: 'read_iterator',
 });
 
 /**
@@ -51,6 +52,7 @@ export const SERVER_MESSAGE = Object.freeze({
   WORKLOAD_RESULT: 'workload',
   CHECKING: 'checking',
   CHECK_RESULT: 'check',
+  ITERATOR_OUTPUT: 'iterator_output',
 });
 
 // ---- client messages ----
@@ -81,6 +83,11 @@ export function checkMessage({ lesson, step, lang }) {
   const message = { type: CLIENT_MESSAGE.CHECK, lesson, step };
   if (lang) message.lang = lang;
   return message;
+}
+
+/** Read the attached program's iterators (SEC("iter/…")) again: answered with one ITERATOR_OUTPUT per iterator. */
+export function readIteratorMessage() {
+  return { type: CLIENT_MESSAGE.READ_ITERATOR };
 }
 
 /** A message the page makes up itself when the server's answer cannot be read (shown like the server's errors). */

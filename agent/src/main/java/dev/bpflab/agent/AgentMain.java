@@ -134,8 +134,19 @@ public final class AgentMain {
             workloads.submit(() -> runWorkload(workload.name(), output, null));
         } else if (command instanceof AgentCommand.Warmup warmup) {
             warmUpPipeline(warmup.object(), warmup.coreBtf());
+        } else if (command instanceof AgentCommand.ReadIterator) {
+            readIterators();
         } else if (command instanceof AgentCommand.Stop) {
             stopping = true;
+        }
+    }
+
+    private void readIterators() {
+        if (run == null || !attached) {
+            output.send(new ServerMessage.Error("no program is attached to read: press Run first"));
+        } else if (!run.readIterators()) {
+            output.send(new ServerMessage.Error("this program has no iterator to read: only programs in an iterator "
+                    + "section, such as SEC(\"iter/task\"), print when they are read"));
         }
     }
 

@@ -47,6 +47,7 @@ final class Run implements AutoCloseable {
     private final ScheduledExecutorService snapshots =
             Executors.newSingleThreadScheduledExecutor(Daemons.factory("map-snapshots"));
     private BpfObject object;
+    private IteratorReads iterators; // null when the program has no iterator
     private boolean closed;
 
     Run(Output output) {
@@ -89,8 +90,17 @@ final class Run implements AutoCloseable {
                 VethPair.ensure(); // the lab network XDP programs attach to; the veth-traffic workload sends through it
             }
             List<String> attached = object.attachAll(xdpInterface);
+            if (object.iterators().size() > ServerMessage.MAX_ITERATOR_PROGRAMS) {
+                return fail("the program has " + object.iterators().size() + " iterator programs; a run reads at most "
+                        + ServerMessage.MAX_ITERATOR_PROGRAMS + ": split them over several programs");
+            }
             startStreams();
             output.send(ServerMessage.Phase.attached(attached));
+            if (!object.iterators().isEmpty()) {
+                // An iterator prints nothing until it is read: its first read is part of the run's start.
+                iterators = new IteratorReads(object.iterators(), output);
+                iterators.readAll();
+            }
             return true;
         } catch (AttachException e) {
             Optional<Diagnostic> d = ContextReads.diagnostic(e, source,
@@ -101,6 +111,18 @@ final class Run implements AutoCloseable {
         } catch (WorkloadException e) {
             return fail(e.getMessage());
         }
+    }
+
+    /**
+     * Reads the program's iterators again, each through a fresh iterator (their outputs are sent as they come);
+     * false when the program has none.
+     */
+    synchronized boolean readIterators() {
+        if (iterators == null || closed) {
+            return false;
+        }
+        iterators.readAll();
+        return true;
     }
 
     /** A failure that belongs to a line of the source is sent as diagnostics on that line; any other as an error. */
@@ -217,6 +239,9 @@ final class Run implements AutoCloseable {
                 return;
             }
             closed = true;
+        }
+        if (iterators != null) {
+            iterators.close();
         }
         for (AutoCloseable stream : streams) {
             try {

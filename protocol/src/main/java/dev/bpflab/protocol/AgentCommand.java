@@ -19,7 +19,8 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = AgentCommand.Start.class, name = "run"),
     @JsonSubTypes.Type(value = AgentCommand.Workload.class, name = "workload"),
     @JsonSubTypes.Type(value = AgentCommand.Warmup.class, name = "warmup"),
-    @JsonSubTypes.Type(value = AgentCommand.Stop.class, name = "stop")
+    @JsonSubTypes.Type(value = AgentCommand.Stop.class, name = "stop"),
+    @JsonSubTypes.Type(value = AgentCommand.ReadIterator.class, name = "read_iterator")
 })
 public sealed interface AgentCommand {
     String DEFAULT_XDP_INTERFACE = "bpflab0";
@@ -133,6 +134,15 @@ public sealed interface AgentCommand {
         public String toString() {
             return "Warmup[" + object.length + " byte object]";
         }
+    }
+
+    /**
+     * Read every attached iterator program again (a fresh iterator each): answered with one
+     * {@link ServerMessage.IteratorOutput} per iterator program, numbered {@code read}; the first read (1) is made
+     * by the agent itself when it attaches.
+     */
+    @JsonTypeName("read_iterator")
+    record ReadIterator() implements AgentCommand {
     }
 
     /** Detach, report phase stopped, exit. End of input means the same. */

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
     @JsonSubTypes.Type(value = ClientMessage.Run.class, name = "run"),
     @JsonSubTypes.Type(value = ClientMessage.Workload.class, name = "workload"),
     @JsonSubTypes.Type(value = ClientMessage.Stop.class, name = "stop"),
-    @JsonSubTypes.Type(value = ClientMessage.Check.class, name = "check")
+    @JsonSubTypes.Type(value = ClientMessage.Check.class, name = "check"),
+    @JsonSubTypes.Type(value = ClientMessage.ReadIterator.class, name = "read_iterator")
 })
 public sealed interface ClientMessage {
     /** A C identifier: the names of {@code const volatile} globals. */
@@ -88,6 +89,15 @@ public sealed interface ClientMessage {
     /** Stop the running (or queued) program. */
     @JsonTypeName("stop")
     record Stop() implements ClientMessage {
+    }
+
+    /**
+     * Read the attached program's iterators ({@code SEC("iter/…")}) again: answered with one
+     * {@link ServerMessage.IteratorOutput} per iterator program. Bounded per run
+     * ({@code bpflab.limits.iterator-reads-per-minute}).
+     */
+    @JsonTypeName("read_iterator")
+    record ReadIterator() implements ClientMessage {
     }
 
     /**

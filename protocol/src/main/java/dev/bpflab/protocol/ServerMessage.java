@@ -25,11 +25,16 @@ import java.util.List;
     @JsonSubTypes.Type(value = ServerMessage.Error.class, name = "error"),
     @JsonSubTypes.Type(value = ServerMessage.WorkloadResult.class, name = "workload"),
     @JsonSubTypes.Type(value = ServerMessage.Checking.class, name = "checking"),
-    @JsonSubTypes.Type(value = ServerMessage.CheckResult.class, name = "check")
+    @JsonSubTypes.Type(value = ServerMessage.CheckResult.class, name = "check"),
+    @JsonSubTypes.Type(value = ServerMessage.IteratorOutput.class, name = "iterator_output")
 })
 public sealed interface ServerMessage {
     int MAX_TEXT_CHARS = 4096;
     int MAX_LOG_CHARS = 256 * 1024;
+    /** The most text one read of an iterator carries: the agent stops reading there and says {@code truncated}. */
+    int MAX_ITERATOR_BYTES = 256 * 1024;
+    /** The most iterator programs one run reads (one {@link IteratorOutput} each per read); more fail at attach. */
+    int MAX_ITERATOR_PROGRAMS = 8;
 
     /** Events, printk lines and map snapshots: the run's data, which may be shed when a reader falls behind. */
     @JsonIgnore
@@ -192,6 +197,23 @@ public sealed interface ServerMessage {
 
         /** One expectation of the step: met or not, and in words. */
         public record Detail(boolean met, String message) {
+        }
+    }
+
+    /**
+     * What one read of an iterator program ({@code SEC("iter/…")}) printed with {@code BPF_SEQ_PRINTF}: the text, not
+     * HTML. {@code read} counts the run's reads from 1 (the one at attach). {@code truncated}: the program printed more
+     * than {@link #MAX_ITERATOR_BYTES} bytes, or ({@code timedOut}) its read took longer than the agent waits, and
+     * only what came before is here.
+     */
+    @JsonTypeName("iterator_output")
+    record IteratorOutput(String program, int read, String text, boolean truncated, boolean timedOut)
+            implements ServerMessage, AgentMessage {
+        public IteratorOutput {
+            program = Checks.clip(Checks.present(program, "an iterator's output names its \"program\""), 128);
+            Checks.require(read >= 1, "\"read\" counts a run's reads from 1");
+            text = text == null ? "" : Checks.clip(text, MAX_ITERATOR_BYTES);
+            Checks.require(truncated || !timedOut, "an output that timed out is \"truncated\"");
         }
     }
 }

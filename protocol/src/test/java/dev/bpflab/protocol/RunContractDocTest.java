@@ -121,7 +121,7 @@ class RunContractDocTest {
                 Pattern.MULTILINE | Pattern.DOTALL).matcher(doc);
         assertTrue(line.find(), direction + " is listed at the top of " + DOC);
         List<String> listed = new ArrayList<>();
-        Matcher name = Pattern.compile("`([a-z]+)`").matcher(line.group(1));
+        Matcher name = Pattern.compile("`([a-z_]+)`").matcher(line.group(1));
         while (name.find()) {
             listed.add(name.group(1));
         }

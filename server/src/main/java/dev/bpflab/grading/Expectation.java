@@ -9,11 +9,11 @@ import java.util.Set;
 
 /**
  * One thing a run must show, as written in a template's or a lesson's {@code expect} list (bpf-templates/README.md,
- * workshop-material/README.md): an event, a printk line, a map entry or a workload's outcome. Plain data plus the
- * test of one streamed message against it.
+ * workshop-material/README.md): an event, a printk line, a map entry, a workload's outcome or what an iterator
+ * program printed when read. Plain data plus the test of one streamed message against it.
  */
 public record Expectation(JsonNode spec) {
-    private static final Set<String> TYPES = Set.of("event", "printk", "map", "workload");
+    private static final Set<String> TYPES = Set.of("event", "printk", "map", "workload", "iterator");
 
     /** Checks the shape of a spec; returns what is wrong with it, or null. */
     public static String problem(JsonNode spec) {
@@ -28,6 +28,8 @@ public record Expectation(JsonNode spec) {
             case "event" -> spec.path("fields").isObject() ? null : "an event expectation needs \"fields\": {…}";
             case "printk" -> spec.path("text").isTextual() ? null : "a printk expectation needs \"text\"";
             case "map" -> spec.path("name").isTextual() ? null : "a map expectation needs the map's \"name\"";
+            case "iterator" -> spec.path("text").isTextual() ? null
+                    : "an iterator expectation needs \"text\" (a glob over what one read printed)";
             default -> spec.path("detail").isTextual() || spec.has("name") || spec.has("ok") ? null
                     : "a workload expectation needs \"detail\", \"name\" or \"ok\"";
         };
@@ -35,6 +37,11 @@ public record Expectation(JsonNode spec) {
 
     public String type() {
         return spec.path("type").asText();
+    }
+
+    /** Whether it is met by reading the program's iterators: a check then reads them after its workloads. */
+    public boolean needsIteratorRead() {
+        return type().equals("iterator");
     }
 
     /** How many matching events are needed (events only); 1 unless {@code minCount} says more. */
@@ -55,6 +62,10 @@ public record Expectation(JsonNode spec) {
             return result.ok() == spec.path("ok").asBoolean(true)
                     && (!spec.has("name") || spec.path("name").asText().equals(result.name()))
                     && (!spec.has("detail") || Glob.matches(spec.path("detail").asText(), result.detail()));
+        }
+        if (message instanceof ServerMessage.IteratorOutput output && type.equals("iterator")) {
+            return (!spec.has("program") || spec.path("program").asText().equals(output.program()))
+                    && Glob.matches(spec.path("text").asText(), output.text());
         }
         if (message instanceof ServerMessage.MapSnapshot map && type.equals("map")) {
             return spec.path("name").asText().equals(map.name())

@@ -18,7 +18,8 @@ import java.util.function.Consumer;
 
 /**
  * One press of Check on a lesson step, while the learner's program is attached: fires the step's workloads, watches
- * what the run streams (events, printk, map snapshots, workload answers) and grades it. A round is the workloads
+ * what the run streams (events, printk, map snapshots, workload answers, iterator outputs) and grades it. A step that
+ * expects an iterator's output has the iterators read once the round's workloads have answered. A round is the workloads
  * fired once; while something is missing after a round has settled, another round fires, up to {@link #ROUNDS}.
  * Ends with exactly one {@code {"type":"check",…}} message, also when the run ends first.
  */
@@ -84,6 +85,7 @@ public final class CheckRun {
             return;
         }
         if (answer != null && --answersAwaited == 0) {
+            readIteratorsIfExpected();
             schedule(SETTLE_MS, this::roundSettled);
         }
     }
@@ -124,6 +126,18 @@ public final class CheckRun {
                 cancel(say("No se pudo hablar con el sandbox: ", "Could not reach the sandbox: ") + e.getMessage());
                 return;
             }
+        }
+    }
+
+    /** An iterator prints only when read: read it now that the workloads have done what it should list. */
+    private void readIteratorsIfExpected() {
+        if (check.expect().stream().noneMatch(g -> g.expectation().needsIteratorRead())) {
+            return;
+        }
+        try {
+            agent.send(new AgentCommand.ReadIterator());
+        } catch (IOException e) {
+            cancel(say("No se pudo hablar con el sandbox: ", "Could not reach the sandbox: ") + e.getMessage());
         }
     }
 
@@ -183,6 +197,7 @@ public final class CheckRun {
             case "printk" -> "printk \"" + spec.path("text").asText() + "\"";
             case "map" -> "map " + spec.path("name").asText() + (spec.has("key") ? "[" + spec.get("key") + "]" : "")
                     + " ≥ " + spec.path("minValue").asLong(1);
+            case "iterator" -> "iterator " + spec.path("program").asText("") + " \"" + spec.path("text").asText() + "\"";
             default -> "workload " + spec.path("name").asText("") + (spec.has("detail") ? " \"" + spec.path("detail").asText()
                     + "\"" : "");
         };

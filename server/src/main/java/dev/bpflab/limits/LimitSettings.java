@@ -12,9 +12,12 @@ import java.time.Duration;
  * @param idleTimeout     a /ws/run connection with no run and no message from its client for this long is closed
  * @param trustForwardedFor whether the client address is the last one in {@code X-Forwarded-For} (behind a reverse
  *                        proxy that sets it) instead of the socket's remote address
+ * @param iteratorReadsPerMinute how often one run's iterator programs may be read again ({@code read_iterator}), in
+ *                        bursts of up to that many: each read runs the program over the kernel's objects
  */
 public record LimitSettings(Caps perAddress, Caps perLearner, long outgoingBytes, Duration idleTimeout,
-        boolean trustForwardedFor) {
+        boolean trustForwardedFor, int iteratorReadsPerMinute) {
+    public static final int DEFAULT_ITERATOR_READS_PER_MINUTE = 30;
 
     /**
      * @param liveRuns      runs holding a sandbox (or in the server-wide queue for one) at once; more wait their turn
@@ -38,6 +41,16 @@ public record LimitSettings(Caps perAddress, Caps perLearner, long outgoingBytes
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("bpflab.limits.idle-timeout must be positive, was " + idleTimeout);
         }
+        if (iteratorReadsPerMinute < 1) {
+            throw new IllegalArgumentException("bpflab.limits.iterator-reads-per-minute must be at least 1, was "
+                    + iteratorReadsPerMinute);
+        }
+    }
+
+    /** With the default rate of iterator reads. */
+    public LimitSettings(Caps perAddress, Caps perLearner, long outgoingBytes, Duration idleTimeout,
+            boolean trustForwardedFor) {
+        this(perAddress, perLearner, outgoingBytes, idleTimeout, trustForwardedFor, DEFAULT_ITERATOR_READS_PER_MINUTE);
     }
 
     /**

@@ -35,6 +35,8 @@ public class LimitsProducer {
     Duration idleTimeout;
     @ConfigProperty(name = "bpflab.limits.trust-forwarded-for", defaultValue = "false")
     boolean trustForwardedFor;
+    @ConfigProperty(name = "bpflab.limits.iterator-reads-per-minute", defaultValue = "30")
+    int iteratorReadsPerMinute;
 
     @Produces
     @Singleton
@@ -44,7 +46,7 @@ public class LimitsProducer {
                 new LimitSettings.Caps(live, queuedRunsPerAddress, connectionsPerAddress, runsPerMinutePerAddress),
                 new LimitSettings.Caps(liveRunsPerLearner, queuedRunsPerLearner, connectionsPerLearner,
                         runsPerMinutePerLearner),
-                outgoingBytes, idleTimeout, trustForwardedFor);
+                outgoingBytes, idleTimeout, trustForwardedFor, iteratorReadsPerMinute);
         LOG.infof("client limits: per address %s; per learner %s; %d bytes queued per connection; idle sockets closed "
                 + "after %s; client address from %s", settings.perAddress(), settings.perLearner(), outgoingBytes,
                 idleTimeout, trustForwardedFor ? "X-Forwarded-For" : "the socket");

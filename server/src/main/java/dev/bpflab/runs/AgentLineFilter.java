@@ -13,6 +13,7 @@ import dev.bpflab.protocol.ServerMessage;
 import dev.bpflab.protocol.Workload;
 import dev.bpflab.sandbox.AgentChannel;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +32,8 @@ import org.jboss.logging.Logger;
  *     loading or attached;</li>
  * <li>a workload answer only for a workload the server asked this agent for and that has not been answered yet,
  *     under the same name: one answer per request;</li>
+ * <li>an iterator's output only while attached, for a read the agent made at attach (read 1) or the server asked for
+ *     (one more per {@code read_iterator} sent), at most {@link ServerMessage#MAX_ITERATOR_PROGRAMS} per read;</li>
  * <li>at most {@link #MAX_ERRORS} errors.</li>
  * </ul>
  * Of a diagnostic's hint only the kind is kept: its texts are the server's catalogue's ({@link DiagnosticHints}).
@@ -53,6 +56,9 @@ final class AgentLineFilter {
     private final RunMetrics metrics;
     private final Runnable firstOversize;
     private final Map<Workload, Integer> awaited = new EnumMap<>(Workload.class); // guarded by this
+    /** Outputs accepted per read number; reads 1 (at attach) to {@code 1 + iteratorReads} may come. */
+    private final Map<Integer, Integer> iteratorOutputs = new HashMap<>(); // guarded by this
+    private int iteratorReads; // guarded by this
     private RunPhase phase; // the agent's last phase, null before its first; guarded by this
     private boolean diagnosed; // guarded by this
     private int errors; // guarded by this
@@ -73,6 +79,11 @@ final class AgentLineFilter {
     /** The server is about to ask the agent for {@code workload}: one answer named so is now expected. */
     synchronized void requested(Workload workload) {
         awaited.merge(workload, 1, Integer::sum);
+    }
+
+    /** The server is about to ask the agent to read its iterators again: one more read's outputs may come. */
+    synchronized void iteratorReadRequested() {
+        iteratorReads++;
     }
 
     /** Lines dropped so far in this run. */
@@ -154,6 +165,14 @@ final class AgentLineFilter {
             } else {
                 awaited.put(workload, waiting - 1);
             }
+            return null;
+        }
+        if (message instanceof ServerMessage.IteratorOutput output) {
+            if (phase != RunPhase.ATTACHED || output.read() > 1 + iteratorReads
+                    || iteratorOutputs.getOrDefault(output.read(), 0) >= ServerMessage.MAX_ITERATOR_PROGRAMS) {
+                return AgentLineDrop.UNREQUESTED;
+            }
+            iteratorOutputs.merge(output.read(), 1, Integer::sum);
             return null;
         }
         if (message instanceof ServerMessage.Error) {

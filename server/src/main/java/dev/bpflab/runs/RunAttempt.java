@@ -1,6 +1,7 @@
 package dev.bpflab.runs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bpflab.api.RateLimiter;
 import dev.bpflab.compiler.CompileResult;
 import dev.bpflab.compiler.HostCompiler;
 import dev.bpflab.lessons.CheckRun;
@@ -53,6 +54,8 @@ final class RunAttempt implements AgentListener {
     private String diagnosticsStage; // guarded by this
     /** What of the agent's output is passed on: the agent is untrusted. */
     private final AgentLineFilter filter;
+    /** How often the learner may read this run's iterators again. */
+    final RateLimiter iteratorReads;
 
     RunAttempt(RunSession session, String source, int timeoutSeconds, Map<String, JsonNode> globals, RunPass pass) {
         this.session = session;
@@ -64,6 +67,7 @@ final class RunAttempt implements AgentListener {
                         + (AgentChannel.MAX_LINE_BYTES >> 20) + " MiB and was dropped: does your program send a very "
                         + "large event or map value?"));
         this.pass = pass;
+        this.iteratorReads = new RateLimiter(session.iteratorReadsPerMinute());
     }
 
     String source() {
@@ -180,8 +184,8 @@ final class RunAttempt implements AgentListener {
     }
 
     /**
-     * Sends {@code command} to this run's agent. A workload is noted as asked for first, so that its answer, and only
-     * one, is accepted from the agent.
+     * Sends {@code command} to this run's agent. A workload (an iterator read) is noted as asked for first, so that
+     * its answer, and only one, is accepted from the agent.
      *
      * @throws IOException the run has no sandbox (yet), or the agent is gone
      */
@@ -192,6 +196,8 @@ final class RunAttempt implements AgentListener {
         }
         if (command instanceof AgentCommand.Workload workload) {
             filter.requested(workload.name());
+        } else if (command instanceof AgentCommand.ReadIterator) {
+            filter.iteratorReadRequested();
         }
         c.send(RunJson.write(command));
     }

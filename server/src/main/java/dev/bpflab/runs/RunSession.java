@@ -89,6 +89,8 @@ final class RunSession implements AutoCloseable {
             forwardWorkload(workload);
         } else if (message instanceof ClientMessage.Check check) {
             startCheck(check);
+        } else if (message instanceof ClientMessage.ReadIterator) {
+            readIterator();
         } else if (message instanceof ClientMessage.Stop) {
             stopRun();
         }
@@ -173,6 +175,31 @@ final class RunSession implements AutoCloseable {
         } catch (IOException e) {
             sendError("could not reach the sandbox: " + e.getMessage());
         }
+    }
+
+    /** Asks the agent to read the program's iterators again, within the run's rate of reads. */
+    private void readIterator() {
+        RunAttempt attempt = current;
+        if (attempt == null || attempt.finished || !attempt.attached) {
+            sendError("no program is attached to read: press Run first (an iterator program, SEC(\"iter/…\"), is "
+                    + "read when it attaches and each time you read it again)");
+            return;
+        }
+        long wait = attempt.iteratorReads.acquire("run");
+        if (wait > 0) {
+            sendError("a run's iterators may be read again at most " + attempt.iteratorReads.perMinute()
+                    + " times a minute: try again in " + wait + " s");
+            return;
+        }
+        try {
+            attempt.send(new AgentCommand.ReadIterator());
+        } catch (IOException e) {
+            sendError("could not reach the sandbox: " + e.getMessage());
+        }
+    }
+
+    int iteratorReadsPerMinute() {
+        return services.limits().settings().iteratorReadsPerMinute();
     }
 
     private void stopRun() {

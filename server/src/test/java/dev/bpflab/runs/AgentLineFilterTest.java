@@ -73,6 +73,30 @@ class AgentLineFilterTest {
     }
 
     @Test
+    void iteratorOutputsComeWhileAttachedForTheReadAtAttachAndEachReadAskedFor() {
+        String read1 = iteratorOutput(1);
+        String read2 = iteratorOutput(2);
+        assertNotNull(filter.accept(LOADING));
+        assertNull(filter.accept(read1), "nothing is attached to read yet");
+        assertNotNull(filter.accept(ATTACHED));
+        assertNotNull(filter.accept(read1), "the agent reads once when it attaches");
+        assertNull(filter.accept(read2), "a second read nobody asked for");
+        filter.iteratorReadRequested();
+        for (int i = 0; i < dev.bpflab.protocol.ServerMessage.MAX_ITERATOR_PROGRAMS; i++) {
+            assertNotNull(filter.accept(read2), "one output per iterator program, " + i);
+        }
+        assertNull(filter.accept(read2), "more outputs in one read than a run has iterator programs");
+        assertNotNull(filter.accept(STOPPED));
+        assertNull(filter.accept(read1), "the run has ended");
+        assertEquals(4, dropped(AgentLineDrop.UNREQUESTED));
+    }
+
+    private static String iteratorOutput(int read) {
+        return "{\"type\":\"iterator_output\",\"program\":\"ps\",\"read\":" + read
+                + ",\"text\":\"1 init\\n\",\"truncated\":false,\"timedOut\":false}";
+    }
+
+    @Test
     void oversizeLinesAreCountedAndTheLearnerToldOnce() {
         filter.oversize(); // thrown away by the channel
         assertNull(filter.accept("{\"type\":\"error\",\"message\":\"" + "x".repeat(5 << 20) + "\"}"));

@@ -28,6 +28,7 @@ public final class BpfObject implements AutoCloseable {
     private final Memory coreBtfPath; // null when libbpf reads the kernel's BTF
     private final Btf btf;
     private final List<Pointer> links = new ArrayList<>();
+    private final List<BpfIterator> iterators = new ArrayList<>();
     private boolean closed;
 
     private BpfObject(Pointer object, Memory elf, Memory openOpts, Memory objectName, Memory logBuffer,
@@ -183,7 +184,8 @@ public final class BpfObject implements AutoCloseable {
 
     /**
      * Attaches every loaded program by its SEC() name. XDP has no automatic target, so XDP programs go to
-     * {@code xdpInterface}. Returns one line per program saying where it is attached.
+     * {@code xdpInterface}. Iterator programs are attached as iterators ({@link IteratorAttach}) and listed by
+     * {@link #iterators()}: they run when read. Returns one line per program saying where it is attached.
      */
     public List<String> attachAll(String xdpInterface) throws BpfException {
         List<String> attached = new ArrayList<>();
@@ -194,7 +196,13 @@ public final class BpfObject implements AutoCloseable {
             LibbpfLog.drain();
             Pointer link;
             String where;
-            if (program.type() == LibBpf.BPF_PROG_TYPE_XDP) {
+            if (program.isIterator()) {
+                IteratorAttach.Attached iterator = IteratorAttach.attach(program, maps());
+                links.add(iterator.link());
+                iterators.add(new BpfIterator(program.name(), iterator.where(), iterator.link()));
+                attached.add(program.name() + " → " + iterator.where());
+                continue;
+            } else if (program.type() == LibBpf.BPF_PROG_TYPE_XDP) {
                 int ifindex = LibC.INSTANCE.if_nametoindex(xdpInterface);
                 if (ifindex == 0) {
                     throw new BpfException("XDP program '" + program.name() + "' needs the interface " + xdpInterface
@@ -222,6 +230,11 @@ public final class BpfObject implements AutoCloseable {
         return attached;
     }
 
+    /** The iterator programs {@link #attachAll} attached, in the object's order; each is read to see its output. */
+    public List<BpfIterator> iterators() {
+        return List.copyOf(iterators);
+    }
+
     public BtfDecoder decoder() {
         return btf == null ? null : new BtfDecoder(btf);
     }
@@ -230,7 +243,8 @@ public final class BpfObject implements AutoCloseable {
         return btf;
     }
 
-    private static String libbpfSays() {
+    /** What libbpf printed since the last drain, as lines after a message; "" when nothing. */
+    static String libbpfSays() {
         List<String> lines = LibbpfLog.drain();
         return lines.isEmpty() ? "" : "\n" + String.join("\n", lines); // each already starts "libbpf: "
     }

@@ -22,6 +22,11 @@ public final class BpfProgram {
         return type() == LibBpf.BPF_PROG_TYPE_XDP;
     }
 
+    /** Whether libbpf loads it as an iterator: a section libbpf's table lists as "iter/…" or "iter.s/…". */
+    public boolean isIterator() {
+        return LibBpf.INSTANCE.bpf_program__expected_attach_type(program) == LibBpf.BPF_TRACE_ITER;
+    }
+
     int type() {
         return LibBpf.INSTANCE.bpf_program__type(program);
     }

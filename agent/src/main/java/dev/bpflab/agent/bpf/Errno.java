@@ -2,7 +2,7 @@ package dev.bpflab.agent.bpf;
 
 /** Errno values as words a learner can act on. */
 final class Errno {
-    private static final int EPERM = 1, ENOENT = 2, ESRCH = 3, E2BIG = 7, EINVAL = 22, EOPNOTSUPP = 95;
+    static final int EPERM = 1, ENOENT = 2, ESRCH = 3, E2BIG = 7, EINVAL = 22, EOPNOTSUPP = 95;
 
     private Errno() {
     }

@@ -30,9 +30,15 @@ interface LibBpf extends Library {
     int BPF_MAP_TYPE_PERCPU_ARRAY = 6;
     int BPF_MAP_TYPE_LRU_HASH = 9;
     int BPF_MAP_TYPE_LRU_PERCPU_HASH = 10;
+    int BPF_MAP_TYPE_SOCKMAP = 15;
+    int BPF_MAP_TYPE_SOCKHASH = 18;
+    int BPF_MAP_TYPE_SK_STORAGE = 24;
     int BPF_MAP_TYPE_RINGBUF = 27;
 
     int BPF_PROG_TYPE_XDP = 6;
+
+    /** enum bpf_attach_type: what libbpf's "iter/" and "iter.s/" sections load as. */
+    int BPF_TRACE_ITER = 28;
 
     interface PrintFn extends Callback {
         int invoke(int level, String format, Pointer vaList);
@@ -79,6 +85,16 @@ interface LibBpf extends Library {
     int bpf_program__set_log_level(Pointer prog, int level);
 
     int bpf_program__set_log_buf(Pointer prog, Pointer buf, long size);
+
+    int bpf_program__expected_attach_type(Pointer prog);
+
+    /** {@code opts}: a struct bpf_iter_attach_opts ({@link IteratorAttach}), or null for an iterator without target. */
+    Pointer bpf_program__attach_iter(Pointer prog, Pointer opts);
+
+    int bpf_link__fd(Pointer link);
+
+    /** A new iterator (an fd to read) for an attached iterator link; -errno on failure. */
+    int bpf_iter_create(int linkFd);
 
     Pointer bpf_program__attach(Pointer prog);
 

@@ -16,4 +16,9 @@ interface LibC extends Library {
     int if_nametoindex(String name);
 
     String strerror(int errno);
+
+    /** read(2): bytes read, 0 at the end, -1 with errno set. */
+    long read(int fd, byte[] buffer, long count);
+
+    int close(int fd);
 }
