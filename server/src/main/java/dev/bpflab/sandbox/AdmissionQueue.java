@@ -126,7 +126,7 @@ public final class AdmissionQueue {
             t.turn = held.getOrDefault(t.owner, 0) + ahead.merge(t.owner, 1, Integer::sum) - 1;
         }
         waiting.sort(Comparator.<Ticket>comparingInt(t -> t.turn).thenComparingLong(t -> t.order));
-        int admit = Math.min(capacity - live, waiting.size());
+        int admit = Math.max(0, Math.min(capacity - live, waiting.size()));
         for (int i = 0; i < waiting.size(); i++) {
             Ticket t = waiting.get(i);
             if (i < admit) {
