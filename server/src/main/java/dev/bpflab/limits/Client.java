@@ -5,25 +5,45 @@ import java.util.List;
 /**
  * Who is on the other end of a connection, as far as budgets go: the client address and, for a student in a room, the
  * learner token the page passed ({@code ?learner=}; null otherwise). The token is not checked against the rooms: a
- * made-up token only adds a budget of its own, the address's budget still applies.
+ * made-up token adds a budget of its own and escapes the lower live-run cap of runs without a token, but the address's
+ * budget, over all its runs, still applies.
  */
 public record Client(String address, String learner) {
+
+    private static final String ADDRESS = "address ";
+    private static final String LEARNER = "learner ";
+    private static final String WITHOUT_LEARNER = "no learner, address ";
 
     public Client {
         address = address == null || address.isEmpty() ? "unknown" : address;
         learner = learner == null || learner.isEmpty() ? null : learner;
     }
 
-    /** The budget keys this client counts against: its address, and its learner token if any. */
+    /**
+     * The budget keys this client counts against: its address, and its learner token, or, without one, its address's
+     * runs that carry no token (which have a live-run cap of their own: {@link LimitSettings#liveRunsWithoutLearner}).
+     */
     List<String> keys() {
-        return learner == null ? List.of(addressKey(address)) : List.of(addressKey(address), "learner " + learner);
+        return List.of(addressKey(address), shareKey());
+    }
+
+    /**
+     * Who this client is when sandboxes are shared out among waiting runs ({@code AdmissionQueue}): its learner token,
+     * or its address's runs without one. Equal keys are one client.
+     */
+    public String shareKey() {
+        return learner == null ? WITHOUT_LEARNER + address : LEARNER + learner;
     }
 
     static String addressKey(String address) {
-        return "address " + address;
+        return ADDRESS + address;
     }
 
-    static boolean isAddress(String key) {
-        return key.startsWith("address ");
+    static boolean isLearner(String key) {
+        return key.startsWith(LEARNER);
+    }
+
+    static boolean isWithoutLearner(String key) {
+        return key.startsWith(WITHOUT_LEARNER);
     }
 }

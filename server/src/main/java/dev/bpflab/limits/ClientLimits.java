@@ -44,7 +44,7 @@ public final class ClientLimits {
         for (String key : client.keys()) {
             int cap = caps(key).connections();
             if (get(key).connections() >= cap) {
-                throw new LimitException(Client.isAddress(key)
+                throw new LimitException(!Client.isLearner(key)
                         ? "too many connections from your address (at most " + cap + " at once): close other bpflab "
                                 + "tabs, then try again"
                         : "too many connections with your learner token (at most " + cap + " at once): close other "
@@ -70,7 +70,7 @@ public final class ClientLimits {
         for (String key : client.keys()) {
             int cap = caps(key).queuedRuns();
             if (get(key).queued() - (freed ? 1 : 0) >= cap) {
-                throw new LimitException(Client.isAddress(key)
+                throw new LimitException(!Client.isLearner(key)
                         ? "too many runs from your address are waiting already (at most " + cap + "): stop one, or "
                                 + "wait until one starts"
                         : "you have " + cap + " runs waiting already, the most one learner may: stop one, or wait "
@@ -177,7 +177,8 @@ public final class ClientLimits {
     }
 
     private LimitSettings.Caps caps(String key) {
-        return Client.isAddress(key) ? settings.perAddress() : settings.perLearner();
+        return Client.isLearner(key) ? settings.perLearner()
+                : Client.isWithoutLearner(key) ? settings.withoutLearner() : settings.perAddress();
     }
 
     private Usage get(String key) {

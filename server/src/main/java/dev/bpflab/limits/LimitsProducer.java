@@ -8,13 +8,18 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-/** The client budgets from {@code bpflab.limits.*}; the live runs per address follow the backend's capacity unless set. */
+/**
+ * The client budgets from {@code bpflab.limits.*}; the live runs per address (with and without a learner token) follow
+ * the backend's capacity unless set.
+ */
 @Singleton
 public class LimitsProducer {
     private static final Logger LOG = Logger.getLogger(LimitsProducer.class);
 
     @ConfigProperty(name = "bpflab.limits.live-runs-per-address")
     Optional<Integer> liveRunsPerAddress;
+    @ConfigProperty(name = "bpflab.limits.live-runs-per-address-without-learner")
+    Optional<Integer> liveRunsWithoutLearner;
     @ConfigProperty(name = "bpflab.limits.queued-runs-per-address", defaultValue = "128")
     int queuedRunsPerAddress;
     @ConfigProperty(name = "bpflab.limits.connections-per-address", defaultValue = "256")
@@ -41,15 +46,18 @@ public class LimitsProducer {
     @Produces
     @Singleton
     LimitSettings settings(SandboxBackend backend) {
-        int live = liveRunsPerAddress.orElseGet(() -> LimitSettings.defaultLiveRunsPerAddress(backend.load().capacity()));
+        int capacity = backend.load().capacity();
+        int live = liveRunsPerAddress.orElseGet(() -> LimitSettings.defaultLiveRunsPerAddress(capacity));
         LimitSettings settings = new LimitSettings(
                 new LimitSettings.Caps(live, queuedRunsPerAddress, connectionsPerAddress, runsPerMinutePerAddress),
                 new LimitSettings.Caps(liveRunsPerLearner, queuedRunsPerLearner, connectionsPerLearner,
                         runsPerMinutePerLearner),
+                liveRunsWithoutLearner.orElseGet(() -> LimitSettings.defaultLiveRunsWithoutLearner(capacity, live)),
                 outgoingBytes, idleTimeout, trustForwardedFor, iteratorReadsPerMinute);
-        LOG.infof("client limits: per address %s; per learner %s; %d bytes queued per connection; idle sockets closed "
-                + "after %s; client address from %s", settings.perAddress(), settings.perLearner(), outgoingBytes,
-                idleTimeout, trustForwardedFor ? "X-Forwarded-For" : "the socket");
+        LOG.infof("client limits: per address %s, %d live runs without a learner token; per learner %s; %d bytes queued "
+                + "per connection; idle sockets closed after %s; client address from %s", settings.perAddress(),
+                settings.liveRunsWithoutLearner(), settings.perLearner(), outgoingBytes, idleTimeout,
+                trustForwardedFor ? "X-Forwarded-For" : "the socket");
         return settings;
     }
 

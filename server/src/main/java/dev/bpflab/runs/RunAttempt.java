@@ -120,7 +120,8 @@ final class RunAttempt implements AgentListener {
     void acquire() {
         AgentChannel taken;
         try {
-            taken = session.backend().acquire(this::queued);
+            // Sandboxes go to the client holding fewest first (AdmissionQueue): this run is its client's.
+            taken = session.backend().acquire(session.who().shareKey(), this::queued);
         } catch (SandboxException e) {
             finish(e.getMessage());
             return;

@@ -235,6 +235,11 @@ final class RunSession implements AutoCloseable {
         return services.settings();
     }
 
+    /** The client on the other end, whose budgets and share of the sandboxes its runs count against. */
+    Client who() {
+        return who;
+    }
+
     RunMetrics metrics() {
         return services.metrics();
     }

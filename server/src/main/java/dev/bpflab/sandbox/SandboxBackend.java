@@ -15,9 +15,16 @@ public interface SandboxBackend extends AutoCloseable {
 
     /**
      * Waits for a fresh agent that has said it is ready. While the caller waits behind others,
-     * {@code queuePosition} is told its 1-based place in the queue (0 when it is being served).
+     * {@code queuePosition} is told its 1-based place in the queue (0 when it is being served). Waiting runs are served
+     * fewest-held first ({@link AdmissionQueue}): {@code client} says whose run this is (equal values are one client);
+     * null for a client of its own.
      */
-    AgentChannel acquire(IntConsumer queuePosition) throws SandboxException, InterruptedException;
+    AgentChannel acquire(Object client, IntConsumer queuePosition) throws SandboxException, InterruptedException;
+
+    /** {@link #acquire(Object, IntConsumer)} for a caller that is a client of its own. */
+    default AgentChannel acquire(IntConsumer queuePosition) throws SandboxException, InterruptedException {
+        return acquire(null, queuePosition);
+    }
 
     /**
      * The kernel this backend's sandboxes run, which programs are compiled for (on this host, before a sandbox is

@@ -22,7 +22,7 @@ final class UnavailableBackend implements SandboxBackend {
     }
 
     @Override
-    public AgentChannel acquire(IntConsumer queuePosition) throws SandboxException {
+    public AgentChannel acquire(Object client, IntConsumer queuePosition) throws SandboxException {
         throw new SandboxException(reason);
     }
 

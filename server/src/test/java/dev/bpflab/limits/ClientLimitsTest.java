@@ -123,6 +123,30 @@ class ClientLimitsTest {
     }
 
     @Test
+    void runsWithoutALearnerTokenHaveALowerCapThanTheAddresssRoomLearners() throws Exception {
+        ClientLimits lab = new ClientLimits(new LimitSettings(new LimitSettings.Caps(3, 10, 10, 100), LEARNER, 1,
+                1 << 20, Duration.ofMinutes(1), false));
+        Waiter visitor = new Waiter(lab.startRun(new Client("10.0.0.6", null), null));
+        Waiter visitorsSecond = new Waiter(lab.startRun(new Client("10.0.0.6", null), null));
+        assertTrue(visitor.admitted);
+        assertTrue(!visitorsSecond.admitted, "one live run for the address's runs without a token");
+        Waiter ada = new Waiter(lab.startRun(new Client("10.0.0.6", "ada-token"), null));
+        Waiter bob = new Waiter(lab.startRun(new Client("10.0.0.6", "bob-token"), null));
+        assertTrue(ada.admitted && bob.admitted, "learners in a room behind the same address are not held to it");
+        Waiter cleo = new Waiter(lab.startRun(new Client("10.0.0.6", "cleo-token"), null));
+        assertTrue(!cleo.admitted, "the address's cap still counts every run");
+    }
+
+    @Test
+    void byDefaultRunsWithoutALearnerTokenTakeAtMostHalfTheSlots() {
+        assertEquals(1, LimitSettings.defaultLiveRunsWithoutLearner(1, 1));
+        assertEquals(1, LimitSettings.defaultLiveRunsWithoutLearner(3, 2));
+        assertEquals(4, LimitSettings.defaultLiveRunsWithoutLearner(8, 6));
+        assertEquals(16, LimitSettings.defaultLiveRunsWithoutLearner(32, 24));
+        assertEquals(2, LimitSettings.defaultLiveRunsWithoutLearner(32, 2), "never more than the address's cap");
+    }
+
+    @Test
     void byDefaultOneAddressNeverHoldsEveryLiveSlot() {
         assertEquals(1, LimitSettings.defaultLiveRunsPerAddress(1), "one slot: nothing to keep back");
         assertEquals(1, LimitSettings.defaultLiveRunsPerAddress(2));

@@ -15,6 +15,7 @@ public class HostileClientsProfile implements QuarkusTestProfile {
                 Map.entry("bpflab.local.warm-agents", "1"),
                 Map.entry("bpflab.limits.trust-forwarded-for", "true"),
                 Map.entry("bpflab.limits.live-runs-per-address", "2"),
+                Map.entry("bpflab.limits.live-runs-per-address-without-learner", "2"),
                 Map.entry("bpflab.limits.queued-runs-per-address", "3"),
                 Map.entry("bpflab.limits.connections-per-address", "40"),
                 Map.entry("bpflab.limits.runs-per-minute-per-address", "400"),

@@ -7,15 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.bpflab.sandbox.SandboxBackend;
 import dev.bpflab.testing.KernelTest;
 import dev.bpflab.testing.RunClient;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
-import java.net.URI;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,17 +20,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(IdleSocketsProfile.class)
 @KernelTest
-class IdleSocketsTest {
-    @TestHTTPResource("/")
-    URI root;
-    @Inject
-    SandboxBackend backend;
-
-    @BeforeEach
-    void quiet() throws InterruptedException {
-        Hostile.awaitQuiet(backend);
-    }
-
+class IdleSocketsTest extends HostileClientTest {
     @Test
     void anIdleSocketIsClosedButAQuietRunKeepsItsSocketOpen() throws Exception {
         try (RunClient idle = Hostile.from(root, "10.4.0.2"); RunClient watching = Hostile.from(root, "10.4.0.3")) {

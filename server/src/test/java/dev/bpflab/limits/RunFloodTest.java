@@ -6,18 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bpflab.sandbox.SandboxBackend;
 import dev.bpflab.testing.KernelTest;
 import dev.bpflab.testing.RunClient;
 import dev.bpflab.testing.Scrape;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,19 +23,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(HostileClientsProfile.class)
 @KernelTest
-class RunFloodTest {
-    @TestHTTPResource("/")
-    URI root;
-    @Inject
-    SandboxBackend backend;
-    @Inject
-    ClientLimits limits;
-
-    @BeforeEach
-    void quiet() throws InterruptedException {
-        Hostile.awaitQuiet(backend);
-    }
-
+class RunFloodTest extends HostileClientTest {
     @Test
     void aBurstOfRunsOnOneSocketLeavesOneTicketAndCompilesTwice() throws Exception {
         List<RunClient> holders = Hostile.holdEverySlot(root);

@@ -5,20 +5,15 @@ import static dev.bpflab.limits.Hostile.START;
 import static dev.bpflab.limits.Hostile.SOON;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.bpflab.sandbox.SandboxBackend;
 import dev.bpflab.testing.KernelTest;
 import dev.bpflab.testing.RunClient;
 import dev.bpflab.testing.UnreadSocket;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
-import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,19 +23,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(HostileClientsProfile.class)
 @KernelTest
-class SlowReaderTest {
-    @TestHTTPResource("/")
-    URI root;
-    @Inject
-    SandboxBackend backend;
-    @Inject
-    ClientLimits limits;
-
-    @BeforeEach
-    void quiet() throws InterruptedException {
-        Hostile.awaitQuiet(backend);
-    }
-
+class SlowReaderTest extends HostileClientTest {
     @Test
     void aClientThatNeverReadsIsHungUpOnAndItsRunStopped() throws Exception {
         String address = "10.3.0.1";

@@ -8,22 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bpflab.sandbox.SandboxBackend;
 import dev.bpflab.testing.JsonInbox;
 import dev.bpflab.testing.KernelTest;
 import dev.bpflab.testing.RunClient;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
-import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,19 +29,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(HostileClientsProfile.class)
 @KernelTest
-class SocketBudgetsTest {
-    @TestHTTPResource("/")
-    URI root;
-    @Inject
-    SandboxBackend backend;
-    @Inject
-    ClientLimits limits;
-
-    @BeforeEach
-    void quiet() throws InterruptedException {
-        Hostile.awaitQuiet(backend);
-    }
-
+class SocketBudgetsTest extends HostileClientTest {
     private WebSocket open(String pathAndQuery, String address, JsonInbox inbox) {
         URI uri = URI.create(root.toString().replaceFirst("^http", "ws").replaceAll("/$", "") + pathAndQuery);
         return HttpClient.newHttpClient().newWebSocketBuilder().header("X-Forwarded-For", address)

@@ -319,7 +319,7 @@ class ForgedAgentLinesTest {
         }
 
         @Override
-        public AgentChannel acquire(IntConsumer queuePosition) {
+        public AgentChannel acquire(Object client, IntConsumer queuePosition) {
             queuePosition.accept(0);
             return agent;
         }

@@ -1,64 +1,132 @@
 package dev.bpflab.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class AdmissionQueueTest {
 
-    @Test
-    void waitersLearnTheirPlaceAndAreServedInOrder() throws Exception {
-        AdmissionQueue queue = new AdmissionQueue(1);
-        queue.acquire(p -> { });
-        List<Integer> secondPositions = new CopyOnWriteArrayList<>();
-        List<Integer> thirdPositions = new CopyOnWriteArrayList<>();
-        List<String> served = new CopyOnWriteArrayList<>();
-        CountDownLatch bothWaiting = new CountDownLatch(2);
-        Thread second = waiter(queue, secondPositions, served, "second", bothWaiting);
-        awaitPosition(secondPositions, 1);
-        Thread third = waiter(queue, thirdPositions, served, "third", bothWaiting);
-        assertTrue(bothWaiting.await(5, TimeUnit.SECONDS));
-        awaitPosition(thirdPositions, 2);
+    /** One run waiting on its own thread: the places it was told, and its slot once admitted. */
+    private static final class Waiter {
+        final List<Integer> places = new CopyOnWriteArrayList<>();
+        final CompletableFuture<AdmissionQueue.Slot> slot = new CompletableFuture<>();
+        final Thread thread;
 
-        queue.release(); // the first run ends: second is admitted, third moves up
-        second.join(5000);
-        awaitPosition(thirdPositions, 1);
-        assertEquals(List.of("second"), served);
-        queue.release();
-        third.join(5000);
-        assertEquals(List.of("second", "third"), served);
-        assertEquals(List.of(1, 0), secondPositions);
-        assertEquals(List.of(2, 1, 0), thirdPositions);
-    }
-
-    private static Thread waiter(AdmissionQueue queue, List<Integer> positions, List<String> served, String name,
-            CountDownLatch waiting) {
-        Thread t = new Thread(() -> {
-            try {
-                queue.acquire(p -> {
-                    positions.add(p);
-                    if (p > 0 && positions.size() == 1) {
-                        waiting.countDown();
-                    }
-                });
-                served.add(name);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        t.start();
-        return t;
-    }
-
-    private static void awaitPosition(List<Integer> positions, int expected) throws InterruptedException {
-        for (int i = 0; i < 100 && (positions.isEmpty() || positions.get(positions.size() - 1) != expected); i++) {
-            Thread.sleep(20);
+        Waiter(AdmissionQueue queue, Object owner) {
+            thread = new Thread(() -> {
+                try {
+                    slot.complete(queue.acquire(owner, places::add));
+                } catch (InterruptedException e) {
+                    slot.completeExceptionally(e);
+                }
+            });
+            thread.start();
         }
-        assertEquals(expected, positions.get(positions.size() - 1), positions.toString());
+
+        /** Waits until the last place told is {@code expected}. */
+        Waiter at(int expected) throws InterruptedException {
+            for (int i = 0; i < 250 && (places.isEmpty() || places.get(places.size() - 1) != expected); i++) {
+                Thread.sleep(20);
+            }
+            assertFalse(places.isEmpty(), "never told a place");
+            assertEquals(expected, places.get(places.size() - 1), places.toString());
+            return this;
+        }
+
+        AdmissionQueue.Slot admitted() throws Exception {
+            return slot.get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void waitersOfOneClientAreServedInTheOrderTheyAsked() throws Exception {
+        AdmissionQueue queue = new AdmissionQueue(1);
+        AdmissionQueue.Slot first = queue.acquire(p -> { });
+        Waiter second = new Waiter(queue, null).at(1);
+        Waiter third = new Waiter(queue, null).at(2);
+
+        first.release(); // the first run ends: second is admitted, third moves up
+        AdmissionQueue.Slot secondSlot = second.admitted();
+        third.at(1);
+        assertFalse(third.slot.isDone());
+        secondSlot.release();
+        third.admitted().release();
+        assertEquals(List.of(1, 0), second.places);
+        assertEquals(List.of(2, 1, 0), third.places);
+        assertEquals(0, queue.live());
+    }
+
+    @Test
+    void theNextSlotGoesToTheClientHoldingFewestAndAWaiterIsToldWhenItMovesBack() throws Exception {
+        AdmissionQueue queue = new AdmissionQueue(3);
+        AdmissionQueue.Slot hoarded = queue.acquire("hoarder", p -> { });
+        AdmissionQueue.Slot hoardedToo = queue.acquire("hoarder", p -> { });
+        AdmissionQueue.Slot adas = queue.acquire("ada", p -> { });
+        Waiter hoardersNext = new Waiter(queue, "hoarder").at(1);
+        Waiter bob = new Waiter(queue, "bob").at(1); // holds nothing: before the hoarder, who asked first
+        hoardersNext.at(2);
+        Waiter cleo = new Waiter(queue, "cleo").at(2); // holds nothing either: after bob, who asked first
+        hoardersNext.at(3);
+        Waiter adasNext = new Waiter(queue, "ada").at(3); // holds one run, the hoarder two
+        hoardersNext.at(4);
+
+        hoarded.release(); // one of the hoarder's runs ends: the slot goes to bob, not to the hoarder's waiting run
+        bob.admitted();
+        cleo.at(1);
+        hoardersNext.at(2); // the hoarder holds one now, as ada does, and asked first
+        adasNext.at(3);
+        assertEquals(List.of(1, 2, 3, 4, 2), hoardersNext.places);
+
+        adas.release(); // ada holds nothing now, and cleo nothing either: cleo asked first
+        cleo.admitted();
+        adasNext.at(1);
+        hoardersNext.at(2);
+
+        hoardedToo.release(); // the hoarder holds nothing now either, and asked before ada
+        hoardersNext.admitted();
+        adasNext.at(1);
+        assertEquals(List.of(3, 1), adasNext.places);
+        assertEquals(3, queue.live());
+        assertEquals(1, queue.waiting());
+    }
+
+    @Test
+    void aClientsSecondWaitingRunGoesAfterEveryoneElsesFirst() throws Exception {
+        AdmissionQueue queue = new AdmissionQueue(1);
+        AdmissionQueue.Slot held = queue.acquire("someone", p -> { });
+        Waiter first = new Waiter(queue, "script").at(1);
+        Waiter second = new Waiter(queue, "script").at(2);
+        Waiter learner = new Waiter(queue, "learner").at(2);
+        second.at(3);
+        assertEquals(List.of(1), first.places, "a run arriving behind it does not move the script's first run");
+        held.release();
+        first.admitted();
+        learner.at(1);
+        second.at(2);
+    }
+
+    @Test
+    void aWaiterInterruptedLeavesTheQueueAndTheOthersMoveUp() throws Exception {
+        AdmissionQueue queue = new AdmissionQueue(1);
+        AdmissionQueue.Slot held = queue.acquire("a", p -> { });
+        Waiter leaving = new Waiter(queue, "b").at(1);
+        Waiter staying = new Waiter(queue, "c").at(2);
+        leaving.thread.interrupt();
+        ExecutionException left = assertThrows(ExecutionException.class, leaving::admitted);
+        assertTrue(left.getCause() instanceof InterruptedException, left.toString());
+        staying.at(1);
+        assertEquals(1, queue.waiting());
+        held.release();
+        held.release(); // a slot is given back once
+        staying.admitted();
+        assertEquals(1, queue.live());
     }
 }

@@ -73,8 +73,9 @@ public final class LocalBackend implements SandboxBackend {
     }
 
     @Override
-    public AgentChannel acquire(IntConsumer queuePosition) throws SandboxException, InterruptedException {
-        admission.acquire(queuePosition);
+    public AgentChannel acquire(Object client, IntConsumer queuePosition)
+            throws SandboxException, InterruptedException {
+        AdmissionQueue.Slot slot = admission.acquire(client, queuePosition);
         try {
             AgentProcess agent = warm.pollFirst();
             while (agent != null && !agent.alive()) {
@@ -84,13 +85,13 @@ public final class LocalBackend implements SandboxBackend {
             if (agent == null) {
                 agent = startReadyAgent();
             }
-            agent.setOnClose(admission::release);
+            agent.setOnClose(slot::release);
             if (!closed) {
                 refill.submit(this::addWarmAgent);
             }
             return agent;
         } catch (SandboxException | RuntimeException | InterruptedException e) {
-            admission.release();
+            slot.release();
             throw e;
         }
     }

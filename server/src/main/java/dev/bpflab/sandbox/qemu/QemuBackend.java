@@ -106,11 +106,12 @@ public final class QemuBackend implements SandboxBackend {
     }
 
     @Override
-    public AgentChannel acquire(IntConsumer queuePosition) throws SandboxException, InterruptedException {
+    public AgentChannel acquire(Object client, IntConsumer queuePosition)
+            throws SandboxException, InterruptedException {
         if (closed) {
             throw new SandboxException("the qemu backend is shut down");
         }
-        admission.acquire(queuePosition);
+        AdmissionQueue.Slot slot = admission.acquire(client, queuePosition);
         boolean handedOut = false;
         try {
             Prepared ready = preparedWithin(Duration.ofDays(1));
@@ -121,7 +122,7 @@ public final class QemuBackend implements SandboxBackend {
                     + ready.image().kernelRelease() + ") pid " + vm.process().pid();
             VmChannel channel = new VmChannel(vm, description, settings, timer, () -> {
                         active.remove(self.get());
-                        admission.release();
+                        slot.release();
                     });
             self.set(channel);
             active.add(channel);
@@ -129,7 +130,7 @@ public final class QemuBackend implements SandboxBackend {
             return channel;
         } finally {
             if (!handedOut) {
-                admission.release();
+                slot.release();
             }
         }
     }
