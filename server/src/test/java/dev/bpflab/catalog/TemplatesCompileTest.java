@@ -58,7 +58,10 @@ class TemplatesCompileTest {
                 "execsnoop", Map.of("max_args", 20),
                 "xdp-firewall", Map.of("drop_protocol", "none", "drop_port", 0, "drop_source", "255.255.255.255"),
                 "lsm-deny-unlink", Map.of("protected_name", "x"),
-                "hello", Map.of("greeting", "Hola? Que tal: bien, gracias!"));
+                "hello", Map.of("greeting", "Hola? Que tal: bien, gracias!"),
+                "uprobe-greet", Map.of("min_round", 1000),
+                "uretprobe-square", Map.of("min_result", 1000000),
+                "usdt-round", Map.of("min_round", 2));
         for (var variant : variants.entrySet()) {
             String errors = compile(variant.getKey() + "-variant", catalog.render(variant.getKey(), variant.getValue()));
             if (errors != null) {
