@@ -98,7 +98,8 @@ class TemplatesCompileTest {
         Path file = work.resolve(name + ".bpf.c");
         Files.writeString(file, source);
         Result result = run(List.of("clang", "-target", "bpf", "-O2", "-g", "-D__TARGET_ARCH_x86", "-Wall", "-Werror",
-                "-I" + work, "-c", file.toString(), "-o", work.resolve(name + ".bpf.o").toString()), work);
+                "-I" + work, "-I/usr/include/x86_64-linux-gnu", // as ClangCompiler: <asm/…> for usdt.bpf.h's errno.h
+                "-c", file.toString(), "-o", work.resolve(name + ".bpf.o").toString()), work);
         return result.exit == 0 ? null : result.output;
     }
 
