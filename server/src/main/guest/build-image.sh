@@ -3,7 +3,8 @@
 #   vmlinuz          Debian's linux-image-amd64 kernel
 #   rootfs.squashfs  a Debian root filesystem with libbpf, bpftool, iproute2 and a headless JRE 17, shared
 #                    read-only by every VM (writes go to guest RAM through an overlay); no compiler: the server
-#                    compiles on the host and the agent only loads
+#                    compiles on the host and the agent only loads. /usr/local/bin/bpflab-demo (from bpflab-demo.c)
+#                    is the user-space program uprobe, uretprobe and usdt sections attach to
 #   include/         what the host compiles programs for this guest against: vmlinux.h, generated from the guest
 #                    kernel's own BTF, that BTF raw (vmlinux.btf), and the guest's libbpf (bpf/) and UAPI (linux/,
 #                    asm/, asm-generic/) headers
@@ -13,8 +14,8 @@
 # Usage: build-image.sh OUT_DIR [AGENT_DIR]
 #   AGENT_DIR holds bpflab-agent.jar and agent-lib/ (default: the repository's agent/target/).
 # The result is OUT_DIR/current (a symlink to image-<hash>). Idempotent: inputs are hashed, and an image whose
-# hash matches is reused. The Debian part (about a minute) is rebuilt only when the marked block below or the
-# initramfs init change; a new agent only rebuilds the small second archive.
+# hash matches is reused. The Debian part (about a minute) is rebuilt only when the marked block below, the
+# initramfs init or the demo program (bpflab-demo.c, build-demo.sh) change; a new agent only rebuilds the small second archive.
 # Needs root, apt access to a Debian bookworm mirror, and: mmdebstrap squashfs-tools cpio gzip llvm (llvm-objcopy).
 # A build that is killed leaves nothing that is trusted later: everything is made in *.tmp directories, renamed when
 # complete, and the next run removes what a killed one left. It runs in a mount namespace of its own (below).
@@ -23,7 +24,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:?usage: build-image.sh OUT_DIR [AGENT_DIR]}
 agent_dir=${2:-$here/../../../../agent/target}
-# >>> base: this block and initramfs-init define the Debian base; editing either rebuilds it.
+# >>> base: this block, initramfs-init, bpflab-demo.c and build-demo.sh define the Debian base; editing one
+# rebuilds it.
 suite=bookworm
 packages=libbpf1,libbpf-dev,bpftool,iproute2,openjdk-17-jre-headless,linux-libc-dev,kmod,procps,xz-utils
 initramfs_modules="virtio_mmio virtio_blk virtio_console squashfs overlay"
@@ -49,9 +51,14 @@ build_base() { # $1: the directory to create
     for candidate in /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list; do
         if [ -s "$candidate" ] && grep -q '^[^#]*debian' "$candidate"; then sources=$candidate; break; fi
     done
+    # The hooks build bpflab-demo (what uprobe, uretprobe and usdt sections attach to) inside the root with its
+    # Debian gcc (build-demo.sh), which is removed again: the guest has no compiler.
+    BPFLAB_GUEST_SRC=$here \
     mmdebstrap --mode=root --variant=minbase --format=directory --include="$packages" \
         --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
         --dpkgopt='path-exclude=/usr/share/locale/*' --essential-hook='mkdir -p "$1/usr/share/man/man1"' \
+        --customize-hook='cp "$BPFLAB_GUEST_SRC/bpflab-demo.c" "$BPFLAB_GUEST_SRC/build-demo.sh" "$1/tmp/"' \
+        --customize-hook='chroot "$1" sh /tmp/build-demo.sh && rm "$1/tmp/build-demo.sh"' \
         "$suite" "$work/rootfs" "$sources" > "$work/mmdebstrap.log" 2>&1 \
         || { tail -n 30 "$work/mmdebstrap.log" >&2; die "mmdebstrap failed (log: $work/mmdebstrap.log)"; }
 
@@ -162,7 +169,8 @@ exec 9>"$out/.lock"
 flock 9
 
 
-base_id=$( (sed -n '/^# >>> base/,/^# <<< base/p' "$here/build-image.sh"; cat "$here/initramfs-init") \
+base_id=$( (sed -n '/^# >>> base/,/^# <<< base/p' "$here/build-image.sh"; cat "$here/initramfs-init" \
+    "$here/bpflab-demo.c" "$here/build-demo.sh") \
     | sha256sum | cut -c1-16)
 layer_id=$( (cd "$agent_dir" && sha256sum bpflab-agent.jar agent-lib/*.jar) | cat - "$here/guest-init" "$here/guest-control" \
     | sha256sum | cut -c1-16)

@@ -14,7 +14,10 @@ import java.util.regex.Pattern;
  * refuses (at that section), and a section libbpf cannot attach by itself (at that {@code SEC()}).
  */
 final class LoadFailures {
-    private static final Pattern ATTACH_SECTION = Pattern.compile("cannot attach SEC\\(\"([^\"]*)\"\\) automatically");
+    // libbpf's two ways of saying a section lacks its target: none at all (SEC("uprobe")), or half of one
+    // (SEC("uprobe/greet"): "section 'uprobe/greet' missing ':function[+offset]' specification").
+    private static final Pattern ATTACH_SECTION = Pattern.compile(
+            "cannot attach SEC\\(\"([^\"]*)\"\\) automatically|section '([^']*)' missing ':function");
 
     private LoadFailures() {
     }
@@ -32,7 +35,8 @@ final class LoadFailures {
         }
         Matcher attach = ATTACH_SECTION.matcher(said);
         if (attach.find()) {
-            int line = lineOf(source, Pattern.compile("SEC\\(\\s*\"" + Pattern.quote(attach.group(1)) + "\"\\s*\\)"));
+            String section = attach.group(1) != null ? attach.group(1) : attach.group(2);
+            int line = lineOf(source, Pattern.compile("SEC\\(\\s*\"" + Pattern.quote(section) + "\"\\s*\\)"));
             return Optional.of(hinted(line, source, said));
         }
         return Optional.empty();

@@ -73,6 +73,20 @@ class WildProgramsTest {
         Diagnostic d = rejection("uprobe_without_target.bpf.c");
         assertEquals(5, d.line(), d.message());
         assertHint("section-not-attachable", d);
+        // SEC("uprobe") as libbpf-bootstrap's loaders attach by hand: the answer says how to name the target here
+        assertTrue(d.message().contains("uprobe/<binary>:<function>"), d.message());
+        assertTrue(d.message().contains("uprobe//usr/local/bin/bpflab-demo:greet"), d.message());
+        assertTrue(d.hint().es().contains("uprobe/<binario>:<función>"), d.hint().es());
+        assertTrue(d.hint().en().contains("uprobe/<binary>:<function>"), d.hint().en());
+    }
+
+    @Test
+    void aUprobeNamingOnlyItsFunctionIsReportedAtThatSection() throws Exception {
+        Diagnostic d = rejection("uprobe_function_only.bpf.c");
+        assertEquals(5, d.line(), d.message());
+        assertTrue(d.message().contains("missing ':function[+offset]' specification"), d.message());
+        assertHint("section-not-attachable", d);
+        assertTrue(d.hint().en().contains("uprobe//usr/local/bin/bpflab-demo:greet"), d.hint().en());
     }
 
     @Test

@@ -24,7 +24,9 @@ public enum Workload {
     VETH_SETUP("veth-setup",
             "create the veth pair bpflab0 (169.254.77.1) / bpflab1 (169.254.77.2, in its own network namespace)"),
     VETH_TRAFFIC("veth-traffic", "from 169.254.77.2 to 169.254.77.1 through bpflab0: 3 pings, 3 UDP datagrams to "
-            + "port 7777, a TCP connect to port 7778 (XDP sees them)");
+            + "port 7777, a TCP connect to port 7778 (XDP sees them)"),
+    RUN_DEMO("run-demo", "run /usr/local/bin/bpflab-demo 3 bpflab: each round r calls greet(\"bpflab\", r) and "
+            + "square(r) and fires the USDT probe bpflab:round (uprobes, uretprobes and usdt see them)");
 
     private final String wireName;
     private final String description;

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 /** The catalog in bpf-templates/: metadata, rendering with defaults and with parameters, and validation. */
 class TemplateCatalogTest {
     static final Path TEMPLATES = Path.of("bpf-templates");
-    static final List<String> EXPECTED_IDS = List.of("execsnoop", "fchmodat", "fchownat", "fentry-unlink", "hello", "iter-task",
-            "lsm-deny-unlink", "openat", "read", "syscount", "unlinkat", "write", "xdp-firewall");
+    static final List<String> EXPECTED_IDS = List.of("execsnoop", "fchmodat", "fchownat", "fentry-unlink", "hello",
+            "iter-task", "lsm-deny-unlink", "openat", "read", "syscount", "unlinkat", "uprobe-greet", "uretprobe-square",
+            "usdt-round", "write", "xdp-firewall");
 
     private final TemplateCatalog catalog = TemplateCatalog.load(TEMPLATES);
 

@@ -58,7 +58,10 @@ class TemplatesCompileTest {
                 "execsnoop", Map.of("max_args", 20),
                 "xdp-firewall", Map.of("drop_protocol", "none", "drop_port", 0, "drop_source", "255.255.255.255"),
                 "lsm-deny-unlink", Map.of("protected_name", "x"),
-                "hello", Map.of("greeting", "Hola? Que tal: bien, gracias!"));
+                "hello", Map.of("greeting", "Hola? Que tal: bien, gracias!"),
+                "uprobe-greet", Map.of("min_round", 1000),
+                "uretprobe-square", Map.of("min_result", 1000000),
+                "usdt-round", Map.of("min_round", 2));
         for (var variant : variants.entrySet()) {
             String errors = compile(variant.getKey() + "-variant", catalog.render(variant.getKey(), variant.getValue()));
             if (errors != null) {
@@ -95,7 +98,8 @@ class TemplatesCompileTest {
         Path file = work.resolve(name + ".bpf.c");
         Files.writeString(file, source);
         Result result = run(List.of("clang", "-target", "bpf", "-O2", "-g", "-D__TARGET_ARCH_x86", "-Wall", "-Werror",
-                "-I" + work, "-c", file.toString(), "-o", work.resolve(name + ".bpf.o").toString()), work);
+                "-I" + work, "-I/usr/include/x86_64-linux-gnu", // as ClangCompiler: <asm/…> for usdt.bpf.h's errno.h
+                "-c", file.toString(), "-o", work.resolve(name + ".bpf.o").toString()), work);
         return result.exit == 0 ? null : result.output;
     }
 

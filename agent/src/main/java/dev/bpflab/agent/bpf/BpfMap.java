@@ -49,6 +49,11 @@ public final class BpfMap {
         return name().contains(".");
     }
 
+    /** usdt.bpf.h's own maps (__bpf_usdt_specs, __bpf_usdt_ip_to_spec_id): libbpf's bookkeeping, not the learner's. */
+    boolean isUsdtBookkeeping() {
+        return name().startsWith("__bpf_usdt_");
+    }
+
     public boolean isRingBuffer() {
         return type() == LibBpf.BPF_MAP_TYPE_RINGBUF;
     }
@@ -66,7 +71,7 @@ public final class BpfMap {
     /** Maps whose entries a learner wants to watch: hashes and arrays, plain or per-CPU. */
     public boolean isSnapshotable() {
         int t = type();
-        return !isInternal() && (t == LibBpf.BPF_MAP_TYPE_HASH || t == LibBpf.BPF_MAP_TYPE_ARRAY
+        return !isInternal() && !isUsdtBookkeeping() && (t == LibBpf.BPF_MAP_TYPE_HASH || t == LibBpf.BPF_MAP_TYPE_ARRAY
                 || t == LibBpf.BPF_MAP_TYPE_LRU_HASH || isPerCpu());
     }
 

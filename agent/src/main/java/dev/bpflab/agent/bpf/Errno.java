@@ -23,11 +23,15 @@ final class Errno {
 
     static String hintForAttach(int errno, String section) {
         return switch (errno) {
-            case ENOENT -> ". Nothing by that name exists in this kernel: check the tracepoint or function in SEC(\""
-                    + section + "\") (tracepoints are listed under /sys/kernel/tracing/events)";
+            case ENOENT -> ". Nothing by that name exists: check the tracepoint, function or program file in SEC(\""
+                    + section + "\") (tracepoints are listed under /sys/kernel/tracing/events; a uprobe names a "
+                    + "program file and one of its functions, as in uprobe//usr/local/bin/bpflab-demo:greet)";
             case ESRCH -> ". The function or tracepoint in SEC(\"" + section + "\") was not found in this kernel";
             case EOPNOTSUPP -> ". libbpf cannot attach SEC(\"" + section + "\") automatically; use a section such as "
-                    + "tp/<category>/<name>, raw_tp/<name>, fentry/<function>, kprobe/<function>, lsm/<hook> or xdp";
+                    + "tp/<category>/<name>, raw_tp/<name>, fentry/<function>, kprobe/<function>, lsm/<hook>, xdp, "
+                    + "uprobe/<binary>:<function>, uretprobe/<binary>:<function> or usdt/<binary>:<provider>:<name> "
+                    + "(the demo program: uprobe//usr/local/bin/bpflab-demo:greet, "
+                    + "usdt//usr/local/bin/bpflab-demo:bpflab:round)";
             case EPERM -> ". This kernel refused the attachment (lockdown or missing capability)";
             default -> "";
         };

@@ -31,6 +31,7 @@ public final class Workloads {
         add(new UnlinkProtected());
         add(new VethSetup());
         add(new VethTraffic());
+        add(new RunDemo());
     }
 
     private Workloads() {

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Tag;
 
 /**
- * The workloads the XDP and LSM templates need, run for real (as root) with no program loaded: traffic crosses the
- * veth pair and is answered, the protected file is removed, and nothing is left behind.
+ * The workloads the XDP, LSM and uprobe templates need, run for real (as root) with no program loaded: traffic
+ * crosses the veth pair and is answered, the protected file is removed, the demo program runs its rounds, and nothing
+ * is left behind.
  */
 // Needs root and this machine's kernel, clang and ip: the "kernel" tier (left out by ./mvnw -Pfast).
 @Tag("kernel")
@@ -46,6 +47,13 @@ class TemplateWorkloadsTest {
         String detail = Workloads.byName("veth-setup").orElseThrow().run(scratch);
         assertTrue(detail.startsWith("bpflab0 169.254.77.1 <-> bpflab1 169.254.77.2 in netns bpflab-"), detail);
         assertEquals("up", Files.readString(Path.of("/sys/class/net/bpflab0/operstate")).strip());
+    }
+
+    @Test
+    void runDemoRunsTheDemoProgramThatUprobeTemplatesNameForItsBoundedRounds() throws Exception {
+        String detail = Workloads.byName("run-demo").orElseThrow().run(scratch);
+        assertEquals("/usr/local/bin/bpflab-demo 3 bpflab: round 1: hello, bpflab; round 2: hello, bpflab; "
+                + "round 3: hello, bpflab", detail, "the demo is installed by bin/install-deps");
     }
 
     @Test
