@@ -40,6 +40,8 @@ final class Run implements AutoCloseable {
     static final int MAP_SNAPSHOT_MS = 1000;
     static final int MAP_SNAPSHOT_LIMIT = 512;
     private static final int VERIFIER_LOG_BYTES = 4 * 1024 * 1024;
+    /** The complaint and statistics of a stats-only log: a few hundred bytes. */
+    private static final int REASON_LOG_BYTES = 64 * 1024;
     private static final int MAX_LOG_CHARS = ServerMessage.MAX_LOG_CHARS;
 
     private final Output output;
@@ -75,8 +77,12 @@ final class Run implements AutoCloseable {
         } catch (IOException e) {
             return fail("the agent could not write the program's BTF to a temporary file: " + e.getMessage());
         } catch (VerifierException e) {
-            Diagnostic d = VerifierLogMapper.diagnostic(e.log(), source);
-            String log = e.log().length() > MAX_LOG_CHARS ? e.log().substring(e.log().length() - MAX_LOG_CHARS) : e.log();
+            String walk = e.log();
+            if (e.truncated() && !VerifierLogMapper.hasStatistics(walk)) {
+                walk = VerifierLogMapper.withReason(walk, reasonLog(compiled, coreBtfFile, globals, e.program()));
+            }
+            Diagnostic d = VerifierLogMapper.diagnostic(walk, source);
+            String log = walk.length() > MAX_LOG_CHARS ? walk.substring(walk.length() - MAX_LOG_CHARS) : walk;
             output.send(new ServerMessage.Diagnostics("verify", List.of(d), log, e.truncated(), e.program()));
             phase(RunPhase.FAILED);
             return false;
@@ -150,6 +156,18 @@ final class Run implements AutoCloseable {
             throw new BpfException("could not write the program's BTF to a temporary file: " + e.getMessage());
         } finally {
             deleteQuietly(coreBtfFile);
+        }
+    }
+
+    /**
+     * The verifier's reason alone for {@code program}, loaded again as it was: a kernel before 6.4 keeps the start of
+     * a log too long for the buffer and drops its end, the reason with it. Empty when even that load fails to say.
+     */
+    private static String reasonLog(byte[] compiled, Path coreBtfFile, Map<String, JsonNode> globals, String program) {
+        try {
+            return ProgramLog.reason(compiled, coreBtfFile, globals, program, REASON_LOG_BYTES);
+        } catch (BpfException e) {
+            return "";
         }
     }
 

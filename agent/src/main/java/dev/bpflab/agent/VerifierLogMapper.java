@@ -25,6 +25,11 @@ final class VerifierLogMapper {
     /** Lines of the walk that are not the reason: register states ("9: R0=…"), precision tracking, path starts. */
     private static final Pattern WALK = Pattern.compile("^(\\d+: R\\d.*|mark_precise: .*|from \\d+ to \\d+: .*|\\d+: .*=.*)$");
     private static final Pattern PATH = Pattern.compile("^from (\\d+) to (\\d+): .*");
+    private static final Pattern PROCESSED = Pattern.compile("(?m)^processed \\d+ insns");
+    /** A conditional jump ("10: (15) if r0 == 0x0 goto pc-8"): where the verifier pushes the path it walks later. */
+    private static final Pattern CONDITIONAL = Pattern.compile("^\\s*\\d+: \\([0-9a-f]{2}\\) if .*");
+    /** Said at the conditional jump whose other path no longer fits the verifier's stack of paths to walk. */
+    private static final Pattern TOO_MANY_JUMPS = Pattern.compile("The sequence of \\d+ jumps is too complex");
 
     /**
      * @param line        1-based line of the learner's source; 0 when unknown
@@ -54,6 +59,8 @@ final class VerifierLogMapper {
         int searchFrom = 0;
         boolean lineKnown = true;
         boolean printedSinceInstruction = false;
+        int lastConditionalLine = 0;
+        String lastConditionalText = null;
         for (int i = 0; i < logLines.length; i++) {
             String l = logLines[i];
             Matcher insn = INSTRUCTION.matcher(l);
@@ -71,6 +78,10 @@ final class VerifierLogMapper {
                 instruction = next;
                 if (line > 0 && lineKnown) {
                     lines.putIfAbsent(instruction, line);
+                    if (CONDITIONAL.matcher(l).matches()) {
+                        lastConditionalLine = line;
+                        lastConditionalText = sourceText;
+                    }
                 }
                 continue;
             }
@@ -104,9 +115,32 @@ final class VerifierLogMapper {
             }
         }
         String message = reason(logLines, lastInstructionAt);
+        if (TOO_MANY_JUMPS.matcher(message).find() && lastConditionalLine > 0) {
+            line = lastConditionalLine;
+            sourceText = lastConditionalText;
+        }
         int column = columnOf(sourceLines, line, sourceText);
         return VerifierReasons.refine(new Finding(line, column, message, instruction, lines, lastBranch), sourceLines,
                 RunningKernel.release());
+    }
+
+    /** Whether the log goes on to the verifier's closing statistics: it was not cut before its reason. */
+    static boolean hasStatistics(String log) {
+        return PROCESSED.matcher(log).find();
+    }
+
+    /**
+     * A walk cut short by a full buffer (its last, partial line dropped), followed by {@code reasonLog}: the
+     * complaint and statistics of the same program loaded again with a stats-only log. The walk still places the
+     * complaint; {@code walk} alone when {@code reasonLog} is blank.
+     */
+    static String withReason(String walk, String reasonLog) {
+        if (reasonLog == null || reasonLog.isBlank()) {
+            return walk;
+        }
+        int lastBreak = walk.lastIndexOf('\n');
+        String complete = lastBreak < 0 ? "" : walk.substring(0, lastBreak);
+        return complete + "\n" + reasonLog.strip();
     }
 
     /** The one diagnostic for a rejection, with the hint for its kind when it is of a known kind. */

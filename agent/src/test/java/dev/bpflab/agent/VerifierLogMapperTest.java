@@ -1,6 +1,8 @@
 package dev.bpflab.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -112,5 +114,58 @@ class VerifierLogMapperTest {
         VerifierLogMapper.Finding finding = VerifierLogMapper.map("back-edge from insn 3 to 1\nprocessed 0 insns", source);
         assertEquals(4, finding.line());
         assertEquals("unbounded-loop", VerifierLogMapper.diagnostic("back-edge from insn 3 to 1", source).hint().kind());
+    }
+
+    /** too_complex.bpf.c's loop: a branch the verifier cannot predict in each of 100000 rounds. */
+    private static final String COIN_FLIPS = String.join("\n",
+            "#include <bpf/bpf_helpers.h>",
+            "SEC(\"tp/syscalls/sys_enter_openat\")",
+            "int coin_flips(void *ctx)",
+            "{",
+            "\tint heads = 0;",
+            "",
+            "\tfor (int i = 0; i < 100000; i++) {",
+            "\t\tif (bpf_get_prandom_u32() & 1)",
+            "\t\t\theads += bpf_get_smp_processor_id();",
+            "\t}",
+            "\treturn 0;",
+            "}");
+
+    /**
+     * Kernel 6.1 keeps the start of a log longer than its buffer: the walk of 98310 instructions ends mid-line, the
+     * reason is lost (the end of the 6.1 guest's log, as the agent got it). The stats-only reload says it; the walk
+     * still places it, at the last conditional jump, the one whose other path did not fit.
+     */
+    @Test
+    void aWalkCutBeforeItsReasonGetsTheReasonOfAStatsOnlyReloadAtTheLastBranch() {
+        String cut = String.join("\n",
+                "; for (int i = 0; i < 100000; i++) {",
+                "3: (07) r7 += -1                      ; R7_w=95707",
+                "4: (bf) r1 = r7                       ; R1_w=95707 R7_w=95707",
+                "7: (15) if r1 == 0x0 goto pc+7        ; R1_w=95707",
+                "; if (bpf_get_prandom_u32() & 1)",
+                "8: (85) call bpf_get_prandom_u32#7    ; R0_w=scalar()",
+                "; if (bpf_get_prandom_u32() & 1)",
+                "9: (57) r0 &= 1                       ; R0_w=scalar(umax=1,var_off=(0x0; 0x1))",
+                "; if (bpf_get_prandom_u32() & 1)",
+                "10: (15) if r0 == 0x0 goto pc-8       ; R0_w=scalar(umax=1,var_off=(0x0; 0x1))",
+                "; heads += bpf_get_smp_processor_id();",
+                "11: (85) call bpf_get_smp_processor_id#8      ; R0_w=scalar()",
+                "; heads += bpf_get_smp_processor_id();",
+                "12: (0f) r0 += r6                     ; R0_w=scalar() R6_w=scalar(id=8587)",
+                "13: (bf");
+        assertFalse(VerifierLogMapper.hasStatistics(cut));
+        String stats = String.join("\n",
+                "The sequence of 8193 jumps is too complex.",
+                "verification time 311007 usec",
+                "stack depth 0",
+                "processed 98310 insns (limit 1000000) max_states_per_insn 4 total_states 2052 peak_states 2052 mark_read 0");
+        String walk = VerifierLogMapper.withReason(cut, stats);
+        assertTrue(VerifierLogMapper.hasStatistics(walk));
+        VerifierLogMapper.Finding finding = VerifierLogMapper.map(walk, COIN_FLIPS);
+        assertEquals("The sequence of 8193 jumps is too complex.", finding.message());
+        assertEquals(8, finding.line()); // the if, not the += the cut walk ended on
+        assertEquals("program-too-complex", VerifierLogMapper.diagnostic(walk, COIN_FLIPS).hint().kind());
+        assertEquals(cut, VerifierLogMapper.withReason(cut, ""), "without a reason the cut walk is all there is");
     }
 }

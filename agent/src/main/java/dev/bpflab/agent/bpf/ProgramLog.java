@@ -13,6 +13,8 @@ import java.util.Map;
  */
 public final class ProgramLog {
     private static final int LOG_LEVEL_STATES = 2;
+    /** BPF_LOG_STATS alone: the verifier's complaint and its statistics, none of the walk. */
+    private static final int LOG_LEVEL_STATS_ONLY = 4;
 
     private ProgramLog() {
     }
@@ -27,6 +29,21 @@ public final class ProgramLog {
      */
     public static String verbose(byte[] elf, Path coreBtf, Map<String, JsonNode> globals, String program, int logBytes)
             throws BpfException {
+        return load(elf, coreBtf, globals, program, logBytes, LOG_LEVEL_STATES);
+    }
+
+    /**
+     * Loads {@code program} of the object again, alone, asking the verifier only for its complaint and statistics
+     * (a few hundred bytes): what a kernel that cuts a full log at its start (before 6.4) leaves out of a walk too
+     * long for the buffer. Arguments as for {@link #verbose}.
+     */
+    public static String reason(byte[] elf, Path coreBtf, Map<String, JsonNode> globals, String program, int logBytes)
+            throws BpfException {
+        return load(elf, coreBtf, globals, program, logBytes, LOG_LEVEL_STATS_ONLY);
+    }
+
+    private static String load(byte[] elf, Path coreBtf, Map<String, JsonNode> globals, String program, int logBytes,
+            int level) throws BpfException {
         try (BpfObject object = BpfObject.open(elf, "prog", logBytes, coreBtf); Memory log = new Memory(logBytes)) {
             log.setByte(0, (byte) 0);
             if (!globals.isEmpty()) {
@@ -37,7 +54,7 @@ public final class ProgramLog {
                 if (p.name().equals(program)) {
                     found = true;
                     LibBpf.INSTANCE.bpf_program__set_log_buf(p.pointer(), log, logBytes);
-                    LibBpf.INSTANCE.bpf_program__set_log_level(p.pointer(), LOG_LEVEL_STATES);
+                    LibBpf.INSTANCE.bpf_program__set_log_level(p.pointer(), level);
                 } else {
                     LibBpf.INSTANCE.bpf_program__set_autoload(p.pointer(), false);
                 }
@@ -47,8 +64,9 @@ public final class ProgramLog {
             }
             try {
                 object.load();
-            } catch (BpfException tooLong) {
-                // It loaded before: only a log that did not fit (ENOSPC) fails it now, and what fit is still a walk.
+            } catch (BpfException refused) {
+                // Either it loaded before and only a log that did not fit fails it now (what fit is still a walk), or
+                // it is the rejection whose reason is asked for: the log holds it either way.
             }
             return log.getString(0, StandardCharsets.UTF_8.name());
         }
