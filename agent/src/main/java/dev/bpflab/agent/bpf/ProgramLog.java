@@ -34,8 +34,8 @@ public final class ProgramLog {
 
     /**
      * Loads {@code program} of the object again, alone, asking the verifier only for its complaint and statistics
-     * (a few hundred bytes): what a kernel that cuts a full log at its start (before 6.4) leaves out of a walk too
-     * long for the buffer. Arguments as for {@link #verbose}.
+     * (a few hundred bytes): what a kernel that keeps only the start of a full log (before 6.4) leaves out of a
+     * walk too long for the buffer. Arguments as for {@link #verbose}.
      */
     public static String reason(byte[] elf, Path coreBtf, Map<String, JsonNode> globals, String program, int logBytes)
             throws BpfException {
