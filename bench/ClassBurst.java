@@ -74,8 +74,12 @@ public class ClassBurst {
     static void burst(String url, int n, String title, Lesson lesson, IntFunction<String> program) throws Exception {
         Tally tally = new Tally();
         List<Client> clients = new ArrayList<>();
-        for (int i = 0; i < n; i++) { // everyone is connected before anyone presses Run
-            clients.add(new Client(program.apply(i), lesson.workload(), tally).connect(url));
+        // Everyone is connected before anyone presses Run, each as a machine of its own (an X-Forwarded-For address;
+        // class-burst.sh starts the server trusting it) and a learner of a room (a token of their own), as in a
+        // workshop: from one address without tokens the server would cap the class as it caps one client.
+        for (int i = 0; i < n; i++) {
+            clients.add(new Client(program.apply(i), lesson.workload(), tally)
+                    .connect(url, "?learner=class-burst-" + NONCE + "-" + i, "10.20." + i / 250 + "." + (i % 250 + 1)));
         }
         String load = loadAverage();
         HealthSampler sampler = new HealthSampler(url);

@@ -14,7 +14,8 @@ quiet_runs=${3:-10}
 lesson=02-watch-syscalls
 ./mvnw -B -q package -DskipTests -Dskip.web=true
 . bench/server.sh
-options=()
+# Each learner is a machine of its own behind the lab's reverse proxy (X-Forwarded-For), as in a classroom.
+options=(-Dbpflab.limits.trust-forwarded-for=true)
 if [ "$backend" = qemu ]; then options+=(-Dbpflab.qemu.run-dir=/run/bpflab-bench); fi
 read -r -a extra <<< "${BENCH_SERVER_OPTS:-}"
 options+=("${extra[@]}")
