@@ -1,19 +1,16 @@
 package dev.bpflab.catalog;
 
+import dev.bpflab.testing.SandboxContract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bpflab.sandbox.SandboxBackend;
 import dev.bpflab.support.process.Command;
 import dev.bpflab.support.process.ProcessResult;
 import dev.bpflab.testing.RunClient;
-import io.quarkus.test.common.http.TestHTTPResource;
-import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +30,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -47,7 +43,7 @@ import org.junit.jupiter.api.TestFactory;
  * <p>Each sandbox backend extends this with its Quarkus profile and says which {@code requires} values its kernel
  * accepts; a backend whose kernel accepts them all runs every template with nothing skipped.
  */
-public abstract class TemplatesContract {
+public abstract class TemplatesContract extends SandboxContract {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START = Duration.ofSeconds(90);
     /** A check's verdict comes within its rounds' limits (CheckRun: two rounds of at most 30 s). */
@@ -64,18 +60,6 @@ public abstract class TemplatesContract {
     private static final Pattern PROGRAM = Pattern.compile(
             "SEC\\(\"[^\"]+\"\\)[ \\t]*\\R\\s*(?:static\\s+)?\\w+\\s+(?:BPF_\\w+\\(\\s*)?(\\w+)\\s*[(,]");
     private static final Pattern AGENT_PID = Pattern.compile("\\bpid (\\d+)\\b");
-
-    @TestHTTPResource("/")
-    URI root;
-
-    @Inject
-    SandboxBackend backend;
-
-    /** A VM backend builds its image and boots its template once per machine: that is not what these tests time. */
-    @BeforeEach
-    void backendIsReady() throws Exception {
-        backend.awaitReady(Duration.ofMinutes(15));
-    }
 
     /** The {@code requires} values (xdp, lsm, fentry) whose programs this backend's kernel accepts. */
     protected abstract Set<String> supportedFeatures();
@@ -116,7 +100,7 @@ public abstract class TemplatesContract {
         Set<Integer> ours = new TreeSet<>();
         boolean onThisKernel;
         String agentPid;
-        try (RunClient run = new RunClient(root)) {
+        try (RunClient run = client()) {
             run.send(JSON.createObjectNode().put("type", "run").put("template", id));
             JsonNode end = run.await("phase attached or failed",
                     m -> RunClient.isPhase(m, "attached") || RunClient.isPhase(m, "failed"), START);

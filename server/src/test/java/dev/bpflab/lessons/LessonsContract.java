@@ -1,23 +1,20 @@
 package dev.bpflab.lessons;
 
+import dev.bpflab.testing.SandboxContract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bpflab.sandbox.SandboxBackend;
 import dev.bpflab.testing.RunClient;
-import io.quarkus.test.common.http.TestHTTPResource;
 import jakarta.inject.Inject;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -27,25 +24,14 @@ import org.junit.jupiter.api.TestFactory;
  * lesson's last check, saying in the learner's language what is missing. A lesson whose program type this
  * backend's kernel refuses must fail to attach saying why (the qemu backend's guest kernel runs them all).
  */
-public abstract class LessonsContract {
+public abstract class LessonsContract extends SandboxContract {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START = Duration.ofSeconds(90);
     /** Every round of workloads and its settling (see CheckRun), with room for a slow emulated guest. */
     private static final Duration CHECK = Duration.ofSeconds(120);
 
-    @TestHTTPResource("/")
-    URI root;
-
-    @Inject
-    SandboxBackend backend;
-
     @Inject
     LessonCatalog lessons;
-
-    @BeforeEach
-    void backendIsReady() throws Exception {
-        backend.awaitReady(Duration.ofMinutes(15));
-    }
 
     /** The {@code requires} values (xdp, lsm, fentry) whose programs this backend's kernel accepts. */
     protected abstract Set<String> supportedFeatures();
@@ -108,7 +94,7 @@ public abstract class LessonsContract {
     }
 
     private void refusedWithReason(Lesson lesson) {
-        try (RunClient run = new RunClient(root)) {
+        try (RunClient run = client()) {
             run.run(lesson.solution());
             JsonNode end = run.await("phase attached or failed",
                     m -> RunClient.isPhase(m, "attached") || RunClient.isPhase(m, "failed"), START);
@@ -122,7 +108,7 @@ public abstract class LessonsContract {
     }
 
     private RunClient attached(Lesson lesson, String source, String what) {
-        RunClient run = new RunClient(root);
+        RunClient run = client();
         run.run(source);
         JsonNode end = run.await("phase attached or failed",
                 m -> RunClient.isPhase(m, "attached") || RunClient.isPhase(m, "failed"), START);

@@ -1,45 +1,30 @@
 package dev.bpflab.runs;
 
+import dev.bpflab.testing.SandboxContract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bpflab.sandbox.SandboxBackend;
 import dev.bpflab.testing.RunClient;
-import io.quarkus.test.common.http.TestHTTPResource;
-import jakarta.inject.Inject;
-import java.net.URI;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Iterator programs ({@code SEC("iter/…")}) over /ws/run on a real kernel, shared by the sandbox backends: they print
  * only when read, so the learner gets their text at attach and again on {@code read_iterator}.
  */
-public abstract class IteratorRunContract {
+public abstract class IteratorRunContract extends SandboxContract {
     protected static final Duration START = Duration.ofSeconds(90);
     protected static final Duration SOON = Duration.ofSeconds(30);
     private static final Pattern READ_AT = Pattern.compile("^read at (\\d+) ns\n");
 
-    @TestHTTPResource("/")
-    URI root;
-
-    @Inject
-    SandboxBackend backend;
-
-    @BeforeEach
-    void backendIsReady() throws Exception {
-        backend.awaitReady(Duration.ofMinutes(15));
-    }
-
     @Test
     void aPsListingIsShownAtAttachAndReadAfreshOnRequest() {
-        try (RunClient run = new RunClient(root)) {
+        try (RunClient run = client()) {
             run.run(RunClient.program("iter_ps.bpf.c"));
             JsonNode sandbox = run.awaitType("sandbox", START);
             JsonNode attached = run.awaitPhase("attached", START);

@@ -1,5 +1,6 @@
 package dev.bpflab.runs;
 
+import dev.bpflab.testing.SandboxContract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,11 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bpflab.testing.KernelPrograms;
 import dev.bpflab.testing.RunClient;
 import dev.bpflab.testing.Scrape;
-import dev.bpflab.sandbox.SandboxBackend;
-import io.quarkus.test.common.http.TestHTTPResource;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -23,25 +19,9 @@ import org.junit.jupiter.api.Test;
  * The /ws/run contract on a real kernel, shared by every sandbox backend: each backend's test class extends this
  * with its own Quarkus profile.
  */
-public abstract class RunLoopContract {
+public abstract class RunLoopContract extends SandboxContract {
     protected static final Duration START = Duration.ofSeconds(90);
     protected static final Duration SOON = Duration.ofSeconds(20);
-
-    @TestHTTPResource("/")
-    URI root;
-
-    @Inject
-    SandboxBackend backend;
-
-    /** A VM backend builds its image and boots its template once per machine: that is not what these tests time. */
-    @BeforeEach
-    void backendIsReady() throws Exception {
-        backend.awaitReady(Duration.ofMinutes(15));
-    }
-
-    protected RunClient client() {
-        return new RunClient(root);
-    }
 
     @Test
     void unlinkatEventArrivesDecodedWithTheRemovedFilename() {

@@ -1,17 +1,13 @@
 package dev.bpflab.runs;
 
+import dev.bpflab.testing.SandboxContract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bpflab.sandbox.SandboxBackend;
 import dev.bpflab.testing.RunClient;
-import io.quarkus.test.common.http.TestHTTPResource;
-import jakarta.inject.Inject;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,25 +15,13 @@ import org.junit.jupiter.api.Test;
  * a learner's uprobe sees every call the run-demo workload makes, with its arguments; a uprobe section without its
  * target is refused on its SEC line saying how to name one. Each sandbox backend extends this with its profile.
  */
-public abstract class UserProbesContract {
+public abstract class UserProbesContract extends SandboxContract {
     private static final Duration START = Duration.ofSeconds(90);
     private static final Duration SOON = Duration.ofSeconds(30);
 
-    @TestHTTPResource("/")
-    URI root;
-
-    @Inject
-    SandboxBackend backend;
-
-    /** A VM backend builds its image and boots its template once per machine: that is not what these tests time. */
-    @BeforeEach
-    void backendIsReady() throws Exception {
-        backend.awaitReady(Duration.ofMinutes(15));
-    }
-
     @Test
     void aUprobeOnTheDemoSeesEachCallWithItsArguments() {
-        try (RunClient run = new RunClient(root)) {
+        try (RunClient run = client()) {
             run.run(RunClient.program("uprobe_greet.bpf.c"));
             JsonNode attached = run.awaitPhase("attached", START);
             assertEquals("on_greet → uprobe//usr/local/bin/bpflab-demo:greet", attached.path("programs").path(0).asText(),
@@ -57,7 +41,7 @@ public abstract class UserProbesContract {
 
     @Test
     void aUprobeWithoutItsTargetIsRefusedOnItsSectionSayingHowToNameOne() {
-        try (RunClient run = new RunClient(root)) {
+        try (RunClient run = client()) {
             run.run(RunClient.program("uprobe_no_target.bpf.c"));
             JsonNode diagnostics = run.awaitType("diagnostics", START);
             JsonNode item = diagnostics.path("items").path(0);

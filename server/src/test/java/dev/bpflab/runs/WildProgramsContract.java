@@ -1,5 +1,6 @@
 package dev.bpflab.runs;
 
+import dev.bpflab.testing.SandboxContract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,12 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bpflab.protocol.DiagnosticHints;
 import dev.bpflab.protocol.Hint;
-import dev.bpflab.sandbox.SandboxBackend;
 import dev.bpflab.testing.RunClient;
-import io.quarkus.test.common.http.TestHTTPResource;
-import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +19,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and the run fails without output. One row per program; every kind of the hint catalogue has a row. Each sandbox
  * backend extends this with its profile, and skips (with the reason) a row its kernel cannot answer as written.
  */
-public abstract class WildProgramsContract {
+public abstract class WildProgramsContract extends SandboxContract {
     private static final Duration START = Duration.ofSeconds(120);
     private static final Duration SOON = Duration.ofSeconds(30);
     /** The agent's test programs: the same files its own tests run, read from the repository root. */
@@ -89,17 +85,6 @@ public abstract class WildProgramsContract {
                 new Row("uprobe_without_target.bpf.c", 5, "section-not-attachable", "uprobe/<binary>:<function>"));
     }
 
-    @TestHTTPResource("/")
-    URI root;
-
-    @Inject
-    SandboxBackend backend;
-
-    @BeforeEach
-    void backendIsReady() throws Exception {
-        backend.awaitReady(Duration.ofMinutes(15));
-    }
-
     /** Why this backend cannot give {@code row} its answer as written (its kernel differs), or empty when it can. */
     protected Optional<String> cannotAnswer(Row row) {
         return Optional.empty();
@@ -121,7 +106,7 @@ public abstract class WildProgramsContract {
     void isRefusedOnItsLineWithTheCataloguesHintAndNoOutput(Row row) throws IOException {
         cannotAnswer(row).ifPresent(reason -> Assumptions.abort(row.program() + ": " + reason));
         String source = Files.readString(PROGRAMS.resolve(row.program()), StandardCharsets.UTF_8);
-        try (RunClient run = new RunClient(root)) {
+        try (RunClient run = client()) {
             run.run(source);
             JsonNode diagnostics = run.awaitType("diagnostics", START);
             run.awaitPhase("failed", SOON);
