@@ -19,7 +19,8 @@ import org.jboss.logging.Logger;
  * <p>A fixed number of restorer threads ({@code restoresAtOnce}: a CPU budget, since a restore and warm-up under TCG
  * keep a core busy) make VMs while fewer are pooled or being made than {@code size} plus the runs waiting for one:
  * when a class presses Run at once and the pool runs dry, every restorer works until each waiting run has its VM.
- * Waiting runs get VMs in the order they asked (first come, first served, as in the admission queue before). Restorers
+ * Runs that waited for a VM get them in the order they asked: which runs wait at all was decided before, by the
+ * admission queue (fewest held first, {@code AdmissionQueue}), so this order is that queue's. Restorers
  * back off while restores fail; a run that sees three restores fail while it waits is told why.
  */
 final class VmPool implements AutoCloseable {
