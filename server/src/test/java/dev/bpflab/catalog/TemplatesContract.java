@@ -1,6 +1,5 @@
 package dev.bpflab.catalog;
 
-import dev.bpflab.testing.SandboxContract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bpflab.support.process.Command;
 import dev.bpflab.support.process.ProcessResult;
 import dev.bpflab.testing.RunClient;
+import dev.bpflab.testing.SandboxContract;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package dev.bpflab.lessons;
 
-import dev.bpflab.testing.SandboxContract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bpflab.testing.RunClient;
+import dev.bpflab.testing.SandboxContract;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;

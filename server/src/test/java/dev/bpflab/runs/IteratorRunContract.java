@@ -1,6 +1,5 @@
 package dev.bpflab.runs;
 
-import dev.bpflab.testing.SandboxContract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bpflab.testing.RunClient;
+import dev.bpflab.testing.SandboxContract;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

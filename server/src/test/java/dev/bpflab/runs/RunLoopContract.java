@@ -1,18 +1,20 @@
 package dev.bpflab.runs;
 
-import dev.bpflab.testing.SandboxContract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bpflab.testing.KernelPrograms;
 import dev.bpflab.testing.RunClient;
+import dev.bpflab.testing.SandboxContract;
 import dev.bpflab.testing.Scrape;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,15 +43,29 @@ public abstract class RunLoopContract extends SandboxContract {
         }
     }
 
+    /**
+     * The workload is fired again while no line came: on the local backend the kernel's one trace_pipe is shared by
+     * the host, and another reader (an agent of another server or test JVM on its way out) may take a line or hold
+     * the pipe a while; the failure then names who holds it.
+     */
     @Test
     void bpfPrintkLineArrivesAsPrintk() {
+        Predicate<JsonNode> printkOfTheWorkload = m -> "printk".equals(m.path("type").asText())
+                && m.path("text").asText().startsWith("unlinkat ") && m.path("text").asText().endsWith("victim.txt");
         try (RunClient run = client()) {
             run.run(RunClient.program("unlink_events.bpf.c"));
             run.awaitPhase("attached", START);
-            run.workload("unlink-file");
-            JsonNode printk = run.await("a printk line", m -> "printk".equals(m.path("type").asText())
-                    && m.path("text").asText().startsWith("unlinkat ") && m.path("text").asText().endsWith("victim.txt"),
-                    SOON);
+            JsonNode printk = null;
+            for (int attempt = 0; attempt < 6 && printk == null; attempt++) {
+                run.workload("unlink-file");
+                try {
+                    printk = run.await("a printk line", printkOfTheWorkload, Duration.ofSeconds(5));
+                } catch (AssertionError none) {
+                    // fire again
+                }
+            }
+            assertNotNull(printk, "no printk line after 6 workloads; trace_pipe readers on this host: "
+                    + KernelPrograms.tracePipeReaders() + "; the server said:\n" + run.seen());
             assertTrue(printk.path("pid").asInt() > 0, printk.toString());
         }
     }

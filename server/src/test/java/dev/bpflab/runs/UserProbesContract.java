@@ -1,11 +1,11 @@
 package dev.bpflab.runs;
 
-import dev.bpflab.testing.SandboxContract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bpflab.testing.RunClient;
+import dev.bpflab.testing.SandboxContract;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package dev.bpflab.runs;
 
-import dev.bpflab.testing.SandboxContract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bpflab.protocol.DiagnosticHints;
 import dev.bpflab.protocol.Hint;
 import dev.bpflab.testing.RunClient;
+import dev.bpflab.testing.SandboxContract;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,9 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bpflab.support.process.Command;
 import dev.bpflab.support.process.ProcessResult;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /** What bpftool says is loaded in this kernel, to prove runs leave nothing behind. */
 public final class KernelPrograms {
@@ -47,5 +53,35 @@ public final class KernelPrograms {
             Thread.sleep(200);
         } while (System.nanoTime() < deadline);
         return extra;
+    }
+
+    /** The processes that have the kernel's trace_pipe open now, as "pid command", for a failure message. */
+    public static List<String> tracePipeReaders() {
+        List<String> readers = new ArrayList<>();
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            for (Path process : (Iterable<Path>) processes::iterator) {
+                if (!process.getFileName().toString().matches("\\d+")) {
+                    continue;
+                }
+                try (Stream<Path> fds = Files.list(process.resolve("fd"))) {
+                    boolean reads = fds.anyMatch(fd -> {
+                        try {
+                            return Files.readSymbolicLink(fd).toString().endsWith("/trace_pipe");
+                        } catch (IOException gone) {
+                            return false;
+                        }
+                    });
+                    if (reads) {
+                        String command = Files.readString(process.resolve("cmdline")).replace('\0', ' ').strip();
+                        readers.add(process.getFileName() + " " + command.substring(0, Math.min(160, command.length())));
+                    }
+                } catch (IOException | UncheckedIOException gone) {
+                    // the process ended while we looked
+                }
+            }
+        } catch (IOException e) {
+            readers.add("(could not list /proc: " + e.getMessage() + ")");
+        }
+        return readers;
     }
 }
