@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Programs shaped like those learners paste from bug reports and examples, compiled with clang and run through
@@ -61,11 +63,22 @@ class WildProgramsTest {
         assertHint("missing-max-entries", d);
     }
 
-    @Test
-    void legacyMapDefinitionsAreReportedAtTheirSection() throws Exception {
-        Diagnostic d = rejection("legacy_maps.bpf.c");
-        assertEquals(13, d.line(), d.message());
-        assertHint("legacy-map-definition", d);
+    /** The kinds whose answer is only a line and a hint: the program, the line that matters, the hint's kind. */
+    @ParameterizedTest(name = "{0}: line {1}, {2}")
+    @CsvSource({
+        "legacy_maps.bpf.c,            13, legacy-map-definition",  // at the SEC("maps") definition
+        "null_check.bpf.c,             18, map-null-check",         // at the dereference
+        "helper_wrong_type.bpf.c,      11, helper-not-allowed",     // at the call
+        "packet_no_bounds.bpf.c,       12, packet-bounds",          // at the read
+        "gpl_helper_mit_license.bpf.c,  8, gpl-only-helper",        // at the call
+        "context_offset.bpf.c,          8, invalid-context-access", // at the read
+        "bad_return.bpf.c,              8, bad-return-value",       // at the return
+        "endless_loop.bpf.c,           10, unbounded-loop",         // at the loop
+    })
+    void aRejectionIsReportedAtTheLineThatCausedItWithItsHint(String program, int line, String kind) throws Exception {
+        Diagnostic d = rejection(program);
+        assertEquals(line, d.line(), d.message());
+        assertHint(kind, d);
     }
 
     @Test
@@ -87,55 +100,6 @@ class WildProgramsTest {
         assertTrue(d.message().contains("missing ':function[+offset]' specification"), d.message());
         assertHint("section-not-attachable", d);
         assertTrue(d.hint().en().contains("uprobe//usr/local/bin/bpflab-demo:greet"), d.hint().en());
-    }
-
-    @Test
-    void aMissingNullCheckIsReportedAtTheDereference() throws Exception {
-        Diagnostic d = rejection("null_check.bpf.c");
-        assertEquals(18, d.line(), d.message());
-        assertHint("map-null-check", d);
-    }
-
-    @Test
-    void aHelperThisProgramTypeMayNotCallIsReportedAtTheCall() throws Exception {
-        Diagnostic d = rejection("helper_wrong_type.bpf.c");
-        assertEquals(11, d.line(), d.message());
-        assertHint("helper-not-allowed", d);
-    }
-
-    @Test
-    void aPacketReadWithoutABoundsCheckIsReportedAtTheRead() throws Exception {
-        Diagnostic d = rejection("packet_no_bounds.bpf.c");
-        assertEquals(12, d.line(), d.message());
-        assertHint("packet-bounds", d);
-    }
-
-    @Test
-    void aGplOnlyHelperInANonGplProgramIsReportedAtTheCall() throws Exception {
-        Diagnostic d = rejection("gpl_helper_mit_license.bpf.c");
-        assertEquals(8, d.line(), d.message());
-        assertHint("gpl-only-helper", d);
-    }
-
-    @Test
-    void aContextReadPastItsFieldsIsReportedAtTheRead() throws Exception {
-        Diagnostic d = rejection("context_offset.bpf.c");
-        assertEquals(8, d.line(), d.message());
-        assertHint("invalid-context-access", d);
-    }
-
-    @Test
-    void aReturnValueTheProgramTypeDoesNotAllowIsReportedAtTheReturn() throws Exception {
-        Diagnostic d = rejection("bad_return.bpf.c");
-        assertEquals(8, d.line(), d.message());
-        assertHint("bad-return-value", d);
-    }
-
-    @Test
-    void aLoopTheVerifierCannotSeeEndIsReportedAtTheLoop() throws Exception {
-        Diagnostic d = rejection("endless_loop.bpf.c");
-        assertEquals(10, d.line(), d.message());
-        assertHint("unbounded-loop", d);
     }
 
     @Test
