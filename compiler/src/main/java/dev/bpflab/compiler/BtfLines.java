@@ -44,14 +44,7 @@ final class BtfLines {
 
     /** {@code .BTF}'s string section. Header: magic, version, flags, hdr_len, type_off, type_len, str_off, str_len. */
     private static ByteBuffer strings(ByteBuffer btf) throws MalformedObjectException {
-        btf.order(ByteOrder.LITTLE_ENDIAN);
-        if (btf.limit() < 24 || Short.toUnsignedInt(btf.getShort(0)) != BTF_MAGIC) {
-            throw new MalformedObjectException(".BTF has no header");
-        }
-        long header = Integer.toUnsignedLong(btf.getInt(4));
-        long offset = header + Integer.toUnsignedLong(btf.getInt(16));
-        long length = Integer.toUnsignedLong(btf.getInt(20));
-        return slice(btf, offset, length, ".BTF's strings");
+        return partAfterHeader(btf, ".BTF", "strings");
     }
 
     /**
@@ -59,14 +52,23 @@ final class BtfLines {
      * line_info_off, line_info_len (offsets from the end of the header).
      */
     private static ByteBuffer lineInfo(ByteBuffer ext) throws MalformedObjectException {
-        ext.order(ByteOrder.LITTLE_ENDIAN);
-        if (ext.limit() < 24 || Short.toUnsignedInt(ext.getShort(0)) != BTF_MAGIC) {
-            throw new MalformedObjectException(".BTF.ext has no header");
+        return partAfterHeader(ext, ".BTF.ext", "line info");
+    }
+
+    /**
+     * The part both headers place at bytes 16 (its offset from the header's end) and 20 (its length): {@code .BTF}'s
+     * strings, {@code .BTF.ext}'s line info. Both headers start with the same magic and the header's length at byte 4.
+     */
+    private static ByteBuffer partAfterHeader(ByteBuffer section, String name, String part)
+            throws MalformedObjectException {
+        section.order(ByteOrder.LITTLE_ENDIAN);
+        if (section.limit() < 24 || Short.toUnsignedInt(section.getShort(0)) != BTF_MAGIC) {
+            throw new MalformedObjectException(name + " has no header");
         }
-        long header = Integer.toUnsignedLong(ext.getInt(4));
-        long offset = header + Integer.toUnsignedLong(ext.getInt(16));
-        long length = Integer.toUnsignedLong(ext.getInt(20));
-        return slice(ext, offset, length, ".BTF.ext's line info");
+        long header = Integer.toUnsignedLong(section.getInt(4));
+        long offset = header + Integer.toUnsignedLong(section.getInt(16));
+        long length = Integer.toUnsignedLong(section.getInt(20));
+        return slice(section, offset, length, name + "'s " + part);
     }
 
     /**
