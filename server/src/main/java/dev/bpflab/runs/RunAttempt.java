@@ -133,11 +133,10 @@ final class RunAttempt implements AgentListener {
         channel = taken;
         pass.sandboxTaken();
         if (finished) {
-            taken.close(); // stopped or replaced between being admitted and getting here
+            taken.release(); // stopped or replaced between being admitted and getting here: unused, it may serve another
             return;
         }
         session.control(new ServerMessage.Sandbox(session.backend().name(), taken.describe()));
-        taken.listen(this);
         // The agent enforces the limit itself; this one also covers an agent that hangs.
         deadline = session.timers().schedule(() -> finish("the run reached its time limit of " + timeoutSeconds
                 + " s and was stopped"), timeoutSeconds + 10L, TimeUnit.SECONDS);
@@ -177,6 +176,9 @@ final class RunAttempt implements AgentListener {
             started = true;
             start = new AgentCommand.Start(source, object, timeoutSeconds, globals, null, null, coreBtf);
         }
+        // Listened to only from here: a sandbox whose agent was never read from nor sent anything can still be given
+        // to another run when this one is stopped or replaced first (AgentChannel#release).
+        channel.listen(this);
         try {
             channel.send(RunJson.write(start));
         } catch (IOException e) {
@@ -188,11 +190,11 @@ final class RunAttempt implements AgentListener {
      * Sends {@code command} to this run's agent. A workload (an iterator read) is noted as asked for first, so that
      * its answer, and only one, is accepted from the agent.
      *
-     * @throws IOException the run has no sandbox (yet), or the agent is gone
+     * @throws IOException the run's program was not sent to its sandbox yet, or the agent is gone
      */
     void send(AgentCommand command) throws IOException {
         AgentChannel c = channel;
-        if (c == null) {
+        if (c == null || !started()) {
             throw new IOException("the run has no sandbox yet");
         }
         if (command instanceof AgentCommand.Workload workload) {
@@ -235,6 +237,11 @@ final class RunAttempt implements AgentListener {
         if (!finished) {
             filter.oversize();
         }
+    }
+
+    @Override
+    public void onReclaimed(String why) {
+        finish(finished || stopRequested ? null : why);
     }
 
     @Override
@@ -310,7 +317,8 @@ final class RunAttempt implements AgentListener {
         }
         AgentChannel c = channel;
         if (c != null) {
-            session.workers().submit(c::close);
+            // Never sent its program: the sandbox is as it was restored and may serve the next run (release).
+            session.workers().submit(started() ? c::close : c::release);
         }
         session.runEnded();
     }

@@ -166,8 +166,13 @@ final class RunSession implements AutoCloseable {
     private void forwardWorkload(ClientMessage.Workload message) {
         String name = message.name().wireName();
         RunAttempt attempt = current;
-        if (attempt == null || attempt.finished || attempt.channel == null) {
+        if (attempt == null || attempt.finished) {
             sendError("start a run first: workload '" + name + "' makes the kernel fire while your program is attached");
+            return;
+        }
+        if (!attempt.started()) {
+            sendError("your program is not in its sandbox yet: fire workload '" + name + "' once the run says "
+                    + "it is attached");
             return;
         }
         try {

@@ -1,10 +1,18 @@
 package dev.bpflab.sandbox;
 
+import dev.bpflab.support.threads.Daemons;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
@@ -16,14 +24,30 @@ import java.util.function.IntConsumer;
  * <p>Waiters are told their 1-based place as it changes, and 0 when they are admitted. A place is where the run
  * stands if places free one at a time and nobody else comes or goes: it can move back when a run of a client holding
  * less arrives, or when a run of another client ends and that client's waiting run now holds less than this one's.
+ *
+ * <p>Places are not kept beyond a fair share while others wait for one. When every place is taken and runs wait whose
+ * clients hold less than a fair share ({@code capacity} divided by the clients holding or waiting, at least one), the
+ * places of clients holding more than that share are reclaimed for them: the oldest place of the client furthest over
+ * its share first, once it has been held for the grace period. A reclaimed place's holder is told why
+ * ({@link Slot#onReclaim}); its run ends and the place goes to the next waiting run as usual. Without this, a client
+ * that fills an idle lab with half-hour runs before a class arrives keeps the class waiting for half an hour.
  */
 public final class AdmissionQueue {
+    /** How long a place over its client's fair share is kept while others wait, unless a test sets another. */
+    public static final Duration OVER_SHARE_GRACE = Duration.ofSeconds(30);
+    /** Runs reclaim callbacks (they end runs: processes, VMs) and the later looks for places to reclaim. */
+    private static final ScheduledExecutorService RECLAIMS =
+            Executors.newSingleThreadScheduledExecutor(Daemons.factory("admission-reclaim"));
+
     private final int capacity;
     // All guarded by this:
+    private long graceNanos;
     private final List<Ticket> waiting = new ArrayList<>(); // in the order they asked
     private final Map<Object, Integer> held = new HashMap<>(); // places held, by client; clients holding none left out
+    private final List<Slot> holding = new ArrayList<>(); // in the order they were taken
     private int live;
     private long asked;
+    private long lookAgainAt = Long.MAX_VALUE; // System.nanoTime() of the next scheduled look for places to reclaim
 
     /** A waiting run: its client, when it asked, and what it was last computed to be. */
     private static final class Ticket {
@@ -31,7 +55,7 @@ public final class AdmissionQueue {
         final long order;
         int turn; // places its client holds, plus its client's runs waiting ahead of it
         int place;
-        boolean admitted;
+        Slot slot; // set when admitted
 
         Ticket(Object owner, long order) {
             this.owner = owner;
@@ -42,7 +66,11 @@ public final class AdmissionQueue {
     /** A place taken by {@link #acquire}: {@link #release} gives it back (once; later calls do nothing). */
     public final class Slot {
         private final Object owner;
-        private boolean released; // guarded by the queue
+        private final long takenAt = System.nanoTime();
+        // Guarded by the queue:
+        private boolean released;
+        private boolean reclaiming;
+        private Consumer<String> reclaim;
 
         private Slot(Object owner) {
             this.owner = owner;
@@ -52,17 +80,44 @@ public final class AdmissionQueue {
             synchronized (AdmissionQueue.this) {
                 if (!released) {
                     released = true;
-                    giveBack(owner);
+                    giveBack(this);
                 }
+            }
+        }
+
+        /**
+         * What to do if this place is reclaimed for a client holding less (see the class comment): end the run that
+         * holds it, telling its learner the reason given, then {@link #release}. Called at most once, on another
+         * thread. A place with no such action is never reclaimed.
+         */
+        public void onReclaim(Consumer<String> action) {
+            synchronized (AdmissionQueue.this) {
+                reclaim = action;
+                reorder(); // it may be over its share already
             }
         }
     }
 
+    /** A queue of {@code capacity} places; places over a fair share are reclaimed after {@link #OVER_SHARE_GRACE}. */
     public AdmissionQueue(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
         }
         this.capacity = capacity;
+        this.graceNanos = OVER_SHARE_GRACE.toNanos();
+    }
+
+    /**
+     * How long a place over its client's fair share is kept while others wait for one
+     * ({@code bpflab.sandbox.over-share-grace}); set once, before runs arrive.
+     *
+     * @throws IllegalArgumentException a negative duration
+     */
+    public synchronized void overShareGrace(Duration grace) {
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("bpflab.sandbox.over-share-grace cannot be negative, was " + grace);
+        }
+        graceNanos = grace.toNanos();
     }
 
     /**
@@ -82,7 +137,7 @@ public final class AdmissionQueue {
             waiting.add(ticket);
             reorder();
             try {
-                while (!ticket.admitted) {
+                while (ticket.slot == null) {
                     if (ticket.place != lastTold) {
                         lastTold = ticket.place;
                         position.accept(lastTold);
@@ -90,8 +145,8 @@ public final class AdmissionQueue {
                     wait();
                 }
             } catch (InterruptedException e) {
-                if (ticket.admitted) {
-                    giveBack(ticket.owner); // admitted just as it was interrupted: the place goes to the next
+                if (ticket.slot != null) {
+                    ticket.slot.release(); // admitted just as it was interrupted: the place goes to the next
                 } else {
                     waiting.remove(ticket);
                     reorder();
@@ -100,7 +155,7 @@ public final class AdmissionQueue {
             }
         }
         position.accept(0);
-        return new Slot(ticket.owner);
+        return ticket.slot;
     }
 
     /** For a caller that is a client of its own: {@code acquire(null, position)}. */
@@ -108,9 +163,10 @@ public final class AdmissionQueue {
         return acquire(null, position);
     }
 
-    private void giveBack(Object owner) {
+    private void giveBack(Slot slot) {
         live--;
-        held.computeIfPresent(owner, (o, n) -> n == 1 ? null : n - 1);
+        holding.remove(slot);
+        held.computeIfPresent(slot.owner, (o, n) -> n == 1 ? null : n - 1);
         reorder();
     }
 
@@ -130,7 +186,8 @@ public final class AdmissionQueue {
         for (int i = 0; i < waiting.size(); i++) {
             Ticket t = waiting.get(i);
             if (i < admit) {
-                t.admitted = true;
+                t.slot = new Slot(t.owner);
+                holding.add(t.slot);
                 live++;
                 held.merge(t.owner, 1, Integer::sum);
             } else {
@@ -143,7 +200,76 @@ public final class AdmissionQueue {
         // After an admission the order of the rest stays as it was (an admitted run's client holds one more and has
         // one fewer waiting), so the places computed above hold.
         waiting.sort(Comparator.comparingLong(t -> t.order)); // back to the order they asked, for the next round
+        reclaimOverShare();
         notifyAll();
+    }
+
+    /**
+     * While runs wait whose clients hold less than a fair share, reclaims as many places from clients over their
+     * share (the client furthest over first, its oldest place first) as have been held past the grace; if the only
+     * candidates are younger, looks again when the first of them comes of age. Called with the lock held (from
+     * {@link #reorder}, after admitting): the actions run on another thread.
+     */
+    private void reclaimOverShare() {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        Set<Object> clients = new HashSet<>(held.keySet());
+        waiting.forEach(t -> clients.add(t.owner));
+        int share = Math.max(1, capacity / clients.size());
+        Map<Object, Integer> keeping = new HashMap<>(); // places per client that are not being reclaimed already
+        int freeing = 0;
+        for (Slot s : holding) {
+            if (s.reclaiming) {
+                freeing++;
+            } else {
+                keeping.merge(s.owner, 1, Integer::sum);
+            }
+        }
+        // Each waiting run's turn counts its client's places and its client's runs waiting ahead of it.
+        long owed = waiting.stream().filter(t -> t.turn < share).count() - freeing;
+        long now = System.nanoTime();
+        long comesOfAge = Long.MAX_VALUE;
+        for (; owed > 0; owed--) {
+            Slot oldest = null;
+            int most = share;
+            for (Slot s : holding) { // holding is in the order taken: the first found of a client is its oldest
+                int count = keeping.getOrDefault(s.owner, 0);
+                if (!s.reclaiming && s.reclaim != null && count > most) {
+                    if (now - s.takenAt >= graceNanos) {
+                        oldest = s;
+                        most = count;
+                    } else {
+                        comesOfAge = Math.min(comesOfAge, s.takenAt + graceNanos);
+                    }
+                }
+            }
+            if (oldest == null) {
+                break;
+            }
+            oldest.reclaiming = true;
+            keeping.merge(oldest.owner, -1, Integer::sum);
+            Consumer<String> action = oldest.reclaim;
+            String why = reason(oldest, most, share, now);
+            RECLAIMS.execute(() -> action.accept(why));
+        }
+        if (owed > 0 && comesOfAge < lookAgainAt) {
+            lookAgainAt = comesOfAge;
+            RECLAIMS.schedule(this::lookAgain, Math.max(0, comesOfAge - now) + 1_000_000L, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private synchronized void lookAgain() {
+        lookAgainAt = Long.MAX_VALUE;
+        reorder();
+    }
+
+    private String reason(Slot slot, int heldByClient, int share, long now) {
+        return "this run was ended after " + TimeUnit.NANOSECONDS.toSeconds(now - slot.takenAt) + " s to give its "
+                + "sandbox to someone waiting: you held " + heldByClient + " of the lab's " + capacity + " sandboxes "
+                + "while others waited with fewer than their fair share (" + share + " each now). Runs beyond a fair "
+                + "share keep their sandbox " + TimeUnit.NANOSECONDS.toSeconds(graceNanos) + " s while others wait; "
+                + "press Run again to take your turn";
     }
 
     public synchronized int live() {

@@ -25,4 +25,13 @@ public interface AgentChannel extends AutoCloseable {
     /** Kills the agent (and its VM). Idempotent. */
     @Override
     void close();
+
+    /**
+     * Ends this channel for a run that no longer needs it (stopped or replaced). A backend may give the sandbox to
+     * another run when nothing was ever sent to its agent nor read from it; otherwise, and by default, the same as
+     * {@link #close}.
+     */
+    default void release() {
+        close();
+    }
 }

@@ -12,4 +12,12 @@ public interface AgentListener {
 
     /** The agent is gone; {@code reason} says why in words a learner can act on (exit status, panic, ...). */
     void onExit(String reason);
+
+    /**
+     * The agent is gone because its sandbox was taken back for a client holding fewer ({@code AdmissionQueue});
+     * {@code why} is said to the learner as it is. By default, an exit.
+     */
+    default void onReclaimed(String why) {
+        onExit(why);
+    }
 }

@@ -46,6 +46,8 @@ public class SandboxProducer {
     OptionalInt maxLive;
     @ConfigProperty(name = "bpflab.local.warm-agents", defaultValue = "1")
     int localWarmAgents;
+    @ConfigProperty(name = "bpflab.sandbox.over-share-grace", defaultValue = "30s")
+    Duration overShareGrace;
 
     @ConfigProperty(name = "bpflab.qemu.accel", defaultValue = "auto")
     String qemuAccel;
@@ -91,7 +93,9 @@ public class SandboxProducer {
         if (Files.isRegularFile(qemuImageBuilder)) {
             settings = settings.withImageBuilder(qemuImageBuilder, s.agentJar().toAbsolutePath().getParent());
         }
-        return new QemuBackend(settings, new VmIsolation.Settings(qemuVmUids, qemuCgroup), compiler);
+        QemuBackend qemu = new QemuBackend(settings, new VmIsolation.Settings(qemuVmUids, qemuCgroup), compiler);
+        qemu.overShareGrace(overShareGrace);
+        return qemu;
     }
 
     /** The agent as a child process; runs at once follow the host unless max-live says. */
@@ -100,7 +104,9 @@ public class SandboxProducer {
                 ? Capacity.fallback(maxLive, OptionalInt.of(localWarmAgents), OptionalInt.of(0))
                 : Capacity.forLocal(host, maxLive, localWarmAgents);
         LOG.info(capacity.describe("agent"));
-        return new LocalBackend(s.agentJar(), s.agentEnvironment(), s.localWarmAgents(), capacity.live());
+        LocalBackend local = new LocalBackend(s.agentJar(), s.agentEnvironment(), s.localWarmAgents(), capacity.live());
+        local.overShareGrace(overShareGrace);
+        return local;
     }
 
     @Produces

@@ -4,7 +4,9 @@ import static dev.bpflab.limits.Hostile.PROGRAM;
 import static dev.bpflab.limits.Hostile.SOON;
 import static dev.bpflab.limits.Hostile.START;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.bpflab.testing.KernelTest;
 import dev.bpflab.testing.RunClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -62,6 +64,37 @@ class FairShareTest extends HostileClientTest {
 
             ada.stop(); // nobody else waits now: the hoarder's run is next, as it was told
             hoardersNext.awaitPhase("attached", START);
+        } finally {
+            Hostile.closeAll(clients);
+        }
+    }
+
+    @Test
+    void aHoarderThatFilledTheLabLosesItsOldestRunToALearnerWhoHoldsNone() throws Exception {
+        List<RunClient> clients = new ArrayList<>();
+        try {
+            RunClient oldest = open(clients, "10.5.1.1");
+            oldest.sendRaw(Hostile.run(PROGRAM, 1800));
+            oldest.awaitPhase("attached", START);
+            RunClient newer = open(clients, "10.5.1.1");
+            newer.sendRaw(Hostile.run(PROGRAM, 1800));
+            RunClient other = open(clients, "10.5.1.2");
+            other.sendRaw(Hostile.run(PROGRAM, 1800));
+            newer.awaitPhase("attached", START);
+            other.awaitPhase("attached", START); // the lab's three sandboxes: two the hoarder's, one another's
+
+            RunClient ada = open(clients, "10.5.1.3");
+            ada.run(PROGRAM);
+            ada.awaitPhase("attached", START); // 3 sandboxes, 3 clients: the hoarder's second is over its share
+            JsonNode why = oldest.await("the reclaimed run's reason", m -> "error".equals(m.path("type").asText()),
+                    SOON);
+            assertTrue(why.path("message").asText().contains("to give its sandbox to someone waiting: you held 2 of "
+                    + "the lab's 3 sandboxes"), why.toString());
+            oldest.awaitPhase("failed", SOON);
+            assertFalse(newer.drain().stream().anyMatch(m -> RunClient.isPhase(m, "failed")),
+                    "only the hoarder's oldest run was ended");
+            assertFalse(other.drain().stream().anyMatch(m -> RunClient.isPhase(m, "failed")),
+                    "a client within its share keeps its run");
         } finally {
             Hostile.closeAll(clients);
         }

@@ -36,12 +36,12 @@ final class Hostile {
     }
 
     /**
-     * Takes every live slot (three in the profile, at most two per address) with half-hour runs from two addresses;
-     * close the clients to free them.
+     * Takes every live slot (three in the profile) with half-hour runs from three addresses, one each: none is over a
+     * fair share, so none is reclaimed for a client that waits; close the clients to free them.
      */
     static List<RunClient> holdEverySlot(URI root) {
         List<RunClient> holders = new ArrayList<>();
-        for (String address : List.of("10.9.0.1", "10.9.0.1", "10.9.0.2")) {
+        for (String address : List.of("10.9.0.1", "10.9.0.2", "10.9.0.3")) {
             RunClient holder = from(root, address);
             holder.sendRaw(run(PROGRAM, 1800));
             holders.add(holder);

@@ -12,6 +12,7 @@ public class HostileClientsProfile implements QuarkusTestProfile {
     public Map<String, String> getConfigOverrides() {
         return Map.ofEntries(
                 Map.entry("bpflab.sandbox.max-live", "3"),
+                Map.entry("bpflab.sandbox.over-share-grace", "2s"),
                 Map.entry("bpflab.local.warm-agents", "1"),
                 Map.entry("bpflab.limits.trust-forwarded-for", "true"),
                 Map.entry("bpflab.limits.live-runs-per-address", "2"),

@@ -40,7 +40,7 @@ class RunFloodTest extends HostileClientTest {
                 }
             }
             flooder.workload("unlink-file"); // answered once all 300 were handled: messages are handled in order
-            flooder.await("the answer after the burst", m -> m.path("message").asText().startsWith("start a run"), SOON);
+            flooder.await("the answer after the burst", m -> m.path("message").asText().startsWith("your program is not in its sandbox yet"), SOON);
             Hostile.await("the newest run queued", () -> {
                 List<JsonNode> phases = flooder.drain().stream().filter(m -> "phase".equals(m.path("type").asText()))
                         .toList();

@@ -129,4 +129,56 @@ class AdmissionQueueTest {
         staying.admitted();
         assertEquals(1, queue.live());
     }
+
+    /** A place whose reclaim is noted (with its reason) and then released, as a backend ending the run would. */
+    private static AdmissionQueue.Slot held(AdmissionQueue queue, Object owner, List<String> reclaimed)
+            throws InterruptedException {
+        AdmissionQueue.Slot slot = queue.acquire(owner, p -> { });
+        slot.onReclaim(why -> {
+            reclaimed.add(owner + ": " + why);
+            slot.release();
+        });
+        return slot;
+    }
+
+    @Test
+    void aClientOverItsFairShareGivesItsOldestPlaceToAClientHoldingNoneOnceTheGraceIsOver() throws Exception {
+        AdmissionQueue queue = new AdmissionQueue(3);
+        queue.overShareGrace(java.time.Duration.ofSeconds(1));
+        List<String> reclaimed = new CopyOnWriteArrayList<>();
+        AdmissionQueue.Slot oldest = held(queue, "hoarder", reclaimed);
+        held(queue, "hoarder", reclaimed);
+        held(queue, "hoarder", reclaimed);
+
+        Waiter bob = new Waiter(queue, "bob").at(1);
+        assertTrue(reclaimed.isEmpty(), "within the grace the hoarder keeps its places: " + reclaimed);
+        bob.admitted(); // the grace is over: one of the hoarder's places is bob's
+        assertEquals(1, reclaimed.size(), reclaimed.toString());
+        assertTrue(reclaimed.get(0).startsWith("hoarder: this run was ended after 1 s to give its sandbox to someone "
+                + "waiting: you held 3 of the lab's 3 sandboxes"), reclaimed.get(0));
+        assertTrue(reclaimed.get(0).contains("fair share (1 each now)"), reclaimed.get(0));
+        oldest.release(); // it was this one, the oldest: released already, so this does nothing
+        assertEquals(3, queue.live());
+    }
+
+    @Test
+    void clientsWithinTheirShareKeepTheirPlacesAndAClientsOwnWaitingRunsReclaimNothing() throws Exception {
+        AdmissionQueue queue = new AdmissionQueue(4);
+        queue.overShareGrace(java.time.Duration.ZERO);
+        List<String> reclaimed = new CopyOnWriteArrayList<>();
+        held(queue, "ada", reclaimed);
+        held(queue, "ada", reclaimed);
+        held(queue, "bob", reclaimed);
+        AdmissionQueue.Slot bobs = held(queue, "bob", reclaimed);
+        Waiter adasThird = new Waiter(queue, "ada").at(1); // ada holds her share of 2 already: she takes nothing
+        Waiter cleo = new Waiter(queue, "cleo"); // 4 places, 3 clients: a share of 1, ada and bob hold 2 each
+        cleo.admitted();
+        assertEquals(1, reclaimed.size(), reclaimed.toString());
+        assertTrue(reclaimed.get(0).startsWith("ada: "), "ada's oldest place went first: " + reclaimed);
+        adasThird.at(1);
+        assertFalse(adasThird.slot.isDone(), "ada's own waiting run does not take bob's second place");
+        bobs.release(); // a place freed in the usual way goes to the waiting run; nothing more is reclaimed
+        adasThird.admitted();
+        assertEquals(1, reclaimed.size(), reclaimed.toString());
+    }
 }

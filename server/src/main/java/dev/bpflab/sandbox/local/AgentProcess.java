@@ -39,6 +39,7 @@ final class AgentProcess implements AgentChannel {
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private volatile Runnable onClose = () -> { };
     private volatile boolean closed;
+    private volatile String reclaimed; // why the sandbox was taken back for someone else, if it was
 
     /** {@code tree}: the started agent; {@code scratch}: its own scratch directory, removed on close. */
     AgentProcess(ProcessTree tree, Path scratch) {
@@ -76,6 +77,11 @@ final class AgentProcess implements AgentChannel {
             try {
                 while (true) {
                     String line = lines.take();
+                    String why = reclaimed;
+                    if (why != null) { // what the agent says as it stops (phase "stopped") is not the run's end
+                        listener.onReclaimed(why);
+                        return;
+                    }
                     if (line == END) {
                         listener.onExit(exitReason());
                         return;
@@ -185,6 +191,12 @@ final class AgentProcess implements AgentChannel {
             last = stderrTail.isEmpty() ? "" : ": " + stderrTail.peekLast();
         }
         return "the agent " + status + last;
+    }
+
+    /** Ends the run because its place was reclaimed ({@code AdmissionQueue}); the listener hears {@code why}. */
+    void reclaim(String why) {
+        reclaimed = why;
+        close();
     }
 
     @Override

@@ -67,6 +67,11 @@ public final class LocalBackend implements SandboxBackend {
     }
 
     /** The kernel this host runs: the agent loads programs into it. */
+    /** How long a run over its client's fair share keeps its sandbox while others wait ({@link AdmissionQueue}). */
+    public void overShareGrace(java.time.Duration grace) {
+        admission.overShareGrace(grace);
+    }
+
     @Override
     public TargetKernel targetKernel() {
         return KERNEL;
@@ -86,6 +91,7 @@ public final class LocalBackend implements SandboxBackend {
                 agent = startReadyAgent();
             }
             agent.setOnClose(slot::release);
+            slot.onReclaim(agent::reclaim);
             if (!closed) {
                 refill.submit(this::addWarmAgent);
             }

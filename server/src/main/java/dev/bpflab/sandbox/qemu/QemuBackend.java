@@ -84,6 +84,11 @@ public final class QemuBackend implements SandboxBackend {
         return "qemu";
     }
 
+    /** How long a run over its client's fair share keeps its sandbox while others wait ({@link AdmissionQueue}). */
+    public void overShareGrace(java.time.Duration grace) {
+        admission.overShareGrace(grace);
+    }
+
     /** Waits until the saved VM is ready (or preparing it failed), for callers that want to fail fast at start-up. */
     @Override
     public void awaitReady(Duration timeout) throws SandboxException, InterruptedException {
@@ -123,9 +128,10 @@ public final class QemuBackend implements SandboxBackend {
             VmChannel channel = new VmChannel(vm, description, settings, timer, () -> {
                         active.remove(self.get());
                         slot.release();
-                    });
+                    }, ready.pool()::giveBack);
             self.set(channel);
             active.add(channel);
+            slot.onReclaim(channel::reclaim);
             handedOut = true;
             return channel;
         } finally {

@@ -169,6 +169,11 @@ final class Vm {
     }
 
     /** Runs a paused VM, then sets its clock and reseeds its RNG: a restored guest wakes with the saved VM's. */
+    /** Pauses the guest again (a woken VM that no run used goes back to the pool); {@link #wake} resumes it. */
+    void pause() throws IOException {
+        qmp.execute("stop");
+    }
+
     void wake(Duration timeout) throws IOException {
         qmp.execute("cont");
         Instant now = Instant.now();

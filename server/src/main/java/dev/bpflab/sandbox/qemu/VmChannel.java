@@ -14,11 +14,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * A restored VM serving one run. Its agent speaks JSON lines over the VM's virtio-serial socket. Closing the channel
  * kills QEMU; so does the time limit. The agent's output is read at a bounded rate with a bounded line length: when
  * the agent writes faster, the guest waits (virtio-serial has flow control) and nothing piles up in the server.
+ * A channel given back before anything was sent to its agent ({@link #release}) hands the VM back to the pool.
  */
 final class VmChannel implements AgentChannel {
     private final Vm vm;
@@ -27,13 +29,23 @@ final class VmChannel implements AgentChannel {
     private final int maxLineBytes;
     private final Duration maxRunTime;
     private final Runnable onClose;
+    private final Consumer<Vm> reuse;
     private final ScheduledFuture<?> timeLimit;
     private final AtomicBoolean listening = new AtomicBoolean();
     private volatile boolean closed;
     private volatile boolean timedOut;
+    private volatile boolean used; // a line was sent to the agent: the VM is no longer as restored
+    private boolean released; // guarded by this: the VM went back to the pool
+    private volatile String reclaimed; // why the VM was taken back for someone else, if it was
 
-    VmChannel(Vm vm, String description, QemuSettings settings, ScheduledExecutorService timer, Runnable onClose) {
+    /**
+     * @param onClose runs once the channel is closed or released (gives the run's admission place back)
+     * @param reuse   takes back a VM this channel never used ({@link #release}), e.g. into the pool
+     */
+    VmChannel(Vm vm, String description, QemuSettings settings, ScheduledExecutorService timer, Runnable onClose,
+            Consumer<Vm> reuse) {
         this.vm = vm;
+        this.reuse = reuse;
         this.description = description;
         this.bytesPerSecond = settings.outputBytesPerSecond();
         this.maxLineBytes = settings.maxLineBytes();
@@ -52,8 +64,13 @@ final class VmChannel implements AgentChannel {
 
     @Override
     public void listen(AgentListener listener) {
-        if (!listening.compareAndSet(false, true)) {
-            throw new IllegalStateException("listen() was already called on " + description);
+        synchronized (this) {
+            if (!listening.compareAndSet(false, true)) {
+                throw new IllegalStateException("listen() was already called on " + description);
+            }
+            if (released) {
+                return; // the VM went back to the pool: nothing it says is this run's
+            }
         }
         Daemons.start(() -> read(listener), vm.name + "-agent");
     }
@@ -71,6 +88,9 @@ final class VmChannel implements AgentChannel {
                 for (int i = 0; i < n; i++) {
                     byte b = buffer[i];
                     if (b == '\n') {
+                        if (reclaimed != null) {
+                            break; // taken back for someone else: nothing more of it is the run's
+                        }
                         if (overlong) {
                             listener.onOversizeLine();
                         } else if (line.size() > 0) {
@@ -105,7 +125,12 @@ final class VmChannel implements AgentChannel {
         }
         String reason = exitReason();
         close();
-        listener.onExit(reason);
+        String why = reclaimed;
+        if (why != null) {
+            listener.onReclaimed(why);
+        } else {
+            listener.onExit(reason);
+        }
     }
 
     /** Why the agent's stream ended, in words a learner can act on. */
@@ -145,6 +170,10 @@ final class VmChannel implements AgentChannel {
         }
         ByteBuffer out = ByteBuffer.wrap((jsonLine + "\n").getBytes(StandardCharsets.UTF_8));
         synchronized (this) {
+            if (closed) {
+                throw new IOException("the VM is no longer running");
+            }
+            used = true;
             while (out.hasRemaining()) {
                 vm.agent().write(out);
             }
@@ -158,6 +187,40 @@ final class VmChannel implements AgentChannel {
 
     Vm vm() {
         return vm;
+    }
+
+    /**
+     * Ends the run because its place was reclaimed for a client holding less ({@code AdmissionQueue}): the VM is
+     * killed and the listener hears {@code why} ({@link AgentListener#onReclaimed}).
+     */
+    void reclaim(String why) {
+        reclaimed = why;
+        close();
+    }
+
+    /**
+     * Gives the VM back for another run if its agent was never sent anything nor listened to (the run was stopped or
+     * replaced before its program was compiled, e.g. a client pressing Run again and again): it is as restored, and
+     * another restore under TCG costs seconds of CPU. Otherwise the same as {@link #close}.
+     */
+    @Override
+    public void release() {
+        boolean reusable;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            reusable = !used && !listening.get() && vm.alive();
+            closed = reusable; // a reusable VM's channel is closed here, without killing the VM
+            released = reusable;
+        }
+        if (!reusable) {
+            close();
+            return;
+        }
+        timeLimit.cancel(false);
+        reuse.accept(vm); // back in the pool first: the place released next may go to a run that takes it at once
+        onClose.run();
     }
 
     @Override

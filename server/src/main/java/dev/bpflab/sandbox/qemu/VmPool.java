@@ -229,6 +229,28 @@ final class VmPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes back a VM woken for a run that never used it ({@code VmChannel#release}): paused again, it goes to the
+     * next run waiting for one, or into the pool. A VM that cannot be paused is killed.
+     */
+    void giveBack(Vm vm) {
+        try {
+            vm.pause();
+            vm.setNice(POOL_NICE);
+        } catch (IOException e) {
+            LOG.warnf("a VM no run used could not be paused for the pool: %s", e.getMessage());
+            vm.kill();
+            return;
+        }
+        synchronized (this) {
+            if (!closed) {
+                handOut(vm);
+                return;
+            }
+        }
+        vm.kill();
+    }
+
     /** Paused VMs ready now. */
     synchronized int pooled() {
         return idle.size();
