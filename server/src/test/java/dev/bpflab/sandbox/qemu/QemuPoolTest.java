@@ -97,6 +97,29 @@ class QemuPoolTest {
         }
     }
 
+    @Test
+    void aVmNoRunUsedServesTheNextRunAndAUsedOneIsDestroyed() throws Exception {
+        QemuSettings settings = QemuBackendTest.settings(RUN_DIR).withPoolSize(1).withRestoresAtOnce(1).withMaxLive(2);
+        try (QemuBackend backend = new QemuBackend(settings, Compilers.host())) {
+            backend.awaitReady(Duration.ofMinutes(15));
+            awaitPooled(backend, 1);
+            // A learner pressing Run again before the first press was compiled: its VM was never sent anything.
+            VmChannel unused = (VmChannel) backend.acquire(position -> { });
+            long pid = unused.vm().process().pid();
+            unused.release();
+            assertEquals(0, backend.load().live(), "its place was given back");
+            VmChannel next = (VmChannel) backend.acquire(position -> { });
+            assertEquals(pid, next.vm().process().pid(), "the next run got the same VM, woken again");
+            assertAnswers(next); // and it works
+            next.release(); // sent something and listened to: destroyed like any used VM
+            long deadline = System.nanoTime() + QemuBackendTest.GUEST.toNanos();
+            while (backend.qemuProcesses().contains(pid)) {
+                assertTrue(System.nanoTime() < deadline, "a used VM was kept: " + backend.qemuProcesses());
+                Thread.sleep(50);
+            }
+        }
+    }
+
     /** The VM's agent answers a workload request: the run would work. */
     static void assertAnswers(AgentChannel channel) throws Exception {
         AgentTranscript transcript = AgentTranscript.listenTo(channel);
