@@ -1,6 +1,6 @@
 package dev.bpflab.compiler;
 
-import dev.bpflab.support.threads.Daemons;
+import dev.bpflab.support.threads.RoundRobinExecutor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -8,13 +8,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 
 /**
  * Compiles learners' programs on this host for the kernel that will run them: one jail, the headers of each target
  * kernel (prepared once, {@link KernelHeaders}), a {@link CompileCache}, and a fixed number of compiles at once
- * (the rest wait their turn, first come first served). Thread-safe; {@link #close()} stops the compile threads.
+ * (the rest wait their turn: clients take turns, first come first served within a client's compiles,
+ * {@link RoundRobinExecutor}). Thread-safe; {@link #close()} stops the compile threads.
  *
  * <pre>{@code
  * HostCompiler compiler = new HostCompiler(Path.of("/var/cache/bpflab"), CompileLimits.defaults(), 2, 256 << 20, o -> {});
@@ -24,7 +24,9 @@ import java.util.concurrent.Executors;
 public final class HostCompiler implements AutoCloseable {
     private final Path cacheRoot;
     private final CompileLimits limits;
-    private final ExecutorService compiles;
+    private final RoundRobinExecutor compiles;
+    /** Preparing the jail and a kernel's headers: a client of the compile threads of its own. */
+    private final Executor preparing;
     private final CompileCache cache;
     private final Map<TargetKernel, CompletableFuture<ClangCompiler>> compilers = new ConcurrentHashMap<>();
     private CompletableFuture<Jail> jail; // guarded by this
@@ -52,7 +54,8 @@ public final class HostCompiler implements AutoCloseable {
         this.limits = limits;
         WorkDirs.removeAbandoned(cacheRoot); // what killed servers' compiles left: learners' sources
         this.cache = new CompileCache(cacheRoot.resolve("objects"), cacheBytes, listener);
-        this.compiles = Executors.newFixedThreadPool(concurrency, Daemons.factory("compile"));
+        this.compiles = new RoundRobinExecutor(concurrency, "compile");
+        this.preparing = compiles.forClient("preparing the compiler");
     }
 
     /**
@@ -62,6 +65,16 @@ public final class HostCompiler implements AutoCloseable {
      * say why; that check runs on every answer, cached ones too.
      */
     public CompletableFuture<CompileResult> compile(String source, TargetKernel target) {
+        return compile(source, target, null);
+    }
+
+    /**
+     * As {@link #compile(String, TargetKernel)}, for {@code client}: when compiles wait for a compile thread, clients
+     * take turns (equal values are one client; null, a client of its own), so one client's many compiles do not keep
+     * another's waiting.
+     */
+    public CompletableFuture<CompileResult> compile(String source, TargetKernel target, Object client) {
+        Executor turns = compiles.forClient(client);
         return compilerFor(target).thenCompose(compiler -> cache.get(key(compiler, source),
                 () -> CompletableFuture.supplyAsync(() -> {
                     try {
@@ -69,7 +82,7 @@ public final class HostCompiler implements AutoCloseable {
                     } catch (CompileException e) {
                         throw new CompletionException(e);
                     }
-                }, compiles))).thenApply(ForbiddenHelpers::enforce);
+                }, turns))).thenApply(ForbiddenHelpers::enforce);
     }
 
     /** As {@link #compile}, waiting for the result. */
@@ -104,7 +117,7 @@ public final class HostCompiler implements AutoCloseable {
             } catch (CompileException e) {
                 throw new CompletionException(e);
             }
-        }, compiles);
+        }, preparing);
         compilers.put(target, made);
         return made;
     }
@@ -118,7 +131,7 @@ public final class HostCompiler implements AutoCloseable {
                 } catch (CompileException e) {
                     throw new CompletionException(e);
                 }
-            }, compiles);
+            }, preparing);
         }
         return jail;
     }
@@ -135,6 +148,6 @@ public final class HostCompiler implements AutoCloseable {
 
     @Override
     public void close() {
-        compiles.shutdownNow();
+        compiles.close();
     }
 }

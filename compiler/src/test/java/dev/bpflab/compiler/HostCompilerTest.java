@@ -170,6 +170,27 @@ class HostCompilerTest {
         assertEquals(CompileCache.Outcome.HIT, OUTCOMES.get(OUTCOMES.size() - 1));
     }
 
+    @Test
+    void aClientWithManyCompilesQueuedDelaysAnotherClientsCompileByOneTurn() throws Exception {
+        compile(RING_BUFFER_PROGRAM); // headers ready: what follows is compiles only
+        long nonce = System.nanoTime(); // programs the cache has not seen
+        List<CompletableFuture<CompileResult>> flood = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            flood.add(compiler.compile(RING_BUFFER_PROGRAM + "// flood " + i + " " + nonce + "\n", Compiles.RUNNING,
+                    "flooder"));
+        }
+        CompletableFuture<CompileResult> learners = compiler.compile(RING_BUFFER_PROGRAM + "// mine " + nonce + "\n",
+                Compiles.RUNNING, "learner");
+        assertTrue(learners.get(2, java.util.concurrent.TimeUnit.MINUTES).succeeded());
+        // Two compile threads: while the learner's compile ran, at most the flooder's first two and one more
+        // (the turn it had before the learner's came up) had been taken; first come first served would take all 8.
+        long floodDone = flood.stream().filter(CompletableFuture::isDone).count();
+        assertTrue(floodDone <= 4, floodDone + " of the flooder's 8 compiles ended before the learner's one");
+        for (CompletableFuture<CompileResult> f : flood) {
+            assertTrue(f.join().succeeded());
+        }
+    }
+
     /** A 1 GiB initialized global: the object would be a gigabyte; it never reaches the disk. */
     @Test
     void aHugeObjectStopsAtTheFileSizeLimitOnItsLine() throws Exception {

@@ -19,14 +19,19 @@ final class CompileTurns {
     private final SandboxBackend backend;
     private final HostCompiler compiler;
     private final Executor workers;
+    private final Object client;
     private RunAttempt compiling; // guarded by this
     private RunAttempt next; // guarded by this
 
-    /** Compiles for {@code backend}'s kernel with {@code compiler}; {@code workers} wait for that kernel. */
-    CompileTurns(SandboxBackend backend, HostCompiler compiler, Executor workers) {
+    /**
+     * Compiles for {@code backend}'s kernel with {@code compiler}; {@code workers} wait for that kernel. {@code client}
+     * is whose compiles these are: the host's compile threads go to clients in turns.
+     */
+    CompileTurns(SandboxBackend backend, HostCompiler compiler, Executor workers, Object client) {
         this.backend = backend;
         this.compiler = compiler;
         this.workers = workers;
+        this.client = client;
     }
 
     /** Compiles {@code attempt}'s source now, or after the compile under way; {@link RunAttempt#compiled} gets the result. */
@@ -45,7 +50,7 @@ final class CompileTurns {
         CompletableFuture<CompileResult> result;
         try {
             result = CompletableFuture.supplyAsync(this::targetKernel, workers)
-                    .thenCompose(target -> compiler.compile(attempt.source(), target));
+                    .thenCompose(target -> compiler.compile(attempt.source(), target, client));
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
