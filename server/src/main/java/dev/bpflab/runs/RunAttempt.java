@@ -48,6 +48,7 @@ final class RunAttempt implements AgentListener {
     private byte[] coreBtf; // guarded by this
     private int queuePosition; // guarded by this
     private boolean started; // guarded by this
+    private boolean beginOnceCompiled; // guarded by this
     private final long pressedAt = System.nanoTime();
     private final java.util.EnumSet<RunPhase> reached = java.util.EnumSet.noneOf(RunPhase.class); // guarded by this
     private RunPhase lastLive; // guarded by this
@@ -79,6 +80,11 @@ final class RunAttempt implements AgentListener {
         pass.awaitLiveSlot(this::queued, this::admitted);
     }
 
+    /** Takes the sandbox ({@link #begin}) only once the program has compiled, instead of while it compiles. */
+    synchronized void beginOnceCompiled() {
+        beginOnceCompiled = true;
+    }
+
     private void admitted() {
         synchronized (this) {
             if (!finished) {
@@ -105,10 +111,16 @@ final class RunAttempt implements AgentListener {
             return;
         }
         int waitingBehind;
+        boolean begin;
         synchronized (this) {
             object = result.object();
             coreBtf = result.coreBtf();
             waitingBehind = channel == null ? queuePosition : 0;
+            begin = beginOnceCompiled;
+        }
+        if (begin) {
+            begin();
+            return;
         }
         if (waitingBehind > 0) {
             session.sendQueued(waitingBehind);

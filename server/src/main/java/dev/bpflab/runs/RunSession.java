@@ -141,6 +141,9 @@ final class RunSession implements AutoCloseable {
             return;
         }
         RunAttempt previous = current;
+        // Run pressed again before the previous press's program reached its sandbox: this client presses faster than
+        // it compiles (a script, or a learner hammering Run), so its sandbox is taken only once a press compiles.
+        boolean pressingAgain = previous != null && !previous.finished && !previous.started();
         RunPass pass;
         try {
             pass = services.limits().startRun(who, previous == null ? null : previous.pass);
@@ -158,6 +161,11 @@ final class RunSession implements AutoCloseable {
         current = attempt;
         feed.runPressed(source);
         sendPhase(RunPhase.COMPILING);
+        if (pressingAgain) {
+            attempt.beginOnceCompiled(); // a woken VM costs the guest CPU under TCG: not one per press
+            compiles.request(attempt);
+            return;
+        }
         // Both at once: the compile on this host, and the wait for a sandbox (which may be woken meanwhile).
         compiles.request(attempt);
         attempt.begin();
