@@ -1,6 +1,6 @@
 // A class under attack (issue 15): LEARNERS honest learners keep pressing Run on a lesson's start program (a new
-// socket per run, the workload fired once attached, stopped at the first event, a pause, again) for SECONDS; first
-// alone, then with five hostile clients running the whole time:
+// socket per run, the workload fired once attached, stopped at the first event, 10-30 s to read and edit, again) for
+// SECONDS; first alone, then with five hostile clients running the whole time:
 //   flooder        one socket sending bursts of run messages, each a distinct program (each a compile)
 //   never-reader   a run whose program emits an event per syscall, on a socket that never reads
 //   slot hoarder   9 runs asking for timeoutSeconds 1800, from one address
@@ -145,7 +145,11 @@ public class HostileClass {
             return t;
         }
 
-        /** Presses Run, waits for its first event (at most 60 s), stops, pauses 1-4 s; until the phase ends. */
+        /**
+         * Presses Run, waits for its first event (at most 60 s), stops, then reads and edits for 10-30 s (a learner's
+         * pace; pressing again after 1-4 s, 40 learners alone keep two TCG cores saturated and every figure is the
+         * queue's); until the phase ends.
+         */
         void learner(int i, long end) throws Exception {
             Random random = new Random(i);
             Thread.sleep(random.nextInt(3000)); // a class does not press in the same millisecond
@@ -157,7 +161,7 @@ public class HostileClass {
                 if (c.firstEvent > 0) firstEventMs.add((c.firstEvent - c.pressed) / 1e6);
                 else failures.merge(c.failure(), 1, Integer::sum);
                 ClassBurst.closeAll(List.of(c));
-                Thread.sleep(1000 + random.nextInt(3000));
+                Thread.sleep(10_000 + random.nextInt(20_000));
             }
         }
 

@@ -4,11 +4,11 @@
 # honest learners' Run -> first event p50/p95/max in both, their ratio, and the server's resident memory and threads.
 # Every client plays its own machine through X-Forwarded-For, so the server is started trusting it (as behind a
 # reverse proxy); everything else is the server's default configuration.
-# Usage (as root): bench/hostile-class.sh [LEARNERS=40] [SECONDS=60] [BACKEND=local]
+# Usage (as root): bench/hostile-class.sh [LEARNERS=40] [SECONDS=90] [BACKEND=local]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 learners=${1:-40}
-seconds=${2:-60}
+seconds=${2:-90}
 backend=${3:-local}
 ./mvnw -B -q package -DskipTests -Dskip.web=true
 mkdir -p target/bench
