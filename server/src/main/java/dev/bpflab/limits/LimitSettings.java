@@ -16,10 +16,14 @@ import java.time.Duration;
  *                        proxy that sets it) instead of the socket's remote address
  * @param iteratorReadsPerMinute how often one run's iterator programs may be read again ({@code read_iterator}), in
  *                        bursts of up to that many: each read runs the program over the kernel's objects
+ * @param readStall       a /ws/run connection whose client read nothing for this long while its run's output was
+ *                        being shed is closed and its run stopped (a page that never reads keeps a sandbox busy
+ *                        for nobody)
  */
 public record LimitSettings(Caps perAddress, Caps perLearner, int liveRunsWithoutLearner, long outgoingBytes,
-        Duration idleTimeout, boolean trustForwardedFor, int iteratorReadsPerMinute) {
+        Duration idleTimeout, boolean trustForwardedFor, int iteratorReadsPerMinute, Duration readStall) {
     public static final int DEFAULT_ITERATOR_READS_PER_MINUTE = 30;
+    public static final Duration DEFAULT_READ_STALL = Duration.ofSeconds(30);
 
     /**
      * @param liveRuns      runs holding a sandbox (or in the server-wide queue for one) at once; more wait their turn
@@ -51,13 +55,16 @@ public record LimitSettings(Caps perAddress, Caps perLearner, int liveRunsWithou
             throw new IllegalArgumentException("bpflab.limits.iterator-reads-per-minute must be at least 1, was "
                     + iteratorReadsPerMinute);
         }
+        if (readStall.isNegative() || readStall.isZero()) {
+            throw new IllegalArgumentException("bpflab.limits.read-stall must be positive, was " + readStall);
+        }
     }
 
-    /** With the default rate of iterator reads. */
+    /** With the default rate of iterator reads and the default read stall. */
     public LimitSettings(Caps perAddress, Caps perLearner, int liveRunsWithoutLearner, long outgoingBytes,
             Duration idleTimeout, boolean trustForwardedFor) {
         this(perAddress, perLearner, liveRunsWithoutLearner, outgoingBytes, idleTimeout, trustForwardedFor,
-                DEFAULT_ITERATOR_READS_PER_MINUTE);
+                DEFAULT_ITERATOR_READS_PER_MINUTE, DEFAULT_READ_STALL);
     }
 
     /** Runs without a learner token share the address's cap, and have none lower of their own. */

@@ -42,6 +42,8 @@ public class LimitsProducer {
     boolean trustForwardedFor;
     @ConfigProperty(name = "bpflab.limits.iterator-reads-per-minute", defaultValue = "30")
     int iteratorReadsPerMinute;
+    @ConfigProperty(name = "bpflab.limits.read-stall", defaultValue = "30s")
+    Duration readStall;
 
     @Produces
     @Singleton
@@ -53,10 +55,11 @@ public class LimitsProducer {
                 new LimitSettings.Caps(liveRunsPerLearner, queuedRunsPerLearner, connectionsPerLearner,
                         runsPerMinutePerLearner),
                 liveRunsWithoutLearner.orElseGet(() -> LimitSettings.defaultLiveRunsWithoutLearner(capacity, live)),
-                outgoingBytes, idleTimeout, trustForwardedFor, iteratorReadsPerMinute);
+                outgoingBytes, idleTimeout, trustForwardedFor, iteratorReadsPerMinute, readStall);
         LOG.infof("client limits: per address %s, %d live runs without a learner token; per learner %s; %d bytes queued "
-                + "per connection; idle sockets closed after %s; client address from %s", settings.perAddress(),
-                settings.liveRunsWithoutLearner(), settings.perLearner(), outgoingBytes, idleTimeout,
+                + "per connection; idle sockets closed after %s, non-reading ones after %s; client address from %s",
+                settings.perAddress(), settings.liveRunsWithoutLearner(), settings.perLearner(), outgoingBytes,
+                idleTimeout, readStall,
                 trustForwardedFor ? "X-Forwarded-For" : "the socket");
         return settings;
     }

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * snapshots) are shed, and counted in a {@code dropped} message, while {@link #STREAM_BACKLOG} of them or half the
  * byte budget wait; control messages are never shed. If what waits passes the whole budget even so (a client that
  * keeps asking and never reads the answers), the socket is hung up on and {@code overflowed} runs: memory stays
- * bounded by the budget either way.
+ * bounded by the budget either way. So is a client that read nothing for the read stall while stream messages were
+ * being shed: its run's output goes nowhere, and the run's sandbox would stay busy for nobody until its time limit.
  */
 final class ClientStream implements AutoCloseable {
     static final int STREAM_BACKLOG = 1000;
@@ -33,6 +34,9 @@ final class ClientStream implements AutoCloseable {
     private final long budget;
     private final ScheduledExecutorService timers;
     private final Runnable overflowed;
+    private final long stallNanos;
+    /** When the socket last wrote something, or last had nothing waiting (System.nanoTime()). */
+    private volatile long progressAt = System.nanoTime();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicBoolean reportDue = new AtomicBoolean();
     // Counted without this object's lock: the socket reports writes on its own thread, which may hold the socket's
@@ -44,11 +48,14 @@ final class ClientStream implements AutoCloseable {
     /**
      * @param budget     bytes that may wait for the socket at once
      * @param timers     sends the {@code dropped} reports
-     * @param overflowed runs once, when the budget is passed and the socket is hung up on
+     * @param stall      how long the client may read nothing while stream messages are shed before it is hung up on
+     * @param overflowed runs once, when the budget is passed or the client stalled, and the socket is hung up on
      */
-    ClientStream(Outlet outlet, long budget, ScheduledExecutorService timers, Runnable overflowed) {
+    ClientStream(Outlet outlet, long budget, java.time.Duration stall, ScheduledExecutorService timers,
+            Runnable overflowed) {
         this.outlet = outlet;
         this.budget = budget;
+        this.stallNanos = stall.toNanos();
         this.timers = timers;
         this.overflowed = overflowed;
     }
@@ -63,25 +70,37 @@ final class ClientStream implements AutoCloseable {
 
     private void send(String json, boolean stream) {
         long size = utf8Length(json);
+        String hangUp;
         synchronized (this) { // held while handing over, so the socket gets messages in the order they were sent
             if (closed) {
                 return;
             }
-            if (stream && (streamWaiting.get() >= STREAM_BACKLOG || bytesWaiting.get() + size > budget / 2)) {
-                dropped.incrementAndGet();
-                reportDropsSoon();
-                return;
+            long now = System.nanoTime();
+            if (bytesWaiting.get() == 0) {
+                progressAt = now; // nothing waits: whatever was sent has been written
             }
+            if (stream && (streamWaiting.get() >= STREAM_BACKLOG || bytesWaiting.get() + size > budget / 2)) {
+                if (now - progressAt <= stallNanos) {
+                    dropped.incrementAndGet();
+                    reportDropsSoon();
+                    return;
+                }
+                closed = true;
+                hangUp = "the client read nothing for " + TimeUnit.NANOSECONDS.toSeconds(stallNanos)
+                        + " s while its run's output waited; reload the page";
+            } else if (bytesWaiting.addAndGet(size) <= budget) {
             if (bytesWaiting.addAndGet(size) <= budget) {
                 if (stream) {
                     streamWaiting.incrementAndGet();
                 }
                 outlet.send(json).whenComplete((v, failure) -> written(size, stream, failure));
                 return;
+            } else {
+                closed = true;
+                hangUp = "the client did not read: over " + budget + " bytes waited for it; reload the page";
             }
-            closed = true;
         }
-        hangUp("the client did not read: over " + budget + " bytes waited for it; reload the page");
+        hangUp(hangUp);
         overflowed.run();
     }
 
@@ -92,6 +111,7 @@ final class ClientStream implements AutoCloseable {
     }
 
     private void written(long size, boolean stream, Throwable failure) {
+        progressAt = System.nanoTime();
         bytesWaiting.addAndGet(-size);
         if (stream) {
             streamWaiting.decrementAndGet();

@@ -52,7 +52,8 @@ final class RunSession implements AutoCloseable {
         this.services = services;
         this.who = who;
         this.feed = new ActivityFeed(id, who.learner(), activity);
-        this.client = new ClientStream(outlet, services.limits().settings().outgoingBytes(), services.timers(), this::close);
+        this.client = new ClientStream(outlet, services.limits().settings().outgoingBytes(),
+                services.limits().settings().readStall(), services.timers(), this::close);
         this.compiles = new CompileTurns(services.backend(), services.compiler(), services.workers(), who.shareKey());
         this.inbox = new Inbox(services.workers(), this::onMessage, INBOX_MESSAGES, 4L * settings().maxMessageBytes(),
                 reason -> {

@@ -24,7 +24,8 @@ public class HostileClientsProfile implements QuarkusTestProfile {
                 Map.entry("bpflab.limits.queued-runs-per-learner", "2"),
                 Map.entry("bpflab.limits.connections-per-learner", "40"),
                 Map.entry("bpflab.limits.runs-per-minute-per-learner", "3"),
-                Map.entry("bpflab.limits.outgoing-bytes-per-connection", "65536"));
+                Map.entry("bpflab.limits.outgoing-bytes-per-connection", "65536"),
+                Map.entry("bpflab.limits.read-stall", "3s"));
     }
 }
 
