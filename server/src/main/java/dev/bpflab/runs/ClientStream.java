@@ -89,7 +89,6 @@ final class ClientStream implements AutoCloseable {
                 hangUp = "the client read nothing for " + TimeUnit.NANOSECONDS.toSeconds(stallNanos)
                         + " s while its run's output waited; reload the page";
             } else if (bytesWaiting.addAndGet(size) <= budget) {
-            if (bytesWaiting.addAndGet(size) <= budget) {
                 if (stream) {
                     streamWaiting.incrementAndGet();
                 }

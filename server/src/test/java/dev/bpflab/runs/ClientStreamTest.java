@@ -49,14 +49,14 @@ class ClientStreamTest {
     void aPageThatReadsNothingWhileEventsAreShedIsHungUpOnAfterTheStallAndItsRunEnds() throws Exception {
         Socket socket = new Socket(false);
         AtomicInteger ended = new AtomicInteger();
-        ClientStream stream = new ClientStream(socket, 1 << 20, Duration.ofMillis(300), timers, ended::incrementAndGet);
+        ClientStream stream = new ClientStream(socket, 1 << 20, Duration.ofSeconds(1), timers, ended::incrementAndGet);
         for (int i = 0; i < ClientStream.STREAM_BACKLOG + 50; i++) { // the backlog fills: the rest are shed
             stream.stream("{\"type\":\"event\",\"n\":" + i + "}");
         }
         assertTrue(socket.hungUp.isEmpty(), "within the stall a page may still read: " + socket.hungUp);
-        Thread.sleep(400);
+        Thread.sleep(1100);
         stream.stream("{\"type\":\"event\",\"n\":-1}");
-        assertEquals(List.of("the client read nothing for 0 s while its run's output waited; reload the page"),
+        assertEquals(List.of("the client read nothing for 1 s while its run's output waited; reload the page"),
                 socket.hungUp);
         assertEquals(1, ended.get(), "its run is stopped");
         assertTrue(socket.hungUp.get(0).length() < 123, "fits a close frame");
