@@ -33,8 +33,14 @@ public final class Jail {
     static final String SOURCE_DIR = "/src";
     /** A uid no account has (Debian leaves 60000-64999 to packages that create users on demand). */
     static final int JAIL_UID = 64999;
+    /**
+     * Compiles yield the CPU to the VMs of live runs (nice 0): a learner waiting for events matters more than a
+     * compile, and a client that keeps sending new programs then slows its own compiles rather than everyone's runs.
+     */
+    static final int NICE = 10;
 
     private final Path bubblewrap;
+    private final Path nice;
     private final Path prlimit;
     private final Path setpriv; // null: this process is not root, so clang already runs unprivileged
     private final Path clang;
@@ -42,9 +48,10 @@ public final class Jail {
     private final String clangVersion;
     private final CompileLimits limits;
 
-    private Jail(Path bubblewrap, Path prlimit, Path setpriv, Path clang, Path bpftool, String clangVersion,
+    private Jail(Path bubblewrap, Path nice, Path prlimit, Path setpriv, Path clang, Path bpftool, String clangVersion,
             CompileLimits limits) {
         this.bubblewrap = bubblewrap;
+        this.nice = nice;
         this.prlimit = prlimit;
         this.setpriv = setpriv;
         this.clang = clang;
@@ -71,6 +78,8 @@ public final class Jail {
         Path bwrap = Executables.find("bwrap").orElseThrow(() -> new CompileException(
                 "bubblewrap is not installed, and learners' programs are only compiled inside it: run "
                         + "`apt-get install bubblewrap`"));
+        Path nice = Executables.find("nice").orElseThrow(() -> new CompileException(
+                "nice is missing (compiles run below live runs' priority): run `apt-get install coreutils`"));
         Path prlimit = Executables.find("prlimit").orElseThrow(() -> new CompileException(
                 "prlimit is missing (it limits the compiler's memory and time): run `apt-get install util-linux`"));
         Path setpriv = null;
@@ -85,7 +94,7 @@ public final class Jail {
         } catch (IOException e) {
             // a dangling link: as if not installed
         }
-        return new Jail(bwrap, prlimit, setpriv, realClang, bpftool, versionOf(realClang), limits);
+        return new Jail(bwrap, nice, prlimit, setpriv, realClang, bpftool, versionOf(realClang), limits);
     }
 
     /** {@code clang --version}'s output: the one call that tells which compiler a cached PCH or object came from. */
@@ -168,9 +177,12 @@ public final class Jail {
         return bpftool != null;
     }
 
-    /** limits → unprivileged user → namespaces → {@code executable}, with {@code install} (a file or directory) visible. */
+    /**
+     * priority → limits → unprivileged user → namespaces → {@code executable}, with {@code install} (a file or
+     * directory) visible.
+     */
     private List<String> jailed(Path includeDir, Path workDir, Path install, Path executable, List<String> args) {
-        List<String> argv = new ArrayList<>(List.of(prlimit.toString(),
+        List<String> argv = new ArrayList<>(List.of(nice.toString(), "-n", String.valueOf(NICE), prlimit.toString(),
                 "--as=" + limits.memoryBytes(), "--cpu=" + limits.cpu().toSeconds(),
                 "--fsize=" + limits.objectBytes(), "--core=0"));
         if (setpriv != null) {

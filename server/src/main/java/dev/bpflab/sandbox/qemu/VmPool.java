@@ -213,9 +213,13 @@ final class VmPool implements AutoCloseable {
     private Vm restoreAndWarm() throws IOException {
         Vm vm = Vm.start(machine, isolation, runDir, "vm-" + ids.incrementAndGet(), ram.handle(), Machine.Role.CLONE);
         try {
-            vm.setNice(POOL_NICE);
-            VmMigration.restore(vm, saved.state());
             boolean someoneWaits;
+            synchronized (this) {
+                someoneWaits = !takers.isEmpty();
+            }
+            // A restore a learner is waiting for goes at a live run's priority; one for the pool yields to them.
+            vm.setNice(someoneWaits ? 0 : POOL_NICE);
+            VmMigration.restore(vm, saved.state());
             synchronized (this) {
                 someoneWaits = !takers.isEmpty();
             }
