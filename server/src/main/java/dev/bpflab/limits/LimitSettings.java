@@ -23,7 +23,7 @@ import java.time.Duration;
 public record LimitSettings(Caps perAddress, Caps perLearner, int liveRunsWithoutLearner, long outgoingBytes,
         Duration idleTimeout, boolean trustForwardedFor, int iteratorReadsPerMinute, Duration readStall) {
     public static final int DEFAULT_ITERATOR_READS_PER_MINUTE = 30;
-    public static final Duration DEFAULT_READ_STALL = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_READ_STALL = Duration.ofSeconds(15);
 
     /**
      * @param liveRuns      runs holding a sandbox (or in the server-wide queue for one) at once; more wait their turn

@@ -42,7 +42,7 @@ public class LimitsProducer {
     boolean trustForwardedFor;
     @ConfigProperty(name = "bpflab.limits.iterator-reads-per-minute", defaultValue = "30")
     int iteratorReadsPerMinute;
-    @ConfigProperty(name = "bpflab.limits.read-stall", defaultValue = "30s")
+    @ConfigProperty(name = "bpflab.limits.read-stall", defaultValue = "15s")
     Duration readStall;
 
     @Produces
