@@ -35,7 +35,13 @@ final class AgentProcess implements AgentChannel {
     private final Process process;
     private final Path scratch;
     private final OutputStream stdin;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    /**
+     * Lines read and not yet handed to the listener. Bounded: when the listener falls behind (a program with an event
+     * per system call of the host), the reader stops reading and the agent waits on its full pipe, as a VM's agent
+     * waits on virtio-serial, instead of the server's heap holding the backlog.
+     */
+    private static final int LINES_AHEAD = 1024;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>(LINES_AHEAD);
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private volatile Runnable onClose = () -> { };
     private volatile boolean closed;
@@ -123,9 +129,9 @@ final class AgentProcess implements AgentChannel {
                     if (buffer[i] == '\n') {
                         overlong = keep(line, buffer, start, i, overlong);
                         if (overlong) {
-                            lines.add(OVERSIZE);
+                            enqueue(OVERSIZE);
                         } else if (line.size() > 0) {
-                            lines.add(line.toString(StandardCharsets.UTF_8));
+                            enqueue(line.toString(StandardCharsets.UTF_8));
                         }
                         line.reset();
                         overlong = false;
@@ -135,21 +141,33 @@ final class AgentProcess implements AgentChannel {
                 overlong = keep(line, buffer, start, n, overlong); // the line goes on in the next read
             }
             if (line.size() > 0) {
-                lines.add(line.toString(StandardCharsets.UTF_8)); // a last line without its newline
+                enqueue(line.toString(StandardCharsets.UTF_8)); // a last line without its newline
             } else if (overlong) {
-                lines.add(OVERSIZE);
+                enqueue(OVERSIZE);
             }
         } catch (IOException e) {
             // the process is gone
-        } finally {
-            try {
-                process.waitFor(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            lines.add(END);
+        } catch (InterruptedException e) {
+            return; // the server is stopping
+        }
+        try {
+            process.waitFor(2, TimeUnit.SECONDS);
+            enqueue(END);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
+
+    /** Waits for room for {@code line}; gives up once the agent is closed and nobody takes lines any more. */
+    private void enqueue(String line) throws InterruptedException {
+        while (!lines.offer(line, 100, TimeUnit.MILLISECONDS)) {
+            if (closed) {
+                return;
+            }
+        }
+    }
+
+
 
     /** Appends {@code buffer[from, to)} to {@code line} unless it is already too long; returns whether it is. */
     private static boolean keep(ByteArrayOutputStream line, byte[] buffer, int from, int to, boolean overlong) {
