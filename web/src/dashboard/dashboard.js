@@ -9,6 +9,9 @@ import { PHASE, PHASES } from '../protocol.js';
 const PHASE_ORDER = [PHASE.FAILED, ...PHASES.filter(phase => phase !== PHASE.FAILED)];
 const phaseRank = phase => (PHASE_ORDER.includes(phase) ? PHASE_ORDER.indexOf(phase) : PHASE_ORDER.length);
 const IDLE_MS = 5 * 60 * 1000;
+// "step" on the wire is the step's index; people read the learner's page numbering, "Step 1" for index 0.
+const stepLabel = step => (Number.isInteger(step) ? `Step ${step + 1}` : '');
+const PUSH_PENDING = 'pending';
 const SILENT_MS = 20 * 1000;
 
 const FILTERS = {
@@ -19,6 +22,7 @@ const FILTERS = {
   silent: (s, now) => s.phase === PHASE.ATTACHED && s.events === 0 && now - s.phaseAt > SILENT_MS,
   flowing: s => s.phase === PHASE.ATTACHED && s.events > 0,
   failedCheck: s => s.check && !s.check.passed,
+  pushPending: s => s.pushState === PUSH_PENDING,
   idle: (s, now) => now - s.lastActivity > IDLE_MS,
   offline: s => !s.online,
 };
@@ -57,6 +61,7 @@ export function startDashboard({ roomId, secret, notice, connection }) {
   let socket = null;
   let retry = 0;
   let finished = false;
+  const lessonSteps = new Map(); // lesson id → how many steps it has
 
   $('dashboard-view').hidden = false;
   const serverNow = () => Date.now() - skew;
@@ -234,6 +239,7 @@ export function startDashboard({ roomId, secret, notice, connection }) {
       ['verifier', count(FILTERS.verify), 'err'],
       ['compile', count(FILTERS.compile), 'err'],
       ['stuck', count(FILTERS.stuck), 'err'],
+      ['push pending', count(FILTERS.pushPending), 'warn'],
     ];
     $('counters').replaceChildren(...counters.map(([label, n, cls]) =>
       el('div', { class: n > 0 ? cls : '' }, el('dt', {}, label), el('dd', {}, n))));
@@ -256,8 +262,11 @@ export function startDashboard({ roomId, secret, notice, connection }) {
       el('td', { title: `joined ${clock(s.joinedAt)}` },
         el('span', { class: `dot${s.online ? ' on' : ''}`, title: s.online ? 'page open' : 'page closed' }),
         el('span', { class: 'name' }, s.name)),
-      el('td', {}, s.lesson ? `${s.lesson}${s.step !== null && s.step !== undefined ? ` · ${s.step}` : ''}` : '—',
-        s.passedSteps ? el('div', { class: 'small muted' }, `✓ ${s.passedSteps} step${s.passedSteps === 1 ? '' : 's'} passed`) : null),
+      el('td', {}, s.lesson ? `${s.lesson}${Number.isInteger(s.step) ? ` · ${stepLabel(s.step)}` : ''}` : '—',
+        s.passedSteps ? el('div', { class: 'small muted' }, `✓ ${s.passedSteps} step${s.passedSteps === 1 ? '' : 's'} passed`) : null,
+        s.pushState === PUSH_PENDING ? el('div', {}, el('span', { class: 'badge pending',
+          title: 'The page has not taken your latest push yet: it is closed, or the student has not chosen "Replace" or "Keep my code".' },
+        'push pending')) : null),
       el('td', {}, phaseBadge(s)),
       el('td', { class: 'diag' }, diagnosticCell(s)),
       el('td', { class: 'num' }, s.events || (s.phase === PHASE.ATTACHED ? '0' : ''),
@@ -301,7 +310,7 @@ export function startDashboard({ roomId, secret, notice, connection }) {
   function checkCell(s) {
     const c = s.check;
     if (!c) return '';
-    const where = c.lesson ? `${c.lesson}${c.step !== null && c.step !== undefined ? `/${c.step}` : ''}` : '';
+    const where = c.lesson ? `${c.lesson}${Number.isInteger(c.step) ? ` · ${stepLabel(c.step)}` : ''}` : '';
     return el('span', { class: `check ${c.passed ? 'pass' : 'fail'}`, title: c.message ?? '' },
       `${c.passed ? '✓' : '✗'} ${where}`, c.message ? el('span', { class: 'msg' }, c.message) : null);
   }
@@ -340,7 +349,7 @@ export function startDashboard({ roomId, secret, notice, connection }) {
   }
 
   function describePush(p) {
-    return p.kind === 'lesson' ? `lesson ${p.lesson}${p.step !== undefined ? ` step ${p.step}` : ''}` : `template ${p.template}`;
+    return p.kind === 'lesson' ? `lesson ${p.lesson}${Number.isInteger(p.step) ? `, ${stepLabel(p.step)}` : ''}` : `template ${p.template}`;
   }
 
   async function act(what, path, body) {
@@ -356,9 +365,9 @@ export function startDashboard({ roomId, secret, notice, connection }) {
 
   $('push-lesson-form').addEventListener('submit', async e => {
     e.preventDefault();
-    const step = $('push-step').value;
-    await act('Lesson pushed', '/push', { lesson: $('push-lesson').value.trim(), ...(step !== '' ? { step: Number(step) } : {}) });
+    await act('Lesson pushed', '/push', { lesson: $('push-lesson').value, step: Number($('push-step').value) });
   });
+  $('push-lesson').addEventListener('change', () => showSteps($('push-lesson').value));
   $('push-template-form').addEventListener('submit', async e => {
     e.preventDefault();
     await act('Template pushed', '/push', { template: $('push-template').value, params: {} });
@@ -441,8 +450,19 @@ export function startDashboard({ roomId, secret, notice, connection }) {
     } catch { /* the template push then lists nothing */ }
     try {
       const lessons = await requestJson('/api/lessons');
-      const list = Array.isArray(lessons) ? lessons : lessons?.lessons ?? [];
-      $('lesson-ids').append(...list.map(l => el('option', { value: l.id ?? l }, localized(l.title, lang))));
-    } catch { /* lessons not available on this server: type the id */ }
+      for (const l of Array.isArray(lessons) ? lessons : []) lessonSteps.set(l.id, l.steps);
+      $('push-lesson').append(...(Array.isArray(lessons) ? lessons : []).map(l => {
+        const title = localized(l.title, lang);
+        return el('option', { value: l.id }, title ? `${title} (${l.id})` : l.id);
+      }));
+    } catch { /* lessons not available on this server: the lesson push lists nothing */ }
+  }
+
+  /** The chosen lesson's steps, numbered as its learners see them; the value sent is the step's index. */
+  function showSteps(lessonId) {
+    const total = lessonSteps.get(lessonId) ?? 0;
+    $('push-step').replaceChildren(...(total > 0
+      ? Array.from({ length: total }, (_, i) => el('option', { value: String(i) }, `${stepLabel(i)} of ${total}`))
+      : [el('option', { value: '' }, 'Step…')]));
   }
 }

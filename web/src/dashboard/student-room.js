@@ -112,6 +112,7 @@ export function attachRoom({ onPush = () => {}, getSource = null, onBroadcast = 
         show(`${m.room.title} · ${m.name}`);
         for (const b of m.broadcasts) seenBroadcasts.add(b.id); // old news: not shown again on reload
         if (m.push && m.push.id !== lastPushId) deliverPush(m.push);
+        else if (m.push?.kind === 'template') send({ type: 'taken', push: m.push.id }); // applied before a reload
       } else if (m.type === 'push') {
         deliverPush(m);
       } else if (m.type === 'broadcast' && !seenBroadcasts.has(m.id)) {
@@ -156,10 +157,14 @@ export function attachRoom({ onPush = () => {}, getSource = null, onBroadcast = 
     try {
       sessionStorage.setItem('bpflab.room.lastPush', push.id);
     } catch { /* fine */ }
-    toast(push.kind === 'lesson' ? `Your instructor moved everyone to ${push.lesson}${push.step !== undefined ? `, step ${push.step}` : ''}.`
+    // push.step is the step's index; the lesson pane shows it as "Step <index + 1> of N", and so does this.
+    toast(push.kind === 'lesson' ? `Your instructor moved everyone to ${push.lesson}${Number.isInteger(push.step) ? `, Step ${push.step + 1}` : ''}.`
       : `Your instructor sent the template ${push.template}.`);
     try {
       onPush(push);
+      // A template is applied by now; a lesson push counts as taken when the lesson pane reports the pushed step,
+      // which it does once the learner chose whether to replace their code.
+      if (push.kind === 'template') send({ type: 'taken', push: push.id });
     } catch (error) {
       console.error('the page could not apply a push', error);
     }

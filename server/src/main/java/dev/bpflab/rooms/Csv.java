@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * A room's results as CSV: RFC 4180 rows, one per student, with every cell a spreadsheet could run as a formula made
- * inert (see {@link #cell}).
+ * inert (see {@link #cell}), except the student id, which is the API's id exactly (see {@link #idCell}). Steps are
+ * numbered as the learner sees them ("Step 1" is the first), unlike the JSON's {@code step}, which is the step's index.
  */
 final class Csv {
     /** What makes a spreadsheet read a cell as a formula (or, for tab and CR, hide one behind it). */
@@ -18,7 +19,9 @@ final class Csv {
 
     static final List<String> HEADER = List.of("student_id", "name", "joined_at", "lesson", "step", "runs", "phase",
             "events", "diagnostic_stage", "diagnostic_line", "diagnostic_message", "fail_streak", "last_check_lesson",
-            "last_check_step", "last_check_passed", "steps_passed", "passed_steps", "last_activity");
+            "last_check_step", "last_check_passed", "steps_passed", "passed_steps", "last_activity", "push_state");
+    /** What an id is made of (base64url): no parenthesis, quote, space, '!', '|' or separator can be in one. */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private Csv() {
     }
@@ -31,15 +34,28 @@ final class Csv {
             for (Student s : room.students.values()) {
                 Student.Diagnostic d = s.diagnostic;
                 Student.Check c = s.check;
-                row(out, Arrays.asList(s.id, s.name, iso(s.joinedAt), s.lesson, str(s.step),
+                out.append(idCell(s.id)).append(',');
+                row(out, Arrays.asList(s.name, iso(s.joinedAt), s.lesson, stepNumber(s.step),
                         String.valueOf(s.runs), s.phase, String.valueOf(s.events),
                         d == null ? null : d.stage(), d == null ? null : str(d.line()), d == null ? null : d.message(),
-                        String.valueOf(s.failStreak), c == null ? null : c.lesson(), c == null ? null : str(c.step()),
+                        String.valueOf(s.failStreak), c == null ? null : c.lesson(), c == null ? null : stepNumber(c.step()),
                         c == null ? null : String.valueOf(c.passed()), String.valueOf(s.passed.size()),
-                        String.join(" ", s.passed), iso(s.lastActivity)));
+                        String.join(" ", s.passed.stream().map(Csv::passedStep).toList()), iso(s.lastActivity),
+                        s.pushState));
             }
         }
         return out.toString();
+    }
+
+    /**
+     * A student id as the API has it, so the CSV's ids match the API's. An id is base64url, so even one beginning with
+     * '-' (saved before ids stopped beginning with one) cannot call a function, reach another program or hold a
+     * separator: at worst a spreadsheet that evaluates the file shows an error (#NAME?) or a number in its place, and
+     * runs nothing.
+     * Import the column as text to see such an id as it is. Anything else in this column gets the {@link #cell} guard.
+     */
+    static String idCell(String id) {
+        return id != null && ID.matcher(id).matches() ? id : cell(id);
     }
 
     static void row(StringBuilder out, List<String> cells) {
@@ -118,6 +134,18 @@ final class Csv {
 
     private static String str(Integer n) {
         return n == null ? null : n.toString();
+    }
+
+    /** A step index (0 is the first step) as the learner's page numbers it (Step 1). */
+    private static String stepNumber(Integer index) {
+        return index == null ? null : String.valueOf(index + 1);
+    }
+
+    /** A passed step's key "lesson/index" as "lesson/number" (the learner's numbering). */
+    private static String passedStep(String key) {
+        int slash = key.lastIndexOf('/');
+        String step = key.substring(slash + 1);
+        return slash < 0 || !step.matches("\\d{1,4}") ? key : key.substring(0, slash + 1) + stepNumber(Integer.parseInt(step));
     }
 
     private static String iso(long millis) {

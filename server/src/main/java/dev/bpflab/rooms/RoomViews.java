@@ -150,6 +150,7 @@ public final class RoomViews {
         v.set("workload", s.workload == null ? null : workload(s.workload));
         v.set("check", s.check == null ? null : check(s.check));
         v.put("passedSteps", s.passed.size());
+        v.put("pushId", s.pushId).put("pushState", s.pushState);
         if (s.source == null) {
             v.putNull("source");
         } else {

@@ -178,6 +178,9 @@ public final class Rooms implements AutoCloseable {
                 id = Secrets.studentId();
             } while (room.students.containsKey(id));
             student = new Student(id, Secrets.digest(token), name, clock.getAsLong());
+            if (room.lastPush != null) {
+                StudentStatus.pushed(student, room.lastPush); // the welcome brings it; pending until the page takes it
+            }
             room.students.put(id, student);
         }
         index.addStudent(room, student);
@@ -253,8 +256,28 @@ public final class Rooms implements AutoCloseable {
             m.student().lesson = progress.lesson();
             m.student().step = progress.step();
             m.student().lastActivity = clock.getAsLong();
+            StudentStatus.progressed(m.student(), room.lastPush, progress.lesson(), progress.step());
         }
         studentChanged(room, m.student());
+    }
+
+    /**
+     * A student's page says it applied a push: {"type":"taken","push":"<push id>"}. A push other than the student's
+     * pending one changes nothing; 400 without a push id.
+     */
+    public void pushTaken(Membership m, JsonNode message) throws RoomException {
+        JsonNode id = message.path("push");
+        if (!id.isTextual() || !RoomText.isId(id.asText())) {
+            throw new RoomException(400, "\"push\" must be the id of the push the page applied.");
+        }
+        attendance.requireMember(m);
+        boolean changed;
+        synchronized (m.room()) {
+            changed = StudentStatus.taken(m.student(), id.asText());
+        }
+        if (changed) {
+            studentChanged(m.room(), m.student());
+        }
     }
 
     /**
@@ -278,9 +301,13 @@ public final class Rooms implements AutoCloseable {
      */
     public ObjectNode push(Room room, JsonNode request) throws RoomException {
         Room.Push push = RoomRequests.push(request, clock.getAsLong());
+        java.util.List<String> students;
         synchronized (room) {
             room.lastPush = push;
+            room.students.values().forEach(s -> StudentStatus.pushed(s, push));
+            students = java.util.List.copyOf(room.students.keySet());
         }
+        students.forEach(id -> listener.studentChanged(room, id)); // each row shows the push pending
         return announce(room, RoomViews.push(push));
     }
 

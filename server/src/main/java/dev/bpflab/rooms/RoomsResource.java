@@ -236,8 +236,10 @@ public class RoomsResource {
             JsonNode step = request.get("step");
             int steps = lesson.get().steps().size();
             if (step != null && step.canConvertToInt() && step.asInt() >= steps) {
-                throw ApiException.badRequest("Lesson '" + lesson.get().id() + "' has steps 0 to " + (steps - 1)
-                        + "; there is no step " + step.asInt() + ".");
+                // "step" is the step's index; the learner's page (and the dashboard) number them from 1.
+                throw ApiException.badRequest("Lesson '" + lesson.get().id() + "' has " + steps + " steps: \"step\" 0 to "
+                        + (steps - 1) + ", which its learners see as Step 1 to " + steps + "; there is no step "
+                        + step.asInt() + ".");
             }
         }
     }

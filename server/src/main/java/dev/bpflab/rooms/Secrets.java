@@ -30,12 +30,12 @@ final class Secrets {
 
     /** A room id: 128 random bits, 22 URL-safe characters. */
     static String roomId() {
-        return random(16);
+        return id(16);
     }
 
     /** A student id, shown to the instructor only: 48 random bits, 8 URL-safe characters. */
     static String studentId() {
-        return random(6);
+        return id(6);
     }
 
     static String joinCode() {
@@ -68,6 +68,18 @@ final class Secrets {
             return false;
         }
         return MessageDigest.isEqual(sha256(presented), stored);
+    }
+
+    /**
+     * Random URL-safe characters that never begin with '-', so that an id is plain text wherever it appears (a
+     * spreadsheet reads a cell beginning with '-' as a formula). Ids saved before this may still begin with one.
+     */
+    private static String id(int bytes) {
+        String id;
+        do {
+            id = random(bytes);
+        } while (id.charAt(0) == '-');
+        return id;
     }
 
     private static String random(int bytes) {

@@ -49,6 +49,10 @@ final class Student {
     /** Steps whose check passed, as "lesson/step", in the order they first passed. */
     List<String> passed = new ArrayList<>();
 
+    /** The instructor's latest push as this student has it: its id and {@link StudentStatus#PUSH_PENDING} or TAKEN. */
+    String pushId;
+    String pushState;
+
     String source;
     /** "run" (the source of the last Run) or "editor" (what the page last reported from its editor). */
     String sourceOrigin;

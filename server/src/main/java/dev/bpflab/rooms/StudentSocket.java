@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Server → student: {@code welcome} on connect, then {@code push}, {@code broadcast}, {@code closed}, {@code error};
  * {@code removed} when the instructor removes the student, after which the channel is closed (code 4410).
  * Student → server: {@code {"type":"progress","lesson":"<id>","step":N}}, {@code {"type":"code","source":"<C>"}},
- * {@code {"type":"ping"}}.
+ * {@code {"type":"taken","push":"<push id>"}} (the page applied that push), {@code {"type":"ping"}}.
  */
 @WebSocket(path = "/ws/rooms/student", endpointId = StudentSocket.ID)
 public class StudentSocket {
@@ -71,10 +71,11 @@ public class StudentSocket {
                     }
                     rooms.editorSource(member, message.get("source").asText());
                 }
+                case "taken" -> rooms.pushTaken(member, message);
                 case "ping" -> {
                 }
                 default -> throw new RoomException(400, "unknown message type '" + RoomText.clean(type, 40)
-                        + "': send progress, code or ping");
+                        + "': send progress, code, taken or ping");
             }
             return;
         } catch (IOException e) {

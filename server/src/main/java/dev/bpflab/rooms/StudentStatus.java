@@ -15,6 +15,10 @@ import java.util.List;
  * workload; a replaced connection's late messages are stale. Check results and errors count from any connection.
  */
 final class StudentStatus {
+    /** A push the student's page has not taken yet (offline, or the learner has not chosen "Replace / Keep my code"). */
+    static final String PUSH_PENDING = "pending";
+    /** A push the student's page took: it is at the pushed lesson step, or it applied the pushed template. */
+    static final String PUSH_TAKEN = "taken";
     /** A student's code is kept up to this many characters; the rest is cut with a note. */
     static final int MAX_SOURCE_CHARS = 64 * 1024;
 
@@ -47,6 +51,36 @@ final class StudentStatus {
                 return false;
             }
         }
+    }
+
+    /** The instructor pushed {@code push}: the student has it pending until their page takes it. */
+    static void pushed(Student s, Room.Push push) {
+        s.pushId = push.id();
+        s.pushState = PUSH_PENDING;
+    }
+
+    /**
+     * The student's page says it is at {@code lesson}/{@code step}: a pending lesson push for that lesson (and that step,
+     * if the push named one) is taken. The page reports its position only once the learner chose whether to replace
+     * their code. True if the push state changed.
+     */
+    static boolean progressed(Student s, Room.Push push, String lesson, Integer step) {
+        if (push == null || !push.id().equals(s.pushId) || !PUSH_PENDING.equals(s.pushState)
+                || !"lesson".equals(push.kind()) || !push.lesson().equals(lesson)
+                || (push.step() != null && !push.step().equals(step))) {
+            return false;
+        }
+        s.pushState = PUSH_TAKEN;
+        return true;
+    }
+
+    /** The student's page says it applied push {@code pushId}; true if that was their pending push. */
+    static boolean taken(Student s, String pushId) {
+        if (pushId == null || !pushId.equals(s.pushId) || !PUSH_PENDING.equals(s.pushState)) {
+            return false;
+        }
+        s.pushState = PUSH_TAKEN;
+        return true;
     }
 
     /** Keeps {@code source} (cut to {@link #MAX_SOURCE_CHARS}) as the student's code; origin "run" or "editor". */

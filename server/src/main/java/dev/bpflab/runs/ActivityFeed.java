@@ -1,13 +1,20 @@
 package dev.bpflab.runs;
 
 import dev.bpflab.protocol.ServerMessage;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
  * What one connection's runs do, for whoever watches learners ({@link RunActivity}): each Run press, each control
- * message, the event count at most every {@link #EVENT_REPORT_MS} while events flow and once more when a run ends.
+ * message, and the event count: at most every {@link #EVENT_REPORT_MS} while events flow, always once more at most
+ * {@link #EVENT_REPORT_MS} after the last event (so a watcher's count converges on what the learner saw even when the
+ * program stays attached and events stop), and once more when a run ends.
  */
 final class ActivityFeed {
     private static final Logger LOG = Logger.getLogger(ActivityFeed.class);
@@ -16,13 +23,19 @@ final class ActivityFeed {
     private final String id;
     private final String learner;
     private final Consumer<RunActivity> listener;
+    private final ScheduledExecutorService timers;
     private final AtomicLong eventCount = new AtomicLong();
+    /** A trailing report is scheduled and has not read the count yet. */
+    private final AtomicBoolean trailing = new AtomicBoolean();
     private volatile long lastEventReport;
+    private volatile Future<?> trailingReport;
 
-    ActivityFeed(String id, String learner, Consumer<RunActivity> listener) {
+    /** @param timers runs the trailing count report after a burst of events */
+    ActivityFeed(String id, String learner, Consumer<RunActivity> listener, ScheduledExecutorService timers) {
         this.id = id;
         this.learner = learner;
         this.listener = listener;
+        this.timers = timers;
     }
 
     void runPressed(String source) {
@@ -37,18 +50,35 @@ final class ActivityFeed {
     void event() {
         eventCount.incrementAndGet();
         long now = System.currentTimeMillis();
-        if (now - lastEventReport >= EVENT_REPORT_MS) {
+        long since = now - lastEventReport;
+        if (since >= EVENT_REPORT_MS) {
             lastEventReport = now;
             runEnded();
+        } else if (trailing.compareAndSet(false, true)) {
+            // The flag is cleared before the count is read: an event counted after that read finds it clear and
+            // schedules (or sends) a report of its own, so the last count always goes out.
+            try {
+                trailingReport = timers.schedule(() -> {
+                    trailing.set(false);
+                    lastEventReport = System.currentTimeMillis();
+                    runEnded();
+                }, EVENT_REPORT_MS - since, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                trailing.set(false); // shutting down: the run's end reports the count
+            }
         }
     }
 
-    /** The final event count of a run. */
+    /** The event count now (the final one of a run, when it ends). */
     void runEnded() {
         publish(RunActivity.events(id, learner, eventCount.get()));
     }
 
     void closed() {
+        Future<?> pending = trailingReport;
+        if (pending != null) {
+            pending.cancel(false);
+        }
         publish(RunActivity.closed(id, learner));
     }
 

@@ -17,7 +17,8 @@ public record RunActivity(String sessionId, String learner, Kind kind, String so
         RUN,
         /** A server → client control message (stream messages are not published one by one). */
         MESSAGE,
-        /** The run's event count, at most twice a second while events flow, and once more when the run ends. */
+        /** The run's event count: at most twice a second while events flow, once more within half a second after the
+         * last event, and once more when the run ends. */
         EVENTS,
         /** The connection went away. */
         CLOSED

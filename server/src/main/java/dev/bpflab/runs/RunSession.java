@@ -51,7 +51,7 @@ final class RunSession implements AutoCloseable {
     RunSession(String id, Client who, RunServices services, ClientStream.Outlet outlet, Consumer<RunActivity> activity) {
         this.services = services;
         this.who = who;
-        this.feed = new ActivityFeed(id, who.learner(), activity);
+        this.feed = new ActivityFeed(id, who.learner(), activity, services.timers());
         this.client = new ClientStream(outlet, services.limits().settings().outgoingBytes(),
                 services.limits().settings().readStall(), services.timers(), this::close);
         this.compiles = new CompileTurns(services.backend(), services.compiler(), services.workers(), who.shareKey());

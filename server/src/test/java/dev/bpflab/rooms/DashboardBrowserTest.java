@@ -25,6 +25,7 @@ import dev.bpflab.testing.Prerequisites;
 import dev.bpflab.testing.BrowserTest;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
@@ -34,7 +35,9 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The rooms page in Debian's Chromium, headless: an instructor creates a room on the page, a student joins on the
  * join page, the student's real run (a syntax error) shows on the dashboard with its line, the filters find it, and
- * the instructor opens the code with the failing line marked. Screenshots go to target/screenshots/rooms-*.png.
+ * the instructor opens the code with the failing line marked; a lesson step pushed from the dashboard is pending until
+ * the student chooses what to do with their code, and has one number on both pages. Screenshots go to
+ * target/screenshots/rooms-*.png.
  */
 @QuarkusTest
 @BrowserTest
@@ -199,6 +202,45 @@ class DashboardBrowserTest {
             return runs != null && runs >= 1 ? true : null;
         });
         driver.findElement(By.id("stop")).click();
+        String studentTab = driver.getWindowHandle();
+        waitFor("the template push taken", () -> "taken".equals(room.as().when().get("/api/rooms/" + room.roomId()).then()
+                .extract().path("students.find { it.id == '" + studentId + "' }.pushState")) ? true : null);
+
+        // Grace writes code of her own; the instructor pushes Step 2 of a lesson, chosen from the server's lessons.
+        driver.findElement(By.cssSelector(".cm-content")).sendKeys(Keys.chord(Keys.CONTROL, Keys.END), "\n// mine\n");
+        driver.switchTo().newWindow(WindowType.TAB);
+        driver.get(root.resolve("/dashboard.html#room=" + room.roomId() + "&secret=" + room.secret()).toString());
+        waitFor("the lesson list", () -> driver.findElements(By.cssSelector("#push-lesson option[value='02-watch-syscalls']"))
+                .stream().findFirst().orElse(null));
+        new Select(driver.findElement(By.id("push-lesson"))).selectByValue("02-watch-syscalls");
+        Select steps = new Select(driver.findElement(By.id("push-step")));
+        assertEquals("Step 2 of 3", steps.getOptions().get(1).getText());
+        steps.selectByVisibleText("Step 2 of 3");
+        driver.findElement(By.cssSelector("#push-lesson-form button[type=submit]")).click();
+        waitFor("the push among the announcements", () -> driver.findElement(By.id("announcements")).getText()
+                .contains("lesson 02-watch-syscalls, Step 2") ? true : null);
+        // Until Grace chooses "Replace / Keep my code", her row says the push is pending.
+        waitFor("Grace's push pending", () -> driver.findElements(By.cssSelector("#students tbody tr")).stream()
+                .map(WebElement::getText).filter(t -> t.contains("Grace") && t.contains("push pending")).findFirst().orElse(null));
+        screenshot("rooms-06-push-pending");
+        String dashboardTab = driver.getWindowHandle();
+
+        driver.switchTo().window(studentTab);
+        waitFor("the push toast with Step 2", () -> driver.findElements(By.cssSelector(".bpflab-room-bar .toast")).stream()
+                .filter(e -> e.getText().contains("02-watch-syscalls, Step 2")).findFirst().orElse(null));
+        waitFor("the question about her code", () -> driver.findElement(By.id("lesson-confirm-no")).isDisplayed() ? true : null);
+        driver.findElement(By.id("lesson-confirm-no")).click();
+        assertEquals("Step 2 of 3", waitFor("the step counter", () -> emptyToNull(
+                driver.findElement(By.id("lesson-step-counter")).getText())));
+
+        driver.switchTo().window(dashboardTab);
+        String row = waitFor("Grace's row at Step 2, push taken", () -> driver.findElements(By.cssSelector("#students tbody tr"))
+                .stream().map(WebElement::getText).filter(t -> t.contains("Grace") && t.contains("02-watch-syscalls · Step 2")
+                        && !t.contains("push pending")).findFirst().orElse(null));
+        screenshot("rooms-07-push-taken");
+        assertTrue(row.contains("Step 2"), row);
+        assertEquals(1, (int) room.as().when().get("/api/rooms/" + room.roomId()).then().extract()
+                .path("students.find { it.id == '" + studentId + "' }.step"), "the API keeps the step's index");
     }
 
     <T> T waitFor(String what, Supplier<T> probe) {

@@ -154,6 +154,164 @@ class RoomSocketsTest {
         }
     }
 
+    /**
+     * A record for every system call of a process named "rm": one unlink-file workload is a burst of dozens within a
+     * few milliseconds, and nothing else on this machine counts.
+     */
+    static final String RM_SYSCALLS = """
+            #include "vmlinux.h"
+            #include <bpf/bpf_helpers.h>
+
+            char LICENSE[] SEC("license") = "GPL";
+
+            struct event {
+            	u64 id;
+            	u32 pid;
+            };
+
+            struct {
+            	__uint(type, BPF_MAP_TYPE_RINGBUF);
+            	__uint(max_entries, 256 * 1024);
+            } events SEC(".maps");
+
+            SEC("tp/raw_syscalls/sys_enter")
+            int handle_sys_enter(struct trace_event_raw_sys_enter *ctx)
+            {
+            	char comm[16];
+            	bpf_get_current_comm(comm, sizeof(comm));
+            	if (comm[0] != 'r' || comm[1] != 'm' || comm[2] != 0)
+            		return 0;
+            	struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+            	if (!e)
+            		return 0;
+            	e->id = ctx->id;
+            	e->pid = bpf_get_current_pid_tgid() >> 32;
+            	bpf_ringbuf_submit(e, 0);
+            	return 0;
+            }
+            """;
+
+    static long count(JsonSocket socket, String type) {
+        return socket.drain().stream().filter(m -> type.equals(m.path("type").asText())).count();
+    }
+
+    /** The student's row in the latest dashboard message that has one. */
+    static JsonNode latestRow(JsonSocket dash, String studentId) {
+        JsonNode latest = null;
+        for (JsonNode m : dash.drain()) {
+            JsonNode row = JsonSocket.studentRow(m, studentId);
+            latest = row == null ? latest : row;
+        }
+        return latest;
+    }
+
+    /** One student's CSV line, split at its commas (the cells up to "events" hold none here). */
+    static String[] csvLine(Instructor room, String studentId) {
+        String csv = room.as().when().get("/api/rooms/" + room.roomId() + "/export.csv").then().statusCode(200)
+                .extract().asString();
+        return csv.lines().filter(l -> l.startsWith(studentId + ",")).findFirst().orElseThrow().split(",");
+    }
+
+    @Test
+    void afterABurstOfEventsTheDashboardAndTheCsvShowTheCountTheStudentSaw() throws Exception {
+        Instructor room = createRoom("Event counts");
+        Map<String, String> ada = join(room.joinCode(), "Ada");
+        String adaId = ada.get("studentId");
+        int burst = 3;
+        try (JsonSocket dash = dashboard(room); JsonSocket runs = runSocket(ada)) {
+            dash.awaitType("snapshot", SOON);
+            runs.send(run(RM_SYSCALLS));
+            runs.await("attached", m -> isPhase(m, "attached"), START);
+            for (int i = 1; i <= burst; i++) {
+                runs.send(Map.of("type", "workload", "name", "unlink-file"));
+                long deadline = System.nanoTime() + SOON.toNanos();
+                while (count(runs, "workload") < i && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertEquals(i, count(runs, "workload"), "workload results: " + runs.drain());
+            }
+            // The program stays attached and the events stop: the last count must still reach the dashboard.
+            long deadline = System.nanoTime() + SOON.toNanos();
+            long saw;
+            JsonNode row;
+            String[] csv;
+            do {
+                Thread.sleep(50);
+                saw = count(runs, "event");
+                row = latestRow(dash, adaId);
+                csv = csvLine(room, adaId);
+            } while ((saw < 10L * burst || row.path("events").asLong() != saw || !csv[7].equals(String.valueOf(saw)))
+                    && System.nanoTime() < deadline);
+            assertTrue(saw >= 10L * burst, "each rm makes dozens of system calls: " + saw + " events");
+            assertEquals(saw, row.path("events").asLong(), "the dashboard's count: " + row);
+            assertEquals("events", Csv.HEADER.get(7));
+            assertEquals(String.valueOf(saw), csv[7], "the CSV's count: " + String.join(",", csv));
+            assertEquals("attached", row.path("phase").asText(), "still running: " + row);
+            room.as().when().get("/api/rooms/" + room.roomId()).then().statusCode(200)
+                    .body("students.find { it.id == '" + adaId + "' }.events", equalTo((int) saw));
+        }
+    }
+
+    @Test
+    void aPushedStepIsPendingUntilEachStudentTakesItAndHasOneNumberEverywhere() {
+        Instructor room = createRoom("Pending pushes");
+        Map<String, String> ada = join(room.joinCode(), "Ada");
+        Map<String, String> bob = join(room.joinCode(), "Bob");
+        String adaId = ada.get("studentId");
+        String bobId = bob.get("studentId");
+        try (JsonSocket dash = dashboard(room); JsonSocket adaChannel = studentChannel(ada);
+                JsonSocket bobChannel = studentChannel(bob)) {
+            dash.awaitType("snapshot", SOON);
+            adaChannel.awaitType("welcome", SOON);
+            bobChannel.awaitType("welcome", SOON);
+            assertTrue(latestRow(dash, adaId).path("pushState").isNull(), "no push yet");
+
+            // The page's lesson pane shows index 1 as "Step 2 of N"; the push carries that index everywhere.
+            String pushId = room.as().contentType(ContentType.JSON).body("{\"lesson\":\"01-kernel-syscalls\",\"step\":1}")
+                    .when().post("/api/rooms/" + room.roomId() + "/push")
+                    .then().statusCode(200).extract().path("push.id");
+            for (JsonSocket s : new JsonSocket[] {adaChannel, bobChannel, dash}) {
+                assertEquals(1, s.awaitType("push", SOON).path("step").asInt());
+            }
+            for (String id : new String[] {adaId, bobId}) {
+                JsonNode row = dash.awaitStudent(id, "a pending push", s -> "pending".equals(s.path("pushState").asText()), SOON);
+                assertEquals(pushId, row.path("pushId").asText(), row.toString());
+            }
+
+            // Ada's page reports the pushed step (after "Replace / Keep my code"): taken. Bob has not chosen yet.
+            adaChannel.send(Map.of("type", "progress", "lesson", "01-kernel-syscalls", "step", 1));
+            JsonNode adaRow = dash.awaitStudent(adaId, "Ada took the push", s -> "taken".equals(s.path("pushState").asText()), SOON);
+            assertEquals(1, adaRow.path("step").asInt(), adaRow.toString());
+            assertEquals("pending", latestRow(dash, bobId).path("pushState").asText());
+            String[] adaCsv = csvLine(room, adaId);
+            assertEquals("2", adaCsv[4], "Step 2, as Ada's page shows it: " + String.join(",", adaCsv));
+            assertEquals("taken", adaCsv[adaCsv.length - 1]);
+            assertEquals("pending", csvLine(room, bobId)[csvLine(room, bobId).length - 1]);
+            room.as().when().get("/api/rooms/" + room.roomId()).then().statusCode(200)
+                    .body("students.find { it.id == '" + bobId + "' }.pushState", equalTo("pending"));
+
+            // Another step of the lesson is not the pushed one; a late joiner has the push pending too.
+            bobChannel.send(Map.of("type", "progress", "lesson", "01-kernel-syscalls", "step", 0));
+            dash.awaitStudent(bobId, "Bob at step index 0", s -> s.path("step").asInt() == 0, SOON);
+            assertEquals("pending", latestRow(dash, bobId).path("pushState").asText());
+            Map<String, String> cy = join(room.joinCode(), "Cy");
+            dash.awaitStudent(cy.get("studentId"), "Cy's pending push", s -> "pending".equals(s.path("pushState").asText()), SOON);
+
+            // A template push is taken when the page says it applied it; an old push's id changes nothing.
+            String templatePush = room.as().contentType(ContentType.JSON).body("{\"template\":\"unlinkat\",\"params\":{}}")
+                    .when().post("/api/rooms/" + room.roomId() + "/push")
+                    .then().statusCode(200).extract().path("push.id");
+            dash.awaitStudent(adaId, "Ada's new pending push", s -> templatePush.equals(s.path("pushId").asText())
+                    && "pending".equals(s.path("pushState").asText()), SOON);
+            bobChannel.send(Map.of("type", "taken", "push", pushId));
+            bobChannel.send(Map.of("type", "taken", "push", templatePush));
+            dash.awaitStudent(bobId, "Bob took the template", s -> "taken".equals(s.path("pushState").asText()), SOON);
+            assertEquals("pending", latestRow(dash, adaId).path("pushState").asText());
+            bobChannel.send(Map.of("type", "taken"));
+            assertTrue(bobChannel.awaitType("error", SOON).path("message").asText().contains("push"));
+        }
+    }
+
     @Test
     void pushesAndBroadcastsReachEveryStudentAndTheDashboard() {
         Instructor room = createRoom("Announcements");

@@ -282,6 +282,32 @@ class RoomsTest {
         assertNull(JsonSocket.studentRow(views.snapshot(room), "nobody"));
     }
 
+    @Test
+    void csvIdsMatchTheApisEvenBeginningWithADashWhileFormulasStayInert() throws Exception {
+        Rooms rooms = rooms(new RoomStore(dir), 60_000);
+        Room room = rooms.create("CSV ids").room();
+        Student old = rooms.join(room.joinCode, "-2+3+cmd|' /C calc'!A0").student();
+        synchronized (room) {
+            // A room saved before ids stopped beginning with '-' can hold such an id.
+            room.students.remove(old.id);
+            old.id = "-Xq3_k9Z";
+            room.students.put(old.id, old);
+            old.step = 1;
+        }
+        String apiId = row(room, "-Xq3_k9Z").path("id").asText();
+        assertEquals("-Xq3_k9Z", apiId);
+        String line = Csv.export(room).lines().toList().get(1);
+        assertEquals(apiId, line.substring(0, line.indexOf(',')), "the CSV's id is the API's: " + line);
+        assertTrue(line.contains(",\"'-2+3+cmd|' /C calc'!A0\","), "the name is still inert: " + line);
+        assertEquals("2", line.split(",")[4], "the step as the learner's page numbers it (index 1 is Step 2): " + line);
+        assertEquals("'=1+1", Csv.cell("=1+1").replace("\"", ""), "a formula elsewhere is still prefixed");
+        assertEquals("\"'-1+A1\"", Csv.idCell("-1+A1"), "anything but an id in the id column gets the guard");
+        for (int i = 0; i < 5000; i++) {
+            assertFalse(Secrets.studentId().startsWith("-"), "new student ids never begin with '-'");
+            assertFalse(Secrets.roomId().startsWith("-"), "new room ids never begin with '-'");
+        }
+    }
+
     private static final long HOUR = 3_600_000L;
 
     private Rooms rooms(long expireAfterMillis, int roomsPerAddress) {
