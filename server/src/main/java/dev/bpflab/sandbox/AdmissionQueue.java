@@ -30,7 +30,9 @@ import java.util.function.IntConsumer;
  * places of clients holding more than that share are reclaimed for them: the oldest place of the client furthest over
  * its share first, once it has been held for the grace period. A reclaimed place's holder is told why
  * ({@link Slot#onReclaim}); its run ends and the place goes to the next waiting run as usual. Without this, a client
- * that fills an idle lab with half-hour runs before a class arrives keeps the class waiting for half an hour.
+ * that fills an idle lab with half-hour runs before a class arrives keeps the class waiting for half an hour. A run
+ * whose place was given but whose sandbox is not there yet ({@link Slot#served} not called: its VM is still being
+ * restored) waits too: under TCG every live VM costs CPU, idle or not, and the restore it waits for competes with them.
  */
 public final class AdmissionQueue {
     /** How long a place over its client's fair share is kept while others wait, unless a test sets another. */
@@ -70,6 +72,7 @@ public final class AdmissionQueue {
         // Guarded by the queue:
         private boolean released;
         private boolean reclaiming;
+        private boolean served;
         private Consumer<String> reclaim;
 
         private Slot(Object owner) {
@@ -82,6 +85,13 @@ public final class AdmissionQueue {
                     released = true;
                     giveBack(this);
                 }
+            }
+        }
+
+        /** The run has its sandbox now: until then it counts as waiting for one (see the class comment). */
+        public void served() {
+            synchronized (AdmissionQueue.this) {
+                served = true;
             }
         }
 
@@ -211,7 +221,8 @@ public final class AdmissionQueue {
      * {@link #reorder}, after admitting): the actions run on another thread.
      */
     private void reclaimOverShare() {
-        if (waiting.isEmpty()) {
+        long unserved = holding.stream().filter(s -> !s.served).count();
+        if (waiting.isEmpty() && unserved == 0) {
             return;
         }
         Set<Object> clients = new HashSet<>(held.keySet());
@@ -226,8 +237,10 @@ public final class AdmissionQueue {
                 keeping.merge(s.owner, 1, Integer::sum);
             }
         }
-        // Each waiting run's turn counts its client's places and its client's runs waiting ahead of it.
-        long owed = waiting.stream().filter(t -> t.turn < share).count() - freeing;
+        // Each waiting run's turn counts its client's places and its client's runs waiting ahead of it; a run still
+        // waiting for its sandbox is owed one while its client holds no more than a share.
+        long owed = waiting.stream().filter(t -> t.turn < share).count() - freeing
+                + holding.stream().filter(s -> !s.served && held.getOrDefault(s.owner, 0) <= share).count();
         long now = System.nanoTime();
         long comesOfAge = Long.MAX_VALUE;
         for (; owed > 0; owed--) {
@@ -235,7 +248,7 @@ public final class AdmissionQueue {
             int most = share;
             for (Slot s : holding) { // holding is in the order taken: the first found of a client is its oldest
                 int count = keeping.getOrDefault(s.owner, 0);
-                if (!s.reclaiming && s.reclaim != null && count > most) {
+                if (!s.reclaiming && s.served && s.reclaim != null && count > most) {
                     if (now - s.takenAt >= graceNanos) {
                         oldest = s;
                         most = count;

@@ -134,6 +134,7 @@ class AdmissionQueueTest {
     private static AdmissionQueue.Slot held(AdmissionQueue queue, Object owner, List<String> reclaimed)
             throws InterruptedException {
         AdmissionQueue.Slot slot = queue.acquire(owner, p -> { });
+        slot.served();
         slot.onReclaim(why -> {
             reclaimed.add(owner + ": " + why);
             slot.release();
@@ -180,5 +181,26 @@ class AdmissionQueueTest {
         bobs.release(); // a place freed in the usual way goes to the waiting run; nothing more is reclaimed
         adasThird.admitted();
         assertEquals(1, reclaimed.size(), reclaimed.toString());
+    }
+
+    @Test
+    void aRunWaitingForItsSandboxAfterItsPlaceWasGivenIsOwedOneToo() throws Exception {
+        AdmissionQueue queue = new AdmissionQueue(4); // places to spare: under TCG, VMs run short before places do
+        queue.overShareGrace(java.time.Duration.ZERO);
+        List<String> reclaimed = new CopyOnWriteArrayList<>();
+        held(queue, "hoarder", reclaimed);
+        held(queue, "hoarder", reclaimed);
+        AdmissionQueue.Slot adas = queue.acquire("ada", p -> { }); // admitted, her VM still being restored
+        Thread.sleep(200); // (a reclaim's action runs on another thread)
+        assertTrue(reclaimed.isEmpty(), "4 places, 2 clients: a share of 2, the hoarder is within it: " + reclaimed);
+        AdmissionQueue.Slot bobs = queue.acquire("bob", p -> { }); // 3 clients now: a share of 1
+        for (int i = 0; i < 100 && reclaimed.isEmpty(); i++) {
+            Thread.sleep(20);
+        }
+        assertEquals(1, reclaimed.size(), reclaimed.toString());
+        assertTrue(reclaimed.get(0).startsWith("hoarder: "), reclaimed.toString());
+        adas.served();
+        bobs.served();
+        assertEquals(1, reclaimed.size(), "once served, nobody is owed more: " + reclaimed);
     }
 }

@@ -91,6 +91,7 @@ public final class LocalBackend implements SandboxBackend {
                 agent = startReadyAgent();
             }
             agent.setOnClose(slot::release);
+            slot.served();
             slot.onReclaim(agent::reclaim);
             if (!closed) {
                 refill.submit(this::addWarmAgent);
