@@ -2,6 +2,7 @@ package dev.bpflab.sandbox;
 
 import dev.bpflab.support.threads.Daemons;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -73,6 +74,8 @@ public final class AdmissionQueue {
         private boolean released;
         private boolean reclaiming;
         private boolean served;
+        private boolean compensated; // unserved, and a place over someone's share was reclaimed for it already
+        private boolean forUnserved; // reclaimed for an unserved run (not for one in the waiting list)
         private Consumer<String> reclaim;
 
         private Slot(Object owner) {
@@ -221,29 +224,35 @@ public final class AdmissionQueue {
      * {@link #reorder}, after admitting): the actions run on another thread.
      */
     private void reclaimOverShare() {
-        long unserved = holding.stream().filter(s -> !s.served).count();
-        if (waiting.isEmpty() && unserved == 0) {
-            return;
-        }
         Set<Object> clients = new HashSet<>(held.keySet());
         waiting.forEach(t -> clients.add(t.owner));
+        if (clients.isEmpty()) {
+            return;
+        }
         int share = Math.max(1, capacity / clients.size());
+        // Runs whose place was given and whose sandbox is not there yet, each owed one reclaim (once) while its client
+        // holds no more than a share.
+        ArrayDeque<Slot> unserved = new ArrayDeque<>();
         Map<Object, Integer> keeping = new HashMap<>(); // places per client that are not being reclaimed already
-        int freeing = 0;
+        int freeing = 0; // places being reclaimed for runs in the waiting list: those runs take them when freed
         for (Slot s : holding) {
+            if (!s.served && !s.compensated && held.getOrDefault(s.owner, 0) <= share) {
+                unserved.add(s);
+            }
             if (s.reclaiming) {
-                freeing++;
+                freeing += s.forUnserved ? 0 : 1;
             } else {
                 keeping.merge(s.owner, 1, Integer::sum);
             }
         }
-        // Each waiting run's turn counts its client's places and its client's runs waiting ahead of it; a run still
-        // waiting for its sandbox is owed one while its client holds no more than a share.
-        long owed = waiting.stream().filter(t -> t.turn < share).count() - freeing
-                + holding.stream().filter(s -> !s.served && held.getOrDefault(s.owner, 0) <= share).count();
+        // Each waiting run's turn counts its client's places and its client's runs waiting ahead of it.
+        long owedWaiting = Math.max(0, waiting.stream().filter(t -> t.turn < share).count() - freeing);
+        if (owedWaiting == 0 && unserved.isEmpty()) {
+            return;
+        }
         long now = System.nanoTime();
         long comesOfAge = Long.MAX_VALUE;
-        for (; owed > 0; owed--) {
+        while (owedWaiting > 0 || !unserved.isEmpty()) {
             Slot oldest = null;
             int most = share;
             for (Slot s : holding) { // holding is in the order taken: the first found of a client is its oldest
@@ -261,12 +270,18 @@ public final class AdmissionQueue {
                 break;
             }
             oldest.reclaiming = true;
+            if (!unserved.isEmpty()) {
+                unserved.poll().compensated = true;
+                oldest.forUnserved = true;
+            } else {
+                owedWaiting--;
+            }
             keeping.merge(oldest.owner, -1, Integer::sum);
             Consumer<String> action = oldest.reclaim;
             String why = reason(oldest, most, share, now);
             RECLAIMS.execute(() -> action.accept(why));
         }
-        if (owed > 0 && comesOfAge < lookAgainAt) {
+        if ((owedWaiting > 0 || !unserved.isEmpty()) && comesOfAge < lookAgainAt) {
             lookAgainAt = comesOfAge;
             RECLAIMS.schedule(this::lookAgain, Math.max(0, comesOfAge - now) + 1_000_000L, TimeUnit.NANOSECONDS);
         }
