@@ -23,7 +23,9 @@ class AdmissionQueueTest {
         Waiter(AdmissionQueue queue, Object owner) {
             thread = new Thread(() -> {
                 try {
-                    slot.complete(queue.acquire(owner, places::add));
+                    AdmissionQueue.Slot admitted = queue.acquire(owner, places::add);
+                    admitted.served(); // as a backend whose sandbox is ready at once
+                    slot.complete(admitted);
                 } catch (InterruptedException e) {
                     slot.completeExceptionally(e);
                 }
