@@ -32,13 +32,15 @@ import java.util.function.IntConsumer;
  * its share first, once it has been held for the grace period. A reclaimed place's holder is told why
  * ({@link Slot#onReclaim}); its run ends and the place goes to the next waiting run as usual. Without this, a client
  * that fills an idle lab with half-hour runs before a class arrives keeps the class waiting for half an hour. A run
- * whose place was given but whose sandbox is not there yet ({@link Slot#served} not called: its VM is still being
+ * whose place was given but whose sandbox is not there 2 s later ({@link Slot#served} not called: its VM is still being
  * restored) waits too: under TCG every live VM costs CPU, idle or not, and the restore it waits for competes with them.
  */
 public final class AdmissionQueue {
     /** How long a place over its client's fair share is kept while others wait, unless a test sets another. */
     public static final Duration OVER_SHARE_GRACE = Duration.ofSeconds(30);
     /** Runs reclaim callbacks (they end runs: processes, VMs) and the later looks for places to reclaim. */
+    /** A run admitted this long ago without its sandbox is waiting for one (a restore), not just being handed one. */
+    private static final long UNSERVED_AFTER_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final ScheduledExecutorService RECLAIMS =
             Executors.newSingleThreadScheduledExecutor(Daemons.factory("admission-reclaim"));
 
@@ -235,9 +237,15 @@ public final class AdmissionQueue {
         ArrayDeque<Slot> unserved = new ArrayDeque<>();
         Map<Object, Integer> keeping = new HashMap<>(); // places per client that are not being reclaimed already
         int freeing = 0; // places being reclaimed for runs in the waiting list: those runs take them when freed
+        long now = System.nanoTime();
+        long comesOfAge = Long.MAX_VALUE; // when a run now being handed its sandbox would count as waiting for one
         for (Slot s : holding) {
             if (!s.served && !s.compensated && held.getOrDefault(s.owner, 0) <= share) {
-                unserved.add(s);
+                if (now - s.takenAt >= UNSERVED_AFTER_NANOS) {
+                    unserved.add(s);
+                } else {
+                    comesOfAge = Math.min(comesOfAge, s.takenAt + UNSERVED_AFTER_NANOS);
+                }
             }
             if (s.reclaiming) {
                 freeing += s.forUnserved ? 0 : 1;
@@ -247,11 +255,7 @@ public final class AdmissionQueue {
         }
         // Each waiting run's turn counts its client's places and its client's runs waiting ahead of it.
         long owedWaiting = Math.max(0, waiting.stream().filter(t -> t.turn < share).count() - freeing);
-        if (owedWaiting == 0 && unserved.isEmpty()) {
-            return;
-        }
-        long now = System.nanoTime();
-        long comesOfAge = Long.MAX_VALUE;
+        boolean owed = owedWaiting > 0 || !unserved.isEmpty();
         while (owedWaiting > 0 || !unserved.isEmpty()) {
             Slot oldest = null;
             int most = share;
@@ -281,7 +285,7 @@ public final class AdmissionQueue {
             String why = reason(oldest, most, share, now);
             RECLAIMS.execute(() -> action.accept(why));
         }
-        if ((owedWaiting > 0 || !unserved.isEmpty()) && comesOfAge < lookAgainAt) {
+        if ((owed || comesOfAge < Long.MAX_VALUE) && comesOfAge < lookAgainAt) {
             lookAgainAt = comesOfAge;
             RECLAIMS.schedule(this::lookAgain, Math.max(0, comesOfAge - now) + 1_000_000L, TimeUnit.NANOSECONDS);
         }
