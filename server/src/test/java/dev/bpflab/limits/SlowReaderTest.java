@@ -56,29 +56,11 @@ class SlowReaderTest extends HostileClientTest {
         }
     }
 
-    /** An event for every system call on the machine: far more than a socket that is never read can take. */
-    static final String EVERY_SYSCALL = String.join("\n",
-            "#include \"vmlinux.h\"",
-            "#include <bpf/bpf_helpers.h>",
-            "char LICENSE[] SEC(\"license\") = \"GPL\";",
-            "struct event { u32 pid; };",
-            "struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 1 << 16); } events SEC(\".maps\");",
-            "SEC(\"raw_tp/sys_enter\")",
-            "int on_syscall(void *ctx)",
-            "{",
-            "\tstruct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);",
-            "\tif (!e)",
-            "\t\treturn 0;",
-            "\te->pid = bpf_get_current_pid_tgid() >> 32;",
-            "\tbpf_ringbuf_submit(e, 0);",
-            "\treturn 0;",
-            "}", "");
-
     @Test
     void aPageThatNeverReadsItsRunsEventsIsHungUpOnAfterTheReadStallAndTheRunStopped() throws Exception {
         String address = "10.3.0.3";
         try (UnreadSocket reader = new UnreadSocket(root, "/ws/run", Map.of("X-Forwarded-For", address))) {
-            reader.trySend(Hostile.run(EVERY_SYSCALL, 1800));
+            reader.trySend(Hostile.run(RunClient.program("flood.bpf.c"), 1800)); // an event per system call
             // It sends nothing more and reads nothing: only the read stall (3 s in this profile) can end its run and
             // the server's side of the socket.
             Hostile.await("its run stopped", () -> backend.load().live() == 0 && limits.usage(address).live() == 0
