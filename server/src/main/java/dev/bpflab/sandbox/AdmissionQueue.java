@@ -30,7 +30,7 @@ import java.util.function.IntConsumer;
  * clients hold less than a fair share ({@code capacity} divided by the clients holding or waiting, at least one), the
  * places of clients holding more than that share are reclaimed for them: the oldest place of the client furthest over
  * its share first, once it has been held for the grace period. A reclaimed place's holder is told why
- * ({@link Slot#onReclaim}); its run ends and the place goes to the next waiting run as usual. Without this, a client
+ * ({@link Slot#served}); its run ends and the place goes to the next waiting run as usual. Without this, a client
  * that fills an idle lab with half-hour runs before a class arrives keeps the class waiting for half an hour. A run
  * whose place was given but whose sandbox is not there 2 s later ({@link Slot#served} not called: its VM is still being
  * restored) waits too: under TCG every live VM costs CPU, idle or not, and the restore it waits for competes with them.
@@ -38,9 +38,9 @@ import java.util.function.IntConsumer;
 public final class AdmissionQueue {
     /** How long a place over its client's fair share is kept while others wait, unless a test sets another. */
     public static final Duration OVER_SHARE_GRACE = Duration.ofSeconds(30);
-    /** Runs reclaim callbacks (they end runs: processes, VMs) and the later looks for places to reclaim. */
     /** A run admitted this long ago without its sandbox is waiting for one (a restore), not just being handed one. */
     private static final long UNSERVED_AFTER_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** Runs reclaim callbacks (they end runs: processes, VMs) and the later looks for places to reclaim. */
     private static final ScheduledExecutorService RECLAIMS =
             Executors.newSingleThreadScheduledExecutor(Daemons.factory("admission-reclaim"));
 
@@ -49,8 +49,7 @@ public final class AdmissionQueue {
     private long graceNanos;
     private final List<Ticket> waiting = new ArrayList<>(); // in the order they asked
     private final Map<Object, Integer> held = new HashMap<>(); // places held, by client; clients holding none left out
-    private final List<Slot> holding = new ArrayList<>(); // in the order they were taken
-    private int live;
+    private final List<Slot> holding = new ArrayList<>(); // the places taken (live runs), in the order they were taken
     private long asked;
     private long lookAgainAt = Long.MAX_VALUE; // System.nanoTime() of the next scheduled look for places to reclaim
 
@@ -93,21 +92,16 @@ public final class AdmissionQueue {
             }
         }
 
-        /** The run has its sandbox now: until then it counts as waiting for one (see the class comment). */
-        public void served() {
+        /**
+         * The run has its sandbox now (until then it counts as waiting for one, see the class comment), and
+         * {@code reclaim} is what to do if this place is reclaimed for a client holding less: end the run that holds
+         * it, telling its learner the reason given, then {@link #release}. {@code reclaim} is called at most once, on
+         * another thread; a place served without one (null) is never reclaimed.
+         */
+        public void served(Consumer<String> reclaim) {
             synchronized (AdmissionQueue.this) {
                 served = true;
-            }
-        }
-
-        /**
-         * What to do if this place is reclaimed for a client holding less (see the class comment): end the run that
-         * holds it, telling its learner the reason given, then {@link #release}. Called at most once, on another
-         * thread. A place with no such action is never reclaimed.
-         */
-        public void onReclaim(Consumer<String> action) {
-            synchronized (AdmissionQueue.this) {
-                reclaim = action;
+                this.reclaim = reclaim;
                 reorder(); // it may be over its share already
             }
         }
@@ -179,7 +173,6 @@ public final class AdmissionQueue {
     }
 
     private void giveBack(Slot slot) {
-        live--;
         holding.remove(slot);
         held.computeIfPresent(slot.owner, (o, n) -> n == 1 ? null : n - 1);
         reorder();
@@ -197,13 +190,12 @@ public final class AdmissionQueue {
             t.turn = held.getOrDefault(t.owner, 0) + ahead.merge(t.owner, 1, Integer::sum) - 1;
         }
         waiting.sort(Comparator.<Ticket>comparingInt(t -> t.turn).thenComparingLong(t -> t.order));
-        int admit = Math.max(0, Math.min(capacity - live, waiting.size()));
+        int admit = Math.max(0, Math.min(capacity - holding.size(), waiting.size()));
         for (int i = 0; i < waiting.size(); i++) {
             Ticket t = waiting.get(i);
             if (i < admit) {
                 t.slot = new Slot(t.owner);
                 holding.add(t.slot);
-                live++;
                 held.merge(t.owner, 1, Integer::sum);
             } else {
                 t.place = i - admit + 1;
@@ -255,7 +247,6 @@ public final class AdmissionQueue {
         }
         // Each waiting run's turn counts its client's places and its client's runs waiting ahead of it.
         long owedWaiting = Math.max(0, waiting.stream().filter(t -> t.turn < share).count() - freeing);
-        boolean owed = owedWaiting > 0 || !unserved.isEmpty();
         while (owedWaiting > 0 || !unserved.isEmpty()) {
             Slot oldest = null;
             int most = share;
@@ -285,7 +276,7 @@ public final class AdmissionQueue {
             String why = reason(oldest, most, share, now);
             RECLAIMS.execute(() -> action.accept(why));
         }
-        if ((owed || comesOfAge < Long.MAX_VALUE) && comesOfAge < lookAgainAt) {
+        if (comesOfAge < lookAgainAt) { // a place or a run that comes of age later: look again then
             lookAgainAt = comesOfAge;
             RECLAIMS.schedule(this::lookAgain, Math.max(0, comesOfAge - now) + 1_000_000L, TimeUnit.NANOSECONDS);
         }
@@ -305,7 +296,7 @@ public final class AdmissionQueue {
     }
 
     public synchronized int live() {
-        return live;
+        return holding.size();
     }
 
     public synchronized int waiting() {

@@ -24,7 +24,7 @@ class AdmissionQueueTest {
             thread = new Thread(() -> {
                 try {
                     AdmissionQueue.Slot admitted = queue.acquire(owner, places::add);
-                    admitted.served(); // as a backend whose sandbox is ready at once
+                    admitted.served(null); // as a backend whose sandbox is ready at once
                     slot.complete(admitted);
                 } catch (InterruptedException e) {
                     slot.completeExceptionally(e);
@@ -136,8 +136,7 @@ class AdmissionQueueTest {
     private static AdmissionQueue.Slot held(AdmissionQueue queue, Object owner, List<String> reclaimed)
             throws InterruptedException {
         AdmissionQueue.Slot slot = queue.acquire(owner, p -> { });
-        slot.served();
-        slot.onReclaim(why -> {
+        slot.served(why -> {
             reclaimed.add(owner + ": " + why);
             slot.release();
         });
@@ -201,8 +200,8 @@ class AdmissionQueueTest {
         }
         assertEquals(1, reclaimed.size(), reclaimed.toString());
         assertTrue(reclaimed.get(0).startsWith("hoarder: "), reclaimed.toString());
-        adas.served();
-        bobs.served();
+        adas.served(null);
+        bobs.served(null);
         assertEquals(1, reclaimed.size(), "once served, nobody is owed more: " + reclaimed);
     }
 }

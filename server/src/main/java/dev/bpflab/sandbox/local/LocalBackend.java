@@ -91,8 +91,7 @@ public final class LocalBackend implements SandboxBackend {
                 agent = startReadyAgent();
             }
             agent.setOnClose(slot::release);
-            slot.served();
-            slot.onReclaim(agent::reclaim);
+            slot.served(agent::reclaim);
             if (!closed) {
                 refill.submit(this::addWarmAgent);
             }

@@ -131,8 +131,7 @@ public final class QemuBackend implements SandboxBackend {
                     }, ready.pool()::giveBack);
             self.set(channel);
             active.add(channel);
-            slot.served();
-            slot.onReclaim(channel::reclaim);
+            slot.served(channel::reclaim);
             handedOut = true;
             return channel;
         } finally {
