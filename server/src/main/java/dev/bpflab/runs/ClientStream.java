@@ -1,5 +1,6 @@
 package dev.bpflab.runs;
 
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,7 +52,7 @@ final class ClientStream implements AutoCloseable {
      * @param stall      how long the client may read nothing while stream messages are shed before it is hung up on
      * @param overflowed runs once, when the budget is passed or the client stalled, and the socket is hung up on
      */
-    ClientStream(Outlet outlet, long budget, java.time.Duration stall, ScheduledExecutorService timers,
+    ClientStream(Outlet outlet, long budget, Duration stall, ScheduledExecutorService timers,
             Runnable overflowed) {
         this.outlet = outlet;
         this.budget = budget;
@@ -70,7 +71,7 @@ final class ClientStream implements AutoCloseable {
 
     private void send(String json, boolean stream) {
         long size = utf8Length(json);
-        String hangUp;
+        String why;
         synchronized (this) { // held while handing over, so the socket gets messages in the order they were sent
             if (closed) {
                 return;
@@ -86,7 +87,7 @@ final class ClientStream implements AutoCloseable {
                     return;
                 }
                 closed = true;
-                hangUp = "the client read nothing for " + TimeUnit.NANOSECONDS.toSeconds(stallNanos)
+                why = "the client read nothing for " + TimeUnit.NANOSECONDS.toSeconds(stallNanos)
                         + " s while its run's output waited; reload the page";
             } else if (bytesWaiting.addAndGet(size) <= budget) {
                 if (stream) {
@@ -96,10 +97,10 @@ final class ClientStream implements AutoCloseable {
                 return;
             } else {
                 closed = true;
-                hangUp = "the client did not read: over " + budget + " bytes waited for it; reload the page";
+                why = "the client did not read: over " + budget + " bytes waited for it; reload the page";
             }
         }
-        hangUp(hangUp);
+        hangUp(why);
         overflowed.run();
     }
 

@@ -48,7 +48,8 @@ final class RunAttempt implements AgentListener {
     private byte[] coreBtf; // guarded by this
     private int queuePosition; // guarded by this
     private boolean started; // guarded by this
-    private boolean beginOnceCompiled; // guarded by this
+    /** The sandbox is taken only once the program compiled ({@link #compiled}), not while it compiles. */
+    private final boolean sandboxOnceCompiled;
     private final long pressedAt = System.nanoTime();
     private final java.util.EnumSet<RunPhase> reached = java.util.EnumSet.noneOf(RunPhase.class); // guarded by this
     private RunPhase lastLive; // guarded by this
@@ -58,8 +59,14 @@ final class RunAttempt implements AgentListener {
     /** How often the learner may read this run's iterators again. */
     final RateLimiter iteratorReads;
 
-    RunAttempt(RunSession session, String source, int timeoutSeconds, Map<String, JsonNode> globals, RunPass pass) {
+    /**
+     * @param sandboxOnceCompiled take the sandbox once the program compiled, instead of while it compiles (the caller
+     *                            then never calls {@link #begin})
+     */
+    RunAttempt(RunSession session, String source, int timeoutSeconds, Map<String, JsonNode> globals, RunPass pass,
+            boolean sandboxOnceCompiled) {
         this.session = session;
+        this.sandboxOnceCompiled = sandboxOnceCompiled;
         this.source = source;
         this.timeoutSeconds = timeoutSeconds;
         this.globals = globals;
@@ -78,11 +85,6 @@ final class RunAttempt implements AgentListener {
     /** Takes a sandbox as soon as the client's budget has room for one more live run. */
     void begin() {
         pass.awaitLiveSlot(this::queued, this::admitted);
-    }
-
-    /** Takes the sandbox ({@link #begin}) only once the program has compiled, instead of while it compiles. */
-    synchronized void beginOnceCompiled() {
-        beginOnceCompiled = true;
     }
 
     private void admitted() {
@@ -111,14 +113,12 @@ final class RunAttempt implements AgentListener {
             return;
         }
         int waitingBehind;
-        boolean begin;
         synchronized (this) {
             object = result.object();
             coreBtf = result.coreBtf();
             waitingBehind = channel == null ? queuePosition : 0;
-            begin = beginOnceCompiled;
         }
-        if (begin) {
+        if (sandboxOnceCompiled) {
             begin();
             return;
         }
@@ -329,8 +329,8 @@ final class RunAttempt implements AgentListener {
         }
         AgentChannel c = channel;
         if (c != null) {
-            // Never sent its program: the sandbox is as it was restored and may serve the next run (release).
-            session.workers().submit(started() ? c::close : c::release);
+            // A sandbox never sent its program nor listened to may serve the next run; release decides, else closes.
+            session.workers().submit(c::release);
         }
         session.runEnded();
     }

@@ -158,18 +158,15 @@ final class RunSession implements AutoCloseable {
             previous.finish(null);
             previous.abandoned();
         }
-        RunAttempt attempt = new RunAttempt(this, source, timeout, message.globals(), pass);
+        // A woken VM costs the guest CPU under TCG: not one per press.
+        RunAttempt attempt = new RunAttempt(this, source, timeout, message.globals(), pass, pressingAgain);
         current = attempt;
         feed.runPressed(source);
         sendPhase(RunPhase.COMPILING);
-        if (pressingAgain) {
-            attempt.beginOnceCompiled(); // a woken VM costs the guest CPU under TCG: not one per press
-            compiles.request(attempt);
-            return;
-        }
-        // Both at once: the compile on this host, and the wait for a sandbox (which may be woken meanwhile).
         compiles.request(attempt);
-        attempt.begin();
+        if (!pressingAgain) {
+            attempt.begin(); // both at once: the compile on this host, and the wait for a sandbox (woken meanwhile)
+        }
     }
 
     private void forwardWorkload(ClientMessage.Workload message) {
