@@ -267,7 +267,7 @@ public final class Rooms implements AutoCloseable {
      */
     public void pushTaken(Membership m, JsonNode message) throws RoomException {
         JsonNode id = message.path("push");
-        if (!id.isTextual() || !RoomText.isId(id.asText())) {
+        if (!id.isTextual() || !Secrets.isId(id.asText())) {
             throw new RoomException(400, "\"push\" must be the id of the push the page applied.");
         }
         attendance.requireMember(m);

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Random identifiers and secrets for rooms. Secrets (instructor secrets, learner tokens) are 256 random bits,
@@ -18,6 +19,7 @@ final class Secrets {
     static final int CODE_LENGTH = 6;
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern GENERATED_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Base64.Encoder URL_SAFE = Base64.getUrlEncoder().withoutPadding();
 
     private Secrets() {
@@ -36,6 +38,15 @@ final class Secrets {
     /** A student id, shown to the instructor only: 48 random bits, 8 URL-safe characters. */
     static String studentId() {
         return id(6);
+    }
+
+    /**
+     * Whether {@code text} could be an id this class made (a room, student, push or broadcast id): 1 to 64 URL-safe
+     * base64 characters. Unlike a lesson or template id, such an id may begin with '_' (and, if saved before ids
+     * stopped beginning with '-', with '-').
+     */
+    static boolean isId(String text) {
+        return text != null && GENERATED_ID.matcher(text).matches();
     }
 
     static String joinCode() {

@@ -335,6 +335,30 @@ class RoomsTest {
     }
 
     @Test
+    void aPageTakesAPushWhateverCharacterItsIdBeginsWith() throws Exception {
+        Rooms rooms = rooms(12 * HOUR, 100);
+        Rooms.Created created = rooms.create("Pushes");
+        Rooms.Membership ada = rooms.member(rooms.join(created.room().joinCode, "Ada").token()).orElseThrow();
+        // One id in 64 begins with '_' (URL-safe base64), and ids saved before they stopped beginning with '-' can.
+        for (String id : new String[] {"_Zq3k9Ab", "-Xq3_k9Z", "Aq3k9_-b"}) {
+            Room.Push push = new Room.Push(id, "template", null, null, "unlinkat", null, clock.get());
+            synchronized (created.room()) {
+                created.room().lastPush = push;
+                StudentStatus.pushed(ada.student(), push);
+            }
+            rooms.pushTaken(ada, JSON.readTree("{\"type\":\"taken\",\"push\":\"" + id + "\"}"));
+            assertEquals("taken", row(created.room(), ada.student().id).path("pushState").asText(), "push " + id);
+        }
+        for (int i = 0; i < 5000; i++) {
+            String id = Secrets.studentId(); // push and broadcast ids are made like student ids
+            assertTrue(Secrets.isId(id), id + " is an id the page can send back");
+        }
+        RoomException bad = assertThrows(RoomException.class,
+                () -> rooms.pushTaken(ada, JSON.readTree("{\"type\":\"taken\",\"push\":\"../x\"}")));
+        assertEquals(400, bad.status());
+    }
+
+    @Test
     void instructorCallsAndOpenPagesKeepARoomFromExpiring() throws Exception {
         Rooms rooms = rooms(12 * HOUR, 100);
         Rooms.Created watched = rooms.create("The instructor looks at it");
