@@ -21,6 +21,9 @@ final class Output implements AutoCloseable {
     private static final int STREAM_CAPACITY = 2048;
     private static final long DROP_REPORT_MS = 500;
 
+    /** Queued only to wake the writer; never written. */
+    private static final AgentMessage WAKE = new ServerMessage.Dropped(1);
+
     private final OutputStream out;
     private final BlockingQueue<AgentMessage> stream = new ArrayBlockingQueue<>(STREAM_CAPACITY);
     private final AtomicLong dropped = new AtomicLong();
@@ -47,16 +50,19 @@ final class Output implements AutoCloseable {
 
     void countDropped(long count) {
         dropped.addAndGet(count);
+        stream.offer(WAKE); // the writer may be asleep on an empty queue: the drop is reported within DROP_REPORT_MS
     }
 
     private void drainLoop() {
         long lastReport = System.currentTimeMillis();
         while (running) {
             try {
-                // Long enough to cost an idle (pooled, emulated) VM almost nothing; records wake it at once.
-                AgentMessage next = stream.poll(DROP_REPORT_MS, TimeUnit.MILLISECONDS);
+                // With nothing dropped to report it sleeps until a record comes: an idle run's agent never wakes it,
+                // and under TCG every wake-up of a guest costs host CPU. Drops are reported within DROP_REPORT_MS.
+                AgentMessage next = dropped.get() > 0 ? stream.poll(DROP_REPORT_MS, TimeUnit.MILLISECONDS)
+                        : stream.take();
                 synchronized (this) {
-                    if (next != null) {
+                    if (next != null && next != WAKE) {
                         write(next);
                     }
                     if (System.currentTimeMillis() - lastReport >= DROP_REPORT_MS) {
@@ -73,7 +79,9 @@ final class Output implements AutoCloseable {
     private void flushStream() {
         AgentMessage next;
         while ((next = stream.poll()) != null) {
-            write(next);
+            if (next != WAKE) {
+                write(next);
+            }
         }
         reportDrops();
     }

@@ -32,7 +32,9 @@ import java.util.OptionalInt;
  * program adds (its maps and buffers are guest kernel memory, private once written). A run can make its guest use all
  * of {@code bpflab.qemu.memory-mib}; the budget is for typical runs, the guest's memory size is the hard cap.
  * A paused VM uses no CPU; an attached, idle VM under TCG kept 5.2% of a core busy while the agent polled its ring
- * buffer every 50 ms (now every 250 ms), so 16 of them per core take well under the core and leave the rest to runs
+ * buffer every 50 ms, 2.9% with a poll every 250 ms, and 1.0% since nothing in the guest wakes on a timer (the
+ * poller sleeps until a record comes, the JVM's periodic threads are off, see guest-init), so 16 of them per core take
+ * well under the core and leave the rest to runs
  * that are busy and to restores: a class of 30 is live at once on 2 cores. With KVM an idle guest
  * sleeps in the host kernel; the 32 per core there is an estimate (this host has no KVM to measure on). A restore plus
  * warm-up under TCG takes 5.8–6.3 s of one core: 4 VMs took 22.9 s one at a time and 13.5 s two at a time, the

@@ -130,14 +130,22 @@ interface LibBpf extends Library {
 
     int ring_buffer__add(Pointer rb, int mapFd, RingBufferSampleFn sample, Pointer ctx);
 
-    int ring_buffer__poll(Pointer rb, int timeoutMs);
+    /** Consumes every waiting record of every ring, without waiting: records consumed, or a negative errno. */
+    int ring_buffer__consume(Pointer rb);
+
+    /** The epoll descriptor over the manager's rings: readable while a record waits. */
+    int ring_buffer__epoll_fd(Pointer rb);
 
     void ring_buffer__free(Pointer rb);
 
     Pointer perf_buffer__new(int mapFd, long pageCount, PerfBufferSampleFn sample, PerfBufferLostFn lost, Pointer ctx,
             Pointer opts);
 
-    int perf_buffer__poll(Pointer pb, int timeoutMs);
+    /** Consumes every waiting record of every CPU's buffer, without waiting: 0, or a negative errno. */
+    int perf_buffer__consume(Pointer pb);
+
+    /** The epoll descriptor over the per-CPU buffers: readable when a buffer has records. */
+    int perf_buffer__epoll_fd(Pointer pb);
 
     void perf_buffer__free(Pointer pb);
 

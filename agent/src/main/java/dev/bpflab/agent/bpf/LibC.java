@@ -20,5 +20,14 @@ interface LibC extends Library {
     /** read(2): bytes read, 0 at the end, -1 with errno set. */
     long read(int fd, byte[] buffer, long count);
 
+    /** write(2): bytes written, -1 with errno set. */
+    long write(int fd, byte[] buffer, long count);
+
+    /** poll(2) over {@code nfds} struct pollfd at {@code fds}: how many are ready, 0 on timeout, -1 with errno set. */
+    int poll(Pointer fds, long nfds, int timeoutMs);
+
+    /** eventfd(2): a new descriptor, -1 with errno set. */
+    int eventfd(int initialValue, int flags);
+
     int close(int fd);
 }

@@ -15,11 +15,13 @@ public final class PerfBufferStream implements AutoCloseable {
     private final LibBpf.PerfBufferLostFn lost;
     private final PollLoop poller;
 
-    private PerfBufferStream(Pointer buffer, LibBpf.PerfBufferSampleFn sample, LibBpf.PerfBufferLostFn lost, String name) {
+    private PerfBufferStream(Pointer buffer, LibBpf.PerfBufferSampleFn sample, LibBpf.PerfBufferLostFn lost, String name)
+            throws BpfException {
         this.buffer = buffer;
         this.sample = sample;
         this.lost = lost;
-        this.poller = new PollLoop("perfbuf-" + name, () -> LibBpf.INSTANCE.perf_buffer__poll(buffer, PollLoop.POLL_MS));
+        this.poller = new PollLoop("perfbuf-" + name, LibBpf.INSTANCE.perf_buffer__epoll_fd(buffer),
+                () -> LibBpf.INSTANCE.perf_buffer__consume(buffer));
     }
 
     public static PerfBufferStream start(BpfObject object, BpfMap map, EventSink sink) throws BpfException {
@@ -43,7 +45,12 @@ public final class PerfBufferStream implements AutoCloseable {
         if (buffer == null) {
             throw new BpfException("could not open perf buffer " + name + ": " + Errno.describe(Native.getLastError()));
         }
-        return new PerfBufferStream(buffer, sample, lost, name);
+        try {
+            return new PerfBufferStream(buffer, sample, lost, name);
+        } catch (BpfException e) {
+            LibBpf.INSTANCE.perf_buffer__free(buffer);
+            throw e;
+        }
     }
 
     @Override

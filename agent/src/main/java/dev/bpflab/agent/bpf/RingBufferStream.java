@@ -9,16 +9,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * Owns the native ring_buffer manager and the callback libbpf calls; {@link #close()} stops and frees both.
  */
 public final class RingBufferStream implements AutoCloseable {
-    /** A sample callback's negative return ends ring_buffer__poll with that value (libbpf ringbuf.c). */
-    private static final int STOP = -4; // -EINTR: PollLoop treats it as "go round again", and then sees it is closing
+    /** A sample callback's negative return ends ring_buffer__consume with that value (libbpf ringbuf.c). */
+    private static final int STOP = -4; // -EINTR: PollLoop treats it as "go on", and then sees it is closing
     private final Pointer manager;
     private final LibBpf.RingBufferSampleFn[] callbacks; // strong references while libbpf may call them
     private final PollLoop poller;
 
-    private RingBufferStream(Pointer manager, LibBpf.RingBufferSampleFn[] callbacks, AtomicReference<PollLoop> poller) {
+    private RingBufferStream(Pointer manager, LibBpf.RingBufferSampleFn[] callbacks, AtomicReference<PollLoop> poller)
+            throws BpfException {
         this.manager = manager;
         this.callbacks = callbacks;
-        this.poller = new PollLoop("ringbuf-poller", () -> LibBpf.INSTANCE.ring_buffer__poll(manager, PollLoop.POLL_MS));
+        this.poller = new PollLoop("ringbuf-poller", LibBpf.INSTANCE.ring_buffer__epoll_fd(manager),
+                () -> LibBpf.INSTANCE.ring_buffer__consume(manager));
         poller.set(this.poller);
     }
 
@@ -36,7 +38,7 @@ public final class RingBufferStream implements AutoCloseable {
             callbacks[i] = (ctx, data, size) -> {
                 PollLoop loop = poller.get();
                 if (loop != null && loop.closing()) {
-                    return STOP; // libbpf stops consuming and the poll returns, so close() can free the manager
+                    return STOP; // libbpf stops consuming and returns, so close() can free the manager
                 }
                 try {
                     sink.event(name, decoder.decode(data.getByteArray(0, (int) size)));
@@ -61,7 +63,12 @@ public final class RingBufferStream implements AutoCloseable {
                 }
             }
         }
-        return new RingBufferStream(manager, callbacks, poller);
+        try {
+            return new RingBufferStream(manager, callbacks, poller);
+        } catch (BpfException e) {
+            LibBpf.INSTANCE.ring_buffer__free(manager);
+            throw e;
+        }
     }
 
     @Override

@@ -79,7 +79,10 @@ record Machine(Path qemu, Path image, Accel accel, int memoryMiB, long tscKhz) {
         // run (see Vm.prewarm) serves the next; address randomisation buys nothing in a single-use guest.
         // reboot=t: the reset after a panic is a triple fault, at once. The default tries the keyboard controller
         // first, which microvm lacks, in delay loops that a clone restored under TCG could spin in forever.
+        // nowatchdog, tsc=reliable: no soft-lockup timer and no clocksource watchdog waking an idle guest (each wake-up
+        // costs host CPU under TCG); a guest descheduled on a busy host would only report lockups that are not its own.
         return "console=ttyS0 panic=-1 reboot=t" + (accel == Accel.TCG ? " tsc_early_khz=" + tscKhz : "")
+                + " nowatchdog tsc=reliable"
                 + " lsm=lockdown,yama,integrity,bpf mitigations=off norandmaps"
                 + " 8250.nr_uarts=1 i8042.noaux i8042.nokbd";
     }
