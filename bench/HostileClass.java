@@ -80,6 +80,7 @@ public class HostileClass {
         final int seconds;
         final boolean hostile;
         final List<Double> firstEventMs = Collections.synchronizedList(new ArrayList<>());
+        final List<ClassBurst.Client> honestRuns = Collections.synchronizedList(new ArrayList<>());
         final Map<String, Integer> failures = new ConcurrentHashMap<>();
         final List<String> hostileReport = Collections.synchronizedList(new ArrayList<>());
         long rssMax, rssAfter;
@@ -158,6 +159,7 @@ public class HostileClass {
                         .connect(url, "?learner=learner-" + i, "10.1." + (i / 250) + "." + (i % 250 + 1));
                 c.press();
                 ClassBurst.await(java.util.stream.Stream.of(c.settled), 60_000);
+                honestRuns.add(c);
                 if (c.firstEvent > 0) firstEventMs.add((c.firstEvent - c.pressed) / 1e6);
                 else failures.merge(c.failure(), 1, Integer::sum);
                 ClassBurst.closeAll(List.of(c));
@@ -283,9 +285,8 @@ public class HostileClass {
         void print(String title) {
             int failed = failures.values().stream().mapToInt(Integer::intValue).sum();
             System.out.printf("%n-- %s: %d honest runs in %d s%n", title, firstEventMs.size() + failed, seconds);
-            ClassBurst.printLatency("Run -> first event", firstEventMs, firstEventMs.size() + failed);
-            System.out.printf("   failed               %d%n", failed);
-            failures.forEach((why, count) -> System.out.printf("      %dx %s%n", count, why));
+            // Where honest runs waited: before "loading" is the queue, the compile and taking a sandbox.
+            ClassBurst.report(List.copyOf(honestRuns));
             System.out.printf("   server               resident memory at most %d MiB, threads at most %d%n",
                     rssMax / 1024, threadsMax);
             hostileReport.forEach(line -> System.out.println("   " + line));

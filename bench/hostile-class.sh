@@ -5,6 +5,7 @@
 # Every client plays its own machine through X-Forwarded-For, so the server is started trusting it (as behind a
 # reverse proxy); everything else is the server's default configuration.
 # Usage (as root): bench/hostile-class.sh [LEARNERS=40] [SECONDS=90] [BACKEND=local]
+# BENCH_SERVER_OPTS adds JVM options to the server, e.g. BENCH_SERVER_OPTS=-Dbpflab.qemu.restores-at-once=2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 learners=${1:-40}
@@ -16,6 +17,8 @@ javac -d target/bench bench/ClassBurst.java bench/HostileClass.java
 . bench/server.sh
 options=(-Dbpflab.limits.trust-forwarded-for=true)
 if [ "$backend" = qemu ]; then options+=(-Dbpflab.qemu.run-dir=/run/bpflab-bench); fi
+read -r -a extra <<< "${BENCH_SERVER_OPTS:-}"
+options+=("${extra[@]}")
 echo "backend: $backend  kernel: $(uname -r)  cpus: $(nproc)  memory: $(free -m | awk '/^Mem:/ {print $2}') MiB"
 port=$(spare_port)
 start_server "$port" "$backend" "${options[@]}"
