@@ -19,7 +19,7 @@ import java.util.OptionalInt;
  *   qemu:    vms     = max(2, usable / 320)                        VMs the memory holds, live or pooled
  *            live    = max(1, min(cores × perCore, vms × 3 / 4))   perCore = 16 under TCG, 32 with KVM
  *            pool    = max(1, min(live, vms - live))
- *            restore = max(1, cores / 2)
+ *            restore = max(1, cores) under TCG, max(1, cores / 2) with KVM
  *   local:   live    = max(1, min(cores × 32, usable / 160))
  * </pre>
  *
@@ -37,9 +37,11 @@ import java.util.OptionalInt;
  * well under the core and leave the rest to runs
  * that are busy and to restores: a class of 30 is live at once on 2 cores. With KVM an idle guest
  * sleeps in the host kernel; the 32 per core there is an estimate (this host has no KVM to measure on). A restore plus
- * warm-up under TCG takes 5.8–6.3 s of one core: 4 VMs took 22.9 s one at a time and 13.5 s two at a time, the
- * latter with both of this host's cores busy. So at most half the cores restore at once, the rest stay with the live
- * runs. A local agent JVM with a run attached has Rss 77 MiB (peak 85 MiB), budgeted at 160 MiB. The server's JVM had Rss 141 MiB idle and 210 MiB
+ * warm-up under TCG took 5.8–6.3 s of one core then (1.4–2.3 s now that the VM compiles nothing): 4 VMs took 22.9 s one
+ * at a time and 13.5 s two at a time. Restores for the pool run at a lower priority than live runs (nice 10), so under
+ * TCG as many restore at once as there are cores: with one at a time, a class of 12 learners on this 2-core host waited
+ * for VMs while a core stood idle (honest Run → first event p95 under the hostile bench: 34–42 s with one restore at a
+ * time, 23.7 s with two; bench/hostile-class.sh 12 90 qemu). With KVM, where restores are cheap, half the cores. A local agent JVM with a run attached has Rss 77 MiB (peak 85 MiB), budgeted at 160 MiB. The server's JVM had Rss 141 MiB idle and 210 MiB
  * after a few hundred requests; its 512 MiB leave room for the compiles that run beside it.
  *
  * @param live           runs at once (the admission queue's capacity)
@@ -128,7 +130,7 @@ public record Capacity(int live, int pool, int restoresAtOnce, int perRunMiB, Ho
         String bound = maxLive.isPresent() ? "bpflab.sandbox.max-live"
                 : byCores <= byMemory ? "cores, " + (tcg ? "TCG" : "KVM") : "memory";
         int pool = poolSize.orElse(Math.max(1, Math.min(live, vms - live)));
-        int restoresAtOnce = restores.orElse(Math.max(1, host.cores() / 2));
+        int restoresAtOnce = restores.orElse(Math.max(1, tcg ? host.cores() : host.cores() / 2));
         return new Capacity(live, pool, restoresAtOnce, VM_MIB, host, bound);
     }
 
