@@ -449,9 +449,10 @@ export function startDashboard({ roomId, secret, notice, connection }) {
       }));
     } catch { /* the template push then lists nothing */ }
     try {
-      const lessons = await requestJson('/api/lessons');
-      for (const l of Array.isArray(lessons) ? lessons : []) lessonSteps.set(l.id, l.steps);
-      $('push-lesson').append(...(Array.isArray(lessons) ? lessons : []).map(l => {
+      const answer = await requestJson('/api/lessons');
+      const lessons = Array.isArray(answer) ? answer : [];
+      for (const l of lessons) lessonSteps.set(l.id, l.steps);
+      $('push-lesson').append(...lessons.map(l => {
         const title = localized(l.title, lang);
         return el('option', { value: l.id }, title ? `${title} (${l.id})` : l.id);
       }));

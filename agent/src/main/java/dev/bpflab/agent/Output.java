@@ -50,7 +50,9 @@ final class Output implements AutoCloseable {
 
     void countDropped(long count) {
         dropped.addAndGet(count);
-        stream.offer(WAKE); // the writer may be asleep on an empty queue: the drop is reported within DROP_REPORT_MS
+        if (stream.isEmpty()) { // the writer may be asleep on it: wake it, so the drop is reported within DROP_REPORT_MS
+            stream.offer(WAKE); // (never into a queue that holds records: a marker would take a record's place)
+        }
     }
 
     private void drainLoop() {

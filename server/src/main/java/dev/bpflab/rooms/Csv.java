@@ -20,8 +20,6 @@ final class Csv {
     static final List<String> HEADER = List.of("student_id", "name", "joined_at", "lesson", "step", "runs", "phase",
             "events", "diagnostic_stage", "diagnostic_line", "diagnostic_message", "fail_streak", "last_check_lesson",
             "last_check_step", "last_check_passed", "steps_passed", "passed_steps", "last_activity", "push_state");
-    /** What an id is made of (base64url): no parenthesis, quote, space, '!', '|' or separator can be in one. */
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private Csv() {
     }
@@ -55,7 +53,8 @@ final class Csv {
      * Import the column as text to see such an id as it is. Anything else in this column gets the {@link #cell} guard.
      */
     static String idCell(String id) {
-        return id != null && ID.matcher(id).matches() ? id : cell(id);
+        // An id is base64url (Secrets.isId): no parenthesis, quote, space, '!', '|' or separator can be in one.
+        return Secrets.isId(id) ? id : cell(id);
     }
 
     static void row(StringBuilder out, List<String> cells) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bpflab.runs.RunActivity;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
@@ -301,11 +302,11 @@ public final class Rooms implements AutoCloseable {
      */
     public ObjectNode push(Room room, JsonNode request) throws RoomException {
         Room.Push push = RoomRequests.push(request, clock.getAsLong());
-        java.util.List<String> students;
+        List<String> students;
         synchronized (room) {
             room.lastPush = push;
             room.students.values().forEach(s -> StudentStatus.pushed(s, push));
-            students = java.util.List.copyOf(room.students.keySet());
+            students = List.copyOf(room.students.keySet());
         }
         students.forEach(id -> listener.studentChanged(room, id)); // each row shows the push pending
         return announce(room, RoomViews.push(push));

@@ -65,13 +65,11 @@ final class StudentStatus {
      * their code. True if the push state changed.
      */
     static boolean progressed(Student s, Room.Push push, String lesson, Integer step) {
-        if (push == null || !push.id().equals(s.pushId) || !PUSH_PENDING.equals(s.pushState)
-                || !"lesson".equals(push.kind()) || !push.lesson().equals(lesson)
+        if (push == null || !"lesson".equals(push.kind()) || !push.lesson().equals(lesson)
                 || (push.step() != null && !push.step().equals(step))) {
             return false;
         }
-        s.pushState = PUSH_TAKEN;
-        return true;
+        return taken(s, push.id());
     }
 
     /** The student's page says it applied push {@code pushId}; true if that was their pending push. */

@@ -34,15 +34,19 @@ import java.util.OptionalInt;
  * A paused VM uses no CPU; an attached, idle VM under TCG kept 5.2% of a core busy while the agent polled its ring
  * buffer every 50 ms, 2.9% with a poll every 250 ms, and 1.0% since nothing in the guest wakes on a timer (the
  * poller sleeps until a record comes, the JVM's periodic threads are off, see guest-init), so 16 of them per core take
- * well under the core and leave the rest to runs
- * that are busy and to restores: a class of 30 is live at once on 2 cores. With KVM an idle guest
- * sleeps in the host kernel; the 32 per core there is an estimate (this host has no KVM to measure on). A restore plus
- * warm-up under TCG took 5.8–6.3 s of one core then (1.4–2.3 s now that the VM compiles nothing): 4 VMs took 22.9 s one
- * at a time and 13.5 s two at a time. Restores for the pool run at a lower priority than live runs (nice 10), so under
- * TCG as many restore at once as there are cores: with one at a time, a class of 12 learners on this 2-core host waited
- * for VMs while a core stood idle (honest Run → first event p95 under the hostile bench: 34–42 s with one restore at a
- * time, 23.7 s with two; bench/hostile-class.sh 12 90 qemu). With KVM, where restores are cheap, half the cores. A local agent JVM with a run attached has Rss 77 MiB (peak 85 MiB), budgeted at 160 MiB. The server's JVM had Rss 141 MiB idle and 210 MiB
- * after a few hundred requests; its 512 MiB leave room for the compiles that run beside it.
+ * well under the core and leave the rest to runs that are busy and to restores: a class of 30 is live at once on
+ * 2 cores. With KVM an idle guest sleeps in the host kernel; the 32 per core there is an estimate (this host has no
+ * KVM to measure on).
+ *
+ * <p>A restore plus warm-up under TCG took 5.8–6.3 s of one core then (1.4–2.3 s now that the VM compiles nothing):
+ * 4 VMs took 22.9 s one at a time and 13.5 s two at a time. Restores for the pool run at a lower priority than live
+ * runs (nice 10), so under TCG as many restore at once as there are cores: with one at a time, a class of 12 learners
+ * on this 2-core host waited for VMs while a core stood idle (honest Run → first event p95 under the hostile bench:
+ * 34–42 s with one restore at a time, 23.7 s with two; bench/hostile-class.sh 12 90 qemu). With KVM, where restores
+ * are cheap, half the cores.
+ *
+ * <p>A local agent JVM with a run attached has Rss 77 MiB (peak 85 MiB), budgeted at 160 MiB. The server's JVM had Rss
+ * 141 MiB idle and 210 MiB after a few hundred requests; its 512 MiB leave room for the compiles that run beside it.
  *
  * @param live           runs at once (the admission queue's capacity)
  * @param pool           sandboxes prepared ahead: paused VMs, or warm local agents

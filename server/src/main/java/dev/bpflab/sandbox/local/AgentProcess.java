@@ -167,8 +167,6 @@ final class AgentProcess implements AgentChannel {
         }
     }
 
-
-
     /** Appends {@code buffer[from, to)} to {@code line} unless it is already too long; returns whether it is. */
     private static boolean keep(ByteArrayOutputStream line, byte[] buffer, int from, int to, boolean overlong) {
         if (overlong) {
