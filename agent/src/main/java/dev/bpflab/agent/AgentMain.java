@@ -270,7 +270,8 @@ public final class AgentMain {
         try {
             Path scratchDir = dir != null ? dir : scratch();
             Path workDir = Files.createDirectories(scratchDir.resolve("workload"));
-            answer = new ServerMessage.WorkloadResult(kind.wireName(), true, workload.run(workDir));
+            Workload.Outcome outcome = workload.perform(workDir);
+            answer = new ServerMessage.WorkloadResult(kind.wireName(), true, outcome.detail(), outcome.facts());
         } catch (WorkloadException | IOException e) {
             answer = new ServerMessage.WorkloadResult(kind.wireName(), false, e.getMessage());
         }

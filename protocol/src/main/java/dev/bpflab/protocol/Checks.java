@@ -1,5 +1,10 @@
 package dev.bpflab.protocol;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
 /** The small checks the messages' constructors make; a failed one is a {@link IllegalArgumentException} for the sender. */
 final class Checks {
     private Checks() {
@@ -25,6 +30,35 @@ final class Checks {
         require(xdpInterface == null || xdpInterface.equals(AgentCommand.DEFAULT_XDP_INTERFACE),
                 "\"xdpInterface\" may only be \"" + AgentCommand.DEFAULT_XDP_INTERFACE + "\", the sandbox's own lab "
                         + "interface (leave it out for the same); was " + echo(xdpInterface));
+    }
+
+    private static final Pattern FACT_NAME = Pattern.compile("[a-z][a-z0-9_]{0,31}");
+
+    /**
+     * A workload answer's facts, checked: at most {@link ServerMessage#MAX_WORKLOAD_FACTS}, each named
+     * {@code [a-z][a-z0-9_]{0,31}} and holding an integer or a string of at most {@link ServerMessage#MAX_FACT_CHARS}
+     * characters. Integers come back as {@code Long}; the order is kept.
+     */
+    static Map<String, Object> facts(Map<String, Object> facts) {
+        if (facts == null || facts.isEmpty()) {
+            return Map.of();
+        }
+        require(facts.size() <= ServerMessage.MAX_WORKLOAD_FACTS, "a workload answer has at most "
+                + ServerMessage.MAX_WORKLOAD_FACTS + " facts, had " + facts.size());
+        Map<String, Object> checked = new LinkedHashMap<>();
+        facts.forEach((name, value) -> {
+            require(name != null && FACT_NAME.matcher(name).matches(),
+                    "a workload fact's name is [a-z][a-z0-9_]{0,31}, was " + echo(name));
+            if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+                checked.put(name, ((Number) value).longValue());
+            } else if (value instanceof String text && text.length() <= ServerMessage.MAX_FACT_CHARS) {
+                checked.put(name, text);
+            } else {
+                throw new IllegalArgumentException("workload fact \"" + name + "\" must be an integer or a string of "
+                        + "at most " + ServerMessage.MAX_FACT_CHARS + " characters");
+            }
+        });
+        return Collections.unmodifiableMap(checked);
     }
 
     static String clip(String value, int max) {

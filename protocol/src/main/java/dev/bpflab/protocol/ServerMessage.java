@@ -1,11 +1,13 @@
 package dev.bpflab.protocol;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the server sends a browser on {@code /ws/run} (docs/run-contract.md, "Server → client"). Most of these are
@@ -30,6 +32,9 @@ import java.util.List;
 })
 public sealed interface ServerMessage {
     int MAX_TEXT_CHARS = 4096;
+    /** The most facts a workload answer carries, and the longest text fact. */
+    int MAX_WORKLOAD_FACTS = 8;
+    int MAX_FACT_CHARS = 64;
     int MAX_LOG_CHARS = 256 * 1024;
     /** The most text one read of an iterator carries: the agent stops reading there and says {@code truncated}. */
     int MAX_ITERATOR_BYTES = 256 * 1024;
@@ -163,13 +168,25 @@ public sealed interface ServerMessage {
         }
     }
 
-    /** A workload's answer: whether it ran, and what it did ("rm /tmp/…/victim.txt") or why it failed. */
+    /**
+     * A workload's answer: whether it ran, and what it did ("rm /tmp/…/victim.txt") or why it failed; {@code facts}
+     * are what it made that a grader compares events with (a pod's {@code hostname}, {@code cgroup_id}), at most
+     * {@value #MAX_WORKLOAD_FACTS}, named {@code [a-z][a-z0-9_]{0,31}}, each a number or a string of at most
+     * {@value #MAX_FACT_CHARS} characters; empty for most workloads.
+     */
     @JsonTypeName("workload")
-    record WorkloadResult(String name, boolean ok, String detail) implements ServerMessage, AgentMessage {
+    record WorkloadResult(String name, boolean ok, String detail,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> facts)
+            implements ServerMessage, AgentMessage {
         public WorkloadResult {
             Checks.present(name, "a workload answer names the workload");
             name = Checks.clip(name, 64);
             detail = detail == null ? "" : Checks.clip(detail, MAX_TEXT_CHARS);
+            facts = Checks.facts(facts);
+        }
+
+        public WorkloadResult(String name, boolean ok, String detail) {
+            this(name, ok, detail, Map.of());
         }
     }
 

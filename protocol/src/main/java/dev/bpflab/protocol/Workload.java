@@ -26,7 +26,11 @@ public enum Workload {
     VETH_TRAFFIC("veth-traffic", "from 169.254.77.2 to 169.254.77.1 through bpflab0: 3 pings, 3 UDP datagrams to "
             + "port 7777, a TCP connect to port 7778 (XDP sees them)"),
     RUN_DEMO("run-demo", "run /usr/local/bin/bpflab-demo 3 bpflab: each round r calls greet(\"bpflab\", r) and "
-            + "square(r) and fires the USDT probe bpflab:round (uprobes, uretprobes and usdt see them)");
+            + "square(r) and fires the USDT probe bpflab:round (uprobes, uretprobes and usdt see them)"),
+    POD_ALPHA("pod-alpha", "start the \"pod\" pod-alpha (its own PID, mount, UTS, network and cgroup namespaces, "
+            + "hostname pod-alpha, cgroup bpflab-pods/pod-alpha): it writes pod-alpha.txt and runs rm on it"),
+    POD_BETA("pod-beta", "start the \"pod\" pod-beta (its own PID, mount, UTS, network and cgroup namespaces, "
+            + "hostname pod-beta, cgroup bpflab-pods/pod-beta): it writes pod-beta.txt and runs rm on it");
 
     private final String wireName;
     private final String description;

@@ -25,7 +25,8 @@ public record Expectation(JsonNode spec) {
             return "expectation type '" + type + "' is not one of " + TYPES;
         }
         return switch (type) {
-            case "event" -> spec.path("fields").isObject() ? null : "an event expectation needs \"fields\": {…}";
+            case "event" -> !spec.path("fields").isObject() ? "an event expectation needs \"fields\": {…}"
+                    : spec.has("matchesWorkload") ? matchesWorkloadProblem(spec.get("matchesWorkload")) : null;
             case "printk" -> spec.path("text").isTextual() ? null : "a printk expectation needs \"text\"";
             case "map" -> spec.path("name").isTextual() ? null : "a map expectation needs the map's \"name\"";
             case "iterator" -> spec.path("text").isTextual() ? null
@@ -33,6 +34,38 @@ public record Expectation(JsonNode spec) {
             default -> spec.path("detail").isTextual() || spec.has("name") || spec.has("ok") ? null
                     : "a workload expectation needs \"detail\", \"name\" or \"ok\"";
         };
+    }
+
+    private static String matchesWorkloadProblem(JsonNode spec) {
+        boolean fieldsOk = spec.path("fields").isArray() && !spec.path("fields").isEmpty();
+        for (JsonNode field : spec.path("fields")) {
+            fieldsOk &= field.isTextual();
+        }
+        return spec.path("name").isTextual() && fieldsOk ? null
+                : "\"matchesWorkload\" needs the workload's \"name\" and \"fields\": [names of its facts]";
+    }
+
+    /**
+     * The workload whose answer's facts an event must agree with ({@code "matchesWorkload": {"name": "pod-alpha",
+     * "fields": ["hostname", "cgroup_id"]}}: the event's field of each name equals that fact), or null.
+     */
+    public String factsOf() {
+        JsonNode of = spec.path("matchesWorkload");
+        return of.isObject() ? of.path("name").asText() : null;
+    }
+
+    /** Whether an event agrees with a workload answer's {@code facts} on every field {@code matchesWorkload} names. */
+    public boolean agreesWith(ServerMessage.Event event, Map<String, Object> facts) {
+        for (JsonNode field : spec.path("matchesWorkload").path("fields")) {
+            Object fact = facts.get(field.asText());
+            JsonNode actual = event.fields().path(field.asText());
+            boolean same = fact instanceof Long number ? actual.isIntegralNumber() && actual.asLong() == number
+                    : fact instanceof String text && actual.isTextual() && actual.asText().equals(text);
+            if (!same) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public String type() {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class TemplateCatalogTest {
     static final Path TEMPLATES = Path.of("bpf-templates");
     static final List<String> EXPECTED_IDS = List.of("execsnoop", "fchmodat", "fchownat", "fentry-unlink", "hello",
-            "iter-task", "lsm-deny-unlink", "openat", "read", "syscount", "unlinkat", "uprobe-greet", "uretprobe-square",
+            "iter-task", "lsm-deny-unlink", "openat", "pod-snoop", "read", "syscount", "unlinkat", "uprobe-greet", "uretprobe-square",
             "usdt-round", "write", "xdp-firewall");
 
     private final TemplateCatalog catalog = TemplateCatalog.load(TEMPLATES);

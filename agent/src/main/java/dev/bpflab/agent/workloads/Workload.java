@@ -1,6 +1,7 @@
 package dev.bpflab.agent.workloads;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * A named action that makes the kernel fire, run by the agent with a fixed argv (never a user-supplied command).
@@ -26,4 +27,16 @@ public interface Workload {
      * @return what was done, in words, e.g. "rm /tmp/bpflab-1/victim"
      */
     String run(Path scratch) throws WorkloadException;
+
+    /**
+     * Runs the action once, as {@link #run}, and also says what it made that a grader compares events with (a pod's
+     * hostname and cgroup id, see {@link PodWorkload}); most workloads make nothing of the kind.
+     */
+    default Outcome perform(Path scratch) throws WorkloadException {
+        return new Outcome(run(scratch), Map.of());
+    }
+
+    /** What was done, in words, and the facts of the run contract's workload answer (names and bounds there). */
+    record Outcome(String detail, Map<String, Object> facts) {
+    }
 }

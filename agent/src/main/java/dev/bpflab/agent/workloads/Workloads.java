@@ -32,6 +32,8 @@ public final class Workloads {
         add(new VethSetup());
         add(new VethTraffic());
         add(new RunDemo());
+        add(new PodWorkload(dev.bpflab.protocol.Workload.POD_ALPHA));
+        add(new PodWorkload(dev.bpflab.protocol.Workload.POD_BETA));
     }
 
     private Workloads() {
@@ -58,8 +60,12 @@ public final class Workloads {
         return Collections.unmodifiableCollection(BY_NAME.values());
     }
 
-    /** Undoes what workloads left outside the run's scratch directory (the veth pair); call when the agent exits. */
+    /**
+     * Undoes what workloads left outside the run's scratch directory (the veth pair, the pods' cgroups); call when
+     * the agent exits.
+     */
     public static void cleanup() {
         VethPair.cleanup();
+        PodWorkload.cleanup();
     }
 }

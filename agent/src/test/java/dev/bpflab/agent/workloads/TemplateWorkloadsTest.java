@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,5 +63,33 @@ class TemplateWorkloadsTest {
         String detail = Workloads.byName("unlink-protected").orElseThrow().run(scratch);
         assertEquals("rm -f " + scratch.resolve("bpflab-protected.txt") + ": removed (nothing denied it)", detail);
         assertFalse(Files.exists(scratch.resolve("bpflab-protected.txt")));
+    }
+
+    @Test
+    void twoPodsRunAtOnceEachWithItsHostnameCgroupAndPidOneAndLeaveNoCgroupBehind() throws Exception {
+        Workload alpha = Workloads.byName("pod-alpha").orElseThrow();
+        Workload beta = Workloads.byName("pod-beta").orElseThrow();
+        CompletableFuture<Workload.Outcome> first = CompletableFuture
+                .supplyAsync(() -> {
+                    try {
+                        return alpha.perform(scratch);
+                    } catch (WorkloadException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        Workload.Outcome b = beta.perform(scratch);
+        Workload.Outcome a = first.get();
+        assertEquals("pod-alpha", a.facts().get("hostname"), a.detail());
+        assertEquals("pod-beta", b.facts().get("hostname"), b.detail());
+        assertEquals(1L, a.facts().get("ns_pid"), "the pod's first process is PID 1 inside: " + a.detail());
+        assertTrue((Long) a.facts().get("host_pid") > 1, a.detail());
+        assertTrue((Long) a.facts().get("cgroup_id") > 1, a.detail());
+        assertFalse(a.facts().get("cgroup_id").equals(b.facts().get("cgroup_id")), "one cgroup per pod");
+        assertTrue(a.detail().contains(scratch.resolve("pod-alpha.txt") + " and ran /usr/bin/rm -f"), a.detail());
+        assertFalse(Files.exists(scratch.resolve("pod-alpha.txt")), "rm inside the pod removed it");
+        assertFalse(Files.exists(PodWorkload.cgroupV2Root().orElseThrow().resolve((String) a.facts().get("cgroup")
+                .toString().substring(1))), "the pod's cgroup is removed once it ends");
+        assertFalse(InetAddress.getLocalHost().getHostName().startsWith("pod-"),
+                "the hostname changed only inside the pod");
     }
 }
