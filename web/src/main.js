@@ -14,6 +14,11 @@ import { attachRoom } from './dashboard/student-room.js';
 import { LessonPane } from './lessons.js';
 import { IteratorView } from './iterator-view.js';
 import { browserLang } from './lesson-store.js';
+import { CodeGuard } from './code-guard.js';
+import { PendingParams } from './pending-params.js';
+import { EventsEmpty } from './events-empty.js';
+import { PhaseClock } from './phase-clock.js';
+import { setupSharePopover } from './share-popover.js';
 
 const STARTER = `// Your first eBPF program: say hello whenever a program starts.
 // Run it (Ctrl+Enter), press "exec-true", then open the printk tab.
@@ -87,12 +92,14 @@ let loadedSource = STARTER;
 // Text the learner did not write (the starter, a template's rendering, a lesson's code as loaded): replacing it loses nothing.
 let pristineSource = STARTER;
 let draftTimer = 0;
+let pendingParams = null; // the template form's values not applied yet (pending-params.js), once the picker exists
 const editor = createEditor($('editor'), {
   initialSource: STARTER,
   onRun: () => run(),
   onChange: () => {
     clearTimeout(draftTimer);
     draftTimer = setTimeout(saveDraft, 500);
+    pendingParams?.update();
     notify(editListeners);
   },
   onCursor: (line, column) => {
@@ -107,6 +114,24 @@ function setEditorSource(source, { pristine = false } = {}) {
   editor.setSource(source);
   updateDiagSummary([]);
 }
+const isUnedited = () => editor.getSource() === pristineSource;
+
+// Everything on this page that replaces the editor's text goes through the guard (the lesson pane asks first instead).
+const guard = new CodeGuard({
+  notice: { box: $('editor-notice'), text: $('editor-notice-text'), actions: $('editor-notice-actions'), close: $('editor-notice-close') },
+  editor: {
+    getSource: () => editor.getSource(),
+    setSource: setEditorSource,
+    isUnedited,
+    snapshot: () => ({ source: editor.getSource(), pristine: pristineSource, template: templates.state() }),
+    restore: kept => {
+      setEditorSource(kept.source);
+      pristineSource = kept.pristine;
+      templates.restoreState(kept.template);
+      saveDraft();
+    },
+  },
+});
 
 function updateDiagSummary(items) {
   const summary = $('diag-summary');
@@ -136,6 +161,8 @@ const events = new EventsView({
   clear: $('events-clear'),
   badge: $('events-badge'),
 });
+const eventsEmpty = new EventsEmpty($('events-empty'));
+const phaseClock = new PhaseClock($('phase-elapsed'), [PAGE_STATE.CONNECTING, PHASE.COMPILING, PHASE.QUEUED, PHASE.LOADING]);
 const maps = new MapsView({ container: $('maps'), badge: $('maps-badge') });
 const logView = new LogView({
   list: $('diag-list'),
@@ -192,6 +219,8 @@ function setPhase(next, detail = {}) {
   const box = $('phase');
   box.dataset.phase = next;
   $('phase-text').textContent = text;
+  phaseClock.set(next);
+  eventsEmpty.phase(next);
   const programs = next === PHASE.ATTACHED && Array.isArray(detail.programs) && detail.programs.length
     ? `Attached: ${detail.programs.join(', ')}` : text;
   box.title = sandbox && ACTIVE_PHASES.has(next) ? `${programs}\nSandbox: ${sandbox}` : programs;
@@ -288,6 +317,7 @@ function handleRunMessage(message) {
       result.className = `workload-result ${message.ok ? 'ok' : 'fail'}`;
       result.textContent = `${message.ok ? '✓' : '✗'} ${message.name ?? 'workload'}: ${message.detail ?? ''}`;
       result.title = result.textContent;
+      eventsEmpty.fired(message.name, message.ok);
       break;
     }
     case SERVER_MESSAGE.ERROR:
@@ -300,14 +330,17 @@ function handleRunMessage(message) {
 }
 
 let runSource = null; // the editor's text the latest Run sent
-function run() {
+/** Runs the editor's text; parameters typed and not applied are applied first, or the page says they were not. */
+async function run() {
+  if (!(await pendingParams.beforeRun(run))) return;
   const picked = templates.current;
   const message = runMessage({
     source: editor.getSource(),
     template: picked?.id,
-    params: picked ? templates.values() : null,
+    params: picked ? templates.appliedValues() : null,
   });
   runSource = message.source;
+  eventsEmpty.started(message.source);
   hideBanner();
   editor.clearDiagnostics();
   updateDiagSummary([]);
@@ -338,10 +371,6 @@ document.addEventListener('keydown', e => {
   if ((e.ctrlKey || e.metaKey) && e.key === 'Enter' && !e.defaultPrevented) {
     e.preventDefault();
     run();
-  }
-  if (e.key === 'Escape' && !$('share-popover').hidden) {
-    $('share-popover').hidden = true;
-    $('share').focus();
   }
 });
 
@@ -383,10 +412,12 @@ const templates = new TemplatePicker({
   description: $('params-description'),
   fields: $('params-fields'),
   error: $('params-error'),
-  onSource: source => {
-    setEditorSource(source, { pristine: true });
+  onSource: (source, template, before) => {
+    const what = before.id === template.id ? 'Applying the parameters' : `The template “${localized(template.title) || template.id}”`;
+    guard.replace(source, { what, pristine: true, before: { template: before } });
     saveDraft();
   },
+  onPending: () => pendingParams?.update(),
   onPick: template => {
     const w = template?.workload ?? template?.workloads ?? [];
     suggested = (Array.isArray(w) ? w : [w]).filter(Boolean).map(String);
@@ -394,6 +425,7 @@ const templates = new TemplatePicker({
   },
   onError: showBanner,
 });
+pendingParams = new PendingParams({ templates, guard, isUnedited, note: $('params-pending') });
 
 // ---------- drafts and share links ----------
 function saveDraft() {
@@ -403,7 +435,7 @@ function saveDraft() {
     localStorage.setItem('bpflab.draft', JSON.stringify({
       source,
       template: templates.current?.id ?? null,
-      params: templates.current ? templates.values() : null,
+      params: templates.appliedValues(), // what the code was rendered with; values typed and not applied are not kept
       unedited: source === pristineSource,
     }));
   } catch { /* storage full or blocked: the draft is just not kept */ }
@@ -424,45 +456,14 @@ function shareIdFromPath(path = window.location.pathname) {
   return match ? match[1] : null;
 }
 
-async function share() {
-  const button = $('share');
-  button.disabled = true;
-  try {
-    const body = {
-      source: editor.getSource(),
-      template: templates.current?.id ?? null,
-      params: templates.current ? templates.values() : null,
-      ...lessons.shareState(), // lesson: {id, step}, progress: ["<lesson id>/<step>", …]
-    };
-    const { id } = await api('/api/shares', { method: 'POST', body });
-    const url = `${window.location.origin}/s/${id}`;
-    window.history.replaceState(null, '', `/s/${id}`);
-    const input = $('share-url');
-    input.value = url;
-    $('share-popover').hidden = false;
-    input.focus();
-    input.select();
-  } catch (e) {
-    showBanner(`Could not save a share link: ${e.message}`);
-  } finally {
-    button.disabled = false;
-  }
-}
-$('share').addEventListener('click', share);
-$('share-close').addEventListener('click', () => {
-  $('share-popover').hidden = true;
-  $('share').focus();
-});
-$('share-copy').addEventListener('click', async () => {
-  const input = $('share-url');
-  try {
-    await navigator.clipboard.writeText(input.value);
-  } catch {
-    input.select();
-    document.execCommand('copy');
-  }
-  $('share-copy').textContent = 'Copied';
-  setTimeout(() => { $('share-copy').textContent = 'Copy'; }, 1500);
+setupSharePopover({
+  body: () => ({
+    source: editor.getSource(),
+    template: templates.current?.id ?? null,
+    params: templates.appliedValues(),
+    ...lessons.shareState(), // lesson: {id, step}, progress: ["<lesson id>/<step>", …]
+  }),
+  onError: showBanner,
 });
 
 // ---------- lesson pane (lessons.js) ----------
@@ -483,7 +484,7 @@ window.bpflab = {
     getSource: () => editor.getSource(),
     /** setSource(text, {pristine: true}) for text the learner did not write (it can then be replaced without asking). */
     setSource: setEditorSource,
-    isUnedited: () => editor.getSource() === pristineSource,
+    isUnedited,
     onChange(listener) {
       editListeners.add(listener);
       return () => editListeners.delete(listener);
@@ -527,6 +528,13 @@ window.bpflab.room = room; // room?.progress(lessonId, step) when the learner ch
 async function openShare(shareId) {
   try {
     const shared = await api(`/api/shares/${encodeURIComponent(shareId)}`);
+    const draft = readDraft();
+    if (draft && !draft.unedited && draft.source !== STARTER && draft.source !== shared.source) {
+      // The learner's own code from before is not in the editor any more, and the shared program's draft will take
+      // its place in storage: kept here, it can be brought back.
+      guard.keep({ source: draft.source, pristine: null, template: { id: draft.template, applied: draft.params } },
+        'This is the shared program; the code you had before is kept.');
+    }
     setEditorSource(shared.source ?? '');
     if (shared.template) templates.restore(shared.template, shared.params || undefined);
     document.title = `bpflab — shared ${localized(templates.current?.title) || 'program'}`;

@@ -1,7 +1,9 @@
 // The template picker over GET /api/templates, with a form for the chosen template's parameters;
-// POST /api/templates/{id}/render puts the rendered C into the editor.
+// POST /api/templates/{id}/render puts the rendered C into the editor. It remembers which parameters the editor's
+// rendering was made with, so that values typed and not applied are never mistaken for applied ones.
 import { api } from './api.js';
 import { el } from './format.js';
+import { htmlPattern } from './param-pattern.js';
 
 /** Titles and descriptions may come as plain strings or per language ({"en": …, "es": …}). */
 export function localized(value, lang = 'en') {
@@ -24,11 +26,30 @@ function choicesOf(param) {
   return param.allowed ?? param.options ?? param.values ?? param.enum ?? param.choices;
 }
 
+/** Whether two parameter sets ({name: value}) say the same, compared as the form shows them (text). */
+export function sameValues(a, b) {
+  const shown = v => (v === null || v === undefined ? '' : String(v));
+  const names = new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
+  return [...names].every(name => shown(a?.[name]) === shown(b?.[name]));
+}
+
+/** The parameters of `values` that differ from `applied`, as "name=value, …" (for telling what is not applied). */
+export function changedValues(values, applied) {
+  return Object.keys(values ?? {}).filter(name => !sameValues({ v: values[name] }, { v: applied?.[name] }))
+    .map(name => `${name}=${values[name] === '' ? '""' : values[name]}`).join(', ');
+}
+
 export class TemplatePicker {
-  constructor({ select, form, title, description, fields, error, onSource, onPick, onError }) {
-    Object.assign(this, { select, form, titleEl: title, descriptionEl: description, fieldsEl: fields, errorEl: error, onSource, onPick, onError });
+  /**
+   * onSource(source, template, before) puts a rendering in the editor; `before` is state() as it was before the
+   * pick or apply that made it (to bring back with restoreState). onPending(pending) hears whether the form holds
+   * values the editor's code was not rendered with.
+   */
+  constructor({ select, form, title, description, fields, error, onSource, onPick, onError, onPending }) {
+    Object.assign(this, { select, form, titleEl: title, descriptionEl: description, fieldsEl: fields, errorEl: error, onSource, onPick, onError, onPending });
     this.templates = [];
     this.current = null;
+    this.applied = null; // the values the editor's rendering of `current` was made with
     select.addEventListener('change', () => {
       if (select.value) this.pick(select.value);
       else this.clear();
@@ -37,6 +58,8 @@ export class TemplatePicker {
       e.preventDefault();
       this.apply();
     });
+    form.addEventListener('input', () => this.pendingChanged());
+    form.addEventListener('change', () => this.pendingChanged());
   }
 
   async load() {
@@ -68,9 +91,38 @@ export class TemplatePicker {
 
   clear() {
     this.current = null;
+    this.applied = null;
     this.select.value = '';
     this.form.hidden = true;
     this.onPick?.(null);
+    this.pendingChanged();
+  }
+
+  /** Which template is picked and the values its rendering was made with: {id, applied}, id null for none. */
+  state() {
+    return { id: this.current?.id ?? null, applied: this.applied ? { ...this.applied } : null };
+  }
+
+  /** Brings back a state() without rendering: the editor's text comes back with it. */
+  restoreState(state) {
+    if (state?.id && this.byId(state.id)) this.restore(state.id, state.applied ?? undefined);
+    else this.clear();
+  }
+
+  /** The values the editor's rendering was made with (null when no template is picked). */
+  appliedValues() {
+    return this.applied ? { ...this.applied } : null;
+  }
+
+  /** Whether the form holds values that were typed and not applied. */
+  pending() {
+    return this.current !== null && !sameValues(this.values(), this.applied);
+  }
+
+  pendingChanged() {
+    const pending = this.pending();
+    this.form.dataset.pending = String(pending);
+    this.onPending?.(pending);
   }
 
   defaults(template) {
@@ -89,11 +141,13 @@ export class TemplatePicker {
       this.clear();
       return;
     }
+    const before = this.state();
     this.current = template;
+    this.applied = null; // nothing of this template is in the editor until its rendering arrives
     this.select.value = id;
     this.buildForm(template, params ?? this.defaults(template));
     this.onPick?.(template);
-    await this.render();
+    await this.render(before);
   }
 
   /** Shows a template's form without rendering: used when a share link brings its own source. */
@@ -103,7 +157,9 @@ export class TemplatePicker {
     this.current = template;
     this.select.value = id;
     this.buildForm(template, params || this.defaults(template));
+    this.applied = this.values();
     this.onPick?.(template);
+    this.pendingChanged();
   }
 
   buildForm(template, values) {
@@ -122,6 +178,7 @@ export class TemplatePicker {
     const id = `param-${param.name}`;
     const kind = paramKind(param);
     const help = localized(param.description);
+    const pattern = kind === 'string' ? htmlPattern(param.pattern) : null;
     const describedBy = help ? `${id}-help` : null;
     let input;
     if (kind === 'boolean') {
@@ -141,7 +198,8 @@ export class TemplatePicker {
         max: kind === 'number' ? param.max ?? param.range?.max : null,
         minlength: kind === 'string' ? param.min : null,
         maxlength: kind === 'string' ? param.max : null,
-        pattern: kind === 'string' ? param.pattern : null,
+        pattern,
+        title: help || null, // a value the pattern refuses is reported with this text
         'aria-describedby': describedBy,
         spellcheck: 'false',
       });
@@ -165,21 +223,28 @@ export class TemplatePicker {
     return values;
   }
 
+  /** Renders the form's values into the editor; resolves whether it did (false: a value is refused, the form says why). */
   async apply() {
-    if (!this.form.reportValidity()) return;
-    await this.render();
+    if (!this.form.reportValidity()) return false;
+    return this.render(this.state());
   }
 
-  async render() {
-    if (!this.current) return;
+  async render(before) {
+    if (!this.current) return false;
     const id = this.current.id;
+    const values = this.values();
     this.errorEl.textContent = '';
     try {
-      const result = await api(`/api/templates/${encodeURIComponent(id)}/render`, { method: 'POST', body: { params: this.values() } });
-      if (this.current?.id !== id) return;
-      this.onSource(result.source, this.current);
+      const result = await api(`/api/templates/${encodeURIComponent(id)}/render`, { method: 'POST', body: { params: values } });
+      if (this.current?.id !== id) return false;
+      this.applied = values;
+      this.onSource(result.source, this.current, before);
+      return true;
     } catch (e) {
       this.errorEl.textContent = e.message;
+      return false;
+    } finally {
+      this.pendingChanged();
     }
   }
 }

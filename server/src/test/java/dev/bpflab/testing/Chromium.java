@@ -1,16 +1,27 @@
 package dev.bpflab.testing;
 
 import dev.bpflab.support.files.FileTrees;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 
-/** Debian's Chromium, headless, driven by Debian's chromedriver, with a throwaway profile removed on close. */
+/**
+ * Debian's Chromium, headless, driven by Debian's chromedriver, with a throwaway profile removed on close. The pages'
+ * console (and the browser's own complaints about them: failed loads, invalid attributes) is kept for {@link #consoleErrors}.
+ */
 public final class Chromium implements AutoCloseable {
     public static final Path BINARY = Path.of("/usr/bin/chromium");
     public static final Path DRIVER = Path.of("/usr/bin/chromedriver");
@@ -43,6 +54,9 @@ public final class Chromium implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-quic", "--user-data-dir=" + profile, "--window-size=" + width + "," + height, "--lang=en-US");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         ChromeDriver driver = new ChromeDriver(service.build(), options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
         return new Chromium(profile, driver);
@@ -50,6 +64,24 @@ public final class Chromium implements AutoCloseable {
 
     public ChromeDriver driver() {
         return driver;
+    }
+
+    /** Saves what the viewport shows as a PNG at {@code file}; a failure is printed, not thrown (a screenshot is an artifact). */
+    public void screenshot(Path file) {
+        try {
+            File shot = driver.getScreenshotAs(OutputType.FILE);
+            Files.copy(shot.toPath(), file, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("screenshot " + file + " failed: " + e);
+        }
+    }
+
+    /** The console errors (level SEVERE) logged since the last call, as "message (source)"; reading them forgets them. */
+    public List<String> consoleErrors() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage)
+                .toList();
     }
 
     @Override

@@ -2,43 +2,26 @@ package dev.bpflab.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.bpflab.protocol.DiagnosticHints;
 import dev.bpflab.protocol.Hint;
 import dev.bpflab.share.DataDirProfile;
-import dev.bpflab.testing.Chromium;
 import dev.bpflab.testing.BrowserTest;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import java.io.File;
-import java.io.IOException;
-import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 
@@ -49,13 +32,9 @@ import org.openqa.selenium.support.ui.Select;
  */
 @QuarkusTest
 @TestProfile(DataDirProfile.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @BrowserTest
-class LabPageBrowserTest {
-    static final Path SCREENSHOTS = Path.of("target", "screenshots");
-    static final Duration RUN_TIMEOUT = Duration.ofSeconds(120);
-
+class LabPageBrowserTest extends LabPageTestBase {
     /** Fails the verifier: the map lookup may return NULL and the program dereferences it unchecked (line 18). */
     static final String NULL_DEREF = """
             #include "vmlinux.h"
@@ -108,30 +87,6 @@ class LabPageBrowserTest {
                 return 0;
             }
             """;
-
-    @TestHTTPResource("/")
-    URL root;
-
-    Chromium chromium;
-    ChromeDriver driver;
-
-    @BeforeAll
-    void startBrowser() throws IOException {
-        if (!Chromium.installed()) {
-            fail("The browser test needs Debian's chromium and chromium-driver (" + Chromium.BINARY + ", " + Chromium.DRIVER
-                    + "): apt-get install chromium chromium-driver");
-        }
-        Files.createDirectories(SCREENSHOTS);
-        chromium = Chromium.start(1280, 800, SCREENSHOTS.resolve("chromedriver.log"));
-        driver = chromium.driver();
-    }
-
-    @AfterAll
-    void stopBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
 
     @Test
     @Order(1)
@@ -533,21 +488,11 @@ class LabPageBrowserTest {
     // ---------- helpers ----------
 
     void openPage(int width, int height) {
-        resize(width, height);
-        // Leaving the lab saves its draft (pagehide), so storage is cleared from another page of the same origin.
-        driver.get(root + "favicon.svg");
-        js("localStorage.clear()");
-        driver.get(root.toString());
-        waitFor("the page to load its workloads", () -> Boolean.TRUE.equals(js(
-                "return !!window.bpflab && document.querySelectorAll('#workload-buttons button').length > 0")), Duration.ofSeconds(20));
+        page.open(width, height);
     }
 
-    /** Sizes the viewport (not the window, whose frame takes some room even headless) to width × height. */
     void resize(int width, int height) {
-        driver.manage().window().setSize(new Dimension(width, height));
-        long innerWidth = (Long) js("return window.innerWidth");
-        long innerHeight = (Long) js("return window.innerHeight");
-        driver.manage().window().setSize(new Dimension(width + (int) (width - innerWidth), height + (int) (height - innerHeight)));
+        page.resize(width, height);
     }
 
     void setTheme(String theme) {
@@ -567,11 +512,11 @@ class LabPageBrowserTest {
     }
 
     String source() {
-        return (String) js("return window.bpflab.editor.getSource()");
+        return page.source();
     }
 
     Object js(String script, Object... args) {
-        return ((JavascriptExecutor) driver).executeScript(script, args);
+        return page.js(script, args);
     }
 
     /** Line numbers of the gutter rows that hold an error marker, read off the rendered gutters. */
@@ -590,58 +535,15 @@ class LabPageBrowserTest {
     }
 
     void waitForPhase(String phase) {
-        waitFor("phase " + phase, () -> {
-            String now = driver.findElement(By.id("phase")).getAttribute("data-phase");
-            if (!now.equals(phase) && List.of("failed", "stopped").contains(now) && !List.of("failed", "stopped").contains(phase)) {
-                throw new AssertionError("the run ended in phase " + now + " instead of " + phase + "; " + pageState());
-            }
-            return now.equals(phase);
-        }, RUN_TIMEOUT);
+        page.waitForPhase(phase);
     }
 
     <T> T waitFor(String what, Supplier<T> condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        RuntimeException last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                T value = condition.get();
-                if (value != null && !Boolean.FALSE.equals(value)) {
-                    return value;
-                }
-            } catch (org.openqa.selenium.WebDriverException e) {
-                last = e;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
-        screenshot("failed-" + what.replaceAll("[^A-Za-z0-9]+", "-"));
-        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what + "; " + pageState(), last);
-    }
-
-    String pageState() {
-        try {
-            return "phase: " + driver.findElement(By.id("phase")).getText()
-                    + " | banner: " + driver.findElement(By.id("banner-text")).getAttribute("textContent")
-                    + " | log: " + driver.findElement(By.id("verifier-log")).getAttribute("textContent")
-                    + " | diagnostics: " + driver.findElement(By.id("diag-list")).getAttribute("textContent")
-                    + " | workload: " + driver.findElement(By.id("workload-result")).getAttribute("textContent")
-                    + " | events: " + driver.findElement(By.id("events-count")).getText();
-        } catch (RuntimeException e) {
-            return "(page state unavailable: " + e.getMessage() + ")";
-        }
+        return page.waitFor(what, condition, timeout);
     }
 
     void screenshot(String name) {
-        try {
-            File shot = driver.getScreenshotAs(OutputType.FILE);
-            Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
-            System.err.println("screenshot " + name + " failed: " + e);
-        }
+        page.screenshot(name);
     }
 
     static String optionTexts(Select select) {
