@@ -207,13 +207,18 @@ class LabPageBrowserTest {
         unlink.click();
 
         driver.findElement(By.id("tab-maps")).click();
-        WebElement card = waitFor("the map as a bar chart", () -> driver.findElements(
+        waitFor("the map as a bar chart", () -> driver.findElements(
                 By.cssSelector(".map-card[data-map='unlinks_per_pid']")).stream()
                 .filter(c -> !c.findElements(By.cssSelector(".bars .bar")).isEmpty()).findFirst().orElse(null), Duration.ofSeconds(30));
         screenshot("02-maps-chart-1280x800-light");
-        card.findElement(By.cssSelector("header button")).click();
-        waitFor("the map as a table", () -> !driver.findElements(
-                By.cssSelector(".map-card[data-map='unlinks_per_pid'] tbody tr")).isEmpty(), Duration.ofSeconds(10));
+        // A new snapshot replaces the card, so each look at it finds it afresh (waitFor retries a stale element).
+        waitFor("the map as a table", () -> {
+            WebElement toggle = driver.findElement(By.cssSelector(".map-card[data-map='unlinks_per_pid'] header button:last-child"));
+            if ("Table".equals(toggle.getText())) {
+                toggle.click(); // the card remembers the choice across snapshots
+            }
+            return !driver.findElements(By.cssSelector(".map-card[data-map='unlinks_per_pid'] tbody tr")).isEmpty();
+        }, Duration.ofSeconds(10));
 
         driver.findElement(By.id("tab-printk")).click();
         // trace_pipe has one reader at a time machine-wide: if another bpflab process on this host reads it too,
@@ -468,7 +473,7 @@ class LabPageBrowserTest {
                 .isEmpty() ? null : driver.findElement(By.cssSelector(map + ".per-cpu-note")).getText(), Duration.ofSeconds(30));
         assertTrue(note.startsWith("per CPU ("), note);
         List<String> cpus = waitFor("each CPU's value in the table", () -> {
-            WebElement toggle = driver.findElement(By.cssSelector(map + "header button"));
+            WebElement toggle = driver.findElement(By.cssSelector(map + "header button:last-child"));
             if ("Table".equals(toggle.getText())) {
                 toggle.click(); // the card remembers the choice across snapshots
             }
@@ -570,17 +575,17 @@ class LabPageBrowserTest {
         assertTrue(driver.findElement(By.cssSelector(calls + ".lab-note")).getText().contains("bpflab\u2019s own processes hidden"));
         screenshot("19-lab-hidden-1280x800-light");
 
-        WebElement show = driver.findElement(By.cssSelector(calls + "header .lab-toggle"));
-        assertTrue(show.getText().startsWith("Show bpflab\u2019s own ("), show.getText());
-        show.click();
+        String label = waitFor("the toggle's label", () -> driver.findElement(By.cssSelector(calls + "header .lab-toggle")).getText(),
+                Duration.ofSeconds(5));
+        assertTrue(label.startsWith("Show bpflab\u2019s own ("), label);
+        setLabShown(calls, true);
         List<String> withLab = waitFor("the agent's bar once shown", () -> {
             List<String> labels = barLabels(calls);
             return labels.stream().anyMatch(l -> l.contains("comm=bpflab-agent")) ? labels : null;
         }, Duration.ofSeconds(10));
         assertTrue(withLab.stream().anyMatch(l -> l.contains("comm=cat")), "cat stays: " + withLab);
-        assertEquals("true", driver.findElement(By.cssSelector(calls + "header .lab-toggle")).getAttribute("aria-pressed"));
         screenshot("19-lab-shown-1280x800-light");
-        driver.findElement(By.cssSelector(calls + "header .lab-toggle")).click();
+        setLabShown(calls, false);
         waitFor("the agent's bar hidden again", () -> barLabels(calls).stream().noneMatch(l -> l.contains("bpflab-agent")),
                 Duration.ofSeconds(10));
 
@@ -592,6 +597,21 @@ class LabPageBrowserTest {
         assertEquals(List.of("WHO_AGENT (1)", "WHO_CAT (2)"), who);
         driver.findElement(By.id("stop")).click();
         waitForPhase("stopped");
+    }
+
+    /**
+     * Presses a map card's "bpflab's own" toggle until it says {@code shown}. Each snapshot (every second here) replaces
+     * the card, so the toggle is found afresh on each try.
+     */
+    void setLabShown(String card, boolean shown) {
+        waitFor("the lab's own entries " + (shown ? "shown" : "hidden"), () -> {
+            WebElement toggle = driver.findElement(By.cssSelector(card + "header .lab-toggle"));
+            if (!String.valueOf(shown).equals(toggle.getAttribute("aria-pressed"))) {
+                toggle.click();
+            }
+            return String.valueOf(shown).equals(driver.findElement(By.cssSelector(card + "header .lab-toggle"))
+                    .getAttribute("aria-pressed"));
+        }, Duration.ofSeconds(10));
     }
 
     /** The labels of a map card's bars, top to bottom; empty while it has none. */
