@@ -4,7 +4,8 @@
  * network card (here: bpflab0, one end of a veth pair) receives, before the
  * kernel's network stack sees it. Returning XDP_DROP throws the packet away;
  * XDP_PASS lets it go on. Each rule counts its drops in the "drops" map and
- * every drop is also sent as an event.
+ * every drop is also sent as an event. Both name the rule with enum rule, so
+ * bpflab shows RULE_PORT where the kernel stores 1.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -30,7 +31,7 @@ enum rule {
 };
 
 struct event {
-	__u32 rule;		/* enum rule: 0 protocol, 1 port, 2 source */
+	enum rule rule;		/* 4 bytes, like a __u32; BTF keeps the names */
 	__u32 protocol;		/* 1 ICMP, 6 TCP, 17 UDP */
 	__u8 saddr[4];
 	__u8 daddr[4];
@@ -38,10 +39,12 @@ struct event {
 	__u16 len;
 };
 
+/* A hash, not an array: the kernel wants an array's key to be a plain integer,
+ * and only a key of type enum rule lets bpflab show the rules' names. */
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, RULE_COUNT);
-	__type(key, __u32);
+	__type(key, enum rule);
 	__type(value, __u64);
 } drops SEC(".maps");
 
@@ -54,13 +57,15 @@ struct {
  * that is where bpflab reads the field names of each record. */
 struct event *unused_event __attribute__((unused));
 
-static __always_inline int drop(__u32 rule, struct iphdr *ip, __u16 dport, __u64 len)
+static __always_inline int drop(enum rule rule, struct iphdr *ip, __u16 dport, __u64 len)
 {
-	__u64 *count = bpf_map_lookup_elem(&drops, &rule);
+	__u64 one = 1, *count = bpf_map_lookup_elem(&drops, &rule);
 	struct event *e;
 
 	if (count)
 		__sync_fetch_and_add(count, 1);
+	else	/* a rule's first drop; BPF_NOEXIST: if another CPU added it first, keep its count */
+		bpf_map_update_elem(&drops, &rule, &one, BPF_NOEXIST);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (e) {
 		e->rule = rule;

@@ -1,5 +1,7 @@
 // The live events table: columns from the decoded fields, newest first, pause, filter, count and drops.
-import { clockTime, el, formatValue } from './format.js';
+// Records of the lab's own processes (marked "lab" by the agent) are hidden until the learner shows them; enumerator
+// names show with their number ("RULE_PORT (1)").
+import { clockTime, el, formatNamed, formatValue } from './format.js';
 
 const KEEP = 20000;      // events kept in memory for filtering; older ones are forgotten
 const SHOW = 500;        // rows kept in the DOM
@@ -26,9 +28,24 @@ export function matchesFilter(record, filter) {
   });
 }
 
+/** Whether a record is shown: matching the filter, and not the lab's own unless those are shown. */
+export function isShown(record, filter, showLab) {
+  return (showLab || !record.lab) && matchesFilter(record, filter);
+}
+
 export class EventsView {
   constructor({ table, empty, count, dropped, pause, filter, clear, badge }) {
     Object.assign(this, { table, empty, countEl: count, droppedEl: dropped, pauseBtn: pause, filterInput: filter, badge });
+    this.showLab = false;
+    this.labToggle = el('button', {
+      type: 'button',
+      class: 'ghost lab-toggle',
+      'aria-pressed': 'false',
+      hidden: true,
+      title: 'Events of bpflab\u2019s own processes (its agent, and what it runs before a workload\u2019s program starts)',
+      onclick: () => this.setShowLab(!this.showLab),
+    });
+    clear.after(this.labToggle);
     this.head = table.tHead.rows[0];
     this.body = table.tBodies[0];
     this.pending = [];
@@ -45,6 +62,7 @@ export class EventsView {
   }
 
   reset() {
+    this.labTotal = 0;
     this.records = [];
     this.columns = [];
     this.maps = new Set();
@@ -62,9 +80,17 @@ export class EventsView {
     this.updateCounts();
   }
 
+  setShowLab(show) {
+    this.showLab = show;
+    this.rebuild();
+  }
+
   add(message) {
     const fields = message.fields && typeof message.fields === 'object' ? message.fields : { value: message.fields };
-    const record = { seq: ++this.total, time: clockTime(), map: String(message.map ?? ''), fields };
+    const enums = message.enums && typeof message.enums === 'object' ? message.enums : null;
+    const lab = message.lab === true;
+    const record = { seq: ++this.total, time: clockTime(), map: String(message.map ?? ''), fields, enums, lab };
+    if (lab) this.labTotal++;
     this.records.push(record);
     if (this.records.length > KEEP) this.records.splice(0, this.records.length - KEEP);
     let newColumn = false;
@@ -117,14 +143,15 @@ export class EventsView {
     if (this.showMapColumn()) cells.push(el('td', { text: record.map }));
     for (const c of this.columns) {
       const value = record.fields[c];
-      const text = formatValue(value);
+      const text = formatNamed(value, record.enums);
       cells.push(el('td', { class: typeof value === 'number' ? 'num' : text.length > 24 ? 'text' : null, text }));
     }
-    return el('tr', { class: fresh ? 'fresh' : null }, ...cells);
+    return el('tr', { class: [fresh ? 'fresh' : '', record.lab ? 'lab' : ''].join(' ').trim() || null,
+      title: record.lab ? 'bpflab\u2019s own' : null }, ...cells);
   }
 
   flush() {
-    const visible = this.pending.filter(r => matchesFilter(r, this.filter));
+    const visible = this.pending.filter(r => isShown(r, this.filter, this.showLab));
     this.pending = [];
     if (visible.length === 0) return;
     const fragment = document.createDocumentFragment();
@@ -139,7 +166,7 @@ export class EventsView {
     this.renderHead();
     const rows = [];
     for (let i = this.records.length - 1; i >= 0 && rows.length < SHOW; i--) {
-      if (matchesFilter(this.records[i], this.filter)) rows.push(this.row(this.records[i], false));
+      if (isShown(this.records[i], this.filter, this.showLab)) rows.push(this.row(this.records[i], false));
     }
     this.body.replaceChildren(...rows);
     this.updateCounts();
@@ -149,6 +176,7 @@ export class EventsView {
     const shown = this.body.rows.length;
     let text = `${this.total} event${this.total === 1 ? '' : 's'}`;
     if (this.filter.length) text += ` · ${shown}${shown === SHOW ? '+' : ''} match`;
+    if (this.labTotal && !this.showLab) text += ` · ${this.labTotal} of bpflab\u2019s own hidden`;
     if (this.paused) text += ' · paused';
     this.countEl.textContent = text;
     this.badge.textContent = String(this.total);
@@ -157,5 +185,8 @@ export class EventsView {
     this.droppedEl.hidden = this.droppedCount === 0;
     this.droppedEl.textContent = `${this.droppedCount} dropped`;
     this.droppedEl.title = 'The kernel produced events faster than they could be streamed; these were shed.';
+    this.labToggle.hidden = this.labTotal === 0;
+    this.labToggle.setAttribute('aria-pressed', String(this.showLab));
+    this.labToggle.textContent = this.showLab ? `Hide bpflab\u2019s own (${this.labTotal})` : `Show bpflab\u2019s own (${this.labTotal})`;
   }
 }

@@ -10,6 +10,16 @@ export function formatValue(value) {
   return String(value);
 }
 
+/** A decoded key or value as text, each enumerator name in it followed by its number: "RULE_PORT (1)". */
+export function formatNamed(value, enums) {
+  if (!enums || typeof enums !== 'object') return formatValue(value);
+  const named = v => (typeof v === 'string' && Object.hasOwn(enums, v) ? `${v} (${enums[v]})` : v);
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return formatValue(Object.fromEntries(Object.entries(value).map(([k, v]) => [k, named(v)])));
+  }
+  return formatValue(named(value));
+}
+
 /** A number, or a numeric string (u64 values may arrive as strings), or an object holding exactly one of those. */
 export function numericValue(value) {
   if (typeof value === 'number' && Number.isFinite(value)) return value;

@@ -1,20 +1,34 @@
 // Map snapshots: a card per map, a bar chart when the values are numbers (counters, histograms), else a table.
 // A per-CPU map shows each entry's sum over the CPUs, with each CPU's value beside it in the table.
-import { el, formatValue, numericValue } from './format.js';
+// Entries of the lab's own processes (the agent, marked "lab" by it) are hidden until the learner asks for them:
+// a program that counts every process's system calls would otherwise show bpflab itself at the top.
+// Enumerator names show with their number ("RULE_PORT (1)"), from the snapshot's "enums".
+import { el, formatNamed, formatValue, numericValue } from './format.js';
 import { perCpuValues } from './protocol.js';
 
 const MAX_BARS = 40;
 const MAX_ROWS = 500;
 
+/** The entries a learner sees: without the lab's own unless asked for. */
+export function visibleEntries(entries, showLab) {
+  return showLab ? entries : entries.filter(e => e.lab !== true);
+}
+
 export function isHistogramLike(entries) {
   return entries.length > 0 && entries.every(e => numericValue(e.value) !== null);
 }
 
-/** Numeric keys (histogram slots, CPU or syscall numbers) keep their order; otherwise the biggest values first. */
-export function barsFor(entries) {
-  const rows = entries.map(e => ({ key: e.key, label: formatValue(e.key), value: numericValue(e.value), cpus: perCpuValues(e) }));
-  if (rows.every(r => numericValue(r.key) !== null)) {
-    rows.sort((a, b) => numericValue(a.key) - numericValue(b.key));
+/**
+ * Numeric keys (histogram slots, CPU or syscall numbers) and enumerator names keep their numbers' order; otherwise
+ * the biggest values first.
+ */
+export function barsFor(entries, enums) {
+  const rows = entries.map(e => ({
+    key: e.key, label: formatNamed(e.key, enums), value: numericValue(e.value), cpus: perCpuValues(e), lab: e.lab === true,
+    order: numericValue(e.key) ?? (enums && typeof e.key === 'string' && Object.hasOwn(enums, e.key) ? Number(enums[e.key]) : null),
+  }));
+  if (rows.every(r => r.order !== null)) {
+    rows.sort((a, b) => a.order - b.order);
   } else {
     rows.sort((a, b) => b.value - a.value);
   }
@@ -35,9 +49,10 @@ export class MapsView {
   constructor({ container, badge }) {
     this.container = container;
     this.badge = badge;
-    this.maps = new Map();      // name → entries
+    this.maps = new Map();      // name → the last snapshot message
     this.modes = new Map();     // name → 'chart' | 'table', when the learner chose
     this.cards = new Map();
+    this.showLab = false;       // the lab's own entries, hidden until the learner shows them (for every map)
     this.reset();
   }
 
@@ -51,9 +66,10 @@ export class MapsView {
   update(message) {
     const name = String(message.name ?? 'map');
     const entries = Array.isArray(message.entries) ? message.entries : [];
+    const enums = message.enums && typeof message.enums === 'object' ? message.enums : null;
     if (this.maps.size === 0) this.container.replaceChildren();
-    this.maps.set(name, entries);
-    const card = this.render(name, entries);
+    this.maps.set(name, { entries, enums });
+    const card = this.render(name, { entries, enums });
     const old = this.cards.get(name);
     if (old) old.replaceWith(card);
     else this.container.append(card);
@@ -61,7 +77,22 @@ export class MapsView {
     this.badge.textContent = String(this.maps.size);
   }
 
-  render(name, entries) {
+  /** Shows or hides the lab's own entries in every map. */
+  setShowLab(show) {
+    this.showLab = show;
+    for (const [name, snapshot] of this.maps) this.rerender(name, snapshot);
+  }
+
+  rerender(name, snapshot) {
+    const card = this.render(name, snapshot);
+    this.cards.get(name).replaceWith(card);
+    this.cards.set(name, card);
+    return card;
+  }
+
+  render(name, { entries: all, enums }) {
+    const entries = visibleEntries(all, this.showLab);
+    const labCount = all.length - visibleEntries(all, false).length;
     const chartable = isHistogramLike(entries);
     const mode = chartable ? (this.modes.get(name) || 'chart') : 'table';
     const toggle = chartable
@@ -70,12 +101,21 @@ export class MapsView {
         'aria-label': mode === 'chart' ? `Show ${name} as a table` : `Show ${name} as a bar chart`,
         onclick: () => {
           this.modes.set(name, mode === 'chart' ? 'table' : 'chart');
-          const card = this.render(name, this.maps.get(name));
-          this.cards.get(name).replaceWith(card);
-          this.cards.set(name, card);
-          card.querySelector('header button')?.focus();
+          this.rerender(name, this.maps.get(name)).querySelector('header button:last-child')?.focus();
         },
       }, mode === 'chart' ? 'Table' : 'Chart')
+      : null;
+    const labToggle = labCount > 0
+      ? el('button', {
+        type: 'button',
+        class: 'ghost lab-toggle',
+        'aria-pressed': String(this.showLab),
+        title: 'Entries of bpflab\u2019s own processes (its agent, which reads your maps, and what it runs before a workload\u2019s program starts)',
+        onclick: () => {
+          this.setShowLab(!this.showLab);
+          this.cards.get(name)?.querySelector('.lab-toggle')?.focus();
+        },
+      }, this.showLab ? `Hide bpflab\u2019s own (${labCount})` : `Show bpflab\u2019s own (${labCount})`)
       : null;
     const cpus = cpuCount(entries);
     const header = el('header', {},
@@ -83,20 +123,24 @@ export class MapsView {
       el('span', { class: 'muted', text: `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}` }),
       cpus ? el('span', { class: 'muted per-cpu-note', text: `per CPU (${cpus}): ${chartable ? 'sums shown' : 'each CPU shown'}` }) : null,
       el('span', { class: 'spacer' }),
+      labToggle,
       toggle);
-    const body = mode === 'chart' ? this.chart(entries) : this.table(entries);
+    const body = mode === 'chart' ? this.chart(entries, enums) : this.table(entries, enums);
+    if (labCount > 0 && !this.showLab) {
+      body.push(el('p', { class: 'more lab-note', text: `${labCount} entr${labCount === 1 ? 'y' : 'ies'} of bpflab\u2019s own processes hidden` }));
+    }
     return el('section', { class: 'map-card', 'data-map': name, 'aria-label': `map ${name}` }, header, ...body);
   }
 
-  chart(entries) {
-    const rows = barsFor(entries);
-    const shown = rows.length > MAX_BARS && numericValue(rows[0].key) === null ? rows.slice(0, MAX_BARS) : rows.slice(0, 256);
+  chart(entries, enums) {
+    const rows = barsFor(entries, enums);
+    const shown = rows.length > MAX_BARS && rows[0].order === null ? rows.slice(0, MAX_BARS) : rows.slice(0, 256);
     const max = Math.max(1, ...shown.map(r => r.value));
     const cells = [];
     for (const r of shown) {
       const pct = Math.max(0, (r.value / max) * 100);
       cells.push(
-        el('span', { class: 'key', title: r.label, text: r.label }),
+        el('span', { class: r.lab ? 'key lab' : 'key', title: r.lab ? `${r.label}: bpflab\u2019s own` : r.label, text: r.label }),
         el('span', { class: 'track' }, el('span', { class: 'bar', style: `width:${pct.toFixed(2)}%;display:block` })),
         el('span', { class: 'value', title: r.cpus ? perCpuText(r.cpus) : null, text: r.value.toLocaleString() }));
     }
@@ -106,11 +150,11 @@ export class MapsView {
     return out;
   }
 
-  table(entries) {
+  table(entries, enums) {
     const perCpu = cpuCount(entries) > 0;
-    const rows = entries.slice(0, MAX_ROWS).map(e => el('tr', {},
-      el('td', { text: formatValue(e.key) }),
-      el('td', { class: numericValue(e.value) !== null ? 'num' : null, text: formatValue(e.value) }),
+    const rows = entries.slice(0, MAX_ROWS).map(e => el('tr', { class: e.lab === true ? 'lab' : null },
+      el('td', { text: formatNamed(e.key, enums), title: e.lab === true ? 'bpflab\u2019s own' : null }),
+      el('td', { class: numericValue(e.value) !== null ? 'num' : null, text: formatNamed(e.value, enums) }),
       perCpu ? el('td', { class: 'per-cpu' }, ...(perCpuValues(e) ?? []).map((v, cpu) => el('span', { class: 'cpu' },
         el('span', { class: 'muted', text: `cpu${cpu}` }), ` ${formatValue(v)}`))) : null));
     const table = el('table', { class: 'data-table' },

@@ -39,7 +39,8 @@ import java.util.function.Consumer;
  * <p>Protocol (docs/run-contract.md, "Server → agent" and "Agent → server"), one JSON object per line, typed by
  * {@link AgentCommand} and {@link AgentMessage}. The agent first writes {@code ready} once it is warm (or an
  * {@code error} and exits); then it serves one {@code run}, its {@code workload}s, and {@code stop} or end of input.
- * Environment: BPFLAB_SCRATCH (where the run's scratch directory for workloads' files is made).
+ * Environment: BPFLAB_SCRATCH (where the run's scratch directory for workloads' files is made), BPFLAB_LAB_PIDS (the
+ * other processes of the lab, whose records are labelled as the lab's: {@link LabProcesses}).
  *
  * <p>In a VM the agent is saved ready and warm, and every run's VM is restored from that snapshot: anything it drew at
  * random before the run would be the same in every VM. So the run's scratch directory is made when the run starts,
@@ -52,6 +53,7 @@ public final class AgentMain {
     private final ExecutorService workloads = Executors.newSingleThreadExecutor(Daemons.factory("workloads"));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Daemons.factory("run-timer"));
     private final Path scratchRoot;
+    private final LabProcesses lab;
     private Path scratch; // made for the run (see scratch())
     private Run run;
     private boolean attached;
@@ -62,9 +64,10 @@ public final class AgentMain {
     private volatile Consumer<TracePipe.Line> printk = line -> { };
     private boolean followingTracePipe;
 
-    private AgentMain(PrintStream stdout, Path scratchRoot) {
+    private AgentMain(PrintStream stdout, Path scratchRoot, LabProcesses lab) {
         this.output = new Output(stdout);
         this.scratchRoot = scratchRoot;
+        this.lab = lab;
     }
 
     public static void main(String[] args) throws IOException {
@@ -73,7 +76,8 @@ public final class AgentMain {
                 StandardCharsets.UTF_8);
         System.setOut(System.err);
         Path scratchRoot = Path.of(System.getenv().getOrDefault("BPFLAB_SCRATCH", System.getProperty("java.io.tmpdir")));
-        AgentMain agent = new AgentMain(protocol, scratchRoot);
+        LabProcesses.nameThisProcess();
+        AgentMain agent = new AgentMain(protocol, scratchRoot, LabProcesses.current(System.getenv(LabProcesses.PIDS_ENV)));
         int status = 0;
         try {
             status = agent.serve();
@@ -161,7 +165,7 @@ public final class AgentMain {
         long started = System.nanoTime();
         Path warmScratch = null; // not the run's: made before the snapshot, removed after
         try (Output discarded = new Output(java.io.OutputStream.nullOutputStream());
-                Run warm = new Run(discarded)) {
+                Run warm = new Run(discarded, lab)) {
             // What a run does first, done once here: reseeding SecureRandom (its provider's first use) and making a
             // private directory from /dev/urandom bytes were 150 ms and 80 ms of guest time in every clone under TCG.
             FreshRandomness.reseedJvm();
@@ -215,7 +219,7 @@ public final class AgentMain {
         } catch (IOException e) {
             // a workload that needs the directory tries again and says why it cannot
         }
-        run = new Run(output);
+        run = new Run(output, lab);
         attached = run.start(start.source(), start.object(), start.coreBtf(), start.globals(),
                 start.xdpInterfaceOrDefault());
         if (!attached) {
@@ -224,7 +228,8 @@ public final class AgentMain {
         }
         if (start.printkOrDefault()) {
             clearTraceBuffer();
-            followTracePipe(line -> output.offer(new ServerMessage.Printk(line.text(), line.pid(), line.comm())));
+            followTracePipe(line -> output.offer(new ServerMessage.Printk(line.text(), line.pid(), line.comm(),
+                    lab.isLab(line.pid(), line.comm()))));
         }
         timer.schedule(() -> {
             output.send(new ServerMessage.Error("the run reached its time limit of " + timeout + " s and was stopped"));
@@ -275,6 +280,7 @@ public final class AgentMain {
         } catch (WorkloadException | IOException e) {
             answer = new ServerMessage.WorkloadResult(kind.wireName(), false, e.getMessage());
         }
+        lab.refreshThreadNames(); // the workload may have started threads (its programs' output readers)
         to.send(answer);
     }
 

@@ -45,6 +45,7 @@ final class Run implements AutoCloseable {
     private static final int MAX_LOG_CHARS = ServerMessage.MAX_LOG_CHARS;
 
     private final Output output;
+    private final LabProcesses lab;
     private final List<AutoCloseable> streams = new ArrayList<>();
     private final ScheduledExecutorService snapshots =
             Executors.newSingleThreadScheduledExecutor(Daemons.factory("map-snapshots"));
@@ -52,8 +53,10 @@ final class Run implements AutoCloseable {
     private IteratorReads iterators; // null when the program has no iterator
     private boolean closed;
 
-    Run(Output output) {
+    /** {@code lab}: whose records and map entries are said to be the lab's own (labelled, not left out). */
+    Run(Output output, LabProcesses lab) {
         this.output = output;
+        this.lab = lab;
     }
 
     /**
@@ -100,6 +103,7 @@ final class Run implements AutoCloseable {
                 return fail("the program has " + object.iterators().size() + " iterator programs; a run reads at most "
                         + ServerMessage.MAX_ITERATOR_PROGRAMS + ": split them over several programs");
             }
+            lab.refreshThreadNames(); // the threads that will stream are all started by now
             startStreams();
             output.send(ServerMessage.Phase.attached(attached));
             if (!object.iterators().isEmpty()) {
@@ -190,8 +194,8 @@ final class Run implements AutoCloseable {
     private void startStreams() throws BpfException {
         EventSink sink = new EventSink() {
             @Override
-            public void event(String map, JsonNode fields) {
-                output.offer(new ServerMessage.Event(map, fields));
+            public void event(String map, JsonNode fields, Map<String, Long> enums) {
+                output.offer(new ServerMessage.Event(map, fields, enums, lab.names(fields)));
             }
 
             @Override
@@ -226,11 +230,12 @@ final class Run implements AutoCloseable {
             }
             try {
                 for (MapSnapshot map : watched) {
-                    List<MapEntry> entries = map.read(MAP_SNAPSHOT_LIMIT);
-                    String text = entries.toString();
+                    ServerMessage.MapSnapshot read = map.read(MAP_SNAPSHOT_LIMIT);
+                    String text = read.entries().toString();
                     if (!text.equals(lastSent.get(map.name()))) {
                         lastSent.put(map.name(), text);
-                        output.offer(new ServerMessage.MapSnapshot(map.name(), entries));
+                        List<MapEntry> labelled = read.entries().stream().map(lab::label).toList();
+                        output.offer(new ServerMessage.MapSnapshot(read.name(), labelled, read.enums()));
                     }
                 }
             } catch (RuntimeException e) {

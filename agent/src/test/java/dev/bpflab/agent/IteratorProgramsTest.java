@@ -41,7 +41,7 @@ class IteratorProgramsTest {
 
     @Test
     void aTaskIteratorListsThisProcessAtAttachAndAProcessStartedSinceWhenReadAgain() throws Exception {
-        try (Output output = new Output(out); Run run = new Run(output)) {
+        try (Output output = new Output(out); Run run = new Run(output, LabProcesses.current(null))) {
             assertTrue(start(run, "iter_task.bpf.c"), said());
             ServerMessage.Phase attached = await(ServerMessage.Phase.class, p -> p.phase() == RunPhase.ATTACHED);
             assertEquals(List.of("ps → iter/task"), attached.programs());
@@ -69,7 +69,7 @@ class IteratorProgramsTest {
 
     @Test
     void aReadIsCutAt256KiBAndSaysSo() throws Exception {
-        try (Output output = new Output(out); Run run = new Run(output)) {
+        try (Output output = new Output(out); Run run = new Run(output, LabProcesses.current(null))) {
             assertTrue(start(run, "iter_verbose.bpf.c"), said());
             ServerMessage.IteratorOutput first = await(ServerMessage.IteratorOutput.class, o -> o.read() == 1);
             assertTrue(first.truncated(), "hundreds of tasks × 4 KiB");
@@ -81,7 +81,7 @@ class IteratorProgramsTest {
 
     @Test
     void aMapElementIteratorWalksTheObjectsOneMap() throws Exception {
-        try (Output output = new Output(out); Run run = new Run(output)) {
+        try (Output output = new Output(out); Run run = new Run(output, LabProcesses.current(null))) {
             assertTrue(start(run, "iter_map_elem.bpf.c"), said());
             ServerMessage.Phase attached = await(ServerMessage.Phase.class, p -> p.phase() == RunPhase.ATTACHED);
             assertEquals(List.of("dump_slots → iter/bpf_map_elem over map 'slots'"), attached.programs());
@@ -92,7 +92,7 @@ class IteratorProgramsTest {
 
     @Test
     void aMapElementIteratorWithTwoMapsItCouldWalkIsRefusedNamingBoth() throws Exception {
-        try (Output output = new Output(out); Run run = new Run(output)) {
+        try (Output output = new Output(out); Run run = new Run(output, LabProcesses.current(null))) {
             assertFalse(start(run, "iter_map_elem_two_maps.bpf.c"));
         }
         ServerMessage.Error error = await(ServerMessage.Error.class, e -> true);

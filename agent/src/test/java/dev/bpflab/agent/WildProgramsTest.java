@@ -145,7 +145,7 @@ class WildProgramsTest {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         boolean attached;
-        try (Output output = new Output(out); Run run = new Run(output)) {
+        try (Output output = new Output(out); Run run = new Run(output, LabProcesses.current(null))) {
             attached = run.start(source, compile(source), null, Map.of(), AgentCommand.DEFAULT_XDP_INTERFACE);
         }
         String said = out.toString(StandardCharsets.UTF_8);

@@ -101,13 +101,29 @@ public sealed interface ServerMessage {
 
     /**
      * One ring or perf buffer record from map {@code map}: {@code fields} is an object, decoded with the program's
-     * BTF when the record's type is {@code struct event}, else {@code {"hex": "…"}}.
+     * BTF when the record's type is {@code struct event}, else {@code {"hex": "…"}}. {@code enums}: the number of each
+     * enumerator name the fields hold ({@link EnumNames}), null when none. {@code lab}: true when the record names one
+     * of the lab's own processes (its {@code pid}, {@code tgid}, {@code tid} or {@code comm}: the agent, or a process
+     * it started before that process ran its workload's program), null otherwise.
      */
     @JsonTypeName("event")
-    record Event(String map, JsonNode fields) implements ServerMessage, AgentMessage {
+    record Event(String map, JsonNode fields, Map<String, Long> enums, Boolean lab)
+            implements ServerMessage, AgentMessage {
         public Event {
             Checks.present(map, "an event names its \"map\"");
             Checks.require(fields != null && fields.isObject(), "an event's \"fields\" is an object");
+            enums = EnumNames.checked(enums);
+            lab = Boolean.TRUE.equals(lab) ? Boolean.TRUE : null;
+        }
+
+        /** A record with no enumerator names, from none of the lab's own processes. */
+        public Event(String map, JsonNode fields) {
+            this(map, fields, null, null);
+        }
+
+        @JsonIgnore
+        public boolean isLab() {
+            return lab != null;
         }
 
         @Override
@@ -117,12 +133,21 @@ public sealed interface ServerMessage {
         }
     }
 
-    /** One {@code bpf_printk} line, with the pid and command of the process that hit it. */
+    /**
+     * One {@code bpf_printk} line, with the pid (the thread's id, as the kernel's trace says it) and command of the
+     * process that hit it; {@code lab} true when that is one of the lab's own processes (see {@link Event}), else null.
+     */
     @JsonTypeName("printk")
-    record Printk(String text, int pid, String comm) implements ServerMessage, AgentMessage {
+    record Printk(String text, int pid, String comm, Boolean lab) implements ServerMessage, AgentMessage {
         public Printk {
             text = Checks.clip(text == null ? "" : text, MAX_TEXT_CHARS);
             comm = comm == null ? "" : Checks.clip(comm, 64);
+            lab = Boolean.TRUE.equals(lab) ? Boolean.TRUE : null;
+        }
+
+        /** A line from none of the lab's own processes. */
+        public Printk(String text, int pid, String comm) {
+            this(text, pid, comm, null);
         }
 
         @Override
@@ -134,15 +159,23 @@ public sealed interface ServerMessage {
 
     /**
      * A hash or array map's entries, sent when they changed: {@code [{"key":…,"value":…}]}, and for a per-CPU map
-     * each CPU's value too ({@link MapEntry}).
+     * each CPU's value too ({@link MapEntry}). {@code enums}: the number of each enumerator name the keys and values
+     * hold ({@link EnumNames}), null when none.
      */
     @JsonTypeName("map")
-    record MapSnapshot(String name, List<MapEntry> entries) implements ServerMessage, AgentMessage {
+    record MapSnapshot(String name, List<MapEntry> entries, Map<String, Long> enums)
+            implements ServerMessage, AgentMessage {
         public MapSnapshot {
             Checks.present(name, "a map snapshot names the map");
             Checks.require(entries != null && entries.stream().allMatch(e -> e != null),
                     "a map snapshot's \"entries\" is an array of entries");
             entries = List.copyOf(entries);
+            enums = EnumNames.checked(enums);
+        }
+
+        /** A snapshot whose keys and values hold no enumerator names. */
+        public MapSnapshot(String name, List<MapEntry> entries) {
+            this(name, entries, null);
         }
 
         @Override

@@ -1,10 +1,11 @@
 package dev.bpflab.grading;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bpflab.protocol.EnumNames;
 import dev.bpflab.protocol.MapEntry;
 import dev.bpflab.protocol.ServerMessage;
-import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -86,7 +87,7 @@ public record Expectation(JsonNode spec) {
     public boolean matches(ServerMessage message) {
         String type = type();
         if (message instanceof ServerMessage.Event event && type.equals("event")) {
-            return fieldsMatch(spec.path("fields"), event.fields());
+            return fieldsMatch(spec.path("fields"), event.fields(), event.enums());
         }
         if (message instanceof ServerMessage.Printk printk && type.equals("printk")) {
             return Glob.matches(spec.path("text").asText(), printk.text());
@@ -102,16 +103,17 @@ public record Expectation(JsonNode spec) {
         }
         if (message instanceof ServerMessage.MapSnapshot map && type.equals("map")) {
             return spec.path("name").asText().equals(map.name())
-                    && mapHas(map.entries(), spec.get("key"), spec.path("minValue").asLong(1));
+                    && mapHas(map, spec.get("key"), spec.path("minValue").asLong(1));
         }
         return false;
     }
 
     /** Whether an entry under {@code key} holds at least {@code minValue} (a per-CPU map's: summed over its CPUs). */
-    private static boolean mapHas(List<MapEntry> entries, JsonNode key, long minValue) {
-        for (MapEntry entry : entries) {
+    private static boolean mapHas(ServerMessage.MapSnapshot map, JsonNode key, long minValue) {
+        Map<String, Long> enums = map.enums();
+        for (MapEntry entry : map.entries()) {
             boolean keyMatches = key == null || key.isNull()
-                    || (key.isObject() ? fieldsMatch(key, entry.key()) : valueMatches(key, entry.key()));
+                    || (key.isObject() ? fieldsMatch(key, entry.key(), enums) : valueMatches(key, entry.key(), enums));
             if (keyMatches && entry.value() != null && entry.value().isNumber() && entry.value().asLong() >= minValue) {
                 return true;
             }
@@ -119,21 +121,24 @@ public record Expectation(JsonNode spec) {
         return false;
     }
 
-    private static boolean fieldsMatch(JsonNode wanted, JsonNode actual) {
+    private static boolean fieldsMatch(JsonNode wanted, JsonNode actual, Map<String, Long> enums) {
         for (Map.Entry<String, JsonNode> field : wanted.properties()) {
-            if (!valueMatches(field.getValue(), actual.path(field.getKey()))) {
+            if (!valueMatches(field.getValue(), actual.path(field.getKey()), enums)) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean valueMatches(JsonNode wanted, JsonNode actual) {
+    /** A number also matches an enumerator name that stands for it ({@code 1} matches {@code "RULE_PORT"}). */
+    private static boolean valueMatches(JsonNode wanted, JsonNode actual, Map<String, Long> enums) {
         if (wanted.isTextual()) {
             return actual.isValueNode() && !actual.isMissingNode() && Glob.matches(wanted.asText(), actual.asText());
         }
         if (wanted.isNumber()) {
-            return actual.isNumber() && actual.asLong() == wanted.asLong();
+            OptionalLong named = EnumNames.number(enums, actual);
+            return actual.isNumber() ? actual.asLong() == wanted.asLong()
+                    : named.isPresent() && named.getAsLong() == wanted.asLong();
         }
         return wanted.equals(actual);
     }

@@ -160,17 +160,19 @@ public abstract class TemplatesContract extends SandboxContract {
     /** Checks of exact numbers a learner reads off the page, beyond the metadata's "at least". */
     private static void learnerVisibleCounts(String id, RunClient run, String workload) {
         if (id.equals("xdp-firewall")) {
-            // Each round of veth-traffic sends 3 pings (rule 0, protocol icmp) and 3 UDP datagrams to 7777 (rule 1);
-            // the source rule is off by default. Nothing else arriving on bpflab0 may be counted. The check may give
-            // its verdict as soon as it has seen enough, before the round's workload answer arrives: the rounds are
-            // the answers, counted once the map and the events have settled on them.
-            Predicate<JsonNode> icmpDrop = f -> f.path("rule").asInt() == 0 && f.path("protocol").asInt() == 1;
-            Predicate<JsonNode> udpDrop = f -> f.path("rule").asInt() == 1 && f.path("protocol").asInt() == 17
-                    && f.path("dport").asInt() == 7777;
+            // Each round of veth-traffic sends 3 pings (rule RULE_PROTOCOL, 0: protocol icmp) and 3 UDP datagrams to
+            // 7777 (RULE_PORT, 1); the source rule is off by default, so it never gets an entry. The rules are an enum:
+            // records and keys name them, and the messages' "enums" give their numbers. Nothing else arriving on
+            // bpflab0 may be counted. The check may give its verdict as soon as it has seen enough, before the round's
+            // workload answer arrives: the rounds are the answers, counted once the map and the events have settled.
+            Predicate<JsonNode> icmpDrop = f -> f.path("rule").asText().equals("RULE_PROTOCOL")
+                    && f.path("protocol").asInt() == 1;
+            Predicate<JsonNode> udpDrop = f -> f.path("rule").asText().equals("RULE_PORT")
+                    && f.path("protocol").asInt() == 17 && f.path("dport").asInt() == 7777;
             try {
                 run.await("the drops map and its events at 3 per round", m -> {
                     long expected = 3L * answers(run, workload);
-                    return expected > 0 && List.of(expected, expected, 0L).equals(lastDrops(run))
+                    return expected > 0 && Map.of("RULE_PROTOCOL", expected, "RULE_PORT", expected).equals(lastDrops(run))
                             && countEvents(run, icmpDrop) >= expected && countEvents(run, udpDrop) >= expected;
                 }, SETTLE);
             } catch (AssertionError notSettled) {
@@ -178,11 +180,13 @@ public abstract class TemplatesContract extends SandboxContract {
             }
             long rounds = answers(run, workload);
             long expected = 3L * rounds;
-            List<Long> wanted = List.of(expected, expected, 0L);
-            assertEquals(wanted, lastDrops(run),
-                    "the drops map [protocol, port, source] after " + rounds + " round(s) of veth-traffic");
+            assertEquals(Map.of("RULE_PROTOCOL", expected, "RULE_PORT", expected), lastDrops(run),
+                    "the drops map by rule after " + rounds + " round(s) of veth-traffic");
             assertEquals(List.of(expected, expected), List.of(countEvents(run, icmpDrop), countEvents(run, udpDrop)),
                     "drop events (icmp, udp to 7777) after " + rounds + " round(s) of veth-traffic");
+            JsonNode enums = lastDropsSnapshot(run).path("enums");
+            assertEquals(List.of(0, 1), List.of(enums.path("RULE_PROTOCOL").asInt(-1), enums.path("RULE_PORT").asInt(-1)),
+                    "the drops map says the numbers of the rules it names: " + enums);
         }
     }
 
@@ -192,18 +196,23 @@ public abstract class TemplatesContract extends SandboxContract {
                 && workload.equals(m.path("name").asText())).count();
     }
 
-    /** The values of the last snapshot of the array map "drops", by key; empty before the first. */
-    private static List<Long> lastDrops(RunClient run) {
+    /** The values of the last snapshot of the map "drops", by key (a rule's name); empty before the first. */
+    private static Map<String, Long> lastDrops(RunClient run) {
+        Map<String, Long> byKey = new TreeMap<>();
+        lastDropsSnapshot(run).path("entries").forEach(e -> byKey.put(e.path("key").asText(), e.path("value").asLong()));
+        return byKey;
+    }
+
+    /** The last snapshot of the map "drops" the client saw; a missing node before the first. */
+    private static JsonNode lastDropsSnapshot(RunClient run) {
         List<JsonNode> seen = run.seen();
         for (int i = seen.size() - 1; i >= 0; i--) {
             JsonNode m = seen.get(i);
             if ("map".equals(m.path("type").asText()) && "drops".equals(m.path("name").asText())) {
-                Map<Long, Long> byKey = new TreeMap<>();
-                m.path("entries").forEach(e -> byKey.put(e.path("key").asLong(), e.path("value").asLong()));
-                return new ArrayList<>(byKey.values());
+                return m;
             }
         }
-        return List.of();
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
     private static long countEvents(RunClient run, Predicate<JsonNode> fields) {

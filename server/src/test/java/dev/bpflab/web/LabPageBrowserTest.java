@@ -162,13 +162,18 @@ class LabPageBrowserTest extends LabPageTestBase {
         unlink.click();
 
         driver.findElement(By.id("tab-maps")).click();
-        WebElement card = waitFor("the map as a bar chart", () -> driver.findElements(
+        waitFor("the map as a bar chart", () -> driver.findElements(
                 By.cssSelector(".map-card[data-map='unlinks_per_pid']")).stream()
                 .filter(c -> !c.findElements(By.cssSelector(".bars .bar")).isEmpty()).findFirst().orElse(null), Duration.ofSeconds(30));
         screenshot("02-maps-chart-1280x800-light");
-        card.findElement(By.cssSelector("header button")).click();
-        waitFor("the map as a table", () -> !driver.findElements(
-                By.cssSelector(".map-card[data-map='unlinks_per_pid'] tbody tr")).isEmpty(), Duration.ofSeconds(10));
+        // A new snapshot replaces the card, so each look at it finds it afresh (waitFor retries a stale element).
+        waitFor("the map as a table", () -> {
+            WebElement toggle = driver.findElement(By.cssSelector(".map-card[data-map='unlinks_per_pid'] header button:last-child"));
+            if ("Table".equals(toggle.getText())) {
+                toggle.click(); // the card remembers the choice across snapshots
+            }
+            return !driver.findElements(By.cssSelector(".map-card[data-map='unlinks_per_pid'] tbody tr")).isEmpty();
+        }, Duration.ofSeconds(10));
 
         driver.findElement(By.id("tab-printk")).click();
         // trace_pipe has one reader at a time machine-wide: if another bpflab process on this host reads it too,
@@ -423,7 +428,7 @@ class LabPageBrowserTest extends LabPageTestBase {
                 .isEmpty() ? null : driver.findElement(By.cssSelector(map + ".per-cpu-note")).getText(), Duration.ofSeconds(30));
         assertTrue(note.startsWith("per CPU ("), note);
         List<String> cpus = waitFor("each CPU's value in the table", () -> {
-            WebElement toggle = driver.findElement(By.cssSelector(map + "header button"));
+            WebElement toggle = driver.findElement(By.cssSelector(map + "header button:last-child"));
             if ("Table".equals(toggle.getText())) {
                 toggle.click(); // the card remembers the choice across snapshots
             }
@@ -437,6 +442,136 @@ class LabPageBrowserTest extends LabPageTestBase {
         screenshot("18-per-cpu-map-1280x800-light");
         driver.findElement(By.id("stop")).click();
         waitForPhase("stopped");
+    }
+
+    /**
+     * Counts system calls of the agent (which calls itself bpflab-agent) and of cat, by process and command, and by
+     * who made them in a map keyed by an enum.
+     */
+    static final String COUNT_LAB_AND_CAT = """
+            #include "vmlinux.h"
+            #include <bpf/bpf_helpers.h>
+            #include <bpf/bpf_core_read.h>
+
+            char LICENSE[] SEC("license") = "GPL";
+
+            struct proc { u32 pid; char comm[16]; };
+            enum who { WHO_AGENT = 1, WHO_CAT = 2 };
+
+            struct {
+                __uint(type, BPF_MAP_TYPE_HASH);
+                __uint(max_entries, 256);
+                __type(key, struct proc);
+                __type(value, u64);
+            } calls SEC(".maps");
+
+            struct {
+                __uint(type, BPF_MAP_TYPE_HASH);
+                __uint(max_entries, 4);
+                __type(key, enum who);
+                __type(value, u64);
+            } by_who SEC(".maps");
+
+            static __always_inline bool named(const char *comm, const char *name, int len)
+            {
+                for (int i = 0; i <= len; i++)
+                    if (comm[i] != name[i])
+                        return false;
+                return true;
+            }
+
+            static __always_inline void add(void *map, void *key)
+            {
+                u64 one = 1, *n = bpf_map_lookup_elem(map, key);
+                if (n)
+                    __sync_fetch_and_add(n, 1);
+                else
+                    bpf_map_update_elem(map, key, &one, BPF_NOEXIST);
+            }
+
+            SEC("tracepoint/raw_syscalls/sys_enter")
+            int count(void *ctx)
+            {
+                struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+                struct proc key = {};
+                enum who who;
+
+                BPF_CORE_READ_STR_INTO(&key.comm, task, group_leader, comm);
+                if (named(key.comm, "cat", 3))
+                    who = WHO_CAT;
+                else if (named(key.comm, "bpflab-agent", 12))
+                    who = WHO_AGENT;
+                else
+                    return 0;
+                key.pid = bpf_get_current_pid_tgid() >> 32;
+                add(&calls, &key);
+                add(&by_who, &who);
+                return 0;
+            }
+            """;
+
+    @Test
+    @Order(11)
+    void theLabsOwnProcessesAreLeftOutOfTheChartUntilShownAndEnumKeysShowTheirNames() {
+        openPage(1280, 800);
+        js("window.bpflab.editor.setSource(arguments[0])", COUNT_LAB_AND_CAT);
+        driver.findElement(By.id("run")).click();
+        waitForPhase("attached");
+        driver.findElement(By.cssSelector("#workload-buttons button[data-workload='read-file']")).click();
+        driver.findElement(By.id("tab-maps")).click();
+        String calls = ".map-card[data-map='calls'] ";
+        // The agent reads the maps every second, so it is in "calls" from the first snapshot on: hidden, and counted.
+        List<String> bars = waitFor("cat's bar, with the agent's entry hidden", () -> {
+            List<String> labels = barLabels(calls);
+            return labels.stream().anyMatch(l -> l.contains("comm=cat"))
+                    && !driver.findElements(By.cssSelector(calls + "header .lab-toggle")).isEmpty() ? labels : null;
+        }, Duration.ofSeconds(30));
+        assertTrue(bars.stream().noneMatch(l -> l.contains("bpflab-agent")), "the agent's own entry is hidden: " + bars);
+        assertTrue(driver.findElement(By.cssSelector(calls + ".lab-note")).getText().contains("bpflab\u2019s own processes hidden"));
+        screenshot("19-lab-hidden-1280x800-light");
+
+        String label = waitFor("the toggle's label", () -> driver.findElement(By.cssSelector(calls + "header .lab-toggle")).getText(),
+                Duration.ofSeconds(5));
+        assertTrue(label.startsWith("Show bpflab\u2019s own ("), label);
+        setLabShown(calls, true);
+        List<String> withLab = waitFor("the agent's bar once shown", () -> {
+            List<String> labels = barLabels(calls);
+            return labels.stream().anyMatch(l -> l.contains("comm=bpflab-agent")) ? labels : null;
+        }, Duration.ofSeconds(10));
+        assertTrue(withLab.stream().anyMatch(l -> l.contains("comm=cat")), "cat stays: " + withLab);
+        screenshot("19-lab-shown-1280x800-light");
+        setLabShown(calls, false);
+        waitFor("the agent's bar hidden again", () -> barLabels(calls).stream().noneMatch(l -> l.contains("bpflab-agent")),
+                Duration.ofSeconds(10));
+
+        List<String> who = waitFor("the enum-keyed map's bars", () -> {
+            List<String> labels = barLabels(".map-card[data-map='by_who'] ");
+            return labels.contains("WHO_CAT (2)") ? labels : null;
+        }, Duration.ofSeconds(10));
+        assertTrue(who.contains("WHO_AGENT (1)"), "each key is its enumerator's name and number, in number order: " + who);
+        assertEquals(List.of("WHO_AGENT (1)", "WHO_CAT (2)"), who);
+        driver.findElement(By.id("stop")).click();
+        waitForPhase("stopped");
+    }
+
+    /**
+     * Presses a map card's "bpflab's own" toggle until it says {@code shown}. Each snapshot (every second here) replaces
+     * the card, so the toggle is found afresh on each try.
+     */
+    void setLabShown(String card, boolean shown) {
+        waitFor("the lab's own entries " + (shown ? "shown" : "hidden"), () -> {
+            WebElement toggle = driver.findElement(By.cssSelector(card + "header .lab-toggle"));
+            if (!String.valueOf(shown).equals(toggle.getAttribute("aria-pressed"))) {
+                toggle.click();
+            }
+            return String.valueOf(shown).equals(driver.findElement(By.cssSelector(card + "header .lab-toggle"))
+                    .getAttribute("aria-pressed"));
+        }, Duration.ofSeconds(10));
+    }
+
+    /** The labels of a map card's bars, top to bottom; empty while it has none. */
+    List<String> barLabels(String card) {
+        return driver.findElements(By.cssSelector(card + ".bars .key")).stream().map(WebElement::getText).toList();
     }
 
     /** The hint under the first item of the diagnostics list, when it is in {@code lang}; else null. */

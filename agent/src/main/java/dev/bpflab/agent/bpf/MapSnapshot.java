@@ -3,9 +3,12 @@ package dev.bpflab.agent.bpf;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.jna.Memory;
 import dev.bpflab.protocol.MapEntry;
+import dev.bpflab.protocol.ServerMessage;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Reads the current entries of a hash or array map, decoding keys and values with BTF (hex without it). */
 public final class MapSnapshot {
@@ -24,11 +27,13 @@ public final class MapSnapshot {
     }
 
     /**
-     * At most {@code limit} entries. A per-CPU map's entries carry each CPU's value and, when those are numbers,
-     * their sum as the value (what a histogram wants).
+     * At most {@code limit} entries, and the number of each enumerator name their keys and values hold. A per-CPU
+     * map's entries carry each CPU's value and, when those are numbers, their sum as the value (what a histogram
+     * wants).
      */
-    public List<MapEntry> read(int limit) {
+    public ServerMessage.MapSnapshot read(int limit) {
         List<MapEntry> entries = new ArrayList<>();
+        Map<String, Long> enums = new LinkedHashMap<>();
         int keySize = map.keySize();
         // The kernel copies per-CPU values into one slot per possible CPU, each rounded up to 8 bytes.
         int slot = map.isPerCpu() ? (map.valueSize() + 7) & ~7 : map.valueSize();
@@ -45,24 +50,24 @@ public final class MapSnapshot {
                 if (LibBpf.INSTANCE.bpf_map_lookup_elem(map.fd(), key, value) != 0) {
                     continue; // deleted between the two calls
                 }
-                JsonNode decodedKey = decode(map.keyTypeId(), key.getByteArray(0, keySize));
-                entries.add(map.isPerCpu() ? MapEntry.perCpu(decodedKey, perCpu(value, slot))
-                        : MapEntry.of(decodedKey, decode(map.valueTypeId(), value.getByteArray(0, map.valueSize()))));
+                JsonNode decodedKey = decode(map.keyTypeId(), key.getByteArray(0, keySize), enums);
+                entries.add(map.isPerCpu() ? MapEntry.perCpu(decodedKey, perCpu(value, slot, enums))
+                        : MapEntry.of(decodedKey, decode(map.valueTypeId(), value.getByteArray(0, map.valueSize()), enums)));
             }
         }
-        return entries;
+        return new ServerMessage.MapSnapshot(map.name(), entries, enums);
     }
 
-    private List<JsonNode> perCpu(Memory value, int slot) {
+    private List<JsonNode> perCpu(Memory value, int slot, Map<String, Long> enums) {
         byte[] all = value.getByteArray(0, slot * cpus);
         List<JsonNode> values = new ArrayList<>(cpus);
         for (int cpu = 0; cpu < cpus; cpu++) {
-            values.add(decode(map.valueTypeId(), Arrays.copyOfRange(all, cpu * slot, cpu * slot + map.valueSize())));
+            values.add(decode(map.valueTypeId(), Arrays.copyOfRange(all, cpu * slot, cpu * slot + map.valueSize()), enums));
         }
         return values;
     }
 
-    private JsonNode decode(int typeId, byte[] bytes) {
-        return decoder != null && typeId > 0 ? decoder.decode(typeId, bytes) : BtfDecoder.hex(bytes);
+    private JsonNode decode(int typeId, byte[] bytes, Map<String, Long> enums) {
+        return decoder != null && typeId > 0 ? decoder.decode(typeId, bytes, enums) : BtfDecoder.hex(bytes);
     }
 }

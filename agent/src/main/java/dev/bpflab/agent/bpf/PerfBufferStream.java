@@ -2,6 +2,8 @@ package dev.bpflab.agent.bpf;
 
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Streams one BPF_MAP_TYPE_PERF_EVENT_ARRAY map (bpf_perf_event_output), as older tools and cilium/ebpf examples use.
@@ -29,7 +31,8 @@ public final class PerfBufferStream implements AutoCloseable {
         String name = map.name();
         LibBpf.PerfBufferSampleFn sample = (ctx, cpu, data, size) -> {
             try {
-                sink.event(name, decoder.decode(data.getByteArray(0, size)));
+                Map<String, Long> enums = new LinkedHashMap<>();
+                sink.event(name, decoder.decode(data.getByteArray(0, size), enums), enums);
             } catch (Throwable ignored) {
                 sink.dropped(1); // never let an exception cross into libbpf
             }

@@ -2,6 +2,7 @@ package dev.bpflab.agent.bpf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,9 +22,10 @@ final class RecordDecoder {
         this.eventType = type.orElse(null);
     }
 
-    JsonNode decode(byte[] record) {
+    /** The record's fields; each enumerator name among them goes into {@code enums} with its number. */
+    JsonNode decode(byte[] record, Map<String, Long> enums) {
         if (decoder != null && eventType != null) {
-            return decoder.decode(eventType, record);
+            return decoder.decode(eventType, record, enums);
         }
         return JsonNodeFactory.instance.objectNode().set("data", BtfDecoder.hex(record));
     }

@@ -1,7 +1,9 @@
 package dev.bpflab.agent.bpf;
 
 import com.sun.jna.Pointer;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -41,7 +43,8 @@ public final class RingBufferStream implements AutoCloseable {
                     return STOP; // libbpf stops consuming and returns, so close() can free the manager
                 }
                 try {
-                    sink.event(name, decoder.decode(data.getByteArray(0, (int) size)));
+                    Map<String, Long> enums = new LinkedHashMap<>();
+                    sink.event(name, decoder.decode(data.getByteArray(0, (int) size), enums), enums);
                 } catch (Throwable ignored) {
                     // Never let an exception cross into libbpf; a record that cannot be decoded is dropped.
                     sink.dropped(1);

@@ -110,6 +110,6 @@ class PerCpuMapsTest {
     private static List<MapEntry> snapshot(BpfObject object, String name) {
         BpfMap map = object.maps().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
         assertTrue(map.isPerCpu() && map.isSnapshotable(), name);
-        return new MapSnapshot(map).read(512);
+        return new MapSnapshot(map).read(512).entries();
     }
 }

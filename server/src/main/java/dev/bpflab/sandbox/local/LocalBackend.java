@@ -130,6 +130,8 @@ public final class LocalBackend implements SandboxBackend {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
         builder.environment().put("BPFLAB_SCRATCH", scratch.toString());
+        // Here the server is the lab too: a program counting every process's system calls labels it as the lab's own.
+        builder.environment().put("BPFLAB_LAB_PIDS", String.valueOf(ProcessHandle.current().pid()));
         ProcessTree process;
         try {
             process = ProcessTree.start(builder);
