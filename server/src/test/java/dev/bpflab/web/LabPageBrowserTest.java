@@ -588,6 +588,32 @@ class LabPageBrowserTest extends LabPageTestBase {
                 .map(e -> e.getAttribute("textContent")).filter(t -> !t.isBlank()).findFirst().orElse(null), Duration.ofSeconds(10));
     }
 
+    @Test
+    @Order(12)
+    void theContainersLessonTellsThePodsApartOnlyOnceTheProgramReadsTheirHostnameAndCgroup() {
+        openPage(1280, 800);
+        Map<String, Object> lesson = openLesson("09-containers");
+        waitFor("the lesson's start code in the editor", () -> lesson.get("start").equals(source()), Duration.ofSeconds(20));
+        driver.findElement(By.cssSelector("#lesson-steps li[data-step='1'] button")).click();
+        waitFor("the Check button", () -> driver.findElement(By.id("lesson-check")).isDisplayed(), Duration.ofSeconds(5));
+
+        // The start code sees both pods' files go, but not which pod removed them.
+        clickInLessonPane("lesson-check");
+        String failed = checkResult("false");
+        assertTrue(failed.contains("hostname") && failed.contains("cgroup_id"), "says what the events lack: " + failed);
+
+        clickInLessonPane("lesson-load-solution");
+        clickInLessonPane("lesson-confirm-yes");
+        waitFor("the solution in the editor", () -> lesson.get("solution").equals(source()), Duration.ofSeconds(10));
+        clickInLessonPane("lesson-check");
+        checkResult("true");
+        // The events table names each pod, as the kernel does.
+        driver.findElement(By.id("tab-events")).click();
+        String table = driver.findElement(By.id("events-table")).getText();
+        assertTrue(table.contains("pod-alpha") && table.contains("pod-beta"), table);
+        screenshot("16-lesson-containers-passed-1280x800-light");
+    }
+
     /** Opens the lesson pane and picks lesson {@code id} from its list; returns the lesson as GET /api/lessons/{id} has it. */
     Map<String, Object> openLesson(String id) {
         @SuppressWarnings("unchecked")
