@@ -44,7 +44,7 @@ public abstract class IteratorRunContract extends SandboxContract {
         }
     }
 
-    /** The agent itself is a process the listing must show ({@code comm} "java"), where its kernel can see it. */
+    /** The agent itself is a process the listing must show ({@code comm} "bpflab-agent"), where its kernel can see it. */
     protected abstract void assertListsTheAgent(JsonNode sandboxMessage, String listing);
 
     protected static JsonNode output(RunClient run, int read) {

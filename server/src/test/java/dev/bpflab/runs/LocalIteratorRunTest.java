@@ -19,7 +19,7 @@ class LocalIteratorRunTest extends IteratorRunContract {
     @Override
     protected void assertListsTheAgent(JsonNode sandboxMessage, String listing) {
         long agent = RunLoopContract.sandboxPid(sandboxMessage);
-        assertTrue(listing.contains(String.format("%7d java\n", agent)), "the agent, pid " + agent + ":\n" + listing);
+        assertTrue(listing.contains(String.format("%7d bpflab-agent\n", agent)), "the agent, pid " + agent + ":\n" + listing);
     }
 
     @Test

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 @TestProfile(QemuIteratorRunTest.Profile.class)
 @VmTest
 class QemuIteratorRunTest extends IteratorRunContract {
-    private static final Pattern JAVA = Pattern.compile("(?m)^ *\\d+ java$");
+    private static final Pattern AGENT = Pattern.compile("(?m)^ *\\d+ bpflab-agent$");
 
     /** The qemu backend with a run directory of its own. */
     public static class Profile extends QemuProfile {
@@ -35,7 +35,7 @@ class QemuIteratorRunTest extends IteratorRunContract {
 
     @Override
     protected void assertListsTheAgent(JsonNode sandboxMessage, String listing) {
-        assertTrue(JAVA.matcher(listing).find(), "the guest's agent:\n" + listing);
+        assertTrue(AGENT.matcher(listing).find(), "the guest's agent:\n" + listing);
     }
 
     /** The host kernel of the local backend refuses iter/bpf_map_elem (EPERM); the guest's 6.1 loads it. */
