@@ -11,6 +11,7 @@ import { setupThemeToggle } from './theme.js';
 import { api } from './api.js';
 import { clockTime, el } from './format.js';
 import { attachRoom } from './dashboard/student-room.js';
+import { setupRoomMenu } from './room-menu.js';
 import { LessonPane } from './lessons.js';
 import { IteratorView } from './iterator-view.js';
 import { browserLang } from './lesson-store.js';
@@ -523,6 +524,7 @@ const room = attachRoom({
   },
 });
 window.bpflab.room = room; // room?.progress(lessonId, step) when the learner changes step
+setupRoomMenu($('room-menu'), () => window.bpflab.room); // join, create, or leave a room from the toolbar
 
 // ---------- start ----------
 async function openShare(shareId) {

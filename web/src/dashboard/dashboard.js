@@ -25,6 +25,7 @@ const FILTERS = {
   pushPending: s => s.pushState === PUSH_PENDING,
   idle: (s, now) => now - s.lastActivity > IDLE_MS,
   offline: s => !s.online,
+  left: s => Boolean(s.leftAt),
 };
 
 const SORTS = {
@@ -235,6 +236,7 @@ export function startDashboard({ roomId, secret, notice, connection }) {
     const count = predicate => all.filter(s => predicate(s, now)).length;
     const counters = [
       ['online', count(s => s.online), ''],
+      ['left', count(FILTERS.left), ''],
       [PHASE.ATTACHED, count(s => s.phase === PHASE.ATTACHED), 'ok'],
       ['verifier', count(FILTERS.verify), 'err'],
       ['compile', count(FILTERS.compile), 'err'],
@@ -257,11 +259,14 @@ export function startDashboard({ roomId, secret, notice, connection }) {
   }
 
   function row(s, now, recentlyChanged) {
-    const tr = el('tr', { class: [s.failStreak >= 2 ? 'stuck' : '', recentlyChanged ? 'flash' : ''].join(' ').trim() || null });
+    const tr = el('tr', { class: [s.failStreak >= 2 ? 'stuck' : '', recentlyChanged ? 'flash' : '', s.leftAt ? 'left' : '']
+      .join(' ').trim() || null });
     tr.append(
       el('td', { title: `joined ${clock(s.joinedAt)}` },
         el('span', { class: `dot${s.online ? ' on' : ''}`, title: s.online ? 'page open' : 'page closed' }),
-        el('span', { class: 'name' }, s.name)),
+        el('span', { class: 'name' }, s.name),
+        // A student who left keeps their row (runs, checks: the class's record) until the instructor removes it.
+        s.leftAt ? el('span', { class: 'badge left', title: `left the room at ${clock(s.leftAt)}` }, `left ${clock(s.leftAt)}`) : null),
       el('td', {}, s.lesson ? `${s.lesson}${Number.isInteger(s.step) ? ` · ${stepLabel(s.step)}` : ''}` : '—',
         s.passedSteps ? el('div', { class: 'small muted' }, `✓ ${s.passedSteps} step${s.passedSteps === 1 ? '' : 's'} passed`) : null,
         s.pushState === PUSH_PENDING ? el('div', {}, el('span', { class: 'badge pending',

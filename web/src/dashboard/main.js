@@ -3,7 +3,7 @@ import './rooms.css';
 import { setupThemeToggle } from '../theme.js';
 import { el, hashParams, requestJson } from './dom.js';
 import { startDashboard } from './dashboard.js';
-import { currentRoom, leaveRoom, rememberRoom } from './student-room.js';
+import { currentRoom, leaveRoom, leaveRoomOnServer, rememberRoom } from './student-room.js';
 
 const $ = id => document.getElementById(id);
 const INSTRUCTOR_ROOMS = 'bpflab.instructorRooms';
@@ -86,9 +86,14 @@ async function showJoin() {
       if (error.status === 401 || error.status === 403) leaveRoom(); // the room was closed
     }
   }
-  $('leave').addEventListener('click', () => {
-    leaveRoom();
-    $('already').hidden = true;
+  $('leave').addEventListener('click', async () => {
+    $('join-error').textContent = '';
+    try {
+      await leaveRoomOnServer();
+      $('already').hidden = true;
+    } catch (error) {
+      $('join-error').textContent = error.message;
+    }
   });
   $('join-form').addEventListener('submit', async e => {
     e.preventDefault();

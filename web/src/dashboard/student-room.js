@@ -11,6 +11,8 @@
 const STORAGE = 'bpflab.room';
 const MAX_CODE_CHARS = 60_000; // stays under the server's 64 KiB WebSocket frame
 const CODE_REPORT_MS = 5000;
+/** The window event ("bpflab:room") every change of membership fires: detail is the room now, or null. */
+export const ROOM_EVENT = 'bpflab:room';
 
 export function currentRoom() {
   try {
@@ -29,10 +31,34 @@ export function rememberRoom(joined) {
   } catch { /* storage blocked: the room lasts as long as this page */ }
 }
 
+/** Forgets the membership in this browser only; leaveRoomOnServer() tells the room first. */
 export function leaveRoom() {
   try {
     localStorage.removeItem(STORAGE);
   } catch { /* nothing to forget */ }
+  window.dispatchEvent(new CustomEvent(ROOM_EVENT, { detail: null }));
+}
+
+/**
+ * Leaves the room this browser is in (DELETE /api/rooms/me): the dashboard then shows the student as left, and the
+ * learner token stops working. Then forgets the membership here. A token the server no longer knows (the room was
+ * closed, the instructor removed them) is forgotten too. Throws an Error with the server's reason otherwise
+ * (nothing is forgotten then: the learner can try again).
+ */
+export async function leaveRoomOnServer() {
+  const room = currentRoom();
+  if (!room) return;
+  let response;
+  try {
+    response = await fetch('/api/rooms/me', { method: 'DELETE', headers: { Authorization: `Bearer ${room.learnerToken}` } });
+  } catch (error) {
+    throw new Error(`Could not reach the bpflab server to leave the room (${error.message}).`);
+  }
+  if (!response.ok && response.status !== 401 && response.status !== 403) {
+    const body = await response.json().catch(() => null);
+    throw new Error(body?.message ?? `Leaving the room failed: HTTP ${response.status}.`);
+  }
+  leaveRoom();
 }
 
 /** "?learner=<token>" to append to /ws/run while in a room, else "". */
@@ -44,7 +70,8 @@ export function learnerQuery() {
 /**
  * Connects the page to its room, if it is in one. onPush(push) gets {kind:"lesson",lesson,step} or
  * {kind:"template",template,params}; getSource() (optional) returns the editor's text, reported every few seconds when it
- * changed so the instructor can read it. Returns {progress(lesson, step), leave()} or null when not in a room.
+ * changed so the instructor can read it. Returns {title, name, progress(lesson, step), leave()} or null when not in a
+ * room; leave() tells the server (the dashboard shows the student as left) and ends the membership.
  */
 export function attachRoom({ onPush = () => {}, getSource = null, onBroadcast = null } = {}) {
   const room = currentRoom();
@@ -127,6 +154,8 @@ export function attachRoom({ onPush = () => {}, getSource = null, onBroadcast = 
         closed = true;
         leaveRoom();
         show('Your instructor removed you from the room', true);
+      } else if (m.type === 'left') { // left from another tab
+        ended();
       }
     };
     socket.onclose = async e => {
@@ -135,6 +164,10 @@ export function attachRoom({ onPush = () => {}, getSource = null, onBroadcast = 
         closed = true;
         leaveRoom();
         show('Your instructor removed you from the room', true);
+        return;
+      }
+      if (e.code === 4411) { // left from another tab
+        ended();
         return;
       }
       if (!opened) {
@@ -170,8 +203,9 @@ export function attachRoom({ onPush = () => {}, getSource = null, onBroadcast = 
     }
   }
 
+  let codeTimer = 0;
   if (getSource) {
-    setInterval(() => {
+    codeTimer = setInterval(() => {
       let source;
       try {
         source = String(getSource() ?? '');
@@ -184,18 +218,28 @@ export function attachRoom({ onPush = () => {}, getSource = null, onBroadcast = 
     }, CODE_REPORT_MS);
   }
 
+  /** The membership is over (this page or another one left): no reconnecting, no bar. */
+  function ended() {
+    closed = true;
+    clearInterval(codeTimer);
+    socket?.close(1000, 'left');
+    bar.remove();
+    if (currentRoom()?.learnerToken === room.learnerToken) leaveRoom();
+  }
+
   show(`${room.title} · ${room.name}`);
   connect();
   return {
+    title: room.title,
+    name: room.name,
     progress(lesson, step) {
       position = { lesson, step };
       send({ type: 'progress', lesson, step });
     },
-    leave() {
-      closed = true;
-      leaveRoom();
-      socket?.close(1000, 'left');
-      bar.remove();
+    /** Leaves the room for good (the server marks the student as left); rejects with the server's reason. */
+    async leave() {
+      await leaveRoomOnServer();
+      ended();
     },
   };
 }

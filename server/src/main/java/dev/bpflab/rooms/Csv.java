@@ -19,12 +19,15 @@ final class Csv {
 
     static final List<String> HEADER = List.of("student_id", "name", "joined_at", "lesson", "step", "runs", "phase",
             "events", "diagnostic_stage", "diagnostic_line", "diagnostic_message", "fail_streak", "last_check_lesson",
-            "last_check_step", "last_check_passed", "steps_passed", "passed_steps", "last_activity", "push_state");
+            "last_check_step", "last_check_passed", "steps_passed", "passed_steps", "last_activity", "push_state", "left_at");
 
     private Csv() {
     }
 
-    /** The header and one row per student, in joining order; times are ISO-8601 UTC, absent values empty cells. */
+    /**
+     * The header and one row per student, in joining order; times are ISO-8601 UTC, absent values empty cells. A
+     * student who left has their row, with {@code left_at} set; one the instructor removed has none.
+     */
     static String export(Room room) {
         StringBuilder out = new StringBuilder();
         row(out, HEADER);
@@ -39,7 +42,7 @@ final class Csv {
                         String.valueOf(s.failStreak), c == null ? null : c.lesson(), c == null ? null : stepNumber(c.step()),
                         c == null ? null : String.valueOf(c.passed()), String.valueOf(s.passed.size()),
                         String.join(" ", s.passed.stream().map(Csv::passedStep).toList()), iso(s.lastActivity),
-                        s.pushState));
+                        s.pushState, iso(s.leftAt)));
             }
         }
         return out.toString();

@@ -5,8 +5,8 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Who is in a room and who is there: the instructor locks joining and removes students; pages and dashboards open
- * and close; instructor calls count as use. Part of {@link Rooms} (which makes it and shares its index, saving and
+ * Who is in a room and who is there: the instructor locks joining and removes students; students leave; pages and
+ * dashboards open and close; instructor calls count as use. Part of {@link Rooms} (which makes it and shares its index, saving and
  * listener), so it follows the same locking: the room's monitor for its state, listeners called with no lock held.
  */
 public final class RoomAttendance {
@@ -58,18 +58,47 @@ public final class RoomAttendance {
         return student;
     }
 
-    /** Whether {@code m} is still a student of its open room: false once removed, or once the room is closed. */
+    /**
+     * The student leaves the room from their page: their learner token stops working, their other open pages are told
+     * and closed, and their row stays on the dashboards and in the CSV export marked as left ({@code leftAt}), with
+     * the runs and checks they made. They may join again with the code (as a new student) unless the room is locked.
+     * Returns the student; 403 when {@code m} is no longer in the room (left already, removed, or the room closed).
+     */
+    public Student leave(Rooms.Membership m) throws RoomException {
+        Room room = m.room();
+        Student student = m.student();
+        long now = clock.getAsLong();
+        synchronized (room) {
+            if (!isMember(m)) {
+                throw notMember();
+            }
+            student.leftAt = now;
+            student.lastActivity = now;
+        }
+        index.forget(student);
+        saver.changed(room);
+        listener.get().left(room, student);
+        return student;
+    }
+
+    /** Whether {@code m} is still a student of its open room: false once they left or were removed, or it closed. */
     public boolean isMember(Rooms.Membership m) {
         synchronized (m.room()) {
-            return m.room().students.get(m.student().id) == m.student() && index.isOpen(m.room());
+            return m.room().students.get(m.student().id) == m.student() && !m.student().hasLeft()
+                    && index.isOpen(m.room());
         }
     }
 
     /** 403 unless {@code m} is still a student of its open room. */
     void requireMember(Rooms.Membership m) throws RoomException {
         if (!isMember(m)) {
-            throw new RoomException(403, "You are no longer in this room (the instructor removed you, or closed it).");
+            throw notMember();
         }
+    }
+
+    private static RoomException notMember() {
+        return new RoomException(403, "You are no longer in this room (you left it, the instructor removed you, or "
+                + "closed it). Join again with the room's code.");
     }
 
     public void channelOpened(Rooms.Membership m) {

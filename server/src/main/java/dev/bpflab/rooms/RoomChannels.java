@@ -31,6 +31,7 @@ public class RoomChannels implements RoomListener {
     private static final Logger LOG = Logger.getLogger(RoomChannels.class);
     static final CloseReason ROOM_CLOSED = new CloseReason(4404, "the room was closed");
     static final CloseReason REMOVED = new CloseReason(4410, "the instructor removed you from the room");
+    static final CloseReason LEFT = new CloseReason(4411, "you left the room");
 
     @Inject
     Rooms rooms;
@@ -162,16 +163,26 @@ public class RoomChannels implements RoomListener {
 
     @Override
     public void removed(Room room, Student student) {
-        String notice = RoomViews.removedNotice().toString();
         String row = RoomViews.removed(student).toString();
         run(() -> {
-            forEach(studentChannels.get(room.id), c -> {
-                if (student.id.equals(studentOf.get(c.id()))) {
-                    send(c, notice);
-                    close(c, REMOVED);
-                }
-            });
+            closeStudent(room, student, RoomViews.removedNotice().toString(), REMOVED);
             forEach(dashboards.get(room.id), c -> send(c, row));
+        });
+    }
+
+    @Override
+    public void left(Room room, Student student) {
+        run(() -> closeStudent(room, student, RoomViews.leftNotice().toString(), LEFT));
+        studentChanged(room, student.id); // the row stays, marked as left
+    }
+
+    /** Tells each open page of {@code student} why, and closes it. Runs on the sending thread. */
+    private void closeStudent(Room room, Student student, String notice, CloseReason reason) {
+        forEach(studentChannels.get(room.id), c -> {
+            if (student.id.equals(studentOf.get(c.id()))) {
+                send(c, notice);
+                close(c, reason);
+            }
         });
     }
 

@@ -18,12 +18,13 @@ final class RoomIndex {
     private final Map<String, Room> byCode = new ConcurrentHashMap<>();
     private final Map<String, Rooms.Membership> byTokenDigest = new ConcurrentHashMap<>();
 
-    /** Adds a room with its students (a loaded room, or a new one with none). */
+    /** Adds a room with its students (a loaded room, or a new one with none); the tokens of those who left stay dead. */
     synchronized void add(Room room) {
         byId.put(room.id, room);
         byCode.put(room.joinCode, room);
         synchronized (room) {
-            room.students.values().forEach(student -> addStudent(room, student));
+            room.students.values().stream().filter(student -> !student.hasLeft())
+                    .forEach(student -> addStudent(room, student));
         }
     }
 

@@ -25,6 +25,10 @@ public interface RoomListener {
     default void removed(Room room, Student student) {
     }
 
+    /** {@code student} left from their page: their other pages are told and closed, dashboards show the row as left. */
+    default void left(Room room, Student student) {
+    }
+
     /** A message for the room's dashboards only. */
     default void toDashboards(Room room, ObjectNode message) {
     }

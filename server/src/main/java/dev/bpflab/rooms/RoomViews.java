@@ -123,15 +123,22 @@ public final class RoomViews {
                 "Your instructor removed you from this room. Join again with the room's code if they ask you to.");
     }
 
+    /** For the pages of a student who left from another tab: {"type":"left","message"}, before the channel closes. */
+    static ObjectNode leftNotice() {
+        return JSON.createObjectNode().put("type", "left").put("message",
+                "You left this room. Join again with the room's code to be back on the dashboard.");
+    }
+
     /** {"type":"broadcast","id","text","at"}. */
     static ObjectNode broadcast(Room.Broadcast b) {
         return JSON.createObjectNode().put("type", "broadcast").put("id", b.id()).put("text", b.text())
                 .put("at", b.at());
     }
 
+    /** {id,title,created,students}: {@code students} counts those in the room now (not those who left). */
     private static ObjectNode roomInfo(Room room) {
         return JSON.createObjectNode().put("id", room.id).put("title", room.title).put("created", room.created)
-                .put("students", room.students.size());
+                .put("students", room.students.values().stream().filter(s -> !s.hasLeft()).count());
     }
 
     /** One dashboard row; call with the room's monitor held. Absent values are JSON null, never left out. */
@@ -157,6 +164,11 @@ public final class RoomViews {
             v.putObject("source").put("origin", s.sourceOrigin).put("at", s.sourceAt).put("chars", s.source.length());
         }
         v.put("lastActivity", s.lastActivity);
+        if (s.hasLeft()) {
+            v.put("leftAt", s.leftAt);
+        } else {
+            v.putNull("leftAt");
+        }
         return v;
     }
 

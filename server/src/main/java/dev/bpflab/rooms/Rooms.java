@@ -172,7 +172,8 @@ public final class Rooms implements AutoCloseable {
                         + "anyone new join right now. Ask them to unlock it.");
             }
             if (room.students.size() >= settings.maxStudentsPerRoom()) {
-                throw new RoomException(409, "This room is full (" + room.students.size() + " students).");
+                throw new RoomException(409, "This room is full (" + room.students.size()
+                        + " students, counting those who left; the instructor can remove their rows).");
             }
             String id;
             do {

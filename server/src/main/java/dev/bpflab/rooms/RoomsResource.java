@@ -42,6 +42,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * <li>{@code POST /api/rooms/join} {"code","name"} → 201 {learnerToken, roomId, studentId, name, title}; a locked
  * room → 403</li>
  * <li>{@code GET /api/rooms/me} with {@code Authorization: Bearer <learnerToken>} → {roomId, title, studentId, name}</li>
+ * <li>{@code DELETE /api/rooms/me} with the learner token → {roomId, title, studentId, name, leftAt}: the student leaves;
+ * their row stays, marked as left</li>
  * <li>{@code GET /api/rooms/{id}} → the dashboard's snapshot</li>
  * <li>{@code GET /api/rooms/{id}/students/{sid}/source} → {studentId, name, source, origin, at}</li>
  * <li>{@code POST /api/rooms/{id}/push} {"lesson","step"} | {"template","params"} → {delivered, push}</li>
@@ -113,12 +115,33 @@ public class RoomsResource {
     @GET
     @Path("me")
     public ObjectNode me(@Context HttpHeaders headers) throws RoomException {
+        return membership(learner(headers));
+    }
+
+    /**
+     * The student leaves the room: {roomId, title, studentId, name, leftAt}. Their token stops working, their other
+     * pages are closed, and their row stays on the dashboard and in the CSV, marked as left. 401 without a token, 403
+     * for a token of no open room (left already, removed, or the room closed).
+     */
+    @DELETE
+    @Path("me")
+    public ObjectNode leave(@Context HttpHeaders headers) throws RoomException {
+        Rooms.Membership m = learner(headers);
+        Student left = rooms.attendance().leave(m);
+        return membership(m).put("leftAt", left.leftAt);
+    }
+
+    /** The membership of the learner token in {@code Authorization: Bearer}; 401 without one, 403 for no member's. */
+    private Rooms.Membership learner(HttpHeaders headers) throws RoomException {
         String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new RoomException(401, "Send the learner token as Authorization: Bearer <learnerToken>.");
         }
-        Rooms.Membership m = rooms.member(authorization.substring(7).strip()).orElseThrow(() -> new RoomException(403,
+        return rooms.member(authorization.substring(7).strip()).orElseThrow(() -> new RoomException(403,
                 "This learner token belongs to no open room; join again with the room's code."));
+    }
+
+    private ObjectNode membership(Rooms.Membership m) {
         return json.createObjectNode().put("roomId", m.room().id).put("title", m.room().title)
                 .put("studentId", m.student().id).put("name", m.student().name);
     }

@@ -59,6 +59,11 @@ final class Student {
     long sourceAt;
 
     long lastActivity;
+    /**
+     * When the student left the room from their page, epoch ms; 0 while they are in it. A student who left keeps their
+     * row (their runs and checks are the class's record) but their learner token no longer works.
+     */
+    long leftAt;
 
     /** The /ws/run connection of the student's latest Run; messages of older connections are stale. */
     @JsonIgnore
@@ -76,5 +81,10 @@ final class Student {
         this.name = name;
         this.joinedAt = now;
         this.lastActivity = now;
+    }
+
+    /** Whether the student left the room themselves; hold the room's monitor. */
+    boolean hasLeft() {
+        return leftAt != 0;
     }
 }

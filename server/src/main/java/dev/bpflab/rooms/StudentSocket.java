@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code /ws/rooms/student?learner=<learnerToken>}: a student's channel to their room. The upgrade is refused (401 no
  * token, 403 unknown token) by {@link RoomUpgradeCheck}.
  * Server → student: {@code welcome} on connect, then {@code push}, {@code broadcast}, {@code closed}, {@code error};
- * {@code removed} when the instructor removes the student, after which the channel is closed (code 4410).
+ * {@code removed} when the instructor removes the student, after which the channel is closed (code 4410); {@code left}
+ * when the student left the room from another page (code 4411).
  * Student → server: {@code {"type":"progress","lesson":"<id>","step":N}}, {@code {"type":"code","source":"<C>"}},
  * {@code {"type":"taken","push":"<push id>"}} (the page applied that push), {@code {"type":"ping"}}.
  */

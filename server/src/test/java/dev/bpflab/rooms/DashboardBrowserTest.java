@@ -243,6 +243,87 @@ class DashboardBrowserTest {
                 .path("students.find { it.id == '" + studentId + "' }.step"), "the API keeps the step's index");
     }
 
+    /**
+     * Rooms from the lab page alone: its Rooms button leads an instructor to create a room and a student to join it; in
+     * the room the button names it, and leaving from its panel shows on the dashboard and in the CSV as "left".
+     */
+    @Test
+    void roomsAreReachableFromTheLabPageAndAStudentCanLeave() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String page = http.send(HttpRequest.newBuilder(root.resolve("/")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Prerequisites.require(page.contains("id=\"room-menu\"") && page.contains("/app-"), "the lab page is not built (-Dskip.web=true)");
+        startBrowser();
+
+        // An instructor on the lab page finds where to create a room.
+        driver.get(root.resolve("/").toString());
+        WebElement rooms = waitFor("the Rooms button", () -> driver.findElements(By.id("room-menu-button")).stream()
+                .filter(b -> b.getText().equals("Rooms")).findFirst().orElse(null));
+        rooms.click();
+        WebElement create = waitFor("the create link", () -> driver.findElements(By.id("room-create-link")).stream()
+                .filter(WebElement::isDisplayed).findFirst().orElse(null));
+        screenshot("rooms-08-lab-page-rooms-menu");
+        create.click();
+        waitFor("the create form", () -> driver.findElement(By.id("create-title")).isDisplayed() ? true : null);
+        driver.findElement(By.id("create-title")).sendKeys("Found from the lab");
+        driver.findElement(By.cssSelector("#create-form button[type=submit]")).click();
+        WebElement open = waitFor("the dashboard link", () -> driver.findElements(By.linkText("Open the dashboard")).stream()
+                .findFirst().orElse(null));
+        String instructorLink = open.getAttribute("href");
+        open.click();
+        String code = waitFor("the join code", () -> emptyToNull(driver.findElement(By.id("join-code-big")).getText()));
+        String dashboardTab = driver.getWindowHandle();
+
+        // A student on the lab page (another tab) finds where to join, joins, and is back on the lab page in the room.
+        driver.switchTo().newWindow(WindowType.TAB);
+        driver.get(root.resolve("/").toString());
+        waitFor("the Rooms button", () -> driver.findElements(By.id("room-menu-button")).stream()
+                .filter(b -> b.getText().equals("Rooms")).findFirst().orElse(null)).click();
+        waitFor("the join link", () -> driver.findElements(By.id("room-join-link")).stream()
+                .filter(WebElement::isDisplayed).findFirst().orElse(null)).click();
+        waitFor("the join form", () -> driver.findElement(By.id("join-code")).isDisplayed() ? true : null);
+        driver.findElement(By.id("join-code")).sendKeys(code);
+        driver.findElement(By.id("join-name")).sendKeys("Lin");
+        driver.findElement(By.cssSelector("#join-form button[type=submit]")).click();
+        WebElement inRoom = waitFor("the button naming the room", () -> driver.findElements(By.id("room-menu-button")).stream()
+                .filter(b -> b.getText().equals("Room: Found from the lab")).findFirst().orElse(null));
+        String studentId = JsonSocket.JSON.readTree((String) driver.executeScript("return localStorage.getItem('bpflab.room')"))
+                .path("studentId").asText();
+        String fragment = instructorLink.substring(instructorLink.indexOf('#') + 1);
+        String roomId = fragment.replaceAll(".*room=([^&]+).*", "$1");
+        String secret = fragment.replaceAll(".*secret=([^&]+).*", "$1");
+        Supplier<io.restassured.response.ValidatableResponse> snapshot = () -> io.restassured.RestAssured.given()
+                .header("Authorization", "Bearer " + secret).when().get("/api/rooms/" + roomId).then().statusCode(200);
+        waitFor("Lin online on the dashboard", () -> Boolean.TRUE.equals(snapshot.get().extract()
+                .path("students.find { it.id == '" + studentId + "' }.online")) ? true : null);
+
+        // She leaves from the panel: the page is out of the room, and the dashboard shows her as left.
+        inRoom.click();
+        WebElement leave = waitFor("the leave button", () -> driver.findElements(By.id("room-leave")).stream()
+                .filter(WebElement::isDisplayed).findFirst().orElse(null));
+        String panel = driver.findElement(By.id("room-panel")).getText();
+        assertTrue(panel.contains("You are Lin in Found from the lab") && !panel.contains("null"), panel);
+        screenshot("rooms-09-lab-page-in-room");
+        leave.click();
+        waitFor("the note that she left", () -> driver.findElement(By.id("room-panel")).getText()
+                .contains("You left Found from the lab") ? true : null);
+        assertEquals("Rooms", driver.findElement(By.id("room-menu-button")).getText());
+        assertEquals(null, driver.executeScript("return localStorage.getItem('bpflab.room')"));
+        waitFor("the room bar gone", () -> driver.findElements(By.cssSelector(".bpflab-room-bar")).isEmpty() ? true : null);
+        screenshot("rooms-10-lab-page-left");
+
+        driver.switchTo().window(dashboardTab);
+        String row = waitFor("Lin's row marked as left", () -> driver.findElements(By.cssSelector("#students tbody tr")).stream()
+                .map(WebElement::getText).filter(t -> t.contains("Lin") && t.contains("left ")).findFirst().orElse(null));
+        assertTrue(row.contains("Lin"), row);
+        screenshot("rooms-11-dashboard-left");
+        String csv = io.restassured.RestAssured.given().header("Authorization", "Bearer " + secret).when()
+                .get("/api/rooms/" + roomId + "/export.csv").then().statusCode(200).extract().asString();
+        String line = csv.lines().filter(l -> l.startsWith(studentId + ",")).findFirst().orElseThrow();
+        assertTrue(line.matches(".*,\\d{4}-\\d\\d-\\d\\dT[^,]*Z$"), "the CSV's left_at is set: " + line);
+        io.restassured.RestAssured.given().header("Authorization", "Bearer " + secret)
+                .when().delete("/api/rooms/" + roomId).then().statusCode(204);
+    }
+
     <T> T waitFor(String what, Supplier<T> probe) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {

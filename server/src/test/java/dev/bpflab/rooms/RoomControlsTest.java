@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The instructor's controls over who is in a room: locking joining, and removing a student (their page closed with
- * a reason, their row gone from the dashboard and the CSV). And the CSV export of a hostile display name.
+ * a reason, their row gone from the dashboard and the CSV); a student leaving by themselves (their row stays, marked
+ * as left, in both). And the CSV export of a hostile display name.
  */
 @QuarkusTest
 class RoomControlsTest {
@@ -126,6 +127,56 @@ class RoomControlsTest {
                 .then().statusCode(403);
         assertEquals(403, JsonSocket.refusal(root, "/ws/rooms/student?learner=" + ada.get("learnerToken")));
         room.as().when().delete(student).then().statusCode(404).body("message", containsString("No student"));
+        assertNotEquals(adaId, join(room.joinCode(), "Ada").get("studentId"), "joining again is a new student");
+    }
+
+    @Test
+    void aStudentWhoLeavesIsShownAsLeftOnTheDashboardAndInTheCsv() {
+        Instructor room = createRoom("Leaving");
+        Map<String, String> ada = join(room.joinCode(), "Ada");
+        Map<String, String> bob = join(room.joinCode(), "Bob");
+        String adaId = ada.get("studentId");
+        String adaToken = "Bearer " + ada.get("learnerToken");
+        long leftAt;
+        try (JsonSocket dash = dashboard(room);
+                JsonSocket adaPage = JsonSocket.open(root, "/ws/rooms/student?learner=" + ada.get("learnerToken"));
+                JsonSocket adaOtherTab = JsonSocket.open(root, "/ws/rooms/student?learner=" + ada.get("learnerToken"))) {
+            dash.awaitType("snapshot", SOON);
+            adaPage.awaitType("welcome", SOON);
+            adaOtherTab.awaitType("welcome", SOON);
+            given().when().delete("/api/rooms/me").then().statusCode(401).body("message", containsString("Bearer"));
+
+            leftAt = given().header("Authorization", adaToken).when().delete("/api/rooms/me").then().statusCode(200)
+                    .body("studentId", equalTo(adaId)).body("name", equalTo("Ada")).body("title", equalTo("Leaving"))
+                    .extract().jsonPath().getLong("leftAt");
+            assertTrue(leftAt > 0);
+            // Every page of hers hears it and closes; the dashboard keeps her row, marked as left and offline.
+            assertTrue(adaOtherTab.awaitType("left", SOON).path("message").asText().contains("You left this room"));
+            assertEquals(4411, adaOtherTab.awaitClose(SOON), "closed with the leaving's own code");
+            assertEquals(4411, adaPage.awaitClose(SOON));
+            long when = leftAt;
+            dash.awaitStudent(adaId, "Ada's row marked as left and offline",
+                    row -> row.path("leftAt").asLong() == when && !row.path("online").asBoolean(), SOON);
+            assertTrue(dash.drain().stream().noneMatch(m -> "removed".equals(m.path("type").asText())),
+                    "leaving is not a removal");
+        }
+        // Her token is dead, whatever she tries with it; leaving twice says she is not in the room.
+        given().header("Authorization", adaToken).when().get("/api/rooms/me").then().statusCode(403);
+        given().header("Authorization", adaToken).when().delete("/api/rooms/me").then().statusCode(403);
+        assertEquals(403, JsonSocket.refusal(root, "/ws/rooms/student?learner=" + ada.get("learnerToken")));
+
+        room.as().when().get("/api/rooms/" + room.roomId()).then().statusCode(200)
+                .body("students", hasSize(2)).body("room.students", equalTo(1))
+                .body("students.find { it.name == 'Ada' }.leftAt", org.hamcrest.Matchers.notNullValue())
+                .body("students.find { it.name == 'Bob' }.leftAt", org.hamcrest.Matchers.nullValue());
+        List<String> csv = room.as().when().get("/api/rooms/" + room.roomId() + "/export.csv").then().statusCode(200)
+                .extract().asString().lines().toList();
+        assertEquals(3, csv.size(), String.join("\n", csv));
+        assertTrue(csv.get(0).endsWith(",left_at"), csv.get(0));
+        assertTrue(csv.get(1).startsWith(adaId + ",Ada,") && csv.get(1).endsWith(
+                "," + java.time.Instant.ofEpochMilli(leftAt)), "Ada's row says when she left: " + csv.get(1));
+        assertTrue(csv.get(2).startsWith(bob.get("studentId") + ",Bob,") && csv.get(2).endsWith(","),
+                "Bob is still in: " + csv.get(2));
         assertNotEquals(adaId, join(room.joinCode(), "Ada").get("studentId"), "joining again is a new student");
     }
 
