@@ -12,6 +12,7 @@ import { api } from './api.js';
 import { clockTime, el } from './format.js';
 import { attachRoom } from './dashboard/student-room.js';
 import { setupRoomMenu } from './room-menu.js';
+import { LabPreparation } from './lab-preparation.js';
 import { LessonPane } from './lessons.js';
 import { IteratorView } from './iterator-view.js';
 import { browserLang } from './lesson-store.js';
@@ -201,6 +202,11 @@ $('printk-clear').addEventListener('click', () => {
 });
 
 // ---------- run phase ----------
+// Until the lab is ready (a fresh host builds its guest image first) the idle and queued texts say what it is doing.
+const preparation = new LabPreparation({
+  onChange: () => (phase === PAGE_STATE.IDLE || phase === PHASE.QUEUED) && setPhase(phase, lastPhaseDetail),
+  onFailed: problem => showBanner(problem),
+});
 let phase = PAGE_STATE.IDLE; // a run phase (PHASE), or the page's own PAGE_STATE before the server said one
 let sandbox = null; // which sandbox the run got ({"type":"sandbox","backend","description"})
 let lastPhaseDetail = {};
@@ -208,9 +214,10 @@ function setPhase(next, detail = {}) {
   phase = next;
   lastPhaseDetail = detail;
   const text = {
-    [PAGE_STATE.IDLE]: 'Ready',
+    [PAGE_STATE.IDLE]: preparation.text() ?? 'Ready',
     [PAGE_STATE.CONNECTING]: 'Connecting…',
-    [PHASE.QUEUED]: detail.position ? `Queued — #${detail.position} in line` : 'Queued…',
+    [PHASE.QUEUED]: detail.position ? `Queued — #${detail.position} in line`
+      : (detail.preparing && preparation.text()) || 'Queued…',
     [PHASE.COMPILING]: 'Compiling…',
     [PHASE.LOADING]: 'Loading — verifier checking…',
     [PHASE.ATTACHED]: 'Attached — live',
@@ -244,7 +251,7 @@ async function showSandboxLoad() {
   } catch {
     load = null;
   }
-  if (phase !== PHASE.QUEUED || !load) return;
+  if (phase !== PHASE.QUEUED || !load || lastPhaseDetail.preparing) return;
   $('sandbox-load').textContent = `${load.live} of ${load.capacity} sandboxes busy, ${load.waiting} waiting`;
   $('sandbox-load').title = `${load.backend}: ${load.pooled} ready for the next runs`;
 }
@@ -276,8 +283,10 @@ function handleRunMessage(message) {
     case SERVER_MESSAGE.PHASE:
       // A failed run is then torn down and reported "stopped"; the failure is what the learner needs to see.
       if (phase === PHASE.FAILED && message.phase === PHASE.STOPPED) break;
-      // position comes only with queued (when the run has a place in line), programs only with attached.
-      setPhase(message.phase, { position: message.position, programs: message.programs });
+      // position comes only with queued (when the run has a place in line), programs only with attached; preparing
+      // only with queued, while the lab itself is not ready.
+      if (message.preparing) preparation.heard(message.preparing);
+      setPhase(message.phase, { position: message.position, programs: message.programs, preparing: message.preparing });
       break;
     case SERVER_MESSAGE.DIAGNOSTICS: {
       const items = Array.isArray(message.items) ? message.items : [];
@@ -560,6 +569,7 @@ function restoreDraft() {
 
 async function start() {
   setPhase(PAGE_STATE.IDLE);
+  preparation.start();
   const shareId = shareIdFromPath();
   await Promise.all([templates.load(), loadWorkloads(), lessons.load()]);
   const shared = shareId ? await openShare(shareId) : null;

@@ -32,6 +32,7 @@ initramfs_modules="virtio_mmio virtio_blk virtio_console squashfs overlay"
 build_base() { # $1: the directory to create
     local base=$1 work=$1.tmp
     echo "build-image: building the Debian base $base_id (kernel, root filesystem, initramfs)"
+    stage image-kernel
     rm -rf "$base" "$base.tmp"
     mkdir -p "$work/debs"
 
@@ -45,6 +46,7 @@ build_base() { # $1: the directory to create
     cp "$work/kernel/boot/vmlinuz-$release" "$work/vmlinuz"
     echo "$release" > "$work/release"
 
+    stage image-packages
     # Root filesystem, from the mirror this machine's apt uses. Man pages, docs and locales are left out; openjdk's
     # postinst needs the man1 directory.
     local sources=http://deb.debian.org/debian
@@ -62,6 +64,7 @@ build_base() { # $1: the directory to create
         "$suite" "$work/rootfs" "$sources" > "$work/mmdebstrap.log" 2>&1 \
         || { tail -n 30 "$work/mmdebstrap.log" >&2; die "mmdebstrap failed (log: $work/mmdebstrap.log)"; }
 
+    stage image-pack
     # The headers the host compiles against. vmlinux.h comes from the BTF inside the kernel image: the bzImage holds
     # vmlinux compressed (Debian: xz); it is found by its compression magic and unpacked, then the guest's bpftool
     # dumps its .BTF section as C.
@@ -130,6 +133,9 @@ build_base() { # $1: the directory to create
 # <<< base
 
 die() { echo "build-image: $*" >&2; exit 1; }
+# A progress line the server reads (BuildProgress.java): the build entered stage $1 (PreparationStage, e.g.
+# image-packages). These lines say nothing about what is built, so the base's hash leaves them out.
+stage() { echo "build-image: stage $1"; }
 vmlinux_from_bzimage() ( # $1: a bzImage; prints the ELF vmlinux it carries
     set +o pipefail # the probe below stops reading early; the decompressor's SIGPIPE is expected
     local image=$1 magic offset tool
@@ -169,7 +175,7 @@ exec 9>"$out/.lock"
 flock 9
 
 
-base_id=$( (sed -n '/^# >>> base/,/^# <<< base/p' "$here/build-image.sh"; cat "$here/initramfs-init" \
+base_id=$( (sed -n '/^# >>> base/,/^# <<< base/p' "$here/build-image.sh" | grep -v '^ *stage image-[a-z]*$'; cat "$here/initramfs-init" \
     "$here/bpflab-demo.c" "$here/build-demo.sh") \
     | sha256sum | cut -c1-16)
 layer_id=$( (cd "$agent_dir" && sha256sum bpflab-agent.jar agent-lib/*.jar) | cat - "$here/guest-init" "$here/guest-control" \
@@ -187,6 +193,7 @@ base=$out/base-$base_id
 [ -f "$base/done" ] || { remove_partial "$base.tmp"; build_base "$base"; }
 
 # The agent layer: a second (uncompressed) cpio appended to the initramfs; the kernel unpacks both.
+stage image-agent
 tmp=$image.tmp
 remove_partial "$tmp"
 mkdir -p "$tmp/layer/opt/bpflab/agent-lib"

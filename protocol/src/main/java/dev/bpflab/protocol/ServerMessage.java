@@ -49,28 +49,37 @@ public sealed interface ServerMessage {
 
     /**
      * The run's phase. {@code position} only with {@code queued} (1 = next); {@code programs} only with
-     * {@code attached} (each "name → hook").
+     * {@code attached} (each "name → hook"); {@code preparing} only with {@code queued} and no position: the run
+     * waits for the lab itself to be ready, and this says what the lab is doing.
      */
     @JsonTypeName("phase")
-    record Phase(RunPhase phase, Integer position, List<String> programs) implements ServerMessage, AgentMessage {
+    record Phase(RunPhase phase, Integer position, List<String> programs, Preparing preparing)
+            implements ServerMessage, AgentMessage {
         public Phase {
             Checks.require(phase != null, "\"phase\" must be one of the run phases");
             Checks.require(position == null || (phase == RunPhase.QUEUED && position >= 1),
                     "\"position\" goes only with phase queued, 1 or more");
             Checks.require(programs == null || phase == RunPhase.ATTACHED, "\"programs\" goes only with phase attached");
+            Checks.require(preparing == null || (phase == RunPhase.QUEUED && position == null),
+                    "\"preparing\" goes only with phase queued, without a position");
             programs = programs == null ? null : List.copyOf(programs);
         }
 
         public static Phase of(RunPhase phase) {
-            return new Phase(phase, null, null);
+            return new Phase(phase, null, null, null);
         }
 
         public static Phase queued(int position) {
-            return new Phase(RunPhase.QUEUED, position > 0 ? position : null, null);
+            return new Phase(RunPhase.QUEUED, position > 0 ? position : null, null, null);
+        }
+
+        /** Queued while the lab prepares: no place in line yet, the lab's stage instead. */
+        public static Phase preparing(Preparing preparing) {
+            return new Phase(RunPhase.QUEUED, null, null, preparing);
         }
 
         public static Phase attached(List<String> programs) {
-            return new Phase(RunPhase.ATTACHED, null, programs);
+            return new Phase(RunPhase.ATTACHED, null, programs, null);
         }
     }
 

@@ -29,6 +29,7 @@ class RunContractDocTest {
     private static final Pattern EXAMPLE = Pattern.compile("```json (client|server|command|agent)\\n(.*?)\\n```",
             Pattern.DOTALL);
     private static final Pattern PHASE_ROW = Pattern.compile("^\\| `([a-z]+)` \\| (live|final) \\|", Pattern.MULTILINE);
+    private static final Pattern STAGE_ROW = Pattern.compile("^\\| `([a-z-]+)` \\| (\\d+) \\|", Pattern.MULTILINE);
 
     private record Example(String direction, String json) {
     }
@@ -106,6 +107,21 @@ class RunContractDocTest {
             expected.put(phase.wire(), phase.isLive() ? "live" : "final");
         }
         assertEquals(expected, rows, "the phase table of " + DOC + " lists every phase, in order, live or final");
+    }
+
+    @Test
+    void theStageTableIsPreparationStage() throws Exception {
+        Map<String, Integer> rows = new LinkedHashMap<>();
+        Matcher m = STAGE_ROW.matcher(doc());
+        while (m.find()) {
+            rows.put(m.group(1), Integer.parseInt(m.group(2)));
+        }
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        for (PreparationStage stage : PreparationStage.values()) {
+            expected.put(stage.wire(), stage.step());
+        }
+        assertEquals(expected, rows, "the stage table of " + DOC + " lists every preparation stage, in order, with its step");
+        assertEquals(PreparationStage.STEPS, expected.values().stream().mapToInt(Integer::intValue).max().orElse(0));
     }
 
     @Test

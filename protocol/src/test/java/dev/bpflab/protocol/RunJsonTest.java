@@ -137,4 +137,21 @@ class RunJsonTest {
             throw new AssertionError("refused: " + e.getMessage(), e);
         }
     }
+
+    @Test
+    void preparingGoesOnlyWithAQueuedRunWithoutAPlace() throws Exception {
+        ServerMessage.Phase phase = (ServerMessage.Phase) RunJson.server(
+                "{\"type\":\"phase\",\"phase\":\"queued\",\"preparing\":{\"stage\":\"saved-vm\",\"stageSeconds\":5,\"seconds\":200}}");
+        assertEquals(PreparationStage.SAVED_VM, phase.preparing().stage());
+        String written = RunJson.write((ServerMessage) phase);
+        assertTrue(written.contains("\"step\":4,\"steps\":4"), "the step comes with the stage: " + written);
+        assertTrue(written.contains("\"text\":\"booting the VM runs start from\""), written);
+        for (String bad : List.of(
+                "{\"type\":\"phase\",\"phase\":\"queued\",\"position\":2,\"preparing\":{\"stage\":\"headers\",\"stageSeconds\":1,\"seconds\":1}}",
+                "{\"type\":\"phase\",\"phase\":\"loading\",\"preparing\":{\"stage\":\"headers\",\"stageSeconds\":1,\"seconds\":1}}",
+                "{\"type\":\"phase\",\"phase\":\"queued\",\"preparing\":{\"stage\":\"knitting\",\"stageSeconds\":1,\"seconds\":1}}",
+                "{\"type\":\"phase\",\"phase\":\"queued\",\"preparing\":{\"stage\":\"headers\",\"stageSeconds\":9,\"seconds\":1}}")) {
+            assertThrows(ProtocolException.class, () -> RunJson.server(bad), bad);
+        }
+    }
 }

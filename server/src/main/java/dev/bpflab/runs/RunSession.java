@@ -162,7 +162,7 @@ final class RunSession implements AutoCloseable {
         RunAttempt attempt = new RunAttempt(this, source, timeout, message.globals(), pass, pressingAgain);
         current = attempt;
         feed.runPressed(source);
-        sendPhase(RunPhase.COMPILING);
+        PreparationWatch.start(services.backend().preparation(), attempt, this); // compiling, or what the lab prepares
         compiles.request(attempt);
         if (!pressingAgain) {
             attempt.begin(); // both at once: the compile on this host, and the wait for a sandbox (woken meanwhile)

@@ -41,6 +41,14 @@ public interface SandboxBackend extends AutoCloseable {
     default void awaitReady(java.time.Duration timeout) throws SandboxException, InterruptedException {
     }
 
+    /**
+     * What the backend does before its first sandbox, and how far it is (the page and waiting runs are told). Ready at
+     * once unless a backend says otherwise.
+     */
+    default Preparation preparation() {
+        return Preparation.READY;
+    }
+
     /** False when the backend could not start; {@link #status()} then says why. */
     default boolean available() {
         return true;

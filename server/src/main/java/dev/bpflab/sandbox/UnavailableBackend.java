@@ -10,10 +10,18 @@ import java.util.function.IntConsumer;
 final class UnavailableBackend implements SandboxBackend {
     private final String name;
     private final String reason;
+    private final Preparation preparation;
 
     UnavailableBackend(String name, String reason) {
         this.name = name;
         this.reason = reason;
+        this.preparation = Preparation.failed("The lab could not start its " + name + " sandboxes: " + reason
+                + ". Fix that and restart the server.");
+    }
+
+    @Override
+    public Preparation preparation() {
+        return preparation;
     }
 
     @Override

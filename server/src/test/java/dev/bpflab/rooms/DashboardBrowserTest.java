@@ -8,15 +8,12 @@ import dev.bpflab.testing.Chromium;
 import dev.bpflab.testing.RunClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -26,7 +23,6 @@ import dev.bpflab.testing.BrowserTest;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -52,10 +48,7 @@ class DashboardBrowserTest {
     ChromeDriver driver;
 
     void startBrowser() throws IOException {
-        Prerequisites.require(Chromium.installed(),
-                "needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver");
-        Files.createDirectories(SCREENSHOTS);
-        chromium = Chromium.start(1400, 800, null);
+        chromium = Chromium.startFor(SCREENSHOTS, 1400, 800);
         driver = chromium.driver();
     }
 
@@ -325,25 +318,7 @@ class DashboardBrowserTest {
     }
 
     <T> T waitFor(String what, Supplier<T> probe) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                T value = probe.get();
-                if (value != null) {
-                    return value;
-                }
-            } catch (RuntimeException e) {
-                // the page is still changing
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        screenshot("rooms-failed");
-        throw new AssertionError("no " + what + " within " + WAIT.toSeconds() + " s; page: " + driver.getCurrentUrl());
+        return chromium.waitFor(what, WAIT, probe, SCREENSHOTS.resolve("rooms-failed.png"));
     }
 
     static String emptyToNull(String s) {
@@ -351,11 +326,6 @@ class DashboardBrowserTest {
     }
 
     void screenshot(String name) {
-        try {
-            File shot = driver.getScreenshotAs(OutputType.FILE);
-            Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
-            System.err.println("screenshot " + name + " failed: " + e);
-        }
+        chromium.screenshot(SCREENSHOTS.resolve(name + ".png"));
     }
 }

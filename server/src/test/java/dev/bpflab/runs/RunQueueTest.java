@@ -6,13 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bpflab.compiler.CompileLimits;
 import dev.bpflab.compiler.HostCompiler;
-import dev.bpflab.limits.Client;
 import dev.bpflab.limits.ClientLimits;
 import dev.bpflab.limits.LimitSettings;
-import dev.bpflab.metrics.RunMetrics;
 import dev.bpflab.protocol.ClientMessage;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import dev.bpflab.protocol.ProtocolException;
 import dev.bpflab.protocol.RunJson;
 import dev.bpflab.protocol.RunPhase;
 import dev.bpflab.protocol.ServerMessage;
@@ -20,11 +16,7 @@ import dev.bpflab.sandbox.local.LocalBackend;
 import dev.bpflab.testing.RunClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,30 +42,6 @@ class RunQueueTest {
     private final ExecutorService workers = Executors.newCachedThreadPool();
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1);
 
-    /** What one browser connection received, decoded. */
-    private static final class Browser implements ClientStream.Outlet {
-        final List<ServerMessage> seen = new CopyOnWriteArrayList<>();
-
-        @Override
-        public CompletionStage<?> send(String json) {
-            try {
-                seen.add(RunJson.server(json));
-            } catch (ProtocolException e) {
-                throw new AssertionError("the server sent a message outside the contract: " + json, e);
-            }
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public void hangUp(String reason) {
-            throw new AssertionError("the browser was hung up on: " + reason);
-        }
-
-        boolean saw(Predicate<ServerMessage> what) {
-            return seen.stream().anyMatch(what);
-        }
-    }
-
     @BeforeEach
     void oneLiveSandbox() throws Exception {
         backend = new LocalBackend(Path.of("agent/target/bpflab-agent.jar"), Map.of(), 0, 1);
@@ -88,13 +56,8 @@ class RunQueueTest {
         timers.shutdownNow();
     }
 
-    private RunSession session(String id, Browser browser) {
-        RunServices services = new RunServices(backend, compiler,
-                RunMetrics.registeredIn(new SimpleMeterRegistry(), backend), new RunSettings(300, 1800, 262144), workers,
-                timers, ClientMessage.Run::source, check -> {
-                    throw new IllegalArgumentException("no checks here");
-                }, limits);
-        return new RunSession(id, new Client(id, null), services, browser, activity -> { });
+    private RunSession session(String id, RecordingBrowser browser) {
+        return RecordingBrowser.session(id, browser, backend, compiler, limits, workers, timers);
     }
 
     private static String run(String program) {
@@ -103,8 +66,8 @@ class RunQueueTest {
 
     @Test
     void aRunStoppedWhileQueuedLeavesTheQueueAndTakesNoSandbox() throws Exception {
-        Browser first = new Browser();
-        Browser second = new Browser();
+        RecordingBrowser first = new RecordingBrowser();
+        RecordingBrowser second = new RecordingBrowser();
         try (RunSession holder = session("first", first); RunSession waiter = session("second", second)) {
             holder.onMessage(run("unlink_events.bpf.c"));
             await("the first run attached", () -> first.saw(phase(RunPhase.ATTACHED)), START);
@@ -129,8 +92,8 @@ class RunQueueTest {
 
     @Test
     void aRunReplacedWhileQueuedLeavesTheQueue() throws Exception {
-        Browser first = new Browser();
-        Browser second = new Browser();
+        RecordingBrowser first = new RecordingBrowser();
+        RecordingBrowser second = new RecordingBrowser();
         try (RunSession holder = session("first", first); RunSession waiter = session("second", second)) {
             holder.onMessage(run("unlink_events.bpf.c"));
             await("the first run attached", () -> first.saw(phase(RunPhase.ATTACHED)), START);

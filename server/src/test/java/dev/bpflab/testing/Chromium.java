@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -62,8 +63,46 @@ public final class Chromium implements AutoCloseable {
         return new Chromium(profile, driver);
     }
 
+    /**
+     * A browser for a test that saves screenshots in {@code screenshots}: skipped (or failed, under CI) when Chromium
+     * is not installed.
+     */
+    public static Chromium startFor(Path screenshots, int width, int height) throws IOException {
+        Prerequisites.require(installed(),
+                "needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver");
+        Files.createDirectories(screenshots);
+        return start(width, height, null);
+    }
+
     public ChromeDriver driver() {
         return driver;
+    }
+
+    /**
+     * Asks {@code probe} every 100 ms until it answers (not null; an exception counts as "the page is still
+     * changing") and returns the answer. After {@code wait}, saves the screenshot {@code failedShot} and throws an
+     * AssertionError naming {@code what} and the page.
+     */
+    public <T> T waitFor(String what, Duration wait, Supplier<T> probe, Path failedShot) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                T value = probe.get();
+                if (value != null) {
+                    return value;
+                }
+            } catch (RuntimeException e) {
+                // the page is still changing
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        screenshot(failedShot);
+        throw new AssertionError("no " + what + " within " + wait.toSeconds() + " s; page: " + driver.getCurrentUrl());
     }
 
     /** Saves what the viewport shows as a PNG at {@code file}; a failure is printed, not thrown (a screenshot is an artifact). */

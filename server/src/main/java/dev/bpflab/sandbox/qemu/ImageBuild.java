@@ -1,5 +1,6 @@
 package dev.bpflab.sandbox.qemu;
 
+import dev.bpflab.protocol.PreparationStage;
 import dev.bpflab.sandbox.SandboxException;
 import dev.bpflab.support.process.MarkedProcesses;
 import dev.bpflab.support.process.ProcessTree;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,6 +47,8 @@ final class ImageBuild {
     private static final Logger LOG = Logger.getLogger(ImageBuild.class);
     private static final long LIMIT_MINUTES = 30;
     private static final long KILL_WAIT_MILLIS = 10_000;
+    /** How often the log is read for the build's progress lines ({@link BuildProgress}). */
+    private static final long PROGRESS_MILLIS = 500;
     /** Two backends in one JVM (tests) would trip over each other's file lock; they take turns here first. */
     private static final ReentrantLock IN_PROCESS = new ReentrantLock();
     /** $@: the build command. Its stdin is this JVM's pipe; end of input kills the build's process group. */
@@ -78,12 +82,13 @@ final class ImageBuild {
 
     /**
      * Builds the image, or finds it up to date, and returns the script's last line. Waits while another server builds
-     * into the same directory. Whenever this returns or throws, no process of the build is left.
+     * into the same directory. {@code stages} hears each stage the build says it entered (none when the image is up to
+     * date), on this thread. Whenever this returns or throws, no process of the build is left.
      *
      * @throws SandboxException the script failed (its last line and the log's path say why), took longer than 30
      *                          minutes, or the build was cancelled
      */
-    String run() throws SandboxException, InterruptedException {
+    String run(Consumer<PreparationStage> stages) throws SandboxException, InterruptedException {
         IN_PROCESS.lockInterruptibly();
         try {
             Files.createDirectories(guestDir);
@@ -94,7 +99,7 @@ final class ImageBuild {
                     LOG.warnf("killed %d process(es) of an image build in %s left by a server that stopped", left,
                             guestDir);
                 }
-                return runScript();
+                return runScript(stages);
             }
         } catch (FileLockInterruptionException | ClosedByInterruptException e) {
             throw new InterruptedException("interrupted while another server builds the guest image in " + guestDir);
@@ -105,7 +110,8 @@ final class ImageBuild {
         }
     }
 
-    private String runScript() throws SandboxException, IOException, InterruptedException {
+    private String runScript(Consumer<PreparationStage> stages)
+            throws SandboxException, IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", GUARD, "bpflab-image-build", "bash",
                 script.toString(), guestDir.toString(), agentDir.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
@@ -119,10 +125,16 @@ final class ImageBuild {
             started = guard.process();
         }
         try {
-            if (!started.waitFor(LIMIT_MINUTES, TimeUnit.MINUTES)) {
-                throw new SandboxException("building the guest image took more than " + LIMIT_MINUTES
-                        + " minutes (log: " + log + ")");
+            BuildProgress progress = new BuildProgress(log, stages);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(LIMIT_MINUTES);
+            while (!started.waitFor(PROGRESS_MILLIS, TimeUnit.MILLISECONDS)) {
+                progress.poll();
+                if (System.nanoTime() - deadline > 0) {
+                    throw new SandboxException("building the guest image took more than " + LIMIT_MINUTES
+                            + " minutes (log: " + log + ")");
+                }
             }
+            progress.poll(); // a stage said just before the end
             synchronized (this) {
                 if (cancelled) {
                     throw new SandboxException("the image build was cancelled");

@@ -5,14 +5,17 @@ import dev.bpflab.compiler.CompileResult;
 import dev.bpflab.compiler.HostCompiler;
 import dev.bpflab.compiler.TargetKernel;
 import dev.bpflab.protocol.AgentCommand;
+import dev.bpflab.protocol.PreparationStage;
 import dev.bpflab.sandbox.AdmissionQueue;
 import dev.bpflab.sandbox.AgentChannel;
+import dev.bpflab.sandbox.Preparation;
 import dev.bpflab.sandbox.SandboxBackend;
 import dev.bpflab.sandbox.SandboxException;
 import dev.bpflab.support.threads.Daemons;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -34,8 +37,9 @@ import org.jboss.logging.Logger;
  *
  * <p>Construction is quick; the image build or check ({@link ImageBuild}, {@link GuestImage}), the host probe
  * ({@link HostProbe}) and (once per image) the boot of the VM to save happen on a background thread. {@link #acquire}
- * waits for them; {@link #awaitReady} lets a caller wait up front. {@link #close} stops all of it, a running image
- * build included.
+ * waits for them; {@link #awaitReady} lets a caller wait up front; {@link #preparation()} says which stage it is in
+ * (the image build's own stages come from its progress lines). {@link #close} stops all of it, a running image build
+ * included.
  */
 public final class QemuBackend implements SandboxBackend {
     private static final Logger LOG = Logger.getLogger(QemuBackend.class);
@@ -50,6 +54,7 @@ public final class QemuBackend implements SandboxBackend {
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Daemons.factory("qemu-timer"));
     private final CompletableFuture<Prepared> prepared = new CompletableFuture<>();
+    private final Preparation preparation = new Preparation(InstantSource.system(), PreparationStage.IMAGE_CHECK);
     private final Thread preparer;
     private volatile boolean closed;
 
@@ -82,6 +87,11 @@ public final class QemuBackend implements SandboxBackend {
     @Override
     public String name() {
         return "qemu";
+    }
+
+    @Override
+    public Preparation preparation() {
+        return preparation;
     }
 
     /** How long a run over its client's fair share keeps its sandbox while others wait ({@link AdmissionQueue}). */
@@ -158,7 +168,7 @@ public final class QemuBackend implements SandboxBackend {
     private void prepare(Path qemu) {
         try {
             if (imageBuild != null) {
-                LOG.info(imageBuild.run());
+                LOG.info(imageBuild.run(preparation::enter));
             }
             GuestImage image;
             try {
@@ -168,8 +178,11 @@ public final class QemuBackend implements SandboxBackend {
                         + e.getMessage() + "): build it with `server/src/main/guest/build-image.sh "
                         + settings.guestDir() + "`", e);
             }
+            preparation.enter(PreparationStage.HEADERS);
             AgentCommand.Warmup warmup = warmupCommand(image);
+            preparation.enter(PreparationStage.ACCELERATOR);
             HostProbe.Probed host = HostProbe.probe(settings, qemu, image.dir(), runDir.path());
+            preparation.enter(PreparationStage.SAVED_VM);
             VmIsolation isolation;
             try {
                 isolation = VmIsolation.forHost(isolationSettings, runDir.path(),
@@ -178,6 +191,7 @@ public final class QemuBackend implements SandboxBackend {
                 throw new SandboxException(e.getMessage(), e);
             }
             LOG.infof("VM isolation: %s", isolation.describe());
+            String timeline;
             SavedVm saved = SavedVm.obtain(host.machine(), isolation, settings.savedVmsDir(), runDir.path(),
                     image.id(), host.qemuVersion(), settings.bootTimeout(), warmup);
             TemplateRam ram = TemplateRam.seal(saved.memory());
@@ -188,19 +202,24 @@ public final class QemuBackend implements SandboxBackend {
                     pool.close();
                     throw new InterruptedException();
                 }
+                timeline = preparation.timeline();
+                preparation.ready(); // first: a run waiting for us says "compiling" before it compiles
                 prepared.complete(new Prepared(host, image, pool));
             }
-            LOG.infof("qemu backend ready: %s, saved VM %s, pool of %d, %d restored at once", host.accel().reason(),
-                    saved.dir(), settings.poolSize(), settings.restoresAtOnce());
+            LOG.infof("qemu backend ready: %s, saved VM %s, pool of %d, %d restored at once; prepared in %s",
+                    host.accel().reason(), saved.dir(), settings.poolSize(), settings.restoresAtOnce(), timeline);
         } catch (SandboxException | IOException | InterruptedException e) {
             SandboxException failure = closed ? new SandboxException("the qemu backend is shut down")
                     : e instanceof SandboxException sandbox ? sandbox
                     : new SandboxException("the qemu backend could not start: " + e.getMessage(), e);
             if (!closed) {
                 LOG.errorf("qemu backend unavailable: %s", failure.getMessage());
+                // What every waiting and later run is told: the stage that failed, and what to do.
+                failure = new SandboxException(preparation.fail(failure.getMessage()), failure);
             }
             prepared.completeExceptionally(failure);
         } catch (RuntimeException e) {
+            preparation.fail("an internal error (" + e + ")");
             prepared.completeExceptionally(e);
         }
     }
@@ -231,7 +250,8 @@ public final class QemuBackend implements SandboxBackend {
             return "qemu: shut down";
         }
         if (!prepared.isDone()) {
-            return "qemu: preparing (the guest image and the saved VM, once per image)";
+            return preparation.preparing().map(p -> "qemu: preparing: " + p.text() + " (step " + p.step() + " of "
+                    + p.steps() + ", " + p.stageSeconds() + " s)").orElse("qemu: preparing");
         }
         Prepared ready;
         try {
