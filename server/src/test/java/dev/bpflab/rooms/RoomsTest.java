@@ -111,6 +111,29 @@ class RoomsTest {
     }
 
     @Test
+    void aStudentWhoLeftStaysLeftAfterReloadingAndTheirTokenStaysDead() throws Exception {
+        Rooms first = rooms(new RoomStore(dir), 60_000);
+        Rooms.Created created = first.create("Leaving");
+        Rooms.Joined ada = first.join(created.room().joinCode, "Ada");
+        first.onActivity(RunActivity.run("s1", ada.token(), "int main;"));
+        clock.addAndGet(5_000);
+        Student left = first.attendance().leave(first.member(ada.token()).orElseThrow());
+        assertEquals(clock.get(), left.leftAt);
+        assertTrue(first.member(ada.token()).isEmpty(), "the token stops working at once");
+        first.close();
+
+        Rooms second = rooms(new RoomStore(dir), 60_000);
+        Room loaded = second.instructorRoom(created.room().id, created.secret());
+        assertTrue(second.member(ada.token()).isEmpty(), "a student who left is not let back in by a restart");
+        assertEquals(clock.get(), row(loaded, ada.student().id).path("leftAt").asLong());
+        assertEquals(1, row(loaded, ada.student().id).path("runs").asInt(), "what she did stays on the record");
+        assertEquals(0, views.snapshot(loaded).path("room").path("students").asInt(), "nobody is in the room now");
+        String csv = Csv.export(loaded);
+        assertTrue(csv.lines().skip(1).findFirst().orElseThrow().endsWith("," + java.time.Instant.ofEpochMilli(clock.get())),
+                csv);
+    }
+
+    @Test
     void savingIsDebouncedAtomicAndKeepsNoSecrets() throws Exception {
         CountingStore store = new CountingStore(dir);
         Rooms rooms = rooms(store, 300);
