@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,8 @@ import java.util.regex.Pattern;
 final class PodWorkload implements Workload {
     static final String SCRIPT = "bpflab-pod";
     static final String RM = "/usr/bin/rm";
+    /** perl-base: in every Debian system, guest and host alike. */
+    static final String PERL = "/usr/bin/perl";
     /** The parent of this agent's pod cgroups, under the cgroup v2 root; removed when the agent exits. */
     private static final String PODS_CGROUP = "bpflab-pods-" + ProcessHandle.current().pid();
     private static final Pattern LINE = Pattern.compile("(hostname|ns_pid|host_pid)=([A-Za-z0-9-]{1,63})");
@@ -62,7 +65,8 @@ final class PodWorkload implements Workload {
         }
         Map<String, String> said;
         try {
-            said = parse(Commands.run(scratch, script(scratch).toString(), name, cgroup.toString(), file.toString()));
+            said = parse(Commands.run(scratch, PERL, script(scratch).toString(), name, cgroup.toString(),
+                    file.toString()));
         } finally {
             removeQuietly(cgroup); // empty again: the pod's processes have all exited
         }
@@ -96,19 +100,25 @@ final class PodWorkload implements Workload {
         return said;
     }
 
-    /** The script, written into the run's directory once: the agent jar is not a file system a kernel can exec. */
-    private static Path script(Path scratch) throws WorkloadException {
+    /**
+     * The script, written into the run's directory once (two pods starting at once share it): written under another
+     * name and renamed, so perl never reads half of it. Perl is given the script rather than the kernel executing it:
+     * a file this JVM has just written may still be open for writing in a child another thread is spawning, and
+     * exec(2) of it then fails with ETXTBSY.
+     */
+    private static synchronized Path script(Path scratch) throws WorkloadException {
         Path script = scratch.resolve(SCRIPT);
-        if (Files.isExecutable(script)) {
+        if (Files.isRegularFile(script)) {
             return script;
         }
         try (InputStream in = PodWorkload.class.getResourceAsStream(SCRIPT)) {
             if (in == null) {
                 throw new WorkloadException("the agent was built without " + SCRIPT);
             }
-            Files.write(script, in.readAllBytes());
-            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-            return script;
+            Path partial = scratch.resolve(SCRIPT + ".partial");
+            Files.write(partial, in.readAllBytes());
+            Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
+            return Files.move(partial, script, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new WorkloadException("could not write " + script + ": " + e.getMessage());
         }
