@@ -333,6 +333,9 @@ function handleRunMessage(message) {
     case SERVER_MESSAGE.ERROR:
       showBanner(message.message || 'The run failed.');
       logView.note(message.message || 'The run failed.');
+      // Still "connecting": the server refused this Run before it began (too big, a bad timeout, a limit), so no
+      // phase will follow (each Run has a socket of its own, so the previous program ended when it was pressed).
+      if (phase === PAGE_STATE.CONNECTING) setPhase(PAGE_STATE.IDLE);
       break;
     default:
       break;

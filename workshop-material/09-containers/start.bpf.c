@@ -36,7 +36,9 @@ static __always_inline int emit(const char *syscall, const char *filename)
 {
 	struct event *e;
 
-	/* TODO (step 3): return 0 here for the host's own processes. */
+	/* TODO (step 2): the current task, first thing here:
+	 *   struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	 * TODO (step 3): then, before the reserve, return 0 for the host's own processes. */
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e)
@@ -45,8 +47,7 @@ static __always_inline int emit(const char *syscall, const char *filename)
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
 	__builtin_memcpy(e->syscall, syscall, sizeof(e->syscall));
 	bpf_probe_read_user_str(e->filename, sizeof(e->filename), filename);
-	/* TODO (step 2): fill cgroup_id and hostname from the current task,
-	 * (struct task_struct *)bpf_get_current_task(). */
+	/* TODO (step 2): fill cgroup_id and hostname (from task). */
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }

@@ -14,15 +14,20 @@ const stepLabel = step => (Number.isInteger(step) ? `Step ${step + 1}` : '');
 const PUSH_PENDING = 'pending';
 const SILENT_MS = 20 * 1000;
 
+// A student who left keeps their row, frozen at what was last known; nothing about it is live any more, so no
+// live count or filter (attached, silent, flowing, stuck, …) includes them.
+const present = s => !s.leftAt;
+const attached = s => present(s) && s.phase === PHASE.ATTACHED;
+
 const FILTERS = {
   all: () => true,
-  stuck: s => s.failStreak >= 2,
-  verify: s => s.diagnostic?.stage === 'verify',
-  compile: s => s.diagnostic?.stage === 'compile',
-  silent: (s, now) => s.phase === PHASE.ATTACHED && s.events === 0 && now - s.phaseAt > SILENT_MS,
-  flowing: s => s.phase === PHASE.ATTACHED && s.events > 0,
+  stuck: s => present(s) && s.failStreak >= 2,
+  verify: s => present(s) && s.diagnostic?.stage === 'verify',
+  compile: s => present(s) && s.diagnostic?.stage === 'compile',
+  silent: (s, now) => attached(s) && s.events === 0 && now - s.phaseAt > SILENT_MS,
+  flowing: s => attached(s) && s.events > 0,
   failedCheck: s => s.check && !s.check.passed,
-  pushPending: s => s.pushState === PUSH_PENDING,
+  pushPending: s => present(s) && s.pushState === PUSH_PENDING,
   idle: (s, now) => now - s.lastActivity > IDLE_MS,
   offline: s => !s.online,
   left: s => Boolean(s.leftAt),
@@ -237,7 +242,7 @@ export function startDashboard({ roomId, secret, notice, connection }) {
     const counters = [
       ['online', count(s => s.online), ''],
       ['left', count(FILTERS.left), ''],
-      [PHASE.ATTACHED, count(s => s.phase === PHASE.ATTACHED), 'ok'],
+      [PHASE.ATTACHED, count(attached), 'ok'],
       ['verifier', count(FILTERS.verify), 'err'],
       ['compile', count(FILTERS.compile), 'err'],
       ['stuck', count(FILTERS.stuck), 'err'],
@@ -294,6 +299,7 @@ export function startDashboard({ roomId, secret, notice, connection }) {
 
   function phaseBadge(s) {
     if (!s.phase) return el('span', { class: 'muted' }, 'no run yet');
+    if (s.leftAt) return el('span', { class: 'muted', title: `last known before they left, at ${clock(s.phaseAt)}` }, `was ${s.phase}`);
     const label = s.phase === PHASE.QUEUED && s.queuePosition ? `queued #${s.queuePosition}` : s.phase;
     return el('span', { class: `badge ${s.phase}`, title: `since ${clock(s.phaseAt)}` }, label);
   }

@@ -289,6 +289,15 @@ class DashboardBrowserTest {
         waitFor("Lin online on the dashboard", () -> Boolean.TRUE.equals(snapshot.get().extract()
                 .path("students.find { it.id == '" + studentId + "' }.online")) ? true : null);
 
+        // Her program is attached when she leaves: the dashboard must not go on counting it as live.
+        String linTab = driver.getWindowHandle();
+        driver.findElement(By.id("run")).click();
+        waitFor("Lin's run attached", () -> "attached".equals(driver.findElement(By.id("phase")).getAttribute("data-phase"))
+                ? true : null);
+        driver.switchTo().window(dashboardTab);
+        waitFor("Lin attached on the dashboard", () -> attachedCounter().equals("1") ? true : null);
+        driver.switchTo().window(linTab);
+
         // She leaves from the panel: the page is out of the room, and the dashboard shows her as left.
         inRoom.click();
         WebElement leave = waitFor("the leave button", () -> driver.findElements(By.id("room-leave")).stream()
@@ -307,7 +316,8 @@ class DashboardBrowserTest {
         driver.switchTo().window(dashboardTab);
         String row = waitFor("Lin's row marked as left", () -> driver.findElements(By.cssSelector("#students tbody tr")).stream()
                 .map(WebElement::getText).filter(t -> t.contains("Lin") && t.contains("left ")).findFirst().orElse(null));
-        assertTrue(row.contains("Lin"), row);
+        assertTrue(row.contains("was attached"), "her row keeps what was last known, as such: " + row);
+        assertEquals("0", attachedCounter(), "a student who left is not counted as attached");
         screenshot("rooms-11-dashboard-left");
         String csv = io.restassured.RestAssured.given().header("Authorization", "Bearer " + secret).when()
                 .get("/api/rooms/" + roomId + "/export.csv").then().statusCode(200).extract().asString();
@@ -327,5 +337,12 @@ class DashboardBrowserTest {
 
     void screenshot(String name) {
         chromium.screenshot(SCREENSHOTS.resolve(name + ".png"));
+    }
+
+    /** The dashboard's "attached" counter, as shown. */
+    private String attachedCounter() {
+        return driver.findElements(By.cssSelector("#counters > div")).stream()
+                .filter(d -> d.findElement(By.tagName("dt")).getAttribute("textContent").equals("attached"))
+                .map(d -> d.findElement(By.tagName("dd")).getAttribute("textContent")).findFirst().orElse("");
     }
 }

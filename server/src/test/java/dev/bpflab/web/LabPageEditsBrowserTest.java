@@ -174,6 +174,20 @@ class LabPageEditsBrowserTest extends LabPageTestBase {
         assertTrue(empty.contains("no ring buffer or perf buffer") && empty.contains("printk"), empty);
     }
 
+    @Test
+    void aRunTheServerRefusesBeforeItBeginsSaysWhyAndLeavesThePageReady() {
+        page.open(1280, 800);
+        // 300 000 characters: over the 262 144 a browser message may have, under the WebSocket frame limit.
+        String huge = "// " + "x".repeat(300_000) + "\nint x;\n";
+        page.js("window.bpflab.editor.setSource(arguments[0])", huge);
+        driver.findElement(By.id("run")).click();
+        String banner = page.waitFor("the reason", () -> page.shown("banner") ? page.text("banner-text") : null, SHORT);
+        assertTrue(banner.contains("262144"), banner);
+        page.waitFor("the page ready again, not connecting", () -> "idle".equals(
+                driver.findElement(By.id("phase")).getAttribute("data-phase")), SHORT);
+        assertFalse(driver.findElement(By.id("stop")).isEnabled(), "nothing runs, so nothing to stop");
+    }
+
     // ---------- helpers ----------
 
     void pickTemplate(String id) {

@@ -77,7 +77,8 @@ final class PodWorkload implements Workload {
         facts.put("cgroup", cgroupPath);
         facts.put("ns_pid", Long.parseLong(said.get("ns_pid")));
         facts.put("host_pid", Long.parseLong(said.get("host_pid")));
-        String detail = name + ": hostname " + said.get("hostname") + ", cgroup " + cgroupPath + " (id " + cgroupId
+        // The page shows the workload's name before its detail: the detail does not repeat it.
+        String detail = "hostname " + said.get("hostname") + ", cgroup " + cgroupPath + " (id " + cgroupId
                 + "); its first process is PID " + said.get("ns_pid") + " inside the pod and " + said.get("host_pid")
                 + " outside; it wrote " + file + " and ran " + RM + " -f " + file;
         return new Outcome(detail, facts);
