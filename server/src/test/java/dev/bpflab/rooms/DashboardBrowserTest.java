@@ -339,10 +339,11 @@ class DashboardBrowserTest {
         chromium.screenshot(SCREENSHOTS.resolve(name + ".png"));
     }
 
-    /** The dashboard's "attached" counter, as shown. */
+    /** The dashboard's "attached" counter, as shown; read in one script, as the counters are redrawn every second. */
     private String attachedCounter() {
-        return driver.findElements(By.cssSelector("#counters > div")).stream()
-                .filter(d -> d.findElement(By.tagName("dt")).getAttribute("textContent").equals("attached"))
-                .map(d -> d.findElement(By.tagName("dd")).getAttribute("textContent")).findFirst().orElse("");
+        return String.valueOf(driver.executeScript("""
+                const counter = [...document.querySelectorAll('#counters > div')]
+                  .find(d => d.querySelector('dt')?.textContent === 'attached');
+                return counter ? counter.querySelector('dd').textContent : ''"""));
     }
 }
