@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pod-snoop: every program started and every file removed, with the "pod" it
- * happened in. Containers are ordinary processes in namespaces and a cgroup,
+ * pod-snoop: every program started, every file removed and every IPv4
+ * connection opened, with the "pod" it happened in. Containers are ordinary processes in namespaces and a cgroup,
  * and they all share this one kernel: the task tells us which pod it is in.
  *   cgroup_id  bpf_get_current_cgroup_id(): the task's cgroup v2 (one per pod)
  *   hostname   task->nsproxy->uts_ns->name.nodename: its UTS namespace's name
@@ -11,12 +11,14 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
 
 char LICENSE[] SEC("license") = "GPL";
 
 /* PROC_UTS_INIT_INO: the inode number of the host's (the initial) UTS namespace. */
 #define HOST_UTS_NS 0xEFFFFFFEU
 #define ONLY_PODS ${only_pods}
+#define AF_INET 2	/* a macro of the C library's headers, not in vmlinux.h */
 
 struct event {
 	__u32 pid;		/* as the host sees it */
@@ -24,8 +26,9 @@ struct event {
 	__u64 cgroup_id;
 	char hostname[65];
 	char comm[16];
-	char syscall[8];	/* "exec" or "unlink" */
-	char filename[256];
+	char syscall[8];	/* "exec", "unlink" or "connect" */
+	char filename[256];	/* exec and unlink: the path they were given */
+	char address[24];	/* connect: where to, "address:port" */
 };
 
 struct {
@@ -49,23 +52,36 @@ static __always_inline __u32 pid_in_own_namespace(struct task_struct *task)
 	return upid.nr;
 }
 
-static __always_inline int emit(const char *syscall, const char *filename)
+/* Reserves an event and fills in which task, and which pod, is doing this;
+ * NULL for the host's own tasks (unless only_pods is false) or a full buffer. */
+static __always_inline struct event *start(const char *syscall)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct event *e;
 
 	if (ONLY_PODS && BPF_CORE_READ(task, nsproxy, uts_ns, ns.inum) == HOST_UTS_NS)
-		return 0;	/* the host itself (the lab's own processes too) */
+		return NULL;	/* the host itself (the lab's own processes too) */
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e)
-		return 0;	/* ring buffer full: this event is lost */
+		return NULL;	/* ring buffer full: this event is lost */
 	e->pid = bpf_get_current_pid_tgid() >> 32;
 	e->ns_pid = pid_in_own_namespace(task);
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	BPF_CORE_READ_STR_INTO(&e->hostname, task, nsproxy, uts_ns, name.nodename);
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
 	__builtin_memcpy(e->syscall, syscall, sizeof(e->syscall));
+	e->filename[0] = '\0';	/* ring buffer memory is not zeroed */
+	e->address[0] = '\0';
+	return e;
+}
+
+static __always_inline int emit_path(const char *syscall, const char *filename)
+{
+	struct event *e = start(syscall);
+
+	if (!e)
+		return 0;
 	bpf_probe_read_user_str(e->filename, sizeof(e->filename), filename);
 	bpf_ringbuf_submit(e, 0);
 	return 0;
@@ -74,11 +90,29 @@ static __always_inline int emit(const char *syscall, const char *filename)
 SEC("tracepoint/syscalls/sys_enter_execve")
 int trace_execve(struct trace_event_raw_sys_enter *ctx)
 {
-	return emit("exec", (const char *)ctx->args[0]);
+	return emit_path("exec", (const char *)ctx->args[0]);
 }
 
 SEC("tracepoint/syscalls/sys_enter_unlinkat")
 int trace_unlinkat(struct trace_event_raw_sys_enter *ctx)
 {
-	return emit("unlink", (const char *)ctx->args[1]);
+	return emit_path("unlink", (const char *)ctx->args[1]);
+}
+
+/* connect(fd, addr, len): addr is the program's own memory; only IPv4 here. */
+SEC("tracepoint/syscalls/sys_enter_connect")
+int trace_connect(struct trace_event_raw_sys_enter *ctx)
+{
+	struct sockaddr_in to = {};
+	struct event *e;
+
+	if (bpf_probe_read_user(&to, sizeof(to), (void *)ctx->args[1]) || to.sin_family != AF_INET)
+		return 0;
+	e = start("connect");
+	if (!e)
+		return 0;
+	/* %pI4 prints the four bytes it points to as a dotted address */
+	BPF_SNPRINTF(e->address, sizeof(e->address), "%pI4:%u", &to.sin_addr, bpf_ntohs(to.sin_port));
+	bpf_ringbuf_submit(e, 0);
+	return 0;
 }

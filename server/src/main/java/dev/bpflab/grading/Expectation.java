@@ -42,8 +42,15 @@ public record Expectation(JsonNode spec) {
         for (JsonNode field : spec.path("fields")) {
             fieldsOk &= field.isTextual();
         }
-        return spec.path("name").isTextual() && fieldsOk ? null
-                : "\"matchesWorkload\" needs the workload's \"name\" and \"fields\": [names of its facts]";
+        if (!spec.path("name").isTextual() || !fieldsOk) {
+            return "\"matchesWorkload\" needs the workload's \"name\" and \"fields\": [names of its facts]";
+        }
+        String name = spec.path("name").asText();
+        // a misspelt name would make the expectation wait forever for an answer no workload gives
+        return dev.bpflab.protocol.Workload.fromWire(name).isPresent() ? null
+                : "\"matchesWorkload\" names the workload '" + name + "', which is not one of "
+                        + java.util.Arrays.stream(dev.bpflab.protocol.Workload.values())
+                                .map(dev.bpflab.protocol.Workload::wireName).toList();
     }
 
     /**

@@ -60,4 +60,22 @@ class WorkloadFactsExpectationTest {
                 + "\"matchesWorkload\":{\"name\":\"pod-alpha\"}}")));
         assertNull(Expectation.problem(fromAlpha().spec()));
     }
+
+    @Test
+    void aMatchesWorkloadNamingNoWorkloadIsRefusedWithTheNamesThatExist() throws Exception {
+        String problem = Expectation.problem(JSON.readTree("{\"type\":\"event\",\"fields\":{},"
+                + "\"matchesWorkload\":{\"name\":\"pod-gamma\",\"fields\":[\"hostname\"]}}"));
+        assertNotNull(problem, "no answer would ever come: the check could never pass");
+        assertTrue(problem.contains("'pod-gamma'") && problem.contains("pod-beta"), problem);
+    }
+
+    @Test
+    void anEventWithAnEmptyFilenameNamesNoFileAndCountsOnTheFactsAlone() throws Exception {
+        Effects effects = new Effects(List.of(new Expectation(JSON.readTree("{\"type\":\"event\",\"fields\":"
+                + "{\"syscall\":\"connect\"},\"matchesWorkload\":{\"name\":\"pod-alpha\",\"fields\":"
+                + "[\"hostname\",\"cgroup_id\"]}}"))));
+        effects.offer(RunJson.server("{\"type\":\"event\",\"map\":\"events\",\"fields\":{\"syscall\":\"connect\","
+                + "\"filename\":\"\",\"hostname\":\"pod-alpha\",\"cgroup_id\":5123}}"));
+        assertTrue(effects.offer(alphaAnswered(5123)), "pod-snoop's connect event leaves filename empty");
+    }
 }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * "También para k8s" (issue 20) through /ws/run on a real kernel: the pod-snoop template, attached once, sees both
  * pods' processes, and each event names the pod it came from as the kernel knows it: its hostname, its own cgroup id
- * (the one the pod's workload answer reports) and PID 1 inside for the pod's first process; the host's own processes
+ * (the one the pod's workload answer reports) and PID 1 inside for the pod's first process, which also connects to
+ * the lab's service from the pod's own network namespace; the host's own processes
  * are left out by default. Each sandbox backend extends this with its profile.
  */
 public abstract class PodsContract extends SandboxContract {
@@ -45,6 +46,14 @@ public abstract class PodsContract extends SandboxContract {
                 assertEquals(1, unlink.path("fields").path("ns_pid").asInt(), "rm is the pod's first process: " + unlink);
                 assertEquals(pod.path("facts").path("host_pid").asLong(), unlink.path("fields").path("pid").asLong(),
                         "and the host knows it by another number: " + unlink);
+                String service = pod.path("facts").path("service").asText();
+                JsonNode connect = run.await(name + "'s connection on the lab network to " + service, m -> isEvent(m)
+                        && m.path("fields").path("syscall").asText().equals("connect")
+                        && m.path("fields").path("address").asText().equals(service)
+                        && m.path("fields").path("hostname").asText().equals(name), SOON);
+                assertEquals(pod.path("facts").path("cgroup_id").asLong(), connect.path("fields").path("cgroup_id").asLong(),
+                        "the connection comes from the pod's cgroup: " + connect);
+                assertEquals(1, connect.path("fields").path("ns_pid").asInt(), "made by the pod's first process: " + connect);
             }
             assertTrue(run.seen().stream().filter(PodsContract::isEvent)
                     .allMatch(m -> m.path("fields").path("hostname").asText().startsWith("pod-")),

@@ -34,8 +34,19 @@ final class Commands {
      * @throws WorkloadException if it cannot start or does not finish within {@link #TIME_LIMIT}
      */
     static ProcessResult result(Path workingDir, String... argv) throws WorkloadException {
-        Command command = Command.of(argv).inDirectory(workingDir).withStderrMerged().withTimeout(TIME_LIMIT)
-                .withOutputCap(MAX_OUTPUT);
+        return resultOf(Command.of(argv).inDirectory(workingDir), argv);
+    }
+
+    /**
+     * Runs {@code argv} in {@code workingDir} with {@code stdin} as its input, whatever its exit status.
+     * @throws WorkloadException if it cannot start or does not finish within {@link #TIME_LIMIT}
+     */
+    static ProcessResult resultWithStdin(Path workingDir, String stdin, String... argv) throws WorkloadException {
+        return resultOf(Command.of(argv).inDirectory(workingDir).withStdin(stdin), argv);
+    }
+
+    private static ProcessResult resultOf(Command base, String... argv) throws WorkloadException {
+        Command command = base.withStderrMerged().withTimeout(TIME_LIMIT).withOutputCap(MAX_OUTPUT);
         try {
             ProcessResult result = command.run();
             if (result.timedOut()) {

@@ -15,14 +15,16 @@ import java.util.regex.Pattern;
 
 /**
  * Starts a short-lived "pod": the script {@value #SCRIPT} (a resource of this package) joins a cgroup of its own,
- * unshares PID, mount, UTS, network and cgroup namespaces, takes the pod's name as hostname, and its first process
- * (PID 1 inside) writes {@code <name>.txt} and runs {@code /usr/bin/rm -f} on it. No container engine: these are
- * the kernel parts every engine uses, so an eBPF program sees the pod's processes as the kernel does.
+ * enters a network namespace of its own on the lab network ({@link PodNetwork}), unshares PID, mount, UTS and
+ * cgroup namespaces and takes the pod's name as hostname; its first process (PID 1 inside) connects over TCP to
+ * the lab's service, writes {@code <name>.txt} and runs {@code /usr/bin/rm -f} on it. No container engine: these
+ * are the kernel parts every engine uses, so an eBPF program sees the pod's processes as the kernel does.
  *
  * <p>The answer's facts say what a grader compares events with: {@code hostname}, {@code cgroup_id} (the inode
  * number of the pod's cgroup v2 directory, which is what {@code bpf_get_current_cgroup_id()} returns inside it),
- * {@code ns_pid} and {@code host_pid} (the pod's first process inside its PID namespace and outside), and
- * {@code file}. Two pods of different names may run at once: each has its own cgroup directory and file.
+ * {@code ns_pid} and {@code host_pid} (the pod's first process inside its PID namespace and outside),
+ * {@code pod_ip} (the pod's eth0 address) and {@code service} (the address and port it connected to). Two pods of
+ * different names may run at once: each has its own cgroup directory, network and file.
  */
 final class PodWorkload implements Workload {
     static final String SCRIPT = "bpflab-pod";
@@ -31,12 +33,15 @@ final class PodWorkload implements Workload {
     static final String PERL = "/usr/bin/perl";
     /** The parent of this agent's pod cgroups, under the cgroup v2 root; removed when the agent exits. */
     private static final String PODS_CGROUP = "bpflab-pods-" + ProcessHandle.current().pid();
-    private static final Pattern LINE = Pattern.compile("(hostname|ns_pid|host_pid)=([A-Za-z0-9-]{1,63})");
+    private static final Pattern LINE = Pattern.compile("(hostname|ns_pid|host_pid|answered)=([A-Za-z0-9-]{1,63})");
 
     private final dev.bpflab.protocol.Workload kind;
+    private final int index;
 
-    PodWorkload(dev.bpflab.protocol.Workload kind) {
+    /** @param index which of the lab network's pod subnets is this pod's ({@link PodNetwork}); one per pod */
+    PodWorkload(dev.bpflab.protocol.Workload kind, int index) {
         this.kind = kind;
+        this.index = index;
     }
 
     @Override
@@ -57,18 +62,35 @@ final class PodWorkload implements Workload {
         Path cgroup = cgroupRoot.resolve(PODS_CGROUP).resolve(name);
         Path file = scratch.resolve(name + ".txt");
         long cgroupId;
-        try {
-            Files.createDirectories(cgroup);
-            cgroupId = (Long) Files.getAttribute(cgroup, "unix:ino");
-        } catch (IOException | UnsupportedOperationException e) {
-            throw new WorkloadException("could not make the pod's cgroup " + cgroup + ": " + e.getMessage());
-        }
+        String connection;
+        String podAddress;
+        String service;
         Map<String, String> said;
-        try {
-            said = parse(Commands.run(scratch, PERL, script(scratch).toString(), name, cgroup.toString(),
-                    file.toString()));
-        } finally {
-            removeQuietly(cgroup); // empty again: the pod's processes have all exited
+        // The network holds the pod's turn (one pod of a name at a time): its cgroup is made and removed inside it.
+        try (PodNetwork network = PodNetwork.open(name, index)) {
+            try {
+                Files.createDirectories(cgroup);
+                cgroupId = (Long) Files.getAttribute(cgroup, "unix:ino");
+            } catch (IOException | UnsupportedOperationException e) {
+                throw new WorkloadException("could not make the pod's cgroup " + cgroup + ": " + e.getMessage());
+            }
+            try {
+                said = parse(Commands.run(scratch, PERL, script(scratch).toString(), name, cgroup.toString(),
+                        network.namespacePath().toString(), network.service(), file.toString()));
+            } finally {
+                removeQuietly(cgroup); // empty again: the pod's processes have all exited
+            }
+            podAddress = network.podAddress();
+            service = network.service();
+            PodNetwork.Greeting heard = network.heard().orElseThrow(() -> new WorkloadException(name
+                    + " ran, but the lab's service at " + service + " heard nothing from it"));
+            if (!heard.from().equals(podAddress) || !"yes".equals(said.get("answered"))) {
+                throw new WorkloadException(name + "'s connection to " + service + " came from " + heard.from()
+                        + ", not its own address " + podAddress + ", or got no answer (answered: "
+                        + said.get("answered") + ")");
+            }
+            connection = "it connected from " + podAddress + " (its eth0) to the lab's service at " + service
+                    + ", said \"" + heard.said() + "\" and was answered; ";
         }
         String cgroupPath = "/" + PODS_CGROUP + "/" + name;
         Map<String, Object> facts = new LinkedHashMap<>();
@@ -77,10 +99,12 @@ final class PodWorkload implements Workload {
         facts.put("cgroup", cgroupPath);
         facts.put("ns_pid", Long.parseLong(said.get("ns_pid")));
         facts.put("host_pid", Long.parseLong(said.get("host_pid")));
+        facts.put("pod_ip", podAddress);
+        facts.put("service", service);
         // The page shows the workload's name before its detail: the detail does not repeat it.
         String detail = "hostname " + said.get("hostname") + ", cgroup " + cgroupPath + " (id " + cgroupId
                 + "); its first process is PID " + said.get("ns_pid") + " inside the pod and " + said.get("host_pid")
-                + " outside; it wrote " + file + " and ran " + RM + " -f " + file;
+                + " outside; " + connection + "it wrote " + file + " and ran " + RM + " -f " + file;
         return new Outcome(detail, facts);
     }
 

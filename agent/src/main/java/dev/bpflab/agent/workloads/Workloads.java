@@ -32,8 +32,8 @@ public final class Workloads {
         add(new VethSetup());
         add(new VethTraffic());
         add(new RunDemo());
-        add(new PodWorkload(dev.bpflab.protocol.Workload.POD_ALPHA));
-        add(new PodWorkload(dev.bpflab.protocol.Workload.POD_BETA));
+        add(new PodWorkload(dev.bpflab.protocol.Workload.POD_ALPHA, 0));
+        add(new PodWorkload(dev.bpflab.protocol.Workload.POD_BETA, 1));
     }
 
     private Workloads() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class TemplateWorkloadsTest {
     }
 
     @Test
-    void twoPodsRunAtOnceEachWithItsHostnameCgroupAndPidOneAndLeaveNoCgroupBehind() throws Exception {
+    void twoPodsRunAtOnceEachWithItsHostnameCgroupPidOneAndConnectionAndLeaveNothingBehind() throws Exception {
         Workload alpha = Workloads.byName("pod-alpha").orElseThrow();
         Workload beta = Workloads.byName("pod-beta").orElseThrow();
         CompletableFuture<Workload.Outcome> first = CompletableFuture
@@ -91,5 +92,30 @@ class TemplateWorkloadsTest {
                 .toString().substring(1))), "the pod's cgroup is removed once it ends");
         assertFalse(InetAddress.getLocalHost().getHostName().startsWith("pod-"),
                 "the hostname changed only inside the pod");
+        assertEquals("169.254.78.2", a.facts().get("pod_ip"), a.detail());
+        assertEquals("169.254.78.6", b.facts().get("pod_ip"), b.detail());
+        assertEquals("169.254.78.1:7780", a.facts().get("service"), a.detail());
+        assertTrue(a.detail().contains("connected from 169.254.78.2 (its eth0) to the lab's service at "
+                + "169.254.78.1:7780, said \"hello from pod-alpha\" and was answered"), a.detail());
+        assertTrue(b.detail().contains("said \"hello from pod-beta\" and was answered"), b.detail());
+        for (String gone : List.of("/run/netns/bpflab-pod-alpha", "/run/netns/bpflab-pod-beta",
+                "/sys/class/net/pod-alpha", "/sys/class/net/pod-beta")) {
+            assertFalse(Files.exists(Path.of(gone)), gone + " is removed once the pod ends");
+        }
+    }
+
+    @Test
+    void aPodStartedTwiceAtOnceTakesTurnsOnItsNetwork() throws Exception {
+        Workload alpha = Workloads.byName("pod-alpha").orElseThrow();
+        CompletableFuture<Workload.Outcome> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return alpha.perform(scratch);
+            } catch (WorkloadException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Workload.Outcome second = alpha.perform(scratch);
+        assertEquals("169.254.78.2", second.facts().get("pod_ip"), second.detail());
+        assertEquals("169.254.78.2", first.get().facts().get("pod_ip"), first.get().detail());
     }
 }
