@@ -79,7 +79,13 @@ public class RunSocket {
         timers.scheduleWithFixedDelay(this::closeIdle, every, every, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * On the socket's own event loop: admitting and setting up a session only counts and allocates, and a blocking
+     * method here would take a worker thread per opening socket (300 sockets opened at once grew the worker pool by
+     * dozens of threads).
+     */
     @OnOpen
+    @NonBlocking
     public void onOpen(WebSocketConnection connection) {
         if (!connections.admit(connection)) {
             return;
@@ -109,7 +115,9 @@ public class RunSocket {
         }
     }
 
+    /** On the event loop too: ending a session only flags and cancels; a sandbox is released on a run worker. */
     @OnClose
+    @NonBlocking
     public void onClose(WebSocketConnection connection) {
         connections.release(connection);
         Open o = open.remove(connection.id());
