@@ -132,6 +132,8 @@ class RunJsonTest {
         assertThrows(ProtocolException.class, () -> RunJson.agent("{\"type\":\"sandbox\",\"backend\":\"qemu\"}"));
         assertThrows(ProtocolException.class, () -> RunJson.agent("{\"type\":\"phase\",\"phase\":\"hacked\"}"));
         assertThrows(ProtocolException.class, () -> RunJson.agent("{\"type\":\"event\",\"map\":\"m\",\"fields\":[1]}"));
+        // A compile answer is the server's: an agent cannot mark the learner's editor.
+        assertThrows(ProtocolException.class, () -> RunJson.agent("{\"type\":\"compiled\",\"ok\":true,\"diagnostics\":[]}"));
     }
 
     @Test
@@ -152,7 +154,6 @@ class RunJsonTest {
         assertEquals("{\"type\":\"phase\",\"phase\":\"queued\"}", RunJson.write((ServerMessage) ServerMessage.Phase.queued(0)));
         assertEquals(List.of("run", "workload", "stop", "check", "read_iterator", "compile"), RunJson.types(ClientMessage.class));
         assertFalse(RunJson.types(AgentMessage.class).contains("check"));
-        assertFalse(RunJson.types(AgentMessage.class).contains("compiled"), "only the server answers a compile");
     }
 
     private static ClientMessage assertDoesNotThrow(String text) {
