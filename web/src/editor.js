@@ -139,6 +139,22 @@ export function createEditor(parent, { initialSource, onRun, onChange, onCursor,
       view.dispatch(setDiagnostics(view.state, placed));
       return placed.length;
     },
+    /**
+     * The diagnostics of a compile-only answer (errors as you type): they replace the compiler's markers; the
+     * verifier's markers of the last Run stay where edits moved them, unless the text no longer compiles.
+     */
+    showCompileDiagnostics(items) {
+      const doc = view.state.doc;
+      const list = items || [];
+      const placed = list.filter(i => (i.line | 0) >= 1).map(i => toEditorDiagnostic(doc, i, 'compile', hintLang));
+      if (!list.some(i => i.severity === 'error' || i.severity === 'fatal')) {
+        forEachDiagnostic(view.state, (d, from, to) => {
+          if (d.source === 'verifier') placed.push({ ...d, from, to });
+        });
+      }
+      view.dispatch(setDiagnostics(view.state, placed));
+      return placed.length;
+    },
     clearDiagnostics() {
       view.dispatch(setDiagnostics(view.state, []));
     },

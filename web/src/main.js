@@ -21,6 +21,7 @@ import { PendingParams } from './pending-params.js';
 import { EventsEmpty } from './events-empty.js';
 import { PhaseClock } from './phase-clock.js';
 import { setupSharePopover } from './share-popover.js';
+import { CompileAsYouType } from './compile-as-you-type.js';
 
 const STARTER = `// Your first eBPF program: say hello whenever a program starts.
 // Run it (Ctrl+Enter), press "exec-true", then open the printk tab.
@@ -95,12 +96,21 @@ let loadedSource = STARTER;
 let pristineSource = STARTER;
 let draftTimer = 0;
 let pendingParams = null; // the template form's values not applied yet (pending-params.js), once the picker exists
+// Errors as you type: the markers follow the text once typing pauses, without pressing Run.
+const typing = new CompileAsYouType({
+  getSource: () => editor.getSource(),
+  onCompiled: answer => {
+    editor.showCompileDiagnostics(Array.isArray(answer.diagnostics) ? answer.diagnostics : []);
+    updateDiagSummary(editor.diagnostics());
+  },
+});
 const editor = createEditor($('editor'), {
   initialSource: STARTER,
   onRun: () => run(),
   onChange: () => {
     clearTimeout(draftTimer);
     draftTimer = setTimeout(saveDraft, 500);
+    typing.edited();
     pendingParams?.update();
     notify(editListeners);
   },

@@ -33,6 +33,7 @@ export const CLIENT_MESSAGE = Object.freeze({
   STOP: 'stop',
   CHECK: 'check',
   READ_ITERATOR: 'read_iterator',
+  COMPILE: 'compile',
 });
 
 /**
@@ -53,6 +54,7 @@ export const SERVER_MESSAGE = Object.freeze({
   CHECKING: 'checking',
   CHECK_RESULT: 'check',
   ITERATOR_OUTPUT: 'iterator_output',
+  COMPILED: 'compiled',
 });
 
 // ---- client messages ----
@@ -88,6 +90,14 @@ export function checkMessage({ lesson, step, lang }) {
 /** Read the attached program's iterators (SEC("iter/…")) again: answered with one ITERATOR_OUTPUT per iterator. */
 export function readIteratorMessage() {
   return { type: CLIENT_MESSAGE.READ_ITERATOR };
+}
+
+/**
+ * Compile source only (errors as you type): answered with one COMPILED carrying id (a whole number the page counts up,
+ * so it can tell which text an answer is for). Nothing runs, and the connection's run is not touched.
+ */
+export function compileMessage(source, id) {
+  return { type: CLIENT_MESSAGE.COMPILE, source, id };
 }
 
 /** A message the page makes up itself when the server's answer cannot be read (shown like the server's errors). */

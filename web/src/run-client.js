@@ -11,10 +11,11 @@ export const PAGE_STATE = Object.freeze({
   CONNECTING: 'connecting',
 });
 
-export function runSocketUrl(location = window.location) {
+/** The /ws/run address; learner (default true): in a room, with the learner token, so runs show on the dashboard. */
+export function runSocketUrl(location = window.location, { learner = true } = {}) {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   // In a room (joined at /join), the learner token makes the run show on the instructor's dashboard.
-  return `${scheme}//${location.host}/ws/run${learnerQuery()}`;
+  return `${scheme}//${location.host}/ws/run${learner ? learnerQuery() : ''}`;
 }
 
 export class RunClient {

@@ -20,12 +20,15 @@ import java.util.regex.Pattern;
     @JsonSubTypes.Type(value = ClientMessage.Workload.class, name = "workload"),
     @JsonSubTypes.Type(value = ClientMessage.Stop.class, name = "stop"),
     @JsonSubTypes.Type(value = ClientMessage.Check.class, name = "check"),
-    @JsonSubTypes.Type(value = ClientMessage.ReadIterator.class, name = "read_iterator")
+    @JsonSubTypes.Type(value = ClientMessage.ReadIterator.class, name = "read_iterator"),
+    @JsonSubTypes.Type(value = ClientMessage.Compile.class, name = "compile")
 })
 public sealed interface ClientMessage {
     /** A C identifier: the names of {@code const volatile} globals. */
     Pattern GLOBAL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     int MAX_GLOBALS = 64;
+    /** The largest {@code id} a compile request may carry: a JavaScript number counts exactly up to it. */
+    long MAX_COMPILE_ID = (1L << 53) - 1;
     /** A lesson or template id. */
     Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -132,6 +135,26 @@ public sealed interface ClientMessage {
 
         public static Check template(String template, String lang) {
             return new Check(null, null, template, lang);
+        }
+    }
+
+    /**
+     * Compile {@code source} only (errors as you type): on the host's compiler and its cache, for the kernel of the
+     * lab's sandboxes, never in a sandbox; answered with one {@link ServerMessage.Compiled} carrying the same
+     * diagnostics (and hints) a Run would get. It does not touch the connection's run. One compiles at a time per
+     * connection; a newer request replaces one still waiting, which then gets no answer.
+     *
+     * @param source the learner's C (bounded by the message limit, {@code bpflab.run.max-message-bytes})
+     * @param id     the client's number for this request, 0 to 2^53-1, echoed in the answer (null: none)
+     */
+    @JsonTypeName("compile")
+    record Compile(String source, Long id) implements ClientMessage {
+        public Compile {
+            Checks.require(source != null && !source.isBlank(),
+                    "the compile has no program: send the C source as a string in \"source\", e.g. "
+                            + "{\"type\":\"compile\",\"source\":\"…\"}");
+            Checks.require(id == null || (id >= 0 && id <= MAX_COMPILE_ID),
+                    "\"id\" must be a whole number from 0 to " + MAX_COMPILE_ID + ", was " + id);
         }
     }
 }

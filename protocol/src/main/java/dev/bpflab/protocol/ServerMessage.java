@@ -28,7 +28,8 @@ import java.util.Map;
     @JsonSubTypes.Type(value = ServerMessage.WorkloadResult.class, name = "workload"),
     @JsonSubTypes.Type(value = ServerMessage.Checking.class, name = "checking"),
     @JsonSubTypes.Type(value = ServerMessage.CheckResult.class, name = "check"),
-    @JsonSubTypes.Type(value = ServerMessage.IteratorOutput.class, name = "iterator_output")
+    @JsonSubTypes.Type(value = ServerMessage.IteratorOutput.class, name = "iterator_output"),
+    @JsonSubTypes.Type(value = ServerMessage.Compiled.class, name = "compiled")
 })
 public sealed interface ServerMessage {
     int MAX_TEXT_CHARS = 4096;
@@ -273,6 +274,23 @@ public sealed interface ServerMessage {
             Checks.require(read >= 1, "\"read\" counts a run's reads from 1");
             text = text == null ? "" : Checks.clip(text, MAX_ITERATOR_BYTES);
             Checks.require(truncated || !timedOut, "an output that timed out is \"truncated\"");
+        }
+    }
+
+    /**
+     * The answer to a {@link ClientMessage.Compile}: the server's own, never an agent's. {@code ok} when clang made an
+     * object the lab would run (warnings allowed); {@code diagnostics} are the items a Run's compile {@link Diagnostics}
+     * would carry, hints included; {@code problem} says why nothing was compiled when the compiler could not run at
+     * all (the lab still preparing failed, the host's clang broke), with {@code ok} false and no diagnostics.
+     *
+     * @param id the request's {@code id}, null when it had none
+     */
+    @JsonTypeName("compiled")
+    record Compiled(Long id, boolean ok, List<Diagnostic> diagnostics, String problem) implements ServerMessage {
+        public Compiled {
+            diagnostics = diagnostics == null ? List.of() : List.copyOf(diagnostics);
+            problem = problem == null ? null : Checks.clip(problem, MAX_TEXT_CHARS);
+            Checks.require(problem == null || !ok, "a compile with a \"problem\" is not \"ok\"");
         }
     }
 }

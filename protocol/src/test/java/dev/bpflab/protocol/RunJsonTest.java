@@ -29,7 +29,7 @@ class RunJsonTest {
         String message = refusal("{\"type\":\"" + huge + "\"}");
         assertTrue(message.startsWith("unknown message type 'xxxx"), message);
         assertTrue(message.length() < 200, "the error stays small: " + message.length());
-        assertTrue(message.endsWith("send run, workload, stop, check, read_iterator"), message);
+        assertTrue(message.endsWith("send run, workload, stop, check, read_iterator, compile"), message);
     }
 
     @Test
@@ -40,6 +40,30 @@ class RunJsonTest {
                 refusal("{\"type\":\"run\",\"source\":\"x\",\"timeoutSeconds\":1.5}"));
         assertEquals("run: \"source\" must be a string, was '5'", refusal("{\"type\":\"run\",\"source\":5}"));
         assertTrue(refusal("{\"type\":\"run\",\"source\":\"x\",\"globals\":[1]}").startsWith("run: \"globals\" must be an object"));
+    }
+
+    @Test
+    void aCompileNeedsItsSourceAsAStringAndAWholeNonNegativeId() throws Exception {
+        assertEquals(new ClientMessage.Compile("int x;", 7L), RunJson.client("{\"type\":\"compile\",\"source\":\"int x;\",\"id\":7}"));
+        assertEquals(new ClientMessage.Compile("int x;", null), RunJson.client("{\"type\":\"compile\",\"source\":\"int x;\"}"));
+        for (String missing : new String[] {"{\"type\":\"compile\"}", "{\"type\":\"compile\",\"source\":\"  \"}"}) {
+            String message = refusal(missing);
+            assertTrue(message.startsWith("compile: the compile has no program: send the C source as a string in \"source\""),
+                    message);
+        }
+        assertEquals("compile: \"source\" must be a string, was '42'", refusal("{\"type\":\"compile\",\"source\":42}"));
+        assertTrue(refusal("{\"type\":\"compile\",\"source\":[\"int x;\"]}").startsWith("compile: \"source\" must be a string"),
+                refusal("{\"type\":\"compile\",\"source\":[\"int x;\"]}"));
+        assertEquals("compile: \"id\" must be a whole number", refusal("{\"type\":\"compile\",\"source\":\"x\",\"id\":\"7\"}"));
+        assertEquals("compile: \"id\" must be a whole number from 0 to 9007199254740991, was -1",
+                refusal("{\"type\":\"compile\",\"source\":\"x\",\"id\":-1}"));
+    }
+
+    @Test
+    void aCompiledAnswerWithAProblemIsNotOk() {
+        assertThrows(IllegalArgumentException.class, () -> new ServerMessage.Compiled(1L, true, List.of(), "clang broke"));
+        assertEquals("{\"type\":\"compiled\",\"ok\":true,\"diagnostics\":[]}",
+                RunJson.write(new ServerMessage.Compiled(null, true, null, null)));
     }
 
     @Test
@@ -108,6 +132,8 @@ class RunJsonTest {
         assertThrows(ProtocolException.class, () -> RunJson.agent("{\"type\":\"sandbox\",\"backend\":\"qemu\"}"));
         assertThrows(ProtocolException.class, () -> RunJson.agent("{\"type\":\"phase\",\"phase\":\"hacked\"}"));
         assertThrows(ProtocolException.class, () -> RunJson.agent("{\"type\":\"event\",\"map\":\"m\",\"fields\":[1]}"));
+        // A compile answer is the server's: an agent cannot mark the learner's editor.
+        assertThrows(ProtocolException.class, () -> RunJson.agent("{\"type\":\"compiled\",\"ok\":true,\"diagnostics\":[]}"));
     }
 
     @Test
@@ -126,7 +152,7 @@ class RunJsonTest {
         assertEquals("{\"type\":\"phase\",\"phase\":\"queued\",\"position\":2}",
                 RunJson.write((ServerMessage) ServerMessage.Phase.queued(2)));
         assertEquals("{\"type\":\"phase\",\"phase\":\"queued\"}", RunJson.write((ServerMessage) ServerMessage.Phase.queued(0)));
-        assertEquals(List.of("run", "workload", "stop", "check", "read_iterator"), RunJson.types(ClientMessage.class));
+        assertEquals(List.of("run", "workload", "stop", "check", "read_iterator", "compile"), RunJson.types(ClientMessage.class));
         assertFalse(RunJson.types(AgentMessage.class).contains("check"));
     }
 

@@ -9,54 +9,77 @@ import dev.bpflab.sandbox.SandboxException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * One connection's compiles, one at a time: a run pressed while an earlier run of the connection still compiles waits
- * for that compile to end, and only the newest such run is compiled next. Runs replaced or stopped meanwhile are never
- * compiled, so a burst of Run messages costs the host's compilers two compiles, not one per message.
+ * One connection's compiles of one kind (its runs, or its compile-only requests), one at a time: a request made while
+ * an earlier one still compiles waits for that compile to end, and only the newest such request is compiled next.
+ * Requests replaced (or {@code dropped}) meanwhile are never compiled, so a burst of Run or compile messages costs the
+ * host's compilers two compiles, not one per message.
+ *
+ * @param <T> a request: a {@link RunAttempt}, or a compile-only message
  */
-final class CompileTurns {
+final class CompileTurns<T> {
     private final SandboxBackend backend;
     private final HostCompiler compiler;
     private final Executor workers;
     private final Object client;
-    private RunAttempt compiling; // guarded by this
-    private RunAttempt next; // guarded by this
+    private final Function<T, String> source;
+    private final Predicate<T> dropped;
+    private final BiConsumer<T, Outcome> done;
+    private T compiling; // guarded by this
+    private T next; // guarded by this
+
+    /** How a request's compile ended: a result, or (with a null result) why clang could not run. */
+    record Outcome(CompileResult result, Throwable failure) {
+    }
 
     /**
      * Compiles for {@code backend}'s kernel with {@code compiler}; {@code workers} wait for that kernel. {@code client}
-     * is whose compiles these are: the host's compile threads go to clients in turns.
+     * is whose compiles these are: the host's compile threads go to clients in turns. A request that is
+     * {@code dropped} (stopped) by the time its turn comes is not compiled; {@code done} is told each compile's outcome.
      */
-    CompileTurns(SandboxBackend backend, HostCompiler compiler, Executor workers, Object client) {
+    CompileTurns(SandboxBackend backend, HostCompiler compiler, Executor workers, Object client,
+            Function<T, String> source, Predicate<T> dropped, BiConsumer<T, Outcome> done) {
         this.backend = backend;
         this.compiler = compiler;
         this.workers = workers;
         this.client = client;
+        this.source = source;
+        this.dropped = dropped;
+        this.done = done;
     }
 
-    /** Compiles {@code attempt}'s source now, or after the compile under way; {@link RunAttempt#compiled} gets the result. */
-    void request(RunAttempt attempt) {
+    /** Compiles {@code request}'s source now, or after the compile under way; {@code done} gets the outcome. */
+    void request(T request) {
         synchronized (this) {
             if (compiling != null) {
-                next = attempt; // an earlier waiting run, if any, was replaced: it is not compiled
+                next = request; // an earlier waiting request, if any, was replaced: it is not compiled
                 return;
             }
-            compiling = attempt;
+            compiling = request;
         }
-        start(attempt);
+        start(request);
     }
 
-    private void start(RunAttempt attempt) {
+    /** The waiting request, if any, is not compiled (the connection closed). */
+    synchronized void dropWaiting() {
+        next = null;
+    }
+
+    private void start(T request) {
         CompletableFuture<CompileResult> result;
         try {
             result = CompletableFuture.supplyAsync(this::targetKernel, workers)
-                    .thenCompose(target -> compiler.compile(attempt.source(), target, client));
+                    .thenCompose(target -> compiler.compile(source.apply(request), target, client));
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
         result.whenComplete((compiled, failure) -> {
             try {
-                attempt.compiled(compiled, failure);
+                done.accept(request, new Outcome(compiled, failure));
             } finally {
                 startNext();
             }
@@ -76,11 +99,11 @@ final class CompileTurns {
     }
 
     private void startNext() {
-        RunAttempt waiting;
+        T waiting;
         synchronized (this) {
             waiting = next;
             next = null;
-            if (waiting != null && waiting.finished) {
+            if (waiting != null && dropped.test(waiting)) {
                 waiting = null; // stopped while it waited: nothing to compile
             }
             compiling = waiting;

@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * sandbox. A run is compiled here while its sandbox is taken; the agent then reports loading/attached. A run ends on
  * stop, on a new run, on the connection closing, when the agent dies, or at its time limit; its sandbox is
  * destroyed then. A message is decoded and checked whole ({@link RunJson#client}), and a run against its client's
- * budgets ({@link dev.bpflab.limits.ClientLimits}), before anything running is touched.
+ * budgets ({@link dev.bpflab.limits.ClientLimits}), before anything running is touched. Compile-only requests
+ * (errors as you type) are compiled beside the run, never touching it ({@link CompileRequests}).
  */
 final class RunSession implements AutoCloseable {
     private static final long STOP_GRACE_MS = 5000;
@@ -38,7 +39,8 @@ final class RunSession implements AutoCloseable {
     private final ActivityFeed feed;
     private final ClientStream client;
     private final Inbox inbox;
-    private final CompileTurns compiles;
+    private final CompileTurns<RunAttempt> compiles;
+    private final CompileRequests compileOnly;
     private volatile RunAttempt current;
     private volatile long lastActive = System.nanoTime();
     private boolean closed; // guarded by this
@@ -54,7 +56,10 @@ final class RunSession implements AutoCloseable {
         this.feed = new ActivityFeed(id, who.learner(), activity, services.timers());
         this.client = new ClientStream(outlet, services.limits().settings().outgoingBytes(),
                 services.limits().settings().readStall(), services.timers(), this::close);
-        this.compiles = new CompileTurns(services.backend(), services.compiler(), services.workers(), who.shareKey());
+        this.compiles = new CompileTurns<>(services.backend(), services.compiler(), services.workers(), who.shareKey(),
+                RunAttempt::source, attempt -> attempt.finished,
+                (attempt, outcome) -> attempt.compiled(outcome.result(), outcome.failure()));
+        this.compileOnly = new CompileRequests(services, who.shareKey(), message -> client.control(RunJson.write(message)));
         this.inbox = new Inbox(services.workers(), this::onMessage, INBOX_MESSAGES, 4L * settings().maxMessageBytes(),
                 reason -> {
                     client.hangUp(reason);
@@ -94,6 +99,8 @@ final class RunSession implements AutoCloseable {
             readIterator();
         } else if (message instanceof ClientMessage.Stop) {
             stopRun();
+        } else if (message instanceof ClientMessage.Compile compile) {
+            compileOnly.request(compile); // the run, if any, is not touched
         }
     }
 
@@ -316,6 +323,7 @@ final class RunSession implements AutoCloseable {
             attempt.finish(null);
             attempt.abandoned();
         }
+        compileOnly.close();
         client.close();
         inbox.close();
         feed.closed();

@@ -154,6 +154,21 @@ final class LabPage implements AutoCloseable {
         throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what + "; " + state(), last);
     }
 
+    /** Line numbers of the gutter rows that hold an error marker, read off the rendered gutters. */
+    @SuppressWarnings("unchecked")
+    List<Long> errorMarkerLines() {
+        return (List<Long>) js("""
+                const numbers = [...document.querySelectorAll('.cm-lineNumbers .cm-gutterElement')];
+                return [...document.querySelectorAll('.cm-gutter-lint .cm-gutterElement')]
+                  .filter(g => g.querySelector('.cm-lint-marker-error'))
+                  .map(g => {
+                    const top = g.getBoundingClientRect().top;
+                    const n = numbers.find(l => Math.abs(l.getBoundingClientRect().top - top) < 2 && /^\\d+$/.test(l.textContent));
+                    return n ? Number(n.textContent) : -1;
+                  });
+                """);
+    }
+
     /** What the page shows about the run, for failure messages. */
     String state() {
         try {

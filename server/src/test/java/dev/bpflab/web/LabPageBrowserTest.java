@@ -680,19 +680,8 @@ class LabPageBrowserTest extends LabPageTestBase {
         return page.js(script, args);
     }
 
-    /** Line numbers of the gutter rows that hold an error marker, read off the rendered gutters. */
-    @SuppressWarnings("unchecked")
     List<Long> errorMarkerLines() {
-        return (List<Long>) js("""
-                const numbers = [...document.querySelectorAll('.cm-lineNumbers .cm-gutterElement')];
-                return [...document.querySelectorAll('.cm-gutter-lint .cm-gutterElement')]
-                  .filter(g => g.querySelector('.cm-lint-marker-error'))
-                  .map(g => {
-                    const top = g.getBoundingClientRect().top;
-                    const n = numbers.find(l => Math.abs(l.getBoundingClientRect().top - top) < 2 && /^\\d+$/.test(l.textContent));
-                    return n ? Number(n.textContent) : -1;
-                  });
-                """);
+        return page.errorMarkerLines();
     }
 
     void waitForPhase(String phase) {

@@ -61,6 +61,7 @@ class ProtocolJsTest {
                 stop: p.stopMessage(),
                 check: p.checkMessage({ lesson: '02-watch-syscalls', step: 1, lang: 'es' }),
                 error: p.errorMessage('unreadable'),
+                compile: p.compileMessage('int x;', 3),
               },
               read: (() => {
                 const arg = i => JSON.parse(Buffer.from(process.argv[i], 'base64').toString('utf8'));
@@ -150,6 +151,7 @@ class ProtocolJsTest {
         assertInstanceOf(ClientMessage.Stop.class, RunJson.client(built.get("stop").toString()));
         assertEquals(ClientMessage.Check.lessonStep("02-watch-syscalls", 1, "es"), RunJson.client(built.get("check").toString()));
         assertEquals(new ServerMessage.Error("unreadable"), RunJson.server(built.get("error").toString()));
+        assertEquals(new ClientMessage.Compile("int x;", 3L), RunJson.client(built.get("compile").toString()));
     }
 
     @Test
