@@ -6,7 +6,9 @@ start_server() {
   local port=$1 backend=$2
   shift 2
   local log=target/bench-server-$port.log
-  java -Dquarkus.http.port="$port" -Dbpflab.sandbox.backend="$backend" "$@" \
+  local jvm
+  mapfile -t jvm < <(grep -v '^#' bin/jvm.options | grep -v '^$') # the service's own, as bin/serve runs it
+  java "${jvm[@]}" -Dquarkus.http.port="$port" -Dbpflab.sandbox.backend="$backend" "$@" \
     -jar server/target/quarkus-app/quarkus-run.jar > "$log" 2>&1 &
   bench_server=$!
   bench_servers="${bench_servers:-} $bench_server"

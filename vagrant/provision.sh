@@ -59,6 +59,8 @@ PROPS
 fi
 
 java=$(command -v java)
+# The service's JVM options (one per line, no spaces within one), as bin/serve uses them.
+jvm_options=$(grep -v '^#' "$src/bin/jvm.options" | grep -v '^$' | tr '\n' ' ')
 if [ -d /run/systemd/system ]; then
   say "installing the systemd service bpflab.service"
   cat > /etc/systemd/system/bpflab.service <<UNIT
@@ -68,7 +70,7 @@ After=network-online.target
 
 [Service]
 WorkingDirectory=$prefix
-ExecStart=$java -jar $prefix/app/quarkus-run.jar
+ExecStart=$java $jvm_options-jar $prefix/app/quarkus-run.jar
 Restart=on-failure
 RestartSec=2
 
@@ -149,7 +151,7 @@ else
   pkill -f "$prefix/app/quarkus-run.jar" 2>/dev/null || true
   cd "$prefix"
   nohup bash -c "trap 'kill \$child 2>/dev/null; exit 0' TERM; while true; do \
-      $java -jar $prefix/app/quarkus-run.jar & child=\$!; wait \$child; sleep 2; done" >> "$log" 2>&1 &
+      $java $jvm_options-jar $prefix/app/quarkus-run.jar & child=\$!; wait \$child; sleep 2; done" >> "$log" 2>&1 &
   echo $! > /run/bpflab.pid
 fi
 
