@@ -48,10 +48,10 @@ final class RunSession implements AutoCloseable {
      * @param outlet   the socket; what does not fit the client's outgoing budget closes it and ends the run
      * @param activity told what the runs do (a room's dashboard listens)
      */
-    RunSession(String id, Client who, RunServices services, ClientStream.Outlet outlet, Consumer<RunActivity> activity) {
+    RunSession(Client who, RunServices services, ClientStream.Outlet outlet, Consumer<RunActivity> activity) {
         this.services = services;
         this.who = who;
-        this.feed = new ActivityFeed(id, who.learner(), activity, services.timers());
+        this.feed = new ActivityFeed(who.learner(), activity, services.timers());
         this.client = new ClientStream(outlet, services.limits().settings().outgoingBytes(),
                 services.limits().settings().readStall(), services.timers(), this::close);
         this.compiles = new CompileTurns(services.backend(), services.compiler(), services.workers(), who.shareKey());

@@ -95,7 +95,7 @@ public class RunSocket {
                 connections.hangUp(connection, new CloseReason(POLICY_VIOLATION, reason));
             }
         };
-        open.put(connection.id(), new Open(connection, new RunSession(connection.id(), connections.client(connection),
+        open.put(connection.id(), new Open(connection, new RunSession(connections.client(connection),
                 services, outlet, activity::fire)));
     }
 
