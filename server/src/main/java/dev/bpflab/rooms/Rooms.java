@@ -249,9 +249,11 @@ public final class Rooms implements AutoCloseable {
         }
     }
 
-    /** A student's page says where they are: {"type":"progress","lesson":"…","step":N}. 400 for a bad id or step. */
-    public void progress(Membership m, JsonNode message) throws RoomException {
-        RoomRequests.Progress progress = RoomRequests.progress(message);
+    /**
+     * A student's page says where they are ({@link RoomRequests#progress}); whether the lesson and step exist is the
+     * caller's to check ({@link RoomCatalogs#requireLessonStep}). 403 once the student was removed.
+     */
+    void progress(Membership m, RoomRequests.Progress progress) throws RoomException {
         attendance.requireMember(m);
         Room room = m.room();
         synchronized (room) {

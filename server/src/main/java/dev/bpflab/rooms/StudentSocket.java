@@ -35,6 +35,8 @@ public class StudentSocket {
     ObjectMapper json;
     @Inject
     ConnectionLimits connections;
+    @Inject
+    RoomCatalogs catalogs;
 
     private final Map<String, Rooms.Membership> members = new ConcurrentHashMap<>();
 
@@ -65,7 +67,11 @@ public class StudentSocket {
             JsonNode message = json.readTree(text);
             String type = message.path("type").asText("");
             switch (type) {
-                case "progress" -> rooms.progress(member, message);
+                case "progress" -> {
+                    RoomRequests.Progress progress = RoomRequests.progress(message);
+                    catalogs.requireLessonStep(progress.lesson(), progress.step());
+                    rooms.progress(member, progress);
+                }
                 case "code" -> {
                     if (!message.path("source").isTextual()) {
                         throw new RoomException(400, "\"source\" must be the editor's text.");

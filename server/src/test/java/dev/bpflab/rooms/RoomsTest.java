@@ -86,7 +86,8 @@ class RoomsTest {
         first.onActivity(message(1, ada.token(), "{\"type\":\"phase\",\"phase\":\"failed\"}"));
         first.onActivity(message(9, bob.token(), "{\"type\":\"check\",\"lesson\":\"hello\",\"step\":2,\"passed\":true,"
                 + "\"message\":\"your program saw the unlink\"}"));
-        first.progress(first.member(bob.token()).orElseThrow(), JSON.readTree("{\"lesson\":\"hello\",\"step\":3}"));
+        first.progress(first.member(bob.token()).orElseThrow(),
+                RoomRequests.progress(JSON.readTree("{\"lesson\":\"hello\",\"step\":3}")));
         first.push(room, JSON.readTree("{\"lesson\":\"hello\",\"step\":3}"));
         first.broadcast(room, "Five minutes left");
         ObjectNode before = views.snapshot(room);
@@ -438,7 +439,7 @@ class RoomsTest {
                 () -> rooms.attendance().remove(room, bob.student().id)).status());
         Rooms.Membership stale = new Rooms.Membership(room, bob.student());
         assertEquals(403, assertThrows(RoomException.class,
-                () -> rooms.progress(stale, JSON.readTree("{\"lesson\":\"hello\",\"step\":1}"))).status(),
+                () -> rooms.progress(stale, RoomRequests.progress(JSON.readTree("{\"lesson\":\"hello\",\"step\":1}")))).status(),
                 "a page the removal has not closed yet changes nothing");
         assertEquals(403, assertThrows(RoomException.class, () -> rooms.editorSource(stale, "x")).status());
         rooms.close();
