@@ -3,8 +3,13 @@ package dev.bpflab.rooms;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bpflab.limits.ConnectionLimits;
+import dev.bpflab.limits.SocketInput;
+import io.vertx.core.buffer.Buffer;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
@@ -35,6 +40,8 @@ public class StudentSocket {
     ObjectMapper json;
     @Inject
     ConnectionLimits connections;
+    @Inject
+    SocketInput input;
     @Inject
     RoomCatalogs catalogs;
 
@@ -91,6 +98,24 @@ public class StudentSocket {
             problem = e.getMessage();
         }
         channels.sendLater(connection, json.createObjectNode().put("type", "error").put("message", problem).toString());
+    }
+
+    /** Every message is JSON text: a binary frame gets an {@code error}. */
+    @OnBinaryMessage
+    public void onBinary(WebSocketConnection connection, Buffer data) {
+        channels.sendLater(connection, json.createObjectNode().put("type", "error")
+                .put("message", SocketInput.binaryRefusal("{\"type\":\"ping\"}")).toString());
+    }
+
+    /** A message over the wire limit: closed with 1009 ({@link SocketInput}). */
+    @OnError
+    public void onError(WebSocketConnection connection, IllegalStateException error) {
+        input.refuseOversized(connection, error);
+    }
+
+    @OnError
+    public void onError(WebSocketConnection connection, CorruptedWebSocketFrameException error) {
+        input.refuseOversized(connection, error);
     }
 
     @OnClose

@@ -5,6 +5,7 @@ import dev.bpflab.lessons.StepCheck;
 import dev.bpflab.limits.Client;
 import dev.bpflab.limits.LimitException;
 import dev.bpflab.limits.RunPass;
+import dev.bpflab.limits.SocketInput;
 import dev.bpflab.metrics.RunMetrics;
 import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.protocol.ClientMessage;
@@ -32,6 +33,9 @@ final class RunSession implements AutoCloseable {
     private static final long STOP_GRACE_MS = 5000;
     /** Messages that may wait to be handled: a page sends one at a time; a burst of Run presses is a few hundred. */
     private static final int INBOX_MESSAGES = 1000;
+    /** Stands for a binary frame in the inbox, told apart from any text by identity (a String of its own). */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String BINARY_FRAME = new String("(a binary frame)");
 
     private final RunServices services;
     private final Client who;
@@ -67,9 +71,18 @@ final class RunSession implements AutoCloseable {
         inbox.offer(text);
     }
 
+    /** A binary frame from the browser: answered, in order with the other messages, with an error. */
+    void receiveBinary() {
+        inbox.offer(BINARY_FRAME);
+    }
+
     synchronized void onMessage(String text) {
         lastActive = System.nanoTime();
         if (closed) {
+            return;
+        }
+        if (text == BINARY_FRAME) {
+            client.control(RunJson.write((ServerMessage) new ServerMessage.Error(SocketInput.binaryRefusal("{\"type\":\"stop\"}"))));
             return;
         }
         if (text.length() > settings().maxMessageBytes()) {

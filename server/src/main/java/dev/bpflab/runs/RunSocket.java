@@ -3,12 +3,17 @@ package dev.bpflab.runs;
 import dev.bpflab.compiler.HostCompiler;
 import dev.bpflab.limits.ClientLimits;
 import dev.bpflab.limits.ConnectionLimits;
+import dev.bpflab.limits.SocketInput;
 import dev.bpflab.metrics.RunMetrics;
 import dev.bpflab.sandbox.SandboxBackend;
 import dev.bpflab.support.threads.Daemons;
 import io.smallrye.common.annotation.NonBlocking;
+import io.vertx.core.buffer.Buffer;
 import io.quarkus.websockets.next.CloseReason;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
@@ -30,6 +35,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * The {@code /ws/run} endpoint of the run contract (ARCHITECTURE.md): thin, each connection is a {@link RunSession}.
  * A connection counts against its client's connection budget ({@link ConnectionLimits}); one with no run and no
  * message from its client for {@code bpflab.limits.idle-timeout} is closed (a run, even a quiet one, keeps it open).
+ * A message over the wire limit closes it with 1009, a binary frame is answered with an {@code error}
+ * ({@link SocketInput}).
  */
 @WebSocket(path = "/ws/run")
 public class RunSocket {
@@ -57,6 +64,8 @@ public class RunSocket {
     ClientLimits limits;
     @Inject
     ConnectionLimits connections;
+    @Inject
+    SocketInput input;
     @ConfigProperty(name = "bpflab.run.default-timeout-seconds", defaultValue = "300")
     int defaultTimeoutSeconds;
     @ConfigProperty(name = "bpflab.run.max-timeout-seconds", defaultValue = "1800")
@@ -107,6 +116,26 @@ public class RunSocket {
         if (o != null) {
             o.session().receive(text);
         }
+    }
+
+    /** Every message is JSON text: a binary frame gets an {@code error}, in order with the session's answers. */
+    @OnBinaryMessage
+    @NonBlocking
+    public void onBinary(WebSocketConnection connection, Buffer data) {
+        Open o = open.get(connection.id());
+        if (o != null) {
+            o.session().receiveBinary();
+        }
+    }
+
+    @OnError
+    public void onError(WebSocketConnection connection, IllegalStateException error) {
+        input.refuseOversized(connection, error);
+    }
+
+    @OnError
+    public void onError(WebSocketConnection connection, CorruptedWebSocketFrameException error) {
+        input.refuseOversized(connection, error);
     }
 
     @OnClose
