@@ -3,6 +3,7 @@ package dev.bpflab.limits;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocketConnection;
 import jakarta.inject.Inject;
@@ -15,9 +16,9 @@ import org.jboss.logging.Logger;
  * <ul>
  * <li>A message over the wire limit ({@code quarkus.websockets-next.server.max-message-size}, bytes): Vert.x raises an
  * {@link IllegalStateException} for it, once per frame that arrives after the limit (Netty a
- * {@link CorruptedWebSocketFrameException} for one frame over {@code max-frame-size}). The endpoint's
- * {@code @OnError} hands it to {@link #refuseOversized}: the socket is closed with {@link #MESSAGE_TOO_BIG} and a
- * reason saying the limit and what to do, and one short line is logged per connection, never a stack trace.</li>
+ * {@link CorruptedWebSocketFrameException} for one frame over {@code max-frame-size}). The {@code @OnError} methods
+ * here are global, for every endpoint: the socket is closed with {@link #MESSAGE_TOO_BIG} and a reason saying the
+ * limit and what to do, and one short line is logged per connection, never a stack trace.</li>
  * <li>A binary frame: every message is JSON text; {@link #binaryRefusal} is the error text to answer it with.</li>
  * </ul>
  */
@@ -43,12 +44,22 @@ public class SocketInput {
         return message != null && message.startsWith("Cannot process ") && message.contains("max message size");
     }
 
+    @OnError
+    public void onError(WebSocketConnection connection, IllegalStateException error) {
+        refuseOversized(connection, error);
+    }
+
+    @OnError
+    public void onError(WebSocketConnection connection, CorruptedWebSocketFrameException error) {
+        refuseOversized(connection, error);
+    }
+
     /**
      * Closes {@code connection} with {@link #MESSAGE_TOO_BIG} if {@code error} says its client sent a message over the
      * wire limit (the first time: later frames of the same message change nothing); rethrows any other error, for the
-     * WebSocket runtime to handle as it would have.
+     * WebSocket runtime to handle as it would have (logged, the socket closed).
      */
-    public <E extends Exception> void refuseOversized(WebSocketConnection connection, E error) throws E {
+    private void refuseOversized(WebSocketConnection connection, RuntimeException error) {
         if (!isOversized(error)) {
             throw error;
         }

@@ -1,13 +1,10 @@
 package dev.bpflab.rooms;
 
 import dev.bpflab.limits.ConnectionLimits;
-import dev.bpflab.limits.SocketInput;
 import io.vertx.core.buffer.Buffer;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
-import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
@@ -30,8 +27,6 @@ public class DashboardSocket {
     RoomChannels channels;
     @Inject
     ConnectionLimits connections;
-    @Inject
-    SocketInput input;
 
     @OnOpen
     public void onOpen(WebSocketConnection connection) {
@@ -62,17 +57,6 @@ public class DashboardSocket {
         connection.sendText(onMessage(null)).subscribe().with(v -> {
         }, t -> {
         });
-    }
-
-    /** A message over the wire limit: closed with 1009 ({@link SocketInput}). */
-    @OnError
-    public void onError(WebSocketConnection connection, IllegalStateException error) {
-        input.refuseOversized(connection, error);
-    }
-
-    @OnError
-    public void onError(WebSocketConnection connection, CorruptedWebSocketFrameException error) {
-        input.refuseOversized(connection, error);
     }
 
     @OnClose

@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bpflab.limits.ConnectionLimits;
 import dev.bpflab.limits.SocketInput;
 import io.vertx.core.buffer.Buffer;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
-import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
@@ -40,8 +38,6 @@ public class StudentSocket {
     ObjectMapper json;
     @Inject
     ConnectionLimits connections;
-    @Inject
-    SocketInput input;
     @Inject
     RoomCatalogs catalogs;
 
@@ -105,17 +101,6 @@ public class StudentSocket {
     public void onBinary(WebSocketConnection connection, Buffer data) {
         channels.sendLater(connection, json.createObjectNode().put("type", "error")
                 .put("message", SocketInput.binaryRefusal("{\"type\":\"ping\"}")).toString());
-    }
-
-    /** A message over the wire limit: closed with 1009 ({@link SocketInput}). */
-    @OnError
-    public void onError(WebSocketConnection connection, IllegalStateException error) {
-        input.refuseOversized(connection, error);
-    }
-
-    @OnError
-    public void onError(WebSocketConnection connection, CorruptedWebSocketFrameException error) {
-        input.refuseOversized(connection, error);
     }
 
     @OnClose

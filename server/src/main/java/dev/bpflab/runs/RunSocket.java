@@ -10,10 +10,8 @@ import dev.bpflab.support.threads.Daemons;
 import io.smallrye.common.annotation.NonBlocking;
 import io.vertx.core.buffer.Buffer;
 import io.quarkus.websockets.next.CloseReason;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
-import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
@@ -64,8 +62,6 @@ public class RunSocket {
     ClientLimits limits;
     @Inject
     ConnectionLimits connections;
-    @Inject
-    SocketInput input;
     @ConfigProperty(name = "bpflab.run.default-timeout-seconds", defaultValue = "300")
     int defaultTimeoutSeconds;
     @ConfigProperty(name = "bpflab.run.max-timeout-seconds", defaultValue = "1800")
@@ -126,16 +122,6 @@ public class RunSocket {
         if (o != null) {
             o.session().receiveBinary();
         }
-    }
-
-    @OnError
-    public void onError(WebSocketConnection connection, IllegalStateException error) {
-        input.refuseOversized(connection, error);
-    }
-
-    @OnError
-    public void onError(WebSocketConnection connection, CorruptedWebSocketFrameException error) {
-        input.refuseOversized(connection, error);
     }
 
     @OnClose
