@@ -47,6 +47,8 @@ const STRINGS = {
     openMine: 'Open my code',
     keepShared: 'Keep the shared code',
     progress: (passed, total) => (total ? `${passed}/${total} ✓` : `${passed} ✓`),
+    pushedLesson: (title, step, total) => `Your instructor moved everyone to “${title}”`
+      + `${step ? `, Step ${step}${total ? ` of ${total}` : ''}` : ''}.`,
   },
   es: {
     heading: 'Lecciones',
@@ -93,6 +95,8 @@ const STRINGS = {
     openMine: 'Abrir mi código',
     keepShared: 'Dejar el código compartido',
     progress: (passed, total) => (total ? `${passed}/${total} ✓` : `${passed} ✓`),
+    pushedLesson: (title, step, total) => `Tu docente llevó a todos a «${title}»`
+      + `${step ? `, Paso ${step}${total ? ` de ${total}` : ''}` : ''}.`,
   },
 };
 

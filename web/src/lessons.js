@@ -217,6 +217,15 @@ export class LessonPane {
     // "Keep the shared code": the learner's own draft stays as it is; the shared code is not saved over it.
   }
 
+  /** The words of a toast for a pushed lesson step: the lesson's title and the step, in the pane's language. */
+  async describePush(push) {
+    await this.started;
+    const summary = this.list.find(l => l.id === push.lesson);
+    const title = localized(summary?.title, this.store.lang) || push.lesson;
+    const total = Number.isInteger(summary?.steps) ? summary.steps : null;
+    return this.t.pushedLesson(title, Number.isInteger(push.step) ? push.step + 1 : null, total);
+  }
+
   async pushed(push) {
     if (push?.kind !== 'lesson' || typeof push.lesson !== 'string') return;
     await this.started;
@@ -353,10 +362,15 @@ export class LessonPane {
     if (this.lesson && this.ownsEditor) this.store.saveDraft(this.lesson.id, this.lab.editor.getSource());
   }
 
-  /** Puts lesson code in the editor as this lesson's draft; Run then sends it as source, not as a template. */
+  /**
+   * Puts lesson code in the editor as this lesson's draft; Run then sends it as source, not as a template. What spoke
+   * of the code it replaces goes with it: the template's parameters, and a notice whose Undo would bring older code
+   * back over the lesson's.
+   */
   loadCode(source) {
     const { start, solution } = this.lesson;
     this.lab.templates.clear();
+    this.lab.editor.dismissNotice?.();
     this.lab.editor.setSource(source, { pristine: source === start || source === solution });
     this.ownsEditor = true;
     this.flushDraft();

@@ -113,6 +113,7 @@ const editor = createEditor($('editor'), {
     typing.edited();
     pendingParams?.update();
     notify(editListeners);
+    showRunStale();
   },
   onCursor: (line, column) => {
     $('cursor-pos').textContent = `Ln ${line}, Col ${column}`;
@@ -127,6 +128,14 @@ function setEditorSource(source, { pristine = false } = {}) {
   updateDiagSummary([]);
 }
 const isUnedited = () => editor.getSource() === pristineSource;
+
+// While a run is live, whether the editor still shows what it runs: a lesson, a push or the learner may have replaced
+// the text since Run was pressed, and the page must not let the new text pass for the running program.
+function showRunStale() {
+  const stale = ACTIVE_PHASES.has(phase) && runSource !== null && editor.getSource() !== runSource;
+  $('run-stale').hidden = !stale;
+  $('run-stale').textContent = stale ? 'The program running is the code of your last Run, not this: press Run to run what the editor shows.' : '';
+}
 
 // Everything on this page that replaces the editor's text goes through the guard (the lesson pane asks first instead).
 const guard = new CodeGuard({
@@ -243,6 +252,7 @@ function setPhase(next, detail = {}) {
     ? `Attached: ${detail.programs.join(', ')}` : text;
   box.title = sandbox && ACTIVE_PHASES.has(next) ? `${programs}\nSandbox: ${sandbox}` : programs;
   $('stop').disabled = !ACTIVE_PHASES.has(next);
+  showRunStale();
   followSandboxLoad(next === PHASE.QUEUED);
   iterators.setAttached(next === PHASE.ATTACHED);
   for (const b of $('workload-buttons').querySelectorAll('button')) {
@@ -512,6 +522,8 @@ window.bpflab = {
       editListeners.add(listener);
       return () => editListeners.delete(listener);
     },
+    /** Forgets the notice above the editor (and its Undo): the code it spoke of was replaced. */
+    dismissNotice: () => guard.dismiss(),
     gotoLine: (line, column) => editor.gotoLine(line, column),
     diagnostics: () => editor.diagnostics(),
   },
@@ -540,6 +552,8 @@ iterators.relabel(); // in the language the lessons restored
 // In a room (joined at /join): the instructor's pushes land here, and the editor's text is reported for the dashboard.
 const room = attachRoom({
   getSource: () => editor.getSource(),
+  // The toast names the pushed lesson by its title, in the lesson pane's language, once the lessons are known.
+  describePush: async push => (push.kind === 'lesson' ? lessons.describePush(push) : null),
   onPush: push => {
     if (push.kind === 'template') templates.pick(push.template, Object.keys(push.params ?? {}).length ? push.params : undefined);
     window.dispatchEvent(new CustomEvent('bpflab:push', { detail: push })); // the lesson pane moves to push.lesson/step

@@ -4,6 +4,7 @@ import { setupThemeToggle } from '../theme.js';
 import { el, hashParams, requestJson } from './dom.js';
 import { startDashboard } from './dashboard.js';
 import { currentRoom, leaveRoom, leaveRoomOnServer, rememberRoom } from './student-room.js';
+import { checkJoinName } from './join-name.js';
 
 const $ = id => document.getElementById(id);
 const INSTRUCTOR_ROOMS = 'bpflab.instructorRooms';
@@ -95,11 +96,22 @@ async function showJoin() {
       $('join-error').textContent = error.message;
     }
   });
+  // Said while typing once the name is too long or holds an invisible character; every problem on Join.
+  $('join-name').addEventListener('input', () => {
+    const { kind, problem } = checkJoinName($('join-name').value);
+    $('join-error').textContent = kind === 'length' || kind === 'invisible' ? problem : '';
+  });
   $('join-form').addEventListener('submit', async e => {
     e.preventDefault();
     $('join-error').textContent = '';
+    const { name, problem } = checkJoinName($('join-name').value);
+    if (problem) {
+      $('join-error').textContent = problem;
+      $('join-name').focus();
+      return;
+    }
     try {
-      const joined = await requestJson('/api/rooms/join', { method: 'POST', body: { code: $('join-code').value, name: $('join-name').value } });
+      const joined = await requestJson('/api/rooms/join', { method: 'POST', body: { code: $('join-code').value, name } });
       rememberRoom(joined);
       location.assign('/');
     } catch (error) {

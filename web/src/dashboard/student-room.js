@@ -68,12 +68,13 @@ export function learnerQuery() {
 }
 
 /**
- * Connects the page to its room, if it is in one. onPush(push) gets {kind:"lesson",lesson,step} or
+ * Connects the page to its room, if it is in one. describePush(push) (optional) gives a push's toast text, or a
+ * promise of it (null: the plain text with ids). onPush(push) gets {kind:"lesson",lesson,step} or
  * {kind:"template",template,params}; getSource() (optional) returns the editor's text, reported every few seconds when it
  * changed so the instructor can read it. Returns {title, name, progress(lesson, step), leave()} or null when not in a
  * room; leave() tells the server (the dashboard shows the student as left) and ends the membership.
  */
-export function attachRoom({ onPush = () => {}, getSource = null, onBroadcast = null } = {}) {
+export function attachRoom({ onPush = () => {}, getSource = null, onBroadcast = null, describePush = null } = {}) {
   const room = currentRoom();
   if (!room) return null;
   injectStyle();
@@ -191,8 +192,10 @@ export function attachRoom({ onPush = () => {}, getSource = null, onBroadcast = 
       sessionStorage.setItem('bpflab.room.lastPush', push.id);
     } catch { /* fine */ }
     // push.step is the step's index; the lesson pane shows it as "Step <index + 1> of N", and so does this.
-    toast(push.kind === 'lesson' ? `Your instructor moved everyone to ${push.lesson}${Number.isInteger(push.step) ? `, Step ${push.step + 1}` : ''}.`
-      : `Your instructor sent the template ${push.template}.`);
+    const plain = push.kind === 'lesson' ? `Your instructor moved everyone to ${push.lesson}${Number.isInteger(push.step) ? `, Step ${push.step + 1}` : ''}.`
+      : `Your instructor sent the template ${push.template}.`;
+    // The page may say it better (a lesson's title in its language): its words when it has them, these otherwise.
+    Promise.resolve(describePush ? describePush(push) : null).then(text => toast(text || plain), () => toast(plain));
     try {
       onPush(push);
       // A template is applied by now; a lesson push counts as taken when the lesson pane reports the pushed step,

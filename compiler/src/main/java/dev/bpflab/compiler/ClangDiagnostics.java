@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * on that function's definition; otherwise it is folded into the message of the nearest located item (the one before
  * it, else the one after). Only when nothing clang said has a location does an error stay an item at line 0, since
  * the learner must still be told why the build failed (a warning is then left to the log, which has clang's whole
- * output either way).
+ * output either way). A statement left without its ';' is reported on its own line ({@link MissingSemicolon}).
  */
 final class ClangDiagnostics {
     private static final Pattern DIAGNOSTIC =
@@ -79,7 +79,7 @@ final class ClangDiagnostics {
             }
             diagnostics.add(new Diagnostic(at, column, severity, message));
         }
-        return DiagnosticHints.withHints(foldUnlocated(diagnostics, unlocatedAt));
+        return DiagnosticHints.withHints(MissingSemicolon.place(foldUnlocated(diagnostics, unlocatedAt), source));
     }
 
     private static String severity(String clang) {

@@ -79,4 +79,45 @@ class ClangDiagnosticsTest {
         assertEquals(true, anchored.contains("struct event *" + ClangCompiler.RECORD_ANCHOR));
         assertEquals("int x;\n", ClangCompiler.withRecordTypeAnchor("int x;\n"));
     }
+
+    /** What clang says for a statement without its ';' before bpf_printk (a macro): at the next statement's start. */
+    private static final String MISSING_SEMICOLON = String.join("\n",
+            "#include \"vmlinux.h\"",
+            "int count;",
+            "SEC(\"tp/syscalls/sys_enter_unlinkat\")",
+            "int f(void *ctx) {",
+            "    count++   // one more",
+            "",
+            "    bpf_printk(\"hi\");",
+            "    if (count > 3)",
+            "        bpf_printk(\"many\");",
+            "    return 0;",
+            "}");
+
+    @Test
+    void aMissingSemicolonIsReportedAtTheEndOfItsOwnLineWithAHint() {
+        List<Diagnostic> found = ClangDiagnostics.parse(String.join("\n",
+                "/src/prog.bpf.c:7:5: error: expected expression",
+                "    bpf_printk(\"hi\");",
+                "    ^",
+                "1 error generated."), ClangCompiler.SOURCE_NAME, MISSING_SEMICOLON);
+        assertEquals(1, found.size(), found.toString());
+        Diagnostic d = found.get(0);
+        assertEquals(5, d.line(), d.toString());
+        assertEquals(12, d.column(), "just after count++: " + d);
+        assertEquals("a ';' is probably missing at the end of line 5 (clang: expected expression, at line 7, column 5)",
+                d.message());
+        assertEquals("missing-semicolon", d.hint().kind());
+    }
+
+    @Test
+    void anErrorAfterALineThatNeedsNoSemicolonStaysWhereClangPutIt() {
+        for (String line : List.of("/src/prog.bpf.c:9:9: error: expected expression", // after "if (count > 3)"
+                "/src/prog.bpf.c:7:9: error: expected expression", // not the line's first token
+                "/src/prog.bpf.c:4:1: error: expected ';' after top level declarator")) { // after SEC(…)
+            Diagnostic d = ClangDiagnostics.parse(line, ClangCompiler.SOURCE_NAME, MISSING_SEMICOLON).get(0);
+            assertEquals(line.split(":")[1], String.valueOf(d.line()), d.toString());
+            assertEquals(null, d.hint(), d.toString());
+        }
+    }
 }

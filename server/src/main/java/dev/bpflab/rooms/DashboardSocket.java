@@ -1,7 +1,9 @@
 package dev.bpflab.rooms;
 
 import dev.bpflab.limits.ConnectionLimits;
+import io.vertx.core.buffer.Buffer;
 import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
@@ -47,6 +49,14 @@ public class DashboardSocket {
     @OnTextMessage
     public String onMessage(String text) {
         return "{\"type\":\"error\",\"message\":\"this socket only reports; act with POST /api/rooms/{id}/push or /broadcast\"}";
+    }
+
+    /** The dashboard only listens, whatever the frame. */
+    @OnBinaryMessage
+    public void onBinary(WebSocketConnection connection, Buffer data) {
+        connection.sendText(onMessage(null)).subscribe().with(v -> {
+        }, t -> {
+        });
     }
 
     @OnClose

@@ -25,7 +25,6 @@ import org.jboss.logging.Logger;
 public final class Rooms implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Rooms.class);
     static final int MAX_TITLE_CHARS = 100;
-    static final int MAX_NAME_CHARS = 40;
 
     /**
      * Limits and timing, from configuration. A room nobody used for {@code expireAfterMillis} is deleted (0: never);
@@ -147,14 +146,11 @@ public final class Rooms implements AutoCloseable {
     }
 
     /**
-     * A new student of the room with join code {@code code}. No name or code: 400; no such room: 404; locked: 403;
-     * full: 409.
+     * A new student of the room with join code {@code code}. No code, or a name {@link JoinName} refuses: 400; no such
+     * room: 404; locked: 403; full: 409.
      */
     public Joined join(String code, String requestedName) throws RoomException {
-        String name = RoomText.clean(requestedName, MAX_NAME_CHARS);
-        if (name.isEmpty()) {
-            throw new RoomException(400, "Give a display name (\"name\"), up to " + MAX_NAME_CHARS + " characters.");
-        }
+        String name = JoinName.check(requestedName);
         String normalized = Secrets.normalizeCode(code);
         if (normalized.isEmpty()) {
             throw new RoomException(400, "Give the room's join code (\"code\"), e.g. \"K7QX2M\".");
@@ -249,9 +245,11 @@ public final class Rooms implements AutoCloseable {
         }
     }
 
-    /** A student's page says where they are: {"type":"progress","lesson":"…","step":N}. 400 for a bad id or step. */
-    public void progress(Membership m, JsonNode message) throws RoomException {
-        RoomRequests.Progress progress = RoomRequests.progress(message);
+    /**
+     * A student's page says where they are ({@link RoomRequests#progress}); whether the lesson and step exist is the
+     * caller's to check ({@link RoomCatalogs#requireLessonStep}). 403 once the student was removed.
+     */
+    void progress(Membership m, RoomRequests.Progress progress) throws RoomException {
         attendance.requireMember(m);
         Room room = m.room();
         synchronized (room) {

@@ -7,10 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bpflab.api.ApiErrorMapper;
 import dev.bpflab.api.ApiException;
 import dev.bpflab.api.RequestLimits;
-import dev.bpflab.catalog.TemplateCatalog;
-import dev.bpflab.lessons.LessonCatalog;
 import io.vertx.core.http.HttpServerRequest;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -66,9 +63,7 @@ public class RoomsResource {
     @Inject
     RoomChannels channels;
     @Inject
-    Instance<TemplateCatalog> templates;
-    @Inject
-    Instance<LessonCatalog> lessons;
+    RoomCatalogs catalogs;
     @Inject
     RequestLimits limits;
     @Inject
@@ -237,38 +232,14 @@ public class RoomsResource {
         return ApiErrorMapper.response(e.toApi());
     }
 
-    /**
-     * 400 when a well-formed lesson or template id names nothing in the catalogs, or a lesson step past its last.
-     * Ids of the wrong form are left to {@link RoomRequests#push}, which says what an id may hold.
-     */
-    private void checkPushedThingExists(JsonNode request) {
-        boolean hasLesson = request.hasNonNull("lesson");
-        boolean hasTemplate = request.hasNonNull("template");
-        if (hasTemplate && !hasLesson && isId(request.get("template")) && templates.isResolvable()) {
-            String template = request.get("template").asText();
-            if (templates.get().find(template).isEmpty()) {
-                throw ApiException.badRequest("There is no template '" + template + "'; GET /api/templates lists them.");
-            }
+    /** 400 when the request is malformed, or names a lesson, lesson step or template the catalogs lack. */
+    private void checkPushedThingExists(JsonNode request) throws RoomException {
+        Room.Push push = RoomRequests.push(request, 0);
+        if ("lesson".equals(push.kind())) {
+            catalogs.requireLessonStep(push.lesson(), push.step());
+        } else {
+            catalogs.requireTemplate(push.template());
         }
-        if (hasLesson && !hasTemplate && isId(request.get("lesson")) && lessons.isResolvable()) {
-            var lesson = lessons.get().find(request.get("lesson").asText());
-            if (lesson.isEmpty()) {
-                throw ApiException.badRequest("There is no lesson '" + request.get("lesson").asText()
-                        + "'; GET /api/lessons lists them.");
-            }
-            JsonNode step = request.get("step");
-            int steps = lesson.get().steps().size();
-            if (step != null && step.canConvertToInt() && step.asInt() >= steps) {
-                // "step" is the step's index; the learner's page (and the dashboard) number them from 1.
-                throw ApiException.badRequest("Lesson '" + lesson.get().id() + "' has " + steps + " steps: \"step\" 0 to "
-                        + (steps - 1) + ", which its learners see as Step 1 to " + steps + "; there is no step "
-                        + step.asInt() + ".");
-            }
-        }
-    }
-
-    private static boolean isId(JsonNode node) {
-        return node.isTextual() && RoomText.isId(node.asText());
     }
 
     private Room instructor(String id, HttpHeaders headers, String querySecret) throws RoomException {

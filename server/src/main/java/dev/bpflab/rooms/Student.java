@@ -65,9 +65,15 @@ final class Student {
      */
     long leftAt;
 
-    /** The /ws/run connection of the student's latest Run; messages of older connections are stale. */
+    /**
+     * The number ({@link dev.bpflab.runs.RunActivity#connection}) of the /ws/run connection of the student's latest
+     * Run while it is open, else 0; messages of other connections are stale.
+     */
     @JsonIgnore
-    String activeSession;
+    long activeConnection;
+    /** The number of the connection of the student's latest Run, open or closed (0: none since the server started). */
+    @JsonIgnore
+    long latestConnection;
     /** Open student channels (tabs). */
     @JsonIgnore
     int channels;

@@ -3,7 +3,10 @@ package dev.bpflab.rooms;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bpflab.limits.ConnectionLimits;
+import dev.bpflab.limits.SocketInput;
+import io.vertx.core.buffer.Buffer;
 import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
@@ -35,6 +38,8 @@ public class StudentSocket {
     ObjectMapper json;
     @Inject
     ConnectionLimits connections;
+    @Inject
+    RoomCatalogs catalogs;
 
     private final Map<String, Rooms.Membership> members = new ConcurrentHashMap<>();
 
@@ -65,7 +70,11 @@ public class StudentSocket {
             JsonNode message = json.readTree(text);
             String type = message.path("type").asText("");
             switch (type) {
-                case "progress" -> rooms.progress(member, message);
+                case "progress" -> {
+                    RoomRequests.Progress progress = RoomRequests.progress(message);
+                    catalogs.requireLessonStep(progress.lesson(), progress.step());
+                    rooms.progress(member, progress);
+                }
                 case "code" -> {
                     if (!message.path("source").isTextual()) {
                         throw new RoomException(400, "\"source\" must be the editor's text.");
@@ -85,6 +94,13 @@ public class StudentSocket {
             problem = e.getMessage();
         }
         channels.sendLater(connection, json.createObjectNode().put("type", "error").put("message", problem).toString());
+    }
+
+    /** Every message is JSON text: a binary frame gets an {@code error}. */
+    @OnBinaryMessage
+    public void onBinary(WebSocketConnection connection, Buffer data) {
+        channels.sendLater(connection, json.createObjectNode().put("type", "error")
+                .put("message", SocketInput.binaryRefusal("{\"type\":\"ping\"}")).toString());
     }
 
     @OnClose

@@ -11,8 +11,12 @@ import java.util.List;
  * student's new status. No locks, no I/O, no clock: the caller holds the room's monitor and passes the time
  * (epoch milliseconds).
  *
- * <p>Only the student's latest run connection ({@code activeSession}) moves the phase, events, diagnostic and
- * workload; a replaced connection's late messages are stale. Check results and errors count from any connection.
+ * <p>Only the student's latest run connection ({@code activeConnection}) moves the phase, events, diagnostic and
+ * workload; a replaced connection's late messages are stale. The page opens a connection per Run press and listens
+ * only to the newest, so connection numbers order the presses: a Run from a connection older than the latest Run's
+ * (its worker was slower) is stale too, and an error counts from the latest Run's connection or from one opened after
+ * it (a Run refused before it began: a limit, a bad request), never from an older one (a replaced run's time limit,
+ * an older press refused late). Check results count from any connection.
  */
 final class StudentStatus {
     /** A push the student's page has not taken yet (offline, or the learner has not chosen "Replace / Keep my code"). */
@@ -27,11 +31,14 @@ final class StudentStatus {
 
     /** Applies {@code activity} to {@code s} at {@code now}; true if anything the dashboard shows changed. */
     static boolean apply(Student s, RunActivity activity, long now) {
-        String session = activity.sessionId();
-        boolean current = session != null && session.equals(s.activeSession);
+        long connection = activity.connection();
+        boolean current = connection != 0 && connection == s.activeConnection;
         switch (activity.kind()) {
             case RUN -> {
-                newRun(s, session, activity.source(), now);
+                if (connection < s.latestConnection) {
+                    return false; // an earlier press, handled after a later one: the page no longer shows it
+                }
+                newRun(s, connection, activity.source(), now);
                 return true;
             }
             case EVENTS -> {
@@ -45,7 +52,7 @@ final class StudentStatus {
                 return closed(s, current, now);
             }
             case MESSAGE -> {
-                return message(s, activity.message(), current, now);
+                return message(s, activity.message(), current, connection > s.latestConnection, now);
             }
             default -> {
                 return false;
@@ -93,8 +100,9 @@ final class StudentStatus {
     }
 
     /** Run was pressed: a new connection, compiling, with the last run's outcome cleared (the fail streak stays). */
-    private static void newRun(Student s, String session, String source, long now) {
-        s.activeSession = session;
+    private static void newRun(Student s, long connection, String source, long now) {
+        s.activeConnection = connection;
+        s.latestConnection = connection;
         s.runs++;
         s.phase = RunPhase.COMPILING.wire();
         s.phaseAt = now;
@@ -114,7 +122,7 @@ final class StudentStatus {
         if (!current) {
             return false;
         }
-        s.activeSession = null;
+        s.activeConnection = 0;
         if (s.phase != null && RunPhase.fromWire(s.phase).map(RunPhase::isLive).orElse(false)) {
             s.phase = RunPhase.STOPPED.wire();
             s.phaseAt = now;
@@ -124,7 +132,11 @@ final class StudentStatus {
         return false;
     }
 
-    private static boolean message(Student s, ServerMessage m, boolean current, long now) {
+    /**
+     * @param current a message of the latest Run's open connection
+     * @param later   a message of a connection opened after the latest Run's (one whose Run was refused)
+     */
+    private static boolean message(Student s, ServerMessage m, boolean current, boolean later, long now) {
         if (m == null) {
             return false;
         }
@@ -133,7 +145,9 @@ final class StudentStatus {
             return true;
         }
         if (m instanceof ServerMessage.Error error) {
-            // Errors also come before a run starts (a bad request), so they count from any connection.
+            if (!current && !later) {
+                return false; // of a run since replaced, or a press older than the latest Run: not what the page shows
+            }
             s.error = RoomText.firstLine(error.message());
             s.lastActivity = now;
             return true;

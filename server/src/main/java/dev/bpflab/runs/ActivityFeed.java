@@ -19,8 +19,10 @@ import org.jboss.logging.Logger;
 final class ActivityFeed {
     private static final Logger LOG = Logger.getLogger(ActivityFeed.class);
     private static final long EVENT_REPORT_MS = 500;
+    /** Numbers connections in the order they opened ({@link RunActivity#connection}). */
+    private static final AtomicLong CONNECTIONS = new AtomicLong();
 
-    private final String id;
+    private final long id = CONNECTIONS.incrementAndGet();
     private final String learner;
     private final Consumer<RunActivity> listener;
     private final ScheduledExecutorService timers;
@@ -30,9 +32,12 @@ final class ActivityFeed {
     private volatile long lastEventReport;
     private volatile Future<?> trailingReport;
 
-    /** @param timers runs the trailing count report after a burst of events */
-    ActivityFeed(String id, String learner, Consumer<RunActivity> listener, ScheduledExecutorService timers) {
-        this.id = id;
+    /**
+     * Made when the connection opens, which gives it its number.
+     *
+     * @param timers runs the trailing count report after a burst of events
+     */
+    ActivityFeed(String learner, Consumer<RunActivity> listener, ScheduledExecutorService timers) {
         this.learner = learner;
         this.listener = listener;
         this.timers = timers;

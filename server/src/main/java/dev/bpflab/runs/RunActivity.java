@@ -6,10 +6,12 @@ import dev.bpflab.protocol.ServerMessage;
  * Something a learner's run did, published (as a CDI event) for whoever watches learners, e.g. a room's dashboard.
  * {@code learner} is the opaque token the page passed as {@code /ws/run?learner=…} (null for anonymous learners).
  *
+ * @param connection the {@code /ws/run} connection's number, from 1 in the order this server opened them: the page
+ *                   opens one per Run press, so a higher number is a later press (what the learner's page shows)
  * @param kind    what happened; {@code source} is set for {@link Kind#RUN}, {@code message} for {@link Kind#MESSAGE}
  * @param eventCount how many events the run has streamed so far
  */
-public record RunActivity(String sessionId, String learner, Kind kind, String source, ServerMessage message,
+public record RunActivity(long connection, String learner, Kind kind, String source, ServerMessage message,
         long eventCount) {
 
     public enum Kind {
@@ -24,19 +26,19 @@ public record RunActivity(String sessionId, String learner, Kind kind, String so
         CLOSED
     }
 
-    public static RunActivity run(String sessionId, String learner, String source) {
-        return new RunActivity(sessionId, learner, Kind.RUN, source, null, 0);
+    public static RunActivity run(long connection, String learner, String source) {
+        return new RunActivity(connection, learner, Kind.RUN, source, null, 0);
     }
 
-    public static RunActivity message(String sessionId, String learner, ServerMessage message, long eventCount) {
-        return new RunActivity(sessionId, learner, Kind.MESSAGE, null, message, eventCount);
+    public static RunActivity message(long connection, String learner, ServerMessage message, long eventCount) {
+        return new RunActivity(connection, learner, Kind.MESSAGE, null, message, eventCount);
     }
 
-    public static RunActivity events(String sessionId, String learner, long eventCount) {
-        return new RunActivity(sessionId, learner, Kind.EVENTS, null, null, eventCount);
+    public static RunActivity events(long connection, String learner, long eventCount) {
+        return new RunActivity(connection, learner, Kind.EVENTS, null, null, eventCount);
     }
 
-    public static RunActivity closed(String sessionId, String learner) {
-        return new RunActivity(sessionId, learner, Kind.CLOSED, null, null, 0);
+    public static RunActivity closed(long connection, String learner) {
+        return new RunActivity(connection, learner, Kind.CLOSED, null, null, 0);
     }
 }

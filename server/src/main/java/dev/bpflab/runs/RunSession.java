@@ -5,6 +5,7 @@ import dev.bpflab.lessons.StepCheck;
 import dev.bpflab.limits.Client;
 import dev.bpflab.limits.LimitException;
 import dev.bpflab.limits.RunPass;
+import dev.bpflab.limits.SocketInput;
 import dev.bpflab.metrics.RunMetrics;
 import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.protocol.ClientMessage;
@@ -33,6 +34,9 @@ final class RunSession implements AutoCloseable {
     private static final long STOP_GRACE_MS = 5000;
     /** Messages that may wait to be handled: a page sends one at a time; a burst of Run presses is a few hundred. */
     private static final int INBOX_MESSAGES = 1000;
+    /** Stands for a binary frame in the inbox, told apart from any text by identity (a String of its own). */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String BINARY_FRAME = new String("(a binary frame)");
 
     private final RunServices services;
     private final Client who;
@@ -50,10 +54,10 @@ final class RunSession implements AutoCloseable {
      * @param outlet   the socket; what does not fit the client's outgoing budget closes it and ends the run
      * @param activity told what the runs do (a room's dashboard listens)
      */
-    RunSession(String id, Client who, RunServices services, ClientStream.Outlet outlet, Consumer<RunActivity> activity) {
+    RunSession(Client who, RunServices services, ClientStream.Outlet outlet, Consumer<RunActivity> activity) {
         this.services = services;
         this.who = who;
-        this.feed = new ActivityFeed(id, who.learner(), activity, services.timers());
+        this.feed = new ActivityFeed(who.learner(), activity, services.timers());
         this.client = new ClientStream(outlet, services.limits().settings().outgoingBytes(),
                 services.limits().settings().readStall(), services.timers(), this::close);
         this.compiles = new CompileTurns<>(services.backend(), services.compiler(), services.workers(), who.shareKey(),
@@ -72,9 +76,18 @@ final class RunSession implements AutoCloseable {
         inbox.offer(text);
     }
 
+    /** A binary frame from the browser: answered, in order with the other messages, with an error. */
+    void receiveBinary() {
+        inbox.offer(BINARY_FRAME);
+    }
+
     synchronized void onMessage(String text) {
         lastActive = System.nanoTime();
         if (closed) {
+            return;
+        }
+        if (text == BINARY_FRAME) {
+            client.control(RunJson.write((ServerMessage) new ServerMessage.Error(SocketInput.binaryRefusal("{\"type\":\"stop\"}"))));
             return;
         }
         if (text.length() > settings().maxMessageBytes()) {

@@ -3,11 +3,14 @@ package dev.bpflab.runs;
 import dev.bpflab.compiler.HostCompiler;
 import dev.bpflab.limits.ClientLimits;
 import dev.bpflab.limits.ConnectionLimits;
+import dev.bpflab.limits.SocketInput;
 import dev.bpflab.metrics.RunMetrics;
 import dev.bpflab.sandbox.SandboxBackend;
 import dev.bpflab.support.threads.Daemons;
 import io.smallrye.common.annotation.NonBlocking;
+import io.vertx.core.buffer.Buffer;
 import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
@@ -30,6 +33,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * The {@code /ws/run} endpoint of the run contract (ARCHITECTURE.md): thin, each connection is a {@link RunSession}.
  * A connection counts against its client's connection budget ({@link ConnectionLimits}); one with no run and no
  * message from its client for {@code bpflab.limits.idle-timeout} is closed (a run, even a quiet one, keeps it open).
+ * A message over the wire limit closes it with 1009, a binary frame is answered with an {@code error}
+ * ({@link SocketInput}).
  */
 @WebSocket(path = "/ws/run")
 public class RunSocket {
@@ -101,7 +106,7 @@ public class RunSocket {
                 connections.hangUp(connection, new CloseReason(POLICY_VIOLATION, reason));
             }
         };
-        open.put(connection.id(), new Open(connection, new RunSession(connection.id(), connections.client(connection),
+        open.put(connection.id(), new Open(connection, new RunSession(connections.client(connection),
                 services, outlet, activity::fire)));
     }
 
@@ -112,6 +117,16 @@ public class RunSocket {
         Open o = open.get(connection.id());
         if (o != null) {
             o.session().receive(text);
+        }
+    }
+
+    /** Every message is JSON text: a binary frame gets an {@code error}, in order with the session's answers. */
+    @OnBinaryMessage
+    @NonBlocking
+    public void onBinary(WebSocketConnection connection, Buffer data) {
+        Open o = open.get(connection.id());
+        if (o != null) {
+            o.session().receiveBinary();
         }
     }
 

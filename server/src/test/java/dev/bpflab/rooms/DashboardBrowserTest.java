@@ -1,6 +1,7 @@
 package dev.bpflab.rooms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -219,8 +220,10 @@ class DashboardBrowserTest {
         String dashboardTab = driver.getWindowHandle();
 
         driver.switchTo().window(studentTab);
-        waitFor("the push toast with Step 2", () -> driver.findElements(By.cssSelector(".bpflab-room-bar .toast")).stream()
-                .filter(e -> e.getText().contains("02-watch-syscalls, Step 2")).findFirst().orElse(null));
+        // The toast names the lesson by its title, in the page's language (English in this browser).
+        waitFor("the push toast with the lesson's title and Step 2", () -> driver.findElements(By.cssSelector(".bpflab-room-bar .toast"))
+                .stream().filter(e -> e.getText().contains("“open, read, write, unlink, chmod, chown: watch them happen”, Step 2 of 3"))
+                .findFirst().orElse(null));
         waitFor("the question about her code", () -> driver.findElement(By.id("lesson-confirm-no")).isDisplayed() ? true : null);
         driver.findElement(By.id("lesson-confirm-no")).click();
         assertEquals("Step 2 of 3", waitFor("the step counter", () -> emptyToNull(
@@ -234,6 +237,66 @@ class DashboardBrowserTest {
         assertTrue(row.contains("Step 2"), row);
         assertEquals(1, (int) room.as().when().get("/api/rooms/" + room.roomId()).then().extract()
                 .path("students.find { it.id == '" + studentId + "' }.step"), "the API keeps the step's index");
+
+        // Grace runs her code; then other code replaces it in the editor: the page says the running program is not it.
+        driver.switchTo().window(studentTab);
+        driver.findElement(By.id("run")).click();
+        waitFor("Grace's program attached", () -> "attached".equals(driver.findElement(By.id("phase")).getAttribute("data-phase")) ? true : null);
+        assertFalse(driver.findElement(By.id("run-stale")).isDisplayed(), "the editor shows what runs");
+        Select picker = new Select(driver.findElement(By.id("template-select")));
+        String other = picker.getOptions().stream().map(o -> o.getAttribute("value"))
+                .filter(v -> v != null && !v.isEmpty() && !v.equals(template)).findFirst().orElseThrow();
+        picker.selectByValue(other); // replaces her edited code: a notice with Undo, and the template's parameters
+        waitFor("the Undo notice", () -> driver.findElement(By.id("editor-undo")).isDisplayed() ? true : null);
+        String stale = waitFor("the running-code status", () -> driver.findElement(By.id("run-stale")).isDisplayed()
+                ? driver.findElement(By.id("run-stale")).getText() : null);
+        assertTrue(stale.contains("press Run"), stale);
+        // The lesson's start code replaces the template's (unedited) rendering: the notice and the parameters, which
+        // spoke of the code replaced, go with it.
+        driver.findElement(By.id("lesson-load-start")).click();
+        waitFor("the notice gone", () -> driver.findElement(By.id("editor-notice")).isDisplayed() ? null : true);
+        assertFalse(driver.findElement(By.id("params-form")).isDisplayed(), "the old template's parameters are gone");
+        assertTrue(driver.findElement(By.id("run-stale")).isDisplayed(), "still not what runs");
+        screenshot("rooms-07b-running-code-differs");
+        driver.findElement(By.id("run")).click();
+        waitFor("the status gone once Run runs the editor's code", () -> driver.findElement(By.id("run-stale")).isDisplayed() ? null : true);
+        driver.findElement(By.id("stop")).click();
+    }
+
+    /** The join page says what is wrong with a name before sending it, and never cuts it silently. */
+    @Test
+    void theJoinPageSaysWhatIsWrongWithAName() throws Exception {
+        int status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(root.resolve("/dashboard.html")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+        Prerequisites.require(status == 200, "the rooms page is not built (-Dskip.web=true)");
+        startBrowser();
+        RoomsResourceTest.Instructor room = RoomsResourceTest.createRoom("Names");
+        driver.get(root.resolve("/join/" + room.joinCode()).toString());
+        WebElement name = waitFor("the name field", () -> driver.findElement(By.id("join-name")));
+        WebElement join = driver.findElement(By.cssSelector("#join-form button[type=submit]"));
+        name.sendKeys("N".repeat(45));
+        assertEquals(45, name.getAttribute("value").length(), "the name is not cut while typed");
+        assertTrue(waitFor("the length message", () -> emptyToNull(driver.findElement(By.id("join-error")).getText()))
+                .contains("at most 40 characters; this one has 45"));
+        name.clear();
+        name.sendKeys("12345");
+        join.click();
+        assertTrue(waitFor("the letter message", () -> emptyToNull(driver.findElement(By.id("join-error")).getText()))
+                .contains("at least one letter"));
+        driver.executeScript("const f = document.getElementById('join-name'); f.value = 'Ada\u202Egnp.exe';"
+                + "f.dispatchEvent(new Event('input'));");
+        join.click();
+        assertTrue(waitFor("the invisible-character message", () -> emptyToNull(driver.findElement(By.id("join-error")).getText()))
+                .contains("U+202E"));
+        assertEquals(null, driver.executeScript("return localStorage.getItem('bpflab.room')"), "nobody joined");
+        assertEquals(0, ((java.util.List<?>) room.as().when().get("/api/rooms/" + room.roomId()).then().extract()
+                .path("students")).size());
+        name.clear();
+        name.sendKeys("  Ada   Lovelace ");
+        join.click();
+        waitFor("the lab page in the room", () -> driver.getCurrentUrl().equals(root.resolve("/").toString()) ? true : null);
+        assertEquals("Ada Lovelace", room.as().when().get("/api/rooms/" + room.roomId()).then().extract()
+                .path("students[0].name"));
     }
 
     /**

@@ -328,9 +328,9 @@ class RoomSocketsTest {
         Map<String, String> ada = join(room.joinCode(), "Ada");
         try (JsonSocket dash = dashboard(room); JsonSocket channel = studentChannel(ada)) {
             channel.awaitType("welcome", SOON);
-            channel.send(Map.of("type", "progress", "lesson", "xdp-drop", "step", 3));
-            JsonNode row = dash.awaitStudent(ada.get("studentId"), "Ada's step", s -> s.path("step").asInt() == 3, SOON);
-            assertEquals("xdp-drop", row.path("lesson").asText());
+            channel.send(Map.of("type", "progress", "lesson", "06-xdp-firewall", "step", 2));
+            JsonNode row = dash.awaitStudent(ada.get("studentId"), "Ada's step", s -> s.path("step").asInt() == 2, SOON);
+            assertEquals("06-xdp-firewall", row.path("lesson").asText());
             channel.send(Map.of("type", "code", "source", "// work in progress\n"));
             dash.awaitStudent(ada.get("studentId"), "Ada's code", s -> "editor".equals(s.path("source").path("origin").asText()),
                     SOON);

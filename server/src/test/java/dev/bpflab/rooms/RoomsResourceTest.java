@@ -109,6 +109,10 @@ class RoomsResourceTest {
                 .when().post("/api/rooms/join").then().statusCode(404).body("message", containsString("No room has the join code"));
         given().contentType(ContentType.JSON).body(Map.of("code", room.joinCode(), "name", "   "))
                 .when().post("/api/rooms/join").then().statusCode(400).body("message", containsString("display name"));
+        given().contentType(ContentType.JSON).body(Map.of("code", room.joinCode(), "name", "N".repeat(41)))
+                .when().post("/api/rooms/join").then().statusCode(400).body("message", containsString("at most 40"));
+        given().contentType(ContentType.JSON).body(Map.of("code", room.joinCode(), "name", "Eve\u202Eevil"))
+                .when().post("/api/rooms/join").then().statusCode(400).body("message", containsString("U+202E"));
         given().contentType(ContentType.JSON).body("{\"code\":")
                 .when().post("/api/rooms/join").then().statusCode(400).body("message", containsString("not valid JSON"));
         given().contentType(ContentType.JSON).body("")

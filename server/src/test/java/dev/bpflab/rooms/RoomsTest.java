@@ -61,7 +61,7 @@ class RoomsTest {
         return new Rooms(store, new Rooms.Settings(10, 100, saveDelayMillis, 7L * 24 * 3600 * 1000), saver, clock::get);
     }
 
-    private static RunActivity message(String session, String learner, String json) throws IOException {
+    private static RunActivity message(long session, String learner, String json) throws IOException {
         try {
             return RunActivity.message(session, learner, RunJson.server(json), 0);
         } catch (ProtocolException e) {
@@ -80,13 +80,14 @@ class RoomsTest {
         Room room = created.room();
         Rooms.Joined ada = first.join(room.joinCode.toLowerCase(), "Ada");
         Rooms.Joined bob = first.join(room.joinCode, "Bob");
-        first.onActivity(RunActivity.run("s1", ada.token(), "int main;"));
-        first.onActivity(message("s1", ada.token(), "{\"type\":\"diagnostics\",\"stage\":\"verify\",\"items\":[{\"line\":20,"
+        first.onActivity(RunActivity.run(1, ada.token(), "int main;"));
+        first.onActivity(message(1, ada.token(), "{\"type\":\"diagnostics\",\"stage\":\"verify\",\"items\":[{\"line\":20,"
                 + "\"column\":3,\"severity\":\"error\",\"message\":\"R1 invalid mem access 'scalar'\\nmore\"}]}"));
-        first.onActivity(message("s1", ada.token(), "{\"type\":\"phase\",\"phase\":\"failed\"}"));
-        first.onActivity(message("s9", bob.token(), "{\"type\":\"check\",\"lesson\":\"hello\",\"step\":2,\"passed\":true,"
+        first.onActivity(message(1, ada.token(), "{\"type\":\"phase\",\"phase\":\"failed\"}"));
+        first.onActivity(message(9, bob.token(), "{\"type\":\"check\",\"lesson\":\"hello\",\"step\":2,\"passed\":true,"
                 + "\"message\":\"your program saw the unlink\"}"));
-        first.progress(first.member(bob.token()).orElseThrow(), JSON.readTree("{\"lesson\":\"hello\",\"step\":3}"));
+        first.progress(first.member(bob.token()).orElseThrow(),
+                RoomRequests.progress(JSON.readTree("{\"lesson\":\"hello\",\"step\":3}")));
         first.push(room, JSON.readTree("{\"lesson\":\"hello\",\"step\":3}"));
         first.broadcast(room, "Five minutes left");
         ObjectNode before = views.snapshot(room);
@@ -115,7 +116,7 @@ class RoomsTest {
         Rooms first = rooms(new RoomStore(dir), 60_000);
         Rooms.Created created = first.create("Leaving");
         Rooms.Joined ada = first.join(created.room().joinCode, "Ada");
-        first.onActivity(RunActivity.run("s1", ada.token(), "int main;"));
+        first.onActivity(RunActivity.run(1, ada.token(), "int main;"));
         clock.addAndGet(5_000);
         Student left = first.attendance().leave(first.member(ada.token()).orElseThrow());
         assertEquals(clock.get(), left.leftAt);
@@ -139,9 +140,9 @@ class RoomsTest {
         Rooms rooms = rooms(store, 300);
         Rooms.Created created = rooms.create("Debounce");
         Rooms.Joined ada = rooms.join(created.room().joinCode, "Ada");
-        rooms.onActivity(RunActivity.run("s1", ada.token(), "src"));
+        rooms.onActivity(RunActivity.run(1, ada.token(), "src"));
         for (int i = 1; i <= 200; i++) {
-            rooms.onActivity(RunActivity.events("s1", ada.token(), i));
+            rooms.onActivity(RunActivity.events(1, ada.token(), i));
         }
         Path file = dir.resolve(created.room().id + ".json");
         assertFalse(Files.exists(file), "nothing is written before the delay");
@@ -178,20 +179,20 @@ class RoomsTest {
         Room room = rooms.create("Stale").room();
         Rooms.Joined ada = rooms.join(room.joinCode, "Ada");
         String id = ada.student().id;
-        rooms.onActivity(RunActivity.run("old", ada.token(), "v1"));
-        rooms.onActivity(message("old", ada.token(), "{\"type\":\"phase\",\"phase\":\"attached\"}"));
-        rooms.onActivity(RunActivity.run("new", ada.token(), "v2"));
-        rooms.onActivity(message("old", ada.token(), "{\"type\":\"phase\",\"phase\":\"stopped\"}"));
-        rooms.onActivity(RunActivity.closed("old", ada.token()));
-        rooms.onActivity(RunActivity.events("old", ada.token(), 7));
+        rooms.onActivity(RunActivity.run(1, ada.token(), "v1"));
+        rooms.onActivity(message(1, ada.token(), "{\"type\":\"phase\",\"phase\":\"attached\"}"));
+        rooms.onActivity(RunActivity.run(2, ada.token(), "v2"));
+        rooms.onActivity(message(1, ada.token(), "{\"type\":\"phase\",\"phase\":\"stopped\"}"));
+        rooms.onActivity(RunActivity.closed(1, ada.token()));
+        rooms.onActivity(RunActivity.events(1, ada.token(), 7));
         assertEquals("compiling", row(room, id).path("phase").asText());
         assertEquals(0, row(room, id).path("events").asInt());
         assertEquals(2, row(room, id).path("runs").asInt());
-        rooms.onActivity(message("new", ada.token(), "{\"type\":\"phase\",\"phase\":\"attached\"}"));
-        rooms.onActivity(RunActivity.events("new", ada.token(), 3));
+        rooms.onActivity(message(2, ada.token(), "{\"type\":\"phase\",\"phase\":\"attached\"}"));
+        rooms.onActivity(RunActivity.events(2, ada.token(), 3));
         assertEquals("attached", row(room, id).path("phase").asText());
         assertEquals(3, row(room, id).path("events").asInt());
-        rooms.onActivity(RunActivity.closed("new", ada.token()));
+        rooms.onActivity(RunActivity.closed(2, ada.token()));
         assertEquals("stopped", row(room, id).path("phase").asText(), "a live run whose page went away is over");
         assertEquals("v2", views.source(room, id).path("source").asText());
     }
@@ -201,22 +202,22 @@ class RoomsTest {
         Rooms rooms = rooms(new RoomStore(dir), 60_000);
         Room room = rooms.create("Warnings").room();
         Rooms.Joined ada = rooms.join(room.joinCode, "Ada");
-        rooms.onActivity(RunActivity.run("s", ada.token(), "x"));
-        rooms.onActivity(message("s", ada.token(), "{\"type\":\"diagnostics\",\"stage\":\"compile\",\"items\":[{\"line\":1,"
+        rooms.onActivity(RunActivity.run(1, ada.token(), "x"));
+        rooms.onActivity(message(1, ada.token(), "{\"type\":\"diagnostics\",\"stage\":\"compile\",\"items\":[{\"line\":1,"
                 + "\"column\":0,\"severity\":\"warning\",\"message\":\"unused variable\"}]}"));
         JsonNode row = row(room, ada.student().id);
         assertTrue(row.path("diagnostic").isNull(), row.toString());
         assertEquals(0, row.path("failStreak").asInt());
         for (int i = 0; i < 3; i++) {
-            rooms.onActivity(RunActivity.run("s" + i, ada.token(), "x"));
-            rooms.onActivity(message("s" + i, ada.token(), "{\"type\":\"diagnostics\",\"stage\":\"compile\",\"items\":[{\"line\":9,"
+            rooms.onActivity(RunActivity.run(10 + i, ada.token(), "x"));
+            rooms.onActivity(message(10 + i, ada.token(), "{\"type\":\"diagnostics\",\"stage\":\"compile\",\"items\":[{\"line\":9,"
                     + "\"column\":11,\"severity\":\"error\",\"message\":\"expected ';'\"},{\"line\":10,\"column\":0,\"severity\":\"error\",\"message\":\"x\"}]}"));
         }
         row = row(room, ada.student().id);
         assertEquals(3, row.path("failStreak").asInt(), "three failed runs in a row");
         assertEquals(2, row.path("diagnostic").path("errors").asInt());
-        rooms.onActivity(RunActivity.run("ok", ada.token(), "x"));
-        rooms.onActivity(message("ok", ada.token(), "{\"type\":\"phase\",\"phase\":\"attached\"}"));
+        rooms.onActivity(RunActivity.run(100, ada.token(), "x"));
+        rooms.onActivity(message(100, ada.token(), "{\"type\":\"phase\",\"phase\":\"attached\"}"));
         assertEquals(0, row(room, ada.student().id).path("failStreak").asInt(), "attached ends the streak");
         assertTrue(row(room, ada.student().id).path("diagnostic").isNull(), "a new run clears the old diagnostic");
     }
@@ -279,9 +280,9 @@ class RoomsTest {
         Room room = rooms.create("Checks").room();
         Rooms.Joined ada = rooms.join(room.joinCode, "Ada");
         String pass = "{\"type\":\"check\",\"lesson\":\"xdp\",\"step\":1,\"passed\":true,\"message\":\"ok\"}";
-        rooms.onActivity(message("a", ada.token(), pass));
-        rooms.onActivity(message("b", ada.token(), pass));
-        rooms.onActivity(message("c", ada.token(), "{\"type\":\"check\",\"lesson\":\"xdp\",\"step\":2,\"passed\":false,"
+        rooms.onActivity(message(1, ada.token(), pass));
+        rooms.onActivity(message(2, ada.token(), pass));
+        rooms.onActivity(message(3, ada.token(), "{\"type\":\"check\",\"lesson\":\"xdp\",\"step\":2,\"passed\":false,"
                 + "\"message\":\"no packet was dropped yet\"}"));
         JsonNode row = row(room, ada.student().id);
         assertEquals("xdp", row.path("lesson").asText());
@@ -438,7 +439,7 @@ class RoomsTest {
                 () -> rooms.attendance().remove(room, bob.student().id)).status());
         Rooms.Membership stale = new Rooms.Membership(room, bob.student());
         assertEquals(403, assertThrows(RoomException.class,
-                () -> rooms.progress(stale, JSON.readTree("{\"lesson\":\"hello\",\"step\":1}"))).status(),
+                () -> rooms.progress(stale, RoomRequests.progress(JSON.readTree("{\"lesson\":\"hello\",\"step\":1}")))).status(),
                 "a page the removal has not closed yet changes nothing");
         assertEquals(403, assertThrows(RoomException.class, () -> rooms.editorSource(stale, "x")).status());
         rooms.close();

@@ -22,19 +22,19 @@ class StudentStatusTest {
 
     private final Student ada = new Student("s1", "digest", "Ada", T0);
 
-    private boolean run(String session, String source, long at) {
+    private boolean run(long session, String source, long at) {
         return StudentStatus.apply(ada, RunActivity.run(session, TOKEN, source), at);
     }
 
-    private boolean says(String session, ServerMessage message, long at) {
+    private boolean says(long session, ServerMessage message, long at) {
         return StudentStatus.apply(ada, RunActivity.message(session, TOKEN, message, 0), at);
     }
 
-    private boolean events(String session, long count, long at) {
+    private boolean events(long session, long count, long at) {
         return StudentStatus.apply(ada, RunActivity.events(session, TOKEN, count), at);
     }
 
-    private boolean closed(String session, long at) {
+    private boolean closed(long session, long at) {
         return StudentStatus.apply(ada, RunActivity.closed(session, TOKEN), at);
     }
 
@@ -48,7 +48,7 @@ class StudentStatusTest {
 
     @Test
     void aRunGoesThroughItsPhases() {
-        assertTrue(run("a", "int x;", T0 + 10));
+        assertTrue(run(1, "int x;", T0 + 10));
         assertEquals("compiling", ada.phase);
         assertEquals(1, ada.runs);
         assertEquals(T0 + 10, ada.phaseAt);
@@ -56,45 +56,45 @@ class StudentStatusTest {
         assertEquals("run", ada.sourceOrigin);
         assertEquals(T0 + 10, ada.lastActivity);
 
-        assertTrue(says("a", ServerMessage.Phase.queued(3), T0 + 20));
+        assertTrue(says(1, ServerMessage.Phase.queued(3), T0 + 20));
         assertEquals(3, ada.queuePosition, "queued #3");
-        assertTrue(says("a", ServerMessage.Phase.of(RunPhase.COMPILING), T0 + 30));
+        assertTrue(says(1, ServerMessage.Phase.of(RunPhase.COMPILING), T0 + 30));
         assertEquals("compiling", ada.phase);
         assertNull(ada.queuePosition, "out of the queue");
         assertEquals(T0 + 30, ada.phaseAt);
-        assertTrue(says("a", ServerMessage.Phase.attached(List.of("handle → tracepoint/syscalls/sys_enter_unlinkat")),
+        assertTrue(says(1, ServerMessage.Phase.attached(List.of("handle → tracepoint/syscalls/sys_enter_unlinkat")),
                 T0 + 40));
         assertEquals("attached", ada.phase);
-        assertFalse(says("a", new ServerMessage.Sandbox("local", "this host"), T0 + 45), "nothing the dashboard shows");
+        assertFalse(says(1, new ServerMessage.Sandbox("local", "this host"), T0 + 45), "nothing the dashboard shows");
         assertEquals(T0 + 40, ada.lastActivity);
 
-        assertTrue(events("a", 5, T0 + 50));
+        assertTrue(events(1, 5, T0 + 50));
         assertEquals(5, ada.events);
-        assertFalse(events("a", 5, T0 + 60), "the same count again changes nothing");
-        assertTrue(says("a", ServerMessage.Phase.of(RunPhase.STOPPED), T0 + 70));
+        assertFalse(events(1, 5, T0 + 60), "the same count again changes nothing");
+        assertTrue(says(1, ServerMessage.Phase.of(RunPhase.STOPPED), T0 + 70));
         assertEquals("stopped", ada.phase);
         assertEquals(T0 + 70, ada.phaseAt);
-        assertFalse(closed("a", T0 + 80), "the page going away after the run stopped changes nothing");
+        assertFalse(closed(1, T0 + 80), "the page going away after the run stopped changes nothing");
         assertEquals("stopped", ada.phase);
         assertEquals(T0 + 70, ada.phaseAt);
     }
 
     @Test
     void closingThePageOfALiveRunStopsIt() {
-        run("a", "x", T0);
-        says("a", ServerMessage.Phase.queued(2), T0 + 1);
-        assertTrue(closed("a", T0 + 5));
+        run(1, "x", T0);
+        says(1, ServerMessage.Phase.queued(2), T0 + 1);
+        assertTrue(closed(1, T0 + 5));
         assertEquals("stopped", ada.phase, "a queued run whose page went away is over");
         assertNull(ada.queuePosition);
         assertEquals(T0 + 5, ada.phaseAt);
-        assertFalse(says("a", ServerMessage.Phase.of(RunPhase.ATTACHED), T0 + 6), "the closed connection is stale now");
+        assertFalse(says(1, ServerMessage.Phase.of(RunPhase.ATTACHED), T0 + 6), "the closed connection is stale now");
         assertEquals("stopped", ada.phase);
     }
 
     @Test
     void warningsOnlyAreNoFailure() {
-        run("a", "x", T0);
-        assertFalse(says("a", diagnostics("compile", new Diagnostic(3, 1, "warning", "unused variable 'x'"),
+        run(1, "x", T0);
+        assertFalse(says(1, diagnostics("compile", new Diagnostic(3, 1, "warning", "unused variable 'x'"),
                 new Diagnostic(3, 1, "note", "declared here")), T0 + 1));
         assertNull(ada.diagnostic);
         assertEquals(0, ada.failStreak);
@@ -102,11 +102,11 @@ class StudentStatusTest {
 
     @Test
     void theFirstErrorIsShownAndFailedRunsInARowCount() {
-        run("a", "x", T0);
-        assertTrue(says("a", diagnostics("compile", new Diagnostic(2, 5, "warning", "unused"),
+        run(1, "x", T0);
+        assertTrue(says(1, diagnostics("compile", new Diagnostic(2, 5, "warning", "unused"),
                 new Diagnostic(9, 11, "error", "expected ';' after expression\n  x = 1\n    ^"),
                 new Diagnostic(12, 0, "fatal", "too many errors")), T0 + 1));
-        says("a", ServerMessage.Phase.of(RunPhase.FAILED), T0 + 2);
+        says(1, ServerMessage.Phase.of(RunPhase.FAILED), T0 + 2);
         Student.Diagnostic d = ada.diagnostic;
         assertEquals("compile", d.stage());
         assertEquals(9, d.line(), "the first error, not the warning before it");
@@ -116,32 +116,32 @@ class StudentStatusTest {
         assertEquals(1, ada.failStreak);
         assertEquals("failed", ada.phase);
 
-        run("b", "y", T0 + 10);
+        run(2, "y", T0 + 10);
         assertNull(ada.diagnostic, "a new run clears the last diagnostic");
         assertEquals(1, ada.failStreak, "but the streak stays until a run attaches");
-        says("b", diagnostics("verify", new Diagnostic(0, 0, "error", "R1 invalid mem access 'scalar'")), T0 + 11);
+        says(2, diagnostics("verify", new Diagnostic(0, 0, "error", "R1 invalid mem access 'scalar'")), T0 + 11);
         assertEquals("verify", ada.diagnostic.stage());
         assertNull(ada.diagnostic.line(), "line 0 means unknown");
         assertNull(ada.diagnostic.column());
         assertEquals(2, ada.failStreak, "stuck: two failed runs in a row");
 
-        run("c", "z", T0 + 20);
-        says("c", ServerMessage.Phase.attached(null), T0 + 21);
+        run(3, "z", T0 + 20);
+        says(3, ServerMessage.Phase.attached(null), T0 + 21);
         assertEquals(0, ada.failStreak, "attached ends the streak");
     }
 
     @Test
     void aReplacedConnectionsLateMessagesAreStale() {
-        run("old", "v1", T0);
-        says("old", ServerMessage.Phase.of(RunPhase.ATTACHED), T0 + 1);
-        events("old", 4, T0 + 2);
-        run("new", "v2", T0 + 3);
+        run(1, "v1", T0);
+        says(1, ServerMessage.Phase.of(RunPhase.ATTACHED), T0 + 1);
+        events(1, 4, T0 + 2);
+        run(2, "v2", T0 + 3);
         assertEquals(0, ada.events, "a new run starts counting again");
-        assertFalse(says("old", ServerMessage.Phase.of(RunPhase.STOPPED), T0 + 4));
-        assertFalse(says("old", diagnostics("verify", new Diagnostic(1, 1, "error", "late")), T0 + 5));
-        assertFalse(says("old", new ServerMessage.WorkloadResult("unlink-file", true, "rm victim"), T0 + 6));
-        assertFalse(events("old", 9, T0 + 7));
-        assertFalse(closed("old", T0 + 8));
+        assertFalse(says(1, ServerMessage.Phase.of(RunPhase.STOPPED), T0 + 4));
+        assertFalse(says(1, diagnostics("verify", new Diagnostic(1, 1, "error", "late")), T0 + 5));
+        assertFalse(says(1, new ServerMessage.WorkloadResult("unlink-file", true, "rm victim"), T0 + 6));
+        assertFalse(events(1, 9, T0 + 7));
+        assertFalse(closed(1, T0 + 8));
         assertEquals("compiling", ada.phase);
         assertEquals(T0 + 3, ada.phaseAt);
         assertEquals(0, ada.events);
@@ -151,36 +151,76 @@ class StudentStatusTest {
         assertEquals(2, ada.runs);
         assertEquals("v2", ada.source);
         assertEquals(T0 + 3, ada.lastActivity);
-        assertTrue(says("new", ServerMessage.Phase.of(RunPhase.ATTACHED), T0 + 9), "the new connection still counts");
+        assertTrue(says(2, ServerMessage.Phase.of(RunPhase.ATTACHED), T0 + 9), "the new connection still counts");
     }
 
     @Test
     void nothingCountsBeforeTheFirstRunExceptChecksAndErrors() {
-        assertFalse(says("a", ServerMessage.Phase.of(RunPhase.ATTACHED), T0 + 1));
-        assertFalse(events("a", 3, T0 + 2));
-        assertFalse(closed("a", T0 + 3));
-        assertFalse(closed(null, T0 + 3));
+        assertFalse(says(1, ServerMessage.Phase.of(RunPhase.ATTACHED), T0 + 1));
+        assertFalse(events(1, 3, T0 + 2));
+        assertFalse(closed(1, T0 + 3));
+        assertFalse(closed(0, T0 + 3));
         assertNull(ada.phase);
         assertEquals(T0, ada.lastActivity);
-        assertTrue(says(null, new ServerMessage.Error("The program is empty.\nWrite a program first."), T0 + 4));
+        assertTrue(says(1, new ServerMessage.Error("The program is empty.\nWrite a program first."), T0 + 4));
         assertEquals("The program is empty.", ada.error);
         assertEquals(T0 + 4, ada.lastActivity);
     }
 
     @Test
-    void errorsCountFromAnyConnectionAndANewRunClearsThem() {
-        run("new", "x", T0);
-        assertTrue(says("old", new ServerMessage.Error("  The sandbox\u0007 is busy;\ttry again  \nin a minute"), T0 + 1));
+    void anErrorOfTheLatestRunOrOfALaterRefusedPressShowsAndANewRunClearsIt() {
+        run(2, "x", T0);
+        assertTrue(says(2, new ServerMessage.Error("  The sandbox\u0007 is busy;\ttry again  \nin a minute"), T0 + 1));
         assertEquals("The sandbox is busy; try again", ada.error, "one clean line");
-        run("newer", "x", T0 + 2);
+        run(3, "x", T0 + 2);
+        assertNull(ada.error);
+        // Run pressed again and refused before it began: the page shows that error on its newest socket.
+        assertTrue(says(4, new ServerMessage.Error("too many runs (at most 30 a minute): try again in 4 s"), T0 + 3));
+        assertEquals("too many runs (at most 30 a minute): try again in 4 s", ada.error);
+        run(5, "x", T0 + 4);
+        assertNull(ada.error, "a newer Run supersedes the refusal");
+    }
+
+    @Test
+    void aRefusalOfAnOlderPressHandledLateLeavesTheLiveRunAlone() {
+        // About 40 quick presses: press 39 was refused over the rate limit, but its worker got to it after press 41
+        // had started; the page listens only to press 41's socket, which is attached.
+        run(41, "v41", T0);
+        says(41, ServerMessage.Phase.attached(null), T0 + 1);
+        assertFalse(says(39, new ServerMessage.Error("too many runs (at most 30 a minute): try again in 4 s"), T0 + 2));
+        assertNull(ada.error);
+        assertEquals("attached", ada.phase);
+    }
+
+    @Test
+    void aReplacedRunsTimeLimitErrorIsStale() {
+        run(1, "v1", T0);
+        says(1, ServerMessage.Phase.attached(null), T0 + 1);
+        run(2, "v2", T0 + 2);
+        says(2, ServerMessage.Phase.attached(null), T0 + 3);
+        assertFalse(says(1, new ServerMessage.Error("the run reached its time limit of 300 s"), T0 + 4));
+        closed(2, T0 + 5);
+        assertFalse(says(2, new ServerMessage.Error("the run reached its time limit of 300 s"), T0 + 6),
+                "nor from the latest run's connection once it closed: nobody reads it");
         assertNull(ada.error);
     }
 
     @Test
+    void anOlderPressesRunHandledLateDoesNotTakeOver() {
+        run(31, "v31", T0);
+        assertFalse(run(30, "v30", T0 + 1), "press 30 reached its worker after press 31");
+        assertEquals("v31", ada.source);
+        assertEquals(1, ada.runs);
+        assertTrue(says(31, ServerMessage.Phase.attached(null), T0 + 2));
+        assertFalse(closed(30, T0 + 3), "the page closing press 30's socket ends nothing");
+        assertEquals("attached", ada.phase);
+    }
+
+    @Test
     void checksSetTheStepAndCountEachPassedStepOnce() {
-        assertTrue(says("a", check("xdp", 1, true, "ok"), T0 + 1));
-        assertTrue(says("b", check("xdp", 1, true, "ok again"), T0 + 2), "from any connection");
-        assertTrue(says("b", check("xdp", 2, false, "no packet was dropped yet\ndetails"), T0 + 3));
+        assertTrue(says(1, check("xdp", 1, true, "ok"), T0 + 1));
+        assertTrue(says(2, check("xdp", 1, true, "ok again"), T0 + 2), "from any connection");
+        assertTrue(says(2, check("xdp", 2, false, "no packet was dropped yet\ndetails"), T0 + 3));
         assertEquals("xdp", ada.lesson);
         assertEquals(2, ada.step);
         assertEquals(List.of("xdp/1"), ada.passed, "a step passed twice counts once");
@@ -197,13 +237,13 @@ class StudentStatusTest {
     void aCheckOfAnOddLessonIdMovesNobody() {
         ada.lesson = "hello";
         ada.step = 2;
-        assertTrue(says("a", check("../../etc", 1, true, "ok"), T0 + 1));
+        assertTrue(says(1, check("../../etc", 1, true, "ok"), T0 + 1));
         assertEquals("hello", ada.lesson);
         assertEquals(2, ada.step);
         assertEquals(List.of(), ada.passed);
         assertNull(ada.check.lesson());
         assertTrue(ada.check.passed(), "the verdict is still shown");
-        assertTrue(says("a", check("xdp", -1, true, "ok"), T0 + 2));
+        assertTrue(says(1, check("xdp", -1, true, "ok"), T0 + 2));
         assertNull(ada.step, "a step out of range is no step");
         assertEquals(List.of("xdp/"), ada.passed);
     }
@@ -212,7 +252,7 @@ class StudentStatusTest {
     void aTemplatesCheckIsShownButPassesNoLessonStep() {
         ada.lesson = "hello";
         ada.step = 2;
-        assertTrue(says("a", new ServerMessage.CheckResult(null, null, "unlinkat", true, "ok", null), T0 + 1));
+        assertTrue(says(1, new ServerMessage.CheckResult(null, null, "unlinkat", true, "ok", null), T0 + 1));
         assertTrue(ada.check.passed(), "the verdict is shown");
         assertEquals("hello", ada.lesson, "the learner stays on their lesson");
         assertEquals(2, ada.step);
@@ -221,22 +261,22 @@ class StudentStatusTest {
 
     @Test
     void aWorkloadResultIsShownOnItsRun() {
-        run("a", "x", T0);
-        assertTrue(says("a", new ServerMessage.WorkloadResult("unlink-file", false, "permission denied\nstack…"), T0 + 1));
+        run(1, "x", T0);
+        assertTrue(says(1, new ServerMessage.WorkloadResult("unlink-file", false, "permission denied\nstack…"), T0 + 1));
         assertEquals("unlink-file", ada.workload.name());
         assertFalse(ada.workload.ok());
         assertEquals("permission denied", ada.workload.detail());
-        run("b", "x", T0 + 2);
+        run(2, "x", T0 + 2);
         assertNull(ada.workload, "a new run clears it");
     }
 
     @Test
     void aRunWithoutSourceKeepsTheLastCodeAndHugeCodeIsCut() {
-        run("a", "first", T0);
-        run("b", null, T0 + 1);
+        run(1, "first", T0);
+        run(2, null, T0 + 1);
         assertEquals("first", ada.source);
         assertEquals(T0, ada.sourceAt);
-        run("c", "y".repeat(StudentStatus.MAX_SOURCE_CHARS + 10), T0 + 2);
+        run(3, "y".repeat(StudentStatus.MAX_SOURCE_CHARS + 10), T0 + 2);
         assertTrue(ada.source.startsWith("y".repeat(StudentStatus.MAX_SOURCE_CHARS) + "\n/* … cut here by bpflab"),
                 ada.source.substring(StudentStatus.MAX_SOURCE_CHARS));
         assertFalse(ada.source.contains("y".repeat(StudentStatus.MAX_SOURCE_CHARS + 1)));

@@ -97,7 +97,7 @@ class ForgedAgentLinesTest {
         RunServices services = new RunServices(backend, Compilers.host(), RunMetrics.registeredIn(registry, backend),
                 new RunSettings(300, 1800, 262144), workers, timers, ClientMessage.Run::source, checks,
                 new ClientLimits(new LimitSettings(roomy, roomy, 1 << 24, Duration.ofMinutes(10), false)));
-        session = new RunSession("s1", new Client("127.0.0.1", "learner-token"), services, new ClientStream.Outlet() {
+        session = new RunSession(new Client("127.0.0.1", "learner-token"), services, new ClientStream.Outlet() {
             @Override
             public java.util.concurrent.CompletionStage<?> send(String json) {
                 page.add(decode(json));

@@ -33,7 +33,7 @@ final class RecordingBrowser implements ClientStream.Outlet {
                 timers, ClientMessage.Run::source, check -> {
                     throw new IllegalArgumentException("no checks here");
                 }, limits);
-        return new RunSession(id, new Client(id, null), services, browser, activity -> { });
+        return new RunSession(new Client(id, null), services, browser, activity -> { });
     }
 
     @Override

@@ -82,7 +82,8 @@ public abstract class WildProgramsContract extends SandboxContract {
                 new Row("bad_return.bpf.c", 8, "bad-return-value"),
                 new Row("legacy_maps.bpf.c", 13, "legacy-map-definition"),
                 new Row("map_bad_key_size.bpf.c", 10, "map-creation", "map 'slots'"),
-                new Row("uprobe_without_target.bpf.c", 5, "section-not-attachable", "uprobe/<binary>:<function>"));
+                new Row("uprobe_without_target.bpf.c", 5, "section-not-attachable", "uprobe/<binary>:<function>"),
+                new Row("missing_semicolon.bpf.c", 10, "missing-semicolon", "missing at the end of line 10", "line 11"));
     }
 
     /** Why this backend cannot give {@code row} its answer as written (its kernel differs), or empty when it can. */

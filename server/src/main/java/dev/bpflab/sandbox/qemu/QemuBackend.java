@@ -278,8 +278,14 @@ public final class QemuBackend implements SandboxBackend {
 
     /** Paused VMs waiting in the pool (0 until the backend is ready). */
     public int pooled() {
+        VmPool pool = pool();
+        return pool == null ? 0 : pool.pooled();
+    }
+
+    /** The pool of paused VMs, or null until the backend is ready. */
+    VmPool pool() {
         Prepared ready = prepared.isDone() && !prepared.isCompletedExceptionally() ? prepared.getNow(null) : null;
-        return ready == null ? 0 : ready.pool().pooled();
+        return ready == null ? null : ready.pool();
     }
 
     /** Kills the image build if one runs, every VM, pooled or serving, and releases the run directory. */

@@ -4,6 +4,8 @@ import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.sandbox.SandboxException;
 import dev.bpflab.support.threads.Daemons;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -88,17 +90,43 @@ final class VmPool implements AutoCloseable {
         String problem = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             Vm vm = take();
+            if (Thread.interrupted()) { // the run gave up (replaced by a new Run): the VM, still paused, stays pooled
+                putBack(vm);
+                throw new InterruptedException("the run gave up waiting for its VM");
+            }
             try {
                 vm.setNice(0); // a run's VM: ahead of the restores that refill the pool
                 vm.wake(WAKE_TIMEOUT);
                 return vm;
             } catch (IOException e) {
-                problem = e.getMessage();
-                LOG.warnf("a restored VM was not usable: %s", problem);
                 vm.kill();
+                if (e instanceof ClosedByInterruptException || e instanceof InterruptedIOException
+                        || Thread.currentThread().isInterrupted()) {
+                    // The run gave up while its VM woke: that VM's monitor socket is closed, but it was usable, and
+                    // the next ones would fail the same way on this thread.
+                    throw new InterruptedException("the run gave up while its VM woke");
+                }
+                // The learner's error says what happened in words; the log also names the exception and its causes.
+                problem = e.getMessage() != null ? e.getMessage() : "its connection to the server failed";
+                LOG.warnf("a restored VM was not usable: %s", why(e));
             }
         }
         throw new SandboxException("no VM could be restored for this run: " + problem);
+    }
+
+    /** What went wrong, for a log line: the exception's class, its message and its causes' (a null message says nothing). */
+    static String why(Throwable error) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = error; t != null && text.length() < 1000; t = t.getCause() == t ? null : t.getCause()) {
+            if (t != error) {
+                text.append(", caused by ");
+            }
+            text.append(t.getClass().getSimpleName());
+            if (t.getMessage() != null) {
+                text.append(": ").append(t.getMessage());
+            }
+        }
+        return text.toString();
     }
 
     /** The first pooled VM, or waits in line for the next one made. */
@@ -184,9 +212,9 @@ final class VmPool implements AutoCloseable {
         if (failure != null) {
             failures++;
             failuresInARow++;
-            refillProblem = failure.getMessage();
+            refillProblem = failure.getMessage() != null ? failure.getMessage() : "its connection to the server failed";
             backOffUntil = System.currentTimeMillis() + Math.min(30_000, 500L << Math.min(failuresInARow, 6));
-            LOG.warnf("could not restore a VM for the pool: %s", refillProblem);
+            LOG.warnf("could not restore a VM for the pool: %s", why(failure));
             return true;
         }
         failuresInARow = 0;
@@ -242,10 +270,15 @@ final class VmPool implements AutoCloseable {
             vm.pause();
             vm.setNice(POOL_NICE);
         } catch (IOException e) {
-            LOG.warnf("a VM no run used could not be paused for the pool: %s", e.getMessage());
+            LOG.warnf("a VM no run used could not be paused for the pool: %s", why(e));
             vm.kill();
             return;
         }
+        putBack(vm);
+    }
+
+    /** A paused VM goes (back) to the pool, or is killed when the pool is closed. */
+    private void putBack(Vm vm) {
         synchronized (this) {
             if (!closed) {
                 handOut(vm);

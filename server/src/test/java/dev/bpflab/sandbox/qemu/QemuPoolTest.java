@@ -2,6 +2,7 @@ package dev.bpflab.sandbox.qemu;
 
 import dev.bpflab.testing.Compilers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bpflab.sandbox.AgentChannel;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -118,6 +120,35 @@ class QemuPoolTest {
                 Thread.sleep(50);
             }
         }
+    }
+
+    /**
+     * A run replaced by a new Run press gives up waiting for its VM (its thread is interrupted): the VM it was about to
+     * wake stays in the pool, and no other is taken and killed on its behalf.
+     */
+    @Test
+    void aRunThatGaveUpBeforeItsVmWokeLeavesItPooled() throws Exception {
+        QemuSettings settings = QemuBackendTest.settings(RUN_DIR).withPoolSize(1).withRestoresAtOnce(1).withMaxLive(2);
+        try (QemuBackend backend = new QemuBackend(settings, Compilers.host())) {
+            backend.awaitReady(Duration.ofMinutes(15));
+            awaitPooled(backend, 1);
+            Set<Long> before = Set.copyOf(backend.qemuProcesses());
+            Thread.currentThread().interrupt();
+            try {
+                assertThrows(InterruptedException.class, () -> backend.pool().takeAwake());
+            } finally {
+                Thread.interrupted();
+            }
+            assertEquals(1, backend.pooled(), "the VM went back to the pool");
+            assertEquals(before, Set.copyOf(backend.qemuProcesses()), "no VM was killed");
+            assertAnswers(backend.acquire(position -> { })); // and it still serves a run
+        }
+    }
+
+    @Test
+    void aNullMessageStillSaysWhatWentWrong() {
+        String why = VmPool.why(new java.io.IOException(null, new java.nio.channels.ClosedByInterruptException()));
+        assertTrue(why.contains("IOException") && why.contains("caused by ClosedByInterruptException"), why);
     }
 
     /** The VM's agent answers a workload request: the run would work. */
