@@ -12,9 +12,10 @@ export const TYPING_PAUSE_MS = 500;
 export class CompileAsYouType {
   /**
    * getSource: () => the editor's text. onCompiled(answer): a COMPILED answer ({ok, diagnostics, problem}) for the
-   * text the editor holds now.
+   * text the editor holds now. onInstructions(listing): the INSTRUCTIONS that follow a successful answer, for the same text.
    */
-  constructor({ getSource, onCompiled }) {
+  constructor({ getSource, onCompiled, onInstructions }) {
+    this.onInstructions = onInstructions;
     this.getSource = getSource;
     this.onCompiled = onCompiled;
     this.socket = null;
@@ -56,6 +57,11 @@ export class CompileAsYouType {
         return;
       }
       // An ERROR here refused a request (a program over the size limit): Run says the same, in the banner.
+      if (message.type === SERVER_MESSAGE.INSTRUCTIONS && message.id === this.sent?.id
+        && this.getSource() === this.sent.source) {
+        this.onInstructions?.(message); // the Instructions tab follows the text as typed
+        return;
+      }
       if (message.type !== SERVER_MESSAGE.COMPILED || message.id !== this.sent?.id) return;
       if (this.getSource() !== this.sent.source) return; // typed on since: the next pause asks again
       this.answered = this.sent.source;

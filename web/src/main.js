@@ -15,6 +15,7 @@ import { setupRoomMenu } from './room-menu.js';
 import { LabPreparation } from './lab-preparation.js';
 import { LessonPane } from './lessons.js';
 import { IteratorView } from './iterator-view.js';
+import { InstructionsView } from './instructions-view.js';
 import { browserLang } from './lesson-store.js';
 import { CodeGuard } from './code-guard.js';
 import { PendingParams } from './pending-params.js';
@@ -96,6 +97,7 @@ let loadedSource = STARTER;
 let pristineSource = STARTER;
 let draftTimer = 0;
 let pendingParams = null; // the template form's values not applied yet (pending-params.js), once the picker exists
+let instructions = null; // the Instructions tab (InstructionsView), made once the editor exists
 // Errors as you type: the markers follow the text once typing pauses, without pressing Run.
 const typing = new CompileAsYouType({
   getSource: () => editor.getSource(),
@@ -103,6 +105,7 @@ const typing = new CompileAsYouType({
     editor.showCompileDiagnostics(Array.isArray(answer.diagnostics) ? answer.diagnostics : []);
     updateDiagSummary(editor.diagnostics());
   },
+  onInstructions: listing => instructions.show(listing),
 });
 const editor = createEditor($('editor'), {
   initialSource: STARTER,
@@ -117,6 +120,7 @@ const editor = createEditor($('editor'), {
   },
   onCursor: (line, column) => {
     $('cursor-pos').textContent = `Ln ${line}, Col ${column}`;
+    instructions?.cursorLine(line);
   },
   hintLang,
 });
@@ -202,9 +206,25 @@ const iterators = new IteratorView({
   lang: () => window.bpflab?.lessons?.store?.lang ?? browserLang(), // the lessons' language, which the learner picks
   onRead: () => client.send(readIteratorMessage()),
 });
-document.addEventListener('change', e => {
-  if (e.target?.id === 'lesson-lang') iterators.relabel();
+// Declared before the editor calls it: the editor reports the cursor from its first update.
+instructions = new InstructionsView({
+  tabLabel: $('instructions-tab-label'),
+  badge: $('instructions-badge'),
+  container: $('instructions'),
+  lang: () => window.bpflab?.lessons?.store?.lang ?? browserLang(),
+  lineText: n => {
+    const lines = editor.getSource().split('\n');
+    return n >= 1 && n <= lines.length ? lines[n - 1] : null;
+  },
+  onJump: line => editor.gotoLine(line, 1),
 });
+document.addEventListener('change', e => {
+  if (e.target?.id === 'lesson-lang') {
+    iterators.relabel();
+    instructions.relabel();
+  }
+});
+window.addEventListener('bpflab:lang', () => instructions.relabel());
 let printkCount = 0;
 function addPrintk(message) {
   const log = $('printk-log');
@@ -337,6 +357,9 @@ function handleRunMessage(message) {
       break;
     case SERVER_MESSAGE.DROPPED:
       events.addDropped(message.count);
+      break;
+    case SERVER_MESSAGE.INSTRUCTIONS:
+      instructions.show(message);
       break;
     case SERVER_MESSAGE.ITERATOR_OUTPUT:
       iterators.show(message);

@@ -55,6 +55,7 @@ export const SERVER_MESSAGE = Object.freeze({
   CHECK_RESULT: 'check',
   ITERATOR_OUTPUT: 'iterator_output',
   COMPILED: 'compiled',
+  INSTRUCTIONS: 'instructions',
 });
 
 // ---- client messages ----

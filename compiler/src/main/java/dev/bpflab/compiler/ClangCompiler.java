@@ -2,6 +2,8 @@ package dev.bpflab.compiler;
 
 import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.protocol.Diagnostic;
+import dev.bpflab.protocol.ProgramInstructions;
+import dev.bpflab.protocol.ServerMessage;
 import dev.bpflab.support.files.FileTrees;
 import dev.bpflab.support.process.Command;
 import dev.bpflab.support.process.ProcessResult;
@@ -26,6 +28,9 @@ public final class ClangCompiler {
     /** A minimal BTF holds the few types a program relocates against: kilobytes. More means something is off. */
     static final int MAX_CORE_BTF_BYTES = 1 << 20;
     private static final java.time.Duration CORE_BTF_WALL = java.time.Duration.ofSeconds(20);
+    private static final java.time.Duration OBJDUMP_WALL = java.time.Duration.ofSeconds(10);
+    /** objdump's listing is read up to this much: ample for {@link ProgramInstructions#MAX_TOTAL} instructions. */
+    private static final int MAX_OBJDUMP_BYTES = 2 << 20;
     /** Flags shared by every compile and by the PCH: a PCH is only valid with the flags it was built with. */
     public static final List<String> FLAGS = List.of("-target", "bpf", "-O2", "-g", "-D__TARGET_ARCH_x86",
             "-fno-color-diagnostics", "-fmessage-length=0", "-fno-crash-diagnostics");
@@ -54,7 +59,7 @@ public final class ClangCompiler {
         this.workRoot = workRoot;
         this.makesCoreBtf = headers.hasBtf() && jail.hasBpftool();
         this.identity = String.join("\n", headers.identity(), jail.clangVersion(), String.join(" ", FLAGS),
-                jail.limits().toString(), "min_core_btf " + makesCoreBtf);
+                jail.limits().toString(), "min_core_btf " + makesCoreBtf, "instructions 1");
     }
 
     /**
@@ -105,7 +110,8 @@ public final class ClangCompiler {
                 }
                 return new CompileResult(null, diagnostics, log, !crashed && aboutTheSource);
             }
-            return new CompileResult(Files.readAllBytes(object), minimalCoreBtf(work), diagnostics, log, true);
+            byte[] bytes = Files.readAllBytes(object);
+            return new CompileResult(bytes, minimalCoreBtf(work), diagnostics, log, true, instructions(work, bytes));
         } catch (IOException e) {
             throw new CompileException("could not run clang: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -141,6 +147,29 @@ public final class ClangCompiler {
             return null;
         }
         return Files.readAllBytes(btf);
+    }
+
+    /**
+     * The object's instructions on the learner's lines: llvm-objdump in the jail (the object came from untrusted
+     * source), read by {@link InstructionListing}. Null when it cannot be made (no objdump, it failed, the object is
+     * not readable): the listing is a view, so it never fails a compile.
+     */
+    private ServerMessage.Instructions instructions(Path work, byte[] object) throws IOException, InterruptedException {
+        List<String> argv = jail.objdumpCommand(headers.dir(), work, List.of("-d", "-r", "--no-show-raw-insn",
+                OBJECT_NAME));
+        if (argv == null) {
+            return null;
+        }
+        ProcessResult result = Command.of(argv).inDirectory(work).withTimeout(OBJDUMP_WALL)
+                .withOutputCap(MAX_OBJDUMP_BYTES).run();
+        if (!result.succeeded() && !result.truncated()) {
+            return null;
+        }
+        try {
+            return InstructionListing.of(object, result.stdout(), result.truncated());
+        } catch (BpfElf.MalformedObjectException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The one diagnostic for a compile that a limit ended, or null if none did. */

@@ -3,6 +3,7 @@ package dev.bpflab.compiler;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bpflab.protocol.Diagnostic;
+import dev.bpflab.protocol.ServerMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,8 @@ public final class CompileCache {
     }
 
     /** {@code coreBtf}: the object's minimal CO-RE BTF (base64 in the JSON: a few hundred bytes), or null. */
-    private record Entry(boolean compiled, List<Diagnostic> diagnostics, String log, byte[] coreBtf) {
+    private record Entry(boolean compiled, List<Diagnostic> diagnostics, String log, byte[] coreBtf,
+            ServerMessage.Instructions instructions) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -132,7 +134,8 @@ public final class CompileCache {
             Entry entry = JSON.readValue(json.toFile(), Entry.class);
             byte[] object = entry.compiled() ? Files.readAllBytes(dir.resolve(key + ".o")) : null;
             Files.setLastModifiedTime(json, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
-            return new CompileResult(object, entry.coreBtf(), entry.diagnostics(), entry.log(), true);
+            return new CompileResult(object, entry.coreBtf(), entry.diagnostics(), entry.log(), true,
+                    entry.instructions());
         } catch (IOException | RuntimeException e) {
             remove(key); // unreadable or half gone: compile again
             return null;
@@ -152,7 +155,7 @@ public final class CompileCache {
             }
             Path partial = dir.resolve(key + ".json.partial");
             JSON.writeValue(partial.toFile(), new Entry(result.succeeded(), result.diagnostics(), result.log(),
-                    result.coreBtf()));
+                    result.coreBtf(), result.instructions()));
             Files.move(partial, json, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             size += Files.size(json);
             List<String> evicted = new ArrayList<>();

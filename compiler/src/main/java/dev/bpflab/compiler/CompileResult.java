@@ -1,6 +1,7 @@
 package dev.bpflab.compiler;
 
 import dev.bpflab.protocol.Diagnostic;
+import dev.bpflab.protocol.ServerMessage;
 import java.util.List;
 
 /**
@@ -13,13 +14,20 @@ import java.util.List;
  * @param log         clang's own words, up to the output limit
  * @param repeatable  the same source gives the same result again: false when a limit or the host (time, memory under
  *                    load, a crash) decided it, so it must not be cached
+ * @param instructions the object's instructions on the learner's lines ({@link InstructionListing}, without an id),
+ *                    or null: the compile failed, or the object could not be disassembled
  */
 public record CompileResult(byte[] object, byte[] coreBtf, List<Diagnostic> diagnostics, String log,
-        boolean repeatable) {
+        boolean repeatable, ServerMessage.Instructions instructions) {
 
     public CompileResult {
         diagnostics = List.copyOf(diagnostics);
         log = log == null ? "" : log;
+    }
+
+    /** A result without an instruction listing. */
+    public CompileResult(byte[] object, byte[] coreBtf, List<Diagnostic> diagnostics, String log, boolean repeatable) {
+        this(object, coreBtf, diagnostics, log, repeatable, null);
     }
 
     /** A result without a minimal CO-RE BTF. */

@@ -153,7 +153,8 @@ public final class ForbiddenHelpers {
         return flavor > 0 ? symbol.substring(0, flavor) : symbol;
     }
 
-    private static boolean isLearnersFile(String file) {
+    /** Whether line info names the learner's own source (not a header it included). */
+    static boolean isLearnersFile(String file) {
         return file.equals(ClangCompiler.SOURCE_NAME) || file.endsWith("/" + ClangCompiler.SOURCE_NAME);
     }
 }

@@ -173,6 +173,16 @@ public final class Jail {
         return bpftool == null ? null : jailed(includeDir, workDir, bpftool, bpftool, bpftoolArgs);
     }
 
+    /**
+     * The argv that runs llvm-objdump (clang's own, from the same LLVM install) with {@code args} in the same jail as
+     * clang (it reads the object a learner's source shaped), or null when that install has none.
+     */
+    List<String> objdumpCommand(Path includeDir, Path workDir, List<String> args) {
+        Path llvmRoot = clang.getParent().getParent();
+        Path objdump = clang.getParent().resolve("llvm-objdump");
+        return Files.isExecutable(objdump) ? jailed(includeDir, workDir, llvmRoot, objdump, args) : null;
+    }
+
     boolean hasBpftool() {
         return bpftool != null;
     }

@@ -29,7 +29,8 @@ import java.util.Map;
     @JsonSubTypes.Type(value = ServerMessage.Checking.class, name = "checking"),
     @JsonSubTypes.Type(value = ServerMessage.CheckResult.class, name = "check"),
     @JsonSubTypes.Type(value = ServerMessage.IteratorOutput.class, name = "iterator_output"),
-    @JsonSubTypes.Type(value = ServerMessage.Compiled.class, name = "compiled")
+    @JsonSubTypes.Type(value = ServerMessage.Compiled.class, name = "compiled"),
+    @JsonSubTypes.Type(value = ServerMessage.Instructions.class, name = "instructions")
 })
 public sealed interface ServerMessage {
     int MAX_TEXT_CHARS = 4096;
@@ -291,6 +292,30 @@ public sealed interface ServerMessage {
             diagnostics = diagnostics == null ? List.of() : List.copyOf(diagnostics);
             problem = problem == null ? null : Checks.clip(problem, MAX_TEXT_CHARS);
             Checks.require(problem == null || !ok, "a compile with a \"problem\" is not \"ok\"");
+        }
+    }
+
+    /**
+     * The compiled object's BPF instructions, per program, each with the learner's source line it came from: the
+     * server's own, sent once a compile succeeds (a Run's, before loading; a {@link ClientMessage.Compile}'s, beside its
+     * {@link Compiled}). At most {@value ProgramInstructions#MAX_PER_PROGRAM} instructions per program and
+     * {@value ProgramInstructions#MAX_TOTAL} in all; {@code truncated} when the object had more.
+     *
+     * @param id the compile request's {@code id} when this answers one that had an id, else null
+     */
+    @JsonTypeName("instructions")
+    record Instructions(Long id, List<ProgramInstructions> programs, boolean truncated) implements ServerMessage {
+        public Instructions {
+            programs = programs == null ? List.of() : List.copyOf(programs);
+            Checks.require(programs.size() <= ProgramInstructions.MAX_PROGRAMS,
+                    "at most " + ProgramInstructions.MAX_PROGRAMS + " \"programs\"");
+            Checks.require(programs.stream().mapToInt(p -> p.instructions().size()).sum()
+                    <= ProgramInstructions.MAX_TOTAL, "at most " + ProgramInstructions.MAX_TOTAL + " instructions in all");
+        }
+
+        /** The same listing answering the compile request {@code requestId}. */
+        public Instructions withId(Long requestId) {
+            return new Instructions(requestId, programs, truncated);
         }
     }
 }

@@ -67,6 +67,19 @@ class RunJsonTest {
     }
 
     @Test
+    void anInstructionListingOverItsCapsIsRefused() {
+        List<ProgramInstructions.Instruction> many = java.util.stream.IntStream.range(0, 4097)
+                .mapToObj(i -> new ProgramInstructions.Instruction(i, "r0 = 0", null)).toList();
+        assertThrows(IllegalArgumentException.class, () -> new ProgramInstructions("p", "xdp", many));
+        ProgramInstructions full = new ProgramInstructions("p", "xdp", many.subList(0, 4096));
+        assertThrows(IllegalArgumentException.class, () -> new ServerMessage.Instructions(null,
+                List.of(full, full, new ProgramInstructions("q", "xdp", many.subList(0, 1))), true));
+        assertTrue(RunJson.write(new ServerMessage.Instructions(7L, List.of(new ProgramInstructions("p", "xdp",
+                List.of(new ProgramInstructions.Instruction(2, "exit", null)))), false))
+                .contains("{\"index\":2,\"text\":\"exit\"}"), "an instruction without a line leaves \"line\" out");
+    }
+
+    @Test
     void globalsAreCheckedBeforeAnythingRuns() {
         assertTrue(refusal("{\"type\":\"run\",\"source\":\"x\",\"globals\":{\"tag\":{\"deep\":1}}}")
                 .contains("global 'tag' must be a number, true/false or a string"));
@@ -134,6 +147,9 @@ class RunJsonTest {
         assertThrows(ProtocolException.class, () -> RunJson.agent("{\"type\":\"event\",\"map\":\"m\",\"fields\":[1]}"));
         // A compile answer is the server's: an agent cannot mark the learner's editor.
         assertThrows(ProtocolException.class, () -> RunJson.agent("{\"type\":\"compiled\",\"ok\":true,\"diagnostics\":[]}"));
+        // So is an instruction listing: an agent cannot make the Instructions tab show what clang never made.
+        assertThrows(ProtocolException.class, () -> RunJson.agent("{\"type\":\"instructions\",\"programs\":[],"
+                + "\"truncated\":false}"));
     }
 
     @Test

@@ -9,7 +9,8 @@ import java.util.function.Consumer;
  * One connection's compile-only requests (errors as you type, {@link ClientMessage.Compile}): compiled on the host's
  * compiler exactly as a Run's source is, for the sandboxes' kernel, and answered with a {@link ServerMessage.Compiled};
  * no sandbox is involved and the connection's run is never touched. At most one compiles and one waits
- * ({@link CompileTurns}): a newer request replaces the waiting one, which gets no answer. The host's compile threads
+ * ({@link CompileTurns}): a newer request replaces the waiting one, which gets no answer. A successful compile's
+ * answer is followed by its {@link ServerMessage.Instructions}, with the request's id. The host's compile threads
  * bound the compiles of all connections together ({@code bpflab.compile.concurrency}), clients taking turns.
  */
 final class CompileRequests {
@@ -47,5 +48,8 @@ final class CompileRequests {
         }
         answer.accept(new ServerMessage.Compiled(request.id(), outcome.result().succeeded(),
                 outcome.result().diagnostics(), null));
+        if (outcome.result().succeeded() && outcome.result().instructions() != null) {
+            answer.accept(outcome.result().instructions().withId(request.id()));
+        }
     }
 }

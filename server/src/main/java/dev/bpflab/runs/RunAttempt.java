@@ -112,6 +112,9 @@ final class RunAttempt implements AgentListener {
             session.sendPhase(RunPhase.FAILED);
             return;
         }
+        if (result.instructions() != null) {
+            session.control(result.instructions()); // the Instructions tab, before the sandbox loads it
+        }
         int waitingBehind;
         synchronized (this) {
             object = result.object();
