@@ -49,6 +49,7 @@ const STRINGS = {
     progress: (passed, total) => (total ? `${passed}/${total} ✓` : `${passed} ✓`),
     pushedLesson: (title, step, total) => `Your instructor moved everyone to “${title}”`
       + `${step ? `, Step ${step}${total ? ` of ${total}` : ''}` : ''}.`,
+    pushedTemplate: title => `Your instructor sent the template “${title}”.`,
   },
   es: {
     heading: 'Lecciones',
@@ -97,6 +98,7 @@ const STRINGS = {
     progress: (passed, total) => (total ? `${passed}/${total} ✓` : `${passed} ✓`),
     pushedLesson: (title, step, total) => `Tu docente llevó a todos a «${title}»`
       + `${step ? `, Paso ${step}${total ? ` de ${total}` : ''}` : ''}.`,
+    pushedTemplate: title => `Tu docente envió la plantilla «${title}».`,
   },
 };
 

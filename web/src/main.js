@@ -7,6 +7,7 @@ import { EventsView } from './events-view.js';
 import { MapsView } from './maps-view.js';
 import { LogView } from './log-view.js';
 import { TemplatePicker, localized } from './templates.js';
+import { strings } from './lesson-strings.js';
 import { setupThemeToggle } from './theme.js';
 import { api } from './api.js';
 import { clockTime, el } from './format.js';
@@ -572,11 +573,18 @@ lessons = new LessonPane({ slot: $('lesson-slot'), lab: window.bpflab });
 window.bpflab.lessons = lessons;
 iterators.relabel(); // in the language the lessons restored
 
+/** A template push's toast: the template's title in the page's language; null (the plain words) if it is not known. */
+function templatePushText(push) {
+  const picked = templates.byId(push.template);
+  const lang = hintLang();
+  return picked ? strings(lang).pushedTemplate(localized(picked.title, lang) || push.template) : null;
+}
+
 // In a room (joined at /join): the instructor's pushes land here, and the editor's text is reported for the dashboard.
 const room = attachRoom({
   getSource: () => editor.getSource(),
-  // The toast names the pushed lesson by its title, in the lesson pane's language, once the lessons are known.
-  describePush: async push => (push.kind === 'lesson' ? lessons.describePush(push) : null),
+  // The toast names the pushed lesson or template by its title, in the lesson pane's language, once they are known.
+  describePush: async push => (push.kind === 'lesson' ? lessons.describePush(push) : templatePushText(push)),
   onPush: push => {
     if (push.kind === 'template') templates.pick(push.template, Object.keys(push.params ?? {}).length ? push.params : undefined);
     window.dispatchEvent(new CustomEvent('bpflab:push', { detail: push })); // the lesson pane moves to push.lesson/step

@@ -178,6 +178,11 @@ class DashboardBrowserTest {
                 .body("delivered", org.hamcrest.Matchers.equalTo(1));
         waitFor("the pushed template selected", () -> template.equals(new Select(driver.findElement(By.id("template-select")))
                 .getFirstSelectedOption().getAttribute("value")) ? true : null);
+        // Its toast names it by its title (the option's text), not by its id.
+        String templateTitle = new Select(driver.findElement(By.id("template-select"))).getFirstSelectedOption().getText();
+        waitFor("the template push toast with its title", () -> driver.findElements(By.cssSelector(".bpflab-room-bar .toast"))
+                .stream().filter(e -> e.getText().contains("sent the template “" + templateTitle + "”")).findFirst()
+                .orElse(null));
 
         // A broadcast shows as a toast.
         room.as().contentType(io.restassured.http.ContentType.JSON).body(Map.of("text", "Step 2 now, please"))
