@@ -6,6 +6,11 @@
  * XDP_PASS lets it go on. Each rule counts its drops in the "drops" map and
  * every drop is also sent as an event. Both name the rule with enum rule, so
  * bpflab shows RULE_PORT where the kernel stores 1.
+ *
+ * The ports rule also reads the "blocked_ports" map, so you can block a port
+ * while the firewall runs, without reloading it: in the Maps tab, add the
+ * entry 7778 → ACTION_DROP to blocked_ports, fire veth-traffic, and the TCP
+ * connection to 7778 times out. Delete the entry and it is refused again.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -47,6 +52,22 @@ struct {
 	__type(key, enum rule);
 	__type(value, __u64);
 } drops SEC(".maps");
+
+/* What blocked_ports says of a port. */
+enum action {
+	ACTION_PASS = 0,
+	ACTION_DROP = 1,
+};
+
+/* Ports to drop, written at run time (the Maps tab, or bpftool map update):
+ * the program looks each packet's port up here, so a new rule takes effect
+ * on the next packet, with no reload. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u16);		/* TCP or UDP destination port */
+	__type(value, enum action);
+} blocked_ports SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -112,5 +133,11 @@ int firewall(struct xdp_md *ctx)
 		return drop(RULE_PROTOCOL, ip, dport, data_end - data);
 	if (DROP_PORT != 0 && dport == DROP_PORT)
 		return drop(RULE_PORT, ip, dport, data_end - data);
+	if (dport != 0) {
+		enum action *action = bpf_map_lookup_elem(&blocked_ports, &dport);
+
+		if (action && *action == ACTION_DROP)
+			return drop(RULE_PORT, ip, dport, data_end - data);
+	}
 	return XDP_PASS;
 }

@@ -189,7 +189,7 @@ const events = new EventsView({
 });
 const eventsEmpty = new EventsEmpty($('events-empty'));
 const phaseClock = new PhaseClock($('phase-elapsed'), [PAGE_STATE.CONNECTING, PHASE.COMPILING, PHASE.QUEUED, PHASE.LOADING]);
-const maps = new MapsView({ container: $('maps'), badge: $('maps-badge') });
+const maps = new MapsView({ container: $('maps'), badge: $('maps-badge'), send: message => client.send(message) });
 const logView = new LogView({
   list: $('diag-list'),
   log: $('verifier-log'),
@@ -355,6 +355,9 @@ function handleRunMessage(message) {
       break;
     case SERVER_MESSAGE.MAP_SNAPSHOT:
       maps.update(message);
+      break;
+    case SERVER_MESSAGE.MAP_WRITTEN:
+      maps.written(message);
       break;
     case SERVER_MESSAGE.DROPPED:
       events.addDropped(message.count);

@@ -3,7 +3,10 @@
 // Entries of the lab's own processes (the agent, marked "lab" by it) are hidden until the learner asks for them:
 // a program that counts every process's system calls would otherwise show bpflab itself at the top.
 // Enumerator names show with their number ("RULE_PORT (1)"), from the snapshot's "enums".
+// A map whose snapshot says its "types" gets an entry form (map-entry-form.js), and each table row Edit (and, for a
+// hash, Delete): the running program's map is written, not reloaded.
 import { el, formatNamed, formatValue, numericValue } from './format.js';
+import { MapEntryForm } from './map-entry-form.js';
 import { perCpuValues } from './protocol.js';
 
 const MAX_BARS = 40;
@@ -46,9 +49,12 @@ function perCpuText(values) {
 }
 
 export class MapsView {
-  constructor({ container, badge }) {
+  /** send(message): sends a client message on the run's socket, true when it went. */
+  constructor({ container, badge, send = () => false }) {
     this.container = container;
     this.badge = badge;
+    this.send = send;
+    this.forms = new Map();     // name → its MapEntryForm, kept across snapshots (what is typed in it stays)
     this.maps = new Map();      // name → the last snapshot message
     this.modes = new Map();     // name → 'chart' | 'table', when the learner chose
     this.cards = new Map();
@@ -59,6 +65,7 @@ export class MapsView {
   reset() {
     this.maps.clear();
     this.cards.clear();
+    this.forms.clear();
     this.container.replaceChildren(el('p', { class: 'empty', text: 'Hash and array maps appear here while the program runs.' }));
     this.badge.textContent = '0';
   }
@@ -68,6 +75,9 @@ export class MapsView {
     const entries = Array.isArray(message.entries) ? message.entries : [];
     const enums = message.enums && typeof message.enums === 'object' ? message.enums : null;
     if (this.maps.size === 0) this.container.replaceChildren();
+    if (message.types && typeof message.types === 'object' && !this.forms.has(name)) {
+      this.forms.set(name, new MapEntryForm(name, message.types, this.send));
+    }
     this.maps.set(name, { entries, enums });
     const card = this.render(name, { entries, enums });
     const old = this.cards.get(name);
@@ -75,6 +85,11 @@ export class MapsView {
     else this.container.append(card);
     this.cards.set(name, card);
     this.badge.textContent = String(this.maps.size);
+  }
+
+  /** The answer to a map write (map_written), shown beside that map's form. */
+  written(message) {
+    this.forms.get(String(message.map ?? ''))?.answered(message);
   }
 
   /** Shows or hides the lab's own entries in every map. */
@@ -93,6 +108,7 @@ export class MapsView {
   render(name, { entries: all, enums }) {
     const entries = visibleEntries(all, this.showLab);
     const labCount = all.length - visibleEntries(all, false).length;
+    const form = this.forms.get(name);
     const chartable = isHistogramLike(entries);
     const mode = chartable ? (this.modes.get(name) || 'chart') : 'table';
     const toggle = chartable
@@ -125,7 +141,8 @@ export class MapsView {
       el('span', { class: 'spacer' }),
       labToggle,
       toggle);
-    const body = mode === 'chart' ? this.chart(entries, enums) : this.table(entries, enums);
+    const body = mode === 'chart' ? this.chart(entries, enums) : this.table(entries, enums, form);
+    if (form) body.push(form.element); // moved into the new card: what the learner typed stays
     if (labCount > 0 && !this.showLab) {
       body.push(el('p', { class: 'more lab-note', text: `${labCount} entr${labCount === 1 ? 'y' : 'ies'} of bpflab\u2019s own processes hidden` }));
     }
@@ -150,17 +167,22 @@ export class MapsView {
     return out;
   }
 
-  table(entries, enums) {
+  table(entries, enums, form) {
     const perCpu = cpuCount(entries) > 0;
+    const actions = e => el('td', { class: 'map-row-actions' },
+      el('button', { type: 'button', class: 'ghost map-edit', text: 'Edit', onclick: () => form.edit(e) }),
+      form.hash ? el('button', { type: 'button', class: 'ghost map-delete', text: 'Delete', onclick: () => form.remove(e) }) : null);
     const rows = entries.slice(0, MAX_ROWS).map(e => el('tr', { class: e.lab === true ? 'lab' : null },
       el('td', { text: formatNamed(e.key, enums), title: e.lab === true ? 'bpflab\u2019s own' : null }),
       el('td', { class: numericValue(e.value) !== null ? 'num' : null, text: formatNamed(e.value, enums) }),
       perCpu ? el('td', { class: 'per-cpu' }, ...(perCpuValues(e) ?? []).map((v, cpu) => el('span', { class: 'cpu' },
-        el('span', { class: 'muted', text: `cpu${cpu}` }), ` ${formatValue(v)}`))) : null));
+        el('span', { class: 'muted', text: `cpu${cpu}` }), ` ${formatValue(v)}`))) : null,
+      form ? actions(e) : null));
     const table = el('table', { class: 'data-table' },
       el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'key' }),
         el('th', { scope: 'col', text: perCpu ? 'sum' : 'value' }),
-        perCpu ? el('th', { scope: 'col', text: 'per CPU' }) : null)),
+        perCpu ? el('th', { scope: 'col', text: 'per CPU' }) : null,
+        form ? el('th', { scope: 'col', text: '' }) : null)),
       el('tbody', {}, ...rows));
     const out = [table];
     if (entries.length === 0) out.push(el('p', { class: 'more', text: 'empty' }));

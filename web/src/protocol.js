@@ -34,6 +34,8 @@ export const CLIENT_MESSAGE = Object.freeze({
   CHECK: 'check',
   READ_ITERATOR: 'read_iterator',
   COMPILE: 'compile',
+  MAP_UPDATE: 'map_update',
+  MAP_DELETE: 'map_delete',
 });
 
 /**
@@ -56,6 +58,7 @@ export const SERVER_MESSAGE = Object.freeze({
   ITERATOR_OUTPUT: 'iterator_output',
   COMPILED: 'compiled',
   INSTRUCTIONS: 'instructions',
+  MAP_WRITTEN: 'map_written',
 });
 
 // ---- client messages ----
@@ -74,6 +77,16 @@ export function runMessage({ source, template = null, params = null }) {
 /** Fire the named workload (a name from GET /api/workloads) in the running program's sandbox. */
 export function workloadMessage(name) {
   return { type: CLIENT_MESSAGE.WORKLOAD, name };
+}
+
+/** Create or replace an entry of the running program's map (key and value typed as its snapshot shows them). */
+export function mapUpdateMessage(map, key, value) {
+  return { type: CLIENT_MESSAGE.MAP_UPDATE, map, key, value };
+}
+
+/** Delete an entry of the running program's hash map. */
+export function mapDeleteMessage(map, key) {
+  return { type: CLIENT_MESSAGE.MAP_DELETE, map, key };
 }
 
 /** Stop the running (or queued) program. */

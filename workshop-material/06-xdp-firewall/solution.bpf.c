@@ -5,7 +5,8 @@
  * receives, before the kernel's network stack sees it. The return value is
  * the verdict: XDP_PASS lets the packet go on, XDP_DROP throws it away.
  * Two rules: no pings, no UDP to port 7777; each counts its drops in the
- * drops map. Everything else goes through.
+ * drops map. A third drops the ports written into blocked_ports while the
+ * program runs. Everything else goes through.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -31,6 +32,21 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } drops SEC(".maps");
+
+/* What blocked_ports says of a port. */
+enum action {
+	ACTION_PASS = 0,
+	ACTION_DROP = 1,
+};
+
+/* blocked_ports[port] = ACTION_DROP: ports to drop, written while the
+ * program runs (the Maps tab's form), so a new rule needs no reload. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u16);		/* TCP or UDP destination port */
+	__type(value, enum action);
+} blocked_ports SEC(".maps");
 
 static __always_inline void count_drop(__u32 rule)
 {
@@ -74,6 +90,14 @@ int firewall(struct xdp_md *ctx)
 	if (ip->protocol == IPPROTO_UDP && dport == BLOCKED_PORT) {
 		count_drop(RULE_PORT);
 		return XDP_DROP;
+	}
+	if (dport != 0) {
+		enum action *action = bpf_map_lookup_elem(&blocked_ports, &dport);
+
+		if (action && *action == ACTION_DROP) {
+			count_drop(RULE_PORT);
+			return XDP_DROP;
+		}
 	}
 	return XDP_PASS;	/* TCP and the rest go on */
 }

@@ -5,7 +5,8 @@
  * receives, before the kernel's network stack sees it. The return value is
  * the verdict: XDP_PASS lets the packet go on, XDP_DROP throws it away.
  * Right now it parses each packet and lets everything through.
- * Your job: two rules, each counting its drops in the drops map.
+ * Your job: two rules, each counting its drops in the drops map, and a
+ * third that reads its ports from the blocked_ports map at run time.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -31,6 +32,21 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } drops SEC(".maps");
+
+/* What blocked_ports says of a port. */
+enum action {
+	ACTION_PASS = 0,
+	ACTION_DROP = 1,
+};
+
+/* blocked_ports[port] = ACTION_DROP: ports to drop, written while the
+ * program runs (the Maps tab's form), so a new rule needs no reload. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u16);		/* TCP or UDP destination port */
+	__type(value, enum action);
+} blocked_ports SEC(".maps");
 
 static __always_inline void count_drop(__u32 rule)
 {
@@ -72,6 +88,8 @@ int firewall(struct xdp_md *ctx)
 	 *              count_drop(RULE_ICMP) and return XDP_DROP.
 	 * TODO rule 1: if ip->protocol is IPPROTO_UDP and dport is BLOCKED_PORT,
 	 *              count_drop(RULE_PORT) and return XDP_DROP.
+	 * TODO rule 2: look dport up in blocked_ports; if the entry says
+	 *              ACTION_DROP, count_drop(RULE_PORT) and return XDP_DROP.
 	 * Everything else (TCP included) must still get XDP_PASS.
 	 */
 	return XDP_PASS;

@@ -5,6 +5,7 @@ import dev.bpflab.agent.workloads.Workload;
 import dev.bpflab.agent.workloads.WorkloadException;
 import dev.bpflab.agent.workloads.Workloads;
 import dev.bpflab.protocol.AgentCommand;
+import dev.bpflab.protocol.ClientMessage;
 import dev.bpflab.protocol.AgentMessage;
 import dev.bpflab.protocol.ProtocolException;
 import dev.bpflab.protocol.RunJson;
@@ -140,9 +141,23 @@ public final class AgentMain {
             warmUpPipeline(warmup.object(), warmup.coreBtf());
         } else if (command instanceof AgentCommand.ReadIterator) {
             readIterators();
+        } else if (command instanceof ClientMessage.MapUpdate update) {
+            output.send(writeMap(update.map(), update.key(), update.value()));
+        } else if (command instanceof ClientMessage.MapDelete delete) {
+            output.send(writeMap(delete.map(), delete.key(), null));
         } else if (command instanceof AgentCommand.Stop) {
             stopping = true;
         }
+    }
+
+    /** A map write, answered even without an attached program: the server waits for one answer per write. */
+    private ServerMessage.MapWritten writeMap(String map, com.fasterxml.jackson.databind.JsonNode key,
+            com.fasterxml.jackson.databind.JsonNode value) {
+        if (run == null || !attached) {
+            return new ServerMessage.MapWritten(map, value == null ? "delete" : "update", false,
+                    "no program is attached: press Run first");
+        }
+        return run.writeMap(map, key, value);
     }
 
     private void readIterators() {

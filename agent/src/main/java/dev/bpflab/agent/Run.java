@@ -8,6 +8,8 @@ import dev.bpflab.agent.bpf.BpfObject;
 import dev.bpflab.agent.bpf.BpfProgram;
 import dev.bpflab.agent.bpf.EventSink;
 import dev.bpflab.agent.bpf.MapSnapshot;
+import dev.bpflab.agent.bpf.MapWriteException;
+import dev.bpflab.agent.bpf.MapWriter;
 import dev.bpflab.agent.bpf.PerfBufferStream;
 import dev.bpflab.agent.bpf.ProgramLog;
 import dev.bpflab.agent.bpf.RingBufferStream;
@@ -135,6 +137,23 @@ final class Run implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Writes (or, with a null {@code value}, deletes) one entry of the attached program's map {@code name}; the
+     * program is not reloaded. The answer says what was written, or what to fix.
+     */
+    synchronized ServerMessage.MapWritten writeMap(String name, JsonNode key, JsonNode value) {
+        String op = value == null ? "delete" : "update";
+        if (object == null || closed) {
+            return new ServerMessage.MapWritten(name, op, false, "no program is attached: press Run first");
+        }
+        try {
+            MapWriter writer = MapWriter.of(object.maps(), name);
+            return new ServerMessage.MapWritten(name, op, true, value == null ? writer.delete(key) : writer.update(key, value));
+        } catch (MapWriteException e) {
+            return new ServerMessage.MapWritten(name, op, false, e.getMessage());
+        }
+    }
+
     /** A failure that belongs to a line of the source is sent as diagnostics on that line; any other as an error. */
     private boolean failOnLine(BpfException e, String source) {
         return failOnLine(e, LoadFailures.diagnostic(e, source));
@@ -235,7 +254,7 @@ final class Run implements AutoCloseable {
                     if (!text.equals(lastSent.get(map.name()))) {
                         lastSent.put(map.name(), text);
                         List<MapEntry> labelled = read.entries().stream().map(lab::label).toList();
-                        output.offer(new ServerMessage.MapSnapshot(read.name(), labelled, read.enums()));
+                        output.offer(new ServerMessage.MapSnapshot(read.name(), labelled, read.enums(), read.types()));
                     }
                 }
             } catch (RuntimeException e) {

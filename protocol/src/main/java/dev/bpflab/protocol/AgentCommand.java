@@ -12,7 +12,9 @@ import java.util.Objects;
 
 /**
  * What the server tells an agent, one JSON object per line (docs/run-contract.md, "Server → agent"). An agent serves
- * one {@link Start}, then exits. The server compiles; an agent only loads the object it is sent.
+ * one {@link Start}, then exits. The server compiles; an agent only loads the object it is sent. Map writes
+ * ({@link ClientMessage.MapUpdate}, {@link ClientMessage.MapDelete}) are the browser's, sent on as they are: the agent
+ * checks them again, and answers each with one {@link ServerMessage.MapWritten}.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -20,9 +22,12 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = AgentCommand.Workload.class, name = "workload"),
     @JsonSubTypes.Type(value = AgentCommand.Warmup.class, name = "warmup"),
     @JsonSubTypes.Type(value = AgentCommand.Stop.class, name = "stop"),
-    @JsonSubTypes.Type(value = AgentCommand.ReadIterator.class, name = "read_iterator")
+    @JsonSubTypes.Type(value = AgentCommand.ReadIterator.class, name = "read_iterator"),
+    @JsonSubTypes.Type(value = ClientMessage.MapUpdate.class, name = "map_update"),
+    @JsonSubTypes.Type(value = ClientMessage.MapDelete.class, name = "map_delete")
 })
-public sealed interface AgentCommand {
+public sealed interface AgentCommand permits AgentCommand.Start, AgentCommand.Workload, AgentCommand.Warmup,
+        AgentCommand.Stop, AgentCommand.ReadIterator, ClientMessage.MapUpdate, ClientMessage.MapDelete {
     String DEFAULT_XDP_INTERFACE = "bpflab0";
     /** The name the learner's source has in the object's BTF line info (and so in the verifier's log). */
     String SOURCE_FILE = "prog.bpf.c";

@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
     @JsonSubTypes.Type(value = ClientMessage.Stop.class, name = "stop"),
     @JsonSubTypes.Type(value = ClientMessage.Check.class, name = "check"),
     @JsonSubTypes.Type(value = ClientMessage.ReadIterator.class, name = "read_iterator"),
-    @JsonSubTypes.Type(value = ClientMessage.Compile.class, name = "compile")
+    @JsonSubTypes.Type(value = ClientMessage.Compile.class, name = "compile"),
+    @JsonSubTypes.Type(value = ClientMessage.MapUpdate.class, name = "map_update"),
+    @JsonSubTypes.Type(value = ClientMessage.MapDelete.class, name = "map_delete")
 })
 public sealed interface ClientMessage {
     /** A C identifier: the names of {@code const volatile} globals. */
@@ -155,6 +157,32 @@ public sealed interface ClientMessage {
                             + "{\"type\":\"compile\",\"source\":\"…\"}");
             Checks.require(id == null || (id >= 0 && id <= MAX_COMPILE_ID),
                     "\"id\" must be a whole number from 0 to " + MAX_COMPILE_ID + ", was " + id);
+        }
+    }
+
+    /**
+     * Write one entry of a hash or array map of the attached program, which goes on running: {@code key} and
+     * {@code value} typed as the map's snapshot shows them (numbers, enumerator names, strings for char arrays, objects
+     * of fields for structs, arrays). Answered with one {@link ServerMessage.MapWritten}. The server sends it on to the
+     * run's agent as it is (an {@link AgentCommand} too), which checks it again.
+     *
+     * @param map a map the run's snapshots named
+     */
+    @JsonTypeName("map_update")
+    record MapUpdate(String map, JsonNode key, JsonNode value) implements ClientMessage, AgentCommand {
+        public MapUpdate {
+            MapWrites.checkMap(map);
+            MapWrites.checkPart("key", key);
+            MapWrites.checkPart("value", value);
+        }
+    }
+
+    /** Delete one entry of a hash map of the attached program; answered with one {@link ServerMessage.MapWritten}. */
+    @JsonTypeName("map_delete")
+    record MapDelete(String map, JsonNode key) implements ClientMessage, AgentCommand {
+        public MapDelete {
+            MapWrites.checkMap(map);
+            MapWrites.checkPart("key", key);
         }
     }
 }

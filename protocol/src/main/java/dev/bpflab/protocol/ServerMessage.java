@@ -30,7 +30,8 @@ import java.util.Map;
     @JsonSubTypes.Type(value = ServerMessage.CheckResult.class, name = "check"),
     @JsonSubTypes.Type(value = ServerMessage.IteratorOutput.class, name = "iterator_output"),
     @JsonSubTypes.Type(value = ServerMessage.Compiled.class, name = "compiled"),
-    @JsonSubTypes.Type(value = ServerMessage.Instructions.class, name = "instructions")
+    @JsonSubTypes.Type(value = ServerMessage.Instructions.class, name = "instructions"),
+    @JsonSubTypes.Type(value = ServerMessage.MapWritten.class, name = "map_written")
 })
 public sealed interface ServerMessage {
     int MAX_TEXT_CHARS = 4096;
@@ -171,10 +172,11 @@ public sealed interface ServerMessage {
     /**
      * A hash or array map's entries, sent when they changed: {@code [{"key":…,"value":…}]}, and for a per-CPU map
      * each CPU's value too ({@link MapEntry}). {@code enums}: the number of each enumerator name the keys and values
-     * hold ({@link EnumNames}), null when none.
+     * hold ({@link EnumNames}), null when none. {@code types}: the map's kind and its key's and value's types, which
+     * a page builds its entry form from ({@link MapTypes}); null when the map has no BTF.
      */
     @JsonTypeName("map")
-    record MapSnapshot(String name, List<MapEntry> entries, Map<String, Long> enums)
+    record MapSnapshot(String name, List<MapEntry> entries, Map<String, Long> enums, MapTypes types)
             implements ServerMessage, AgentMessage {
         public MapSnapshot {
             Checks.present(name, "a map snapshot names the map");
@@ -186,7 +188,12 @@ public sealed interface ServerMessage {
 
         /** A snapshot whose keys and values hold no enumerator names. */
         public MapSnapshot(String name, List<MapEntry> entries) {
-            this(name, entries, null);
+            this(name, entries, null, null);
+        }
+
+        /** A snapshot without the map's types (it cannot be written from the page). */
+        public MapSnapshot(String name, List<MapEntry> entries, Map<String, Long> enums) {
+            this(name, entries, enums, null);
         }
 
         @Override
@@ -316,6 +323,21 @@ public sealed interface ServerMessage {
         /** The same listing answering the compile request {@code requestId}. */
         public Instructions withId(Long requestId) {
             return new Instructions(requestId, programs, truncated);
+        }
+    }
+
+    /**
+     * The answer to a map write ({@code map_update} or {@code map_delete}): {@code op} is "update" or "delete",
+     * {@code ok} whether the kernel took it, and {@code detail} what was written, or what to fix ("\"key\": 70000 is
+     * out of range for __u16, 0 to 65535"). The program was not reloaded either way.
+     */
+    @JsonTypeName("map_written")
+    record MapWritten(String map, String op, boolean ok, String detail) implements ServerMessage, AgentMessage {
+        public MapWritten {
+            Checks.present(map, "a map write's answer names the \"map\"");
+            map = Checks.clip(map, 128);
+            Checks.require("update".equals(op) || "delete".equals(op), "\"op\" is \"update\" or \"delete\"");
+            detail = detail == null ? "" : Checks.clip(detail, MAX_TEXT_CHARS);
         }
     }
 }

@@ -63,6 +63,15 @@ public final class CheckRun {
 
     public synchronized void start() {
         reply.accept(new ServerMessage.Checking(request.lesson(), request.step(), request.template(), check.workloads()));
+        // The agent reads its commands in order and writes a map before it reads the next: the workloads see the entries.
+        for (ClientMessage.MapUpdate write : check.mapWrites()) {
+            try {
+                agent.send(write);
+            } catch (IOException e) {
+                cancel(say("No se pudo hablar con el sandbox: ", "Could not reach the sandbox: ") + e.getMessage());
+                return;
+            }
+        }
         nextRound();
     }
 
@@ -73,6 +82,11 @@ public final class CheckRun {
     /** Every message the run's agent streams while the check is on. */
     public synchronized void offer(ServerMessage message) {
         if (finished) {
+            return;
+        }
+        if (message instanceof ServerMessage.MapWritten written && !written.ok()) {
+            cancel(say("El chequeo no pudo escribir en el mapa " + written.map() + " de tu programa: ",
+                    "The check could not write your program's map " + written.map() + ": ") + written.detail());
             return;
         }
         ServerMessage.WorkloadResult answer = message instanceof ServerMessage.WorkloadResult result

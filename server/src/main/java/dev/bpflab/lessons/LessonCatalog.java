@@ -3,6 +3,7 @@ package dev.bpflab.lessons;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bpflab.protocol.RunJson;
+import dev.bpflab.protocol.ClientMessage;
 import dev.bpflab.protocol.Workload;
 import dev.bpflab.catalog.LocalizedText;
 import dev.bpflab.catalog.Metadata;
@@ -149,7 +150,20 @@ public final class LessonCatalog {
         }
         LocalizedText passed = node.has("passed") ? localized(node, "passed", where)
                 : new LocalizedText("¡Bien! El kernel hizo lo que esperábamos.", "Well done: the kernel did what we expected.");
-        return new StepCheck(workloads, List.copyOf(expect), passed);
+        return new StepCheck(workloads, List.copyOf(expect), passed, mapWrites(node.path("mapWrites"), where));
+    }
+
+    /** {@code "mapWrites": [{"map": "blocked_ports", "key": 7778, "value": "ACTION_DROP"}]}: written before the workloads. */
+    private static List<ClientMessage.MapUpdate> mapWrites(JsonNode array, String where) {
+        List<ClientMessage.MapUpdate> writes = new ArrayList<>();
+        for (JsonNode write : array) {
+            try {
+                writes.add(new ClientMessage.MapUpdate(write.path("map").asText(null), write.get("key"), write.get("value")));
+            } catch (IllegalArgumentException e) {
+                throw new LessonCatalogException(where + " mapWrites: " + e.getMessage());
+            }
+        }
+        return writes;
     }
 
     private static List<String> strings(JsonNode array, String where) {

@@ -34,6 +34,7 @@ import org.jboss.logging.Logger;
  *     under the same name: one answer per request;</li>
  * <li>an iterator's output only while attached, for a read the agent made at attach (read 1) or the server asked for
  *     (one more per {@code read_iterator} sent), at most {@link ServerMessage#MAX_ITERATOR_PROGRAMS} per read;</li>
+ * <li>a map write's answer ({@code map_written}) only for a write the server sent and that has not been answered;</li>
  * <li>at most {@link #MAX_ERRORS} errors.</li>
  * </ul>
  * Of a diagnostic's hint only the kind is kept: its texts are the server's catalogue's ({@link DiagnosticHints}).
@@ -59,6 +60,7 @@ final class AgentLineFilter {
     /** Outputs accepted per read number; reads 1 (at attach) to {@code 1 + iteratorReads} may come. */
     private final Map<Integer, Integer> iteratorOutputs = new HashMap<>(); // guarded by this
     private int iteratorReads; // guarded by this
+    private int mapWrites; // map writes sent and not answered yet; guarded by this
     private RunPhase phase; // the agent's last phase, null before its first; guarded by this
     private boolean diagnosed; // guarded by this
     private int errors; // guarded by this
@@ -84,6 +86,11 @@ final class AgentLineFilter {
     /** The server is about to ask the agent to read its iterators again: one more read's outputs may come. */
     synchronized void iteratorReadRequested() {
         iteratorReads++;
+    }
+
+    /** The server is about to send the agent a map write: one {@code map_written} answer may come. */
+    synchronized void mapWriteRequested() {
+        mapWrites++;
     }
 
     /** Lines dropped so far in this run. */
@@ -173,6 +180,13 @@ final class AgentLineFilter {
                 return AgentLineDrop.UNREQUESTED;
             }
             iteratorOutputs.merge(output.read(), 1, Integer::sum);
+            return null;
+        }
+        if (message instanceof ServerMessage.MapWritten) {
+            if (mapWrites == 0) {
+                return AgentLineDrop.UNREQUESTED;
+            }
+            mapWrites--;
             return null;
         }
         if (message instanceof ServerMessage.Error) {

@@ -7,6 +7,7 @@ import dev.bpflab.compiler.HostCompiler;
 import dev.bpflab.lessons.CheckRun;
 import dev.bpflab.limits.RunPass;
 import dev.bpflab.protocol.AgentCommand;
+import dev.bpflab.protocol.ClientMessage;
 import dev.bpflab.protocol.RunJson;
 import dev.bpflab.protocol.RunPhase;
 import dev.bpflab.protocol.ServerMessage;
@@ -58,6 +59,8 @@ final class RunAttempt implements AgentListener {
     private final AgentLineFilter filter;
     /** How often the learner may read this run's iterators again. */
     final RateLimiter iteratorReads;
+    /** Which maps may be written, and how often. */
+    final MapWriteGate mapWrites = new MapWriteGate();
 
     /**
      * @param sandboxOnceCompiled take the sandbox once the program compiled, instead of while it compiles (the caller
@@ -216,6 +219,8 @@ final class RunAttempt implements AgentListener {
             filter.requested(workload.name());
         } else if (command instanceof AgentCommand.ReadIterator) {
             filter.iteratorReadRequested();
+        } else if (command instanceof ClientMessage.MapUpdate || command instanceof ClientMessage.MapDelete) {
+            filter.mapWriteRequested();
         }
         c.send(RunJson.write(command));
     }
@@ -233,6 +238,9 @@ final class RunAttempt implements AgentListener {
         CheckRun running = check;
         if (running != null) {
             running.offer(message);
+        }
+        if (message instanceof ServerMessage.MapSnapshot snapshot) {
+            mapWrites.seen(snapshot.name());
         }
         if (message.isStream()) {
             session.stream(message);

@@ -112,6 +112,10 @@ final class RunSession implements AutoCloseable {
             readIterator();
         } else if (message instanceof ClientMessage.Stop) {
             stopRun();
+        } else if (message instanceof ClientMessage.MapUpdate update) {
+            writeMap(update.map(), "update", update);
+        } else if (message instanceof ClientMessage.MapDelete delete) {
+            writeMap(delete.map(), "delete", delete);
         } else if (message instanceof ClientMessage.Compile compile) {
             compileOnly.request(compile); // the run, if any, is not touched
         }
@@ -226,6 +230,29 @@ final class RunSession implements AutoCloseable {
             attempt.send(new AgentCommand.ReadIterator());
         } catch (IOException e) {
             sendError("could not reach the sandbox: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Sends a map write to the attached program's agent, which answers with {@code map_written}; one the server
+     * refuses (a map no snapshot named, too many writes a second) is answered here, the same way.
+     */
+    private void writeMap(String map, String op, AgentCommand command) {
+        RunAttempt attempt = current;
+        if (attempt == null || attempt.finished || !attempt.attached) {
+            control(new ServerMessage.MapWritten(map, op, false, "no program is attached: press Run first (a map is "
+                    + "written while its program runs)"));
+            return;
+        }
+        ServerMessage.MapWritten refused = attempt.mapWrites.refusal(map, op);
+        if (refused != null) {
+            control(refused);
+            return;
+        }
+        try {
+            attempt.send(command);
+        } catch (IOException e) {
+            control(new ServerMessage.MapWritten(map, op, false, "could not reach the sandbox: " + e.getMessage()));
         }
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.bpflab.protocol.ClientMessage;
 import dev.bpflab.protocol.Diagnostic;
 import dev.bpflab.protocol.DiagnosticHints;
@@ -62,6 +63,8 @@ class ProtocolJsTest {
                 check: p.checkMessage({ lesson: '02-watch-syscalls', step: 1, lang: 'es' }),
                 error: p.errorMessage('unreadable'),
                 compile: p.compileMessage('int x;', 3),
+                mapUpdate: p.mapUpdateMessage('blocked_ports', 7778, 'ACTION_DROP'),
+                mapDelete: p.mapDeleteMessage('counts', { comm: 'bash' }),
               },
               read: (() => {
                 const arg = i => JSON.parse(Buffer.from(process.argv[i], 'base64').toString('utf8'));
@@ -152,6 +155,10 @@ class ProtocolJsTest {
         assertEquals(ClientMessage.Check.lessonStep("02-watch-syscalls", 1, "es"), RunJson.client(built.get("check").toString()));
         assertEquals(new ServerMessage.Error("unreadable"), RunJson.server(built.get("error").toString()));
         assertEquals(new ClientMessage.Compile("int x;", 3L), RunJson.client(built.get("compile").toString()));
+        assertEquals(new ClientMessage.MapUpdate("blocked_ports", IntNode.valueOf(7778), TextNode.valueOf("ACTION_DROP")),
+                RunJson.client(built.get("mapUpdate").toString()));
+        assertEquals(new ClientMessage.MapDelete("counts", RunJson.mapper().createObjectNode().put("comm", "bash")),
+                RunJson.client(built.get("mapDelete").toString()));
     }
 
     @Test

@@ -221,7 +221,8 @@ public final class BpfObject implements AutoCloseable {
                         + Errno.hintForAttach(errno, program.section()) + libbpfSays());
             }
             links.add(link);
-            attached.add(program.name() + " → " + where);
+            int id = program.id();
+            attached.add(program.name() + " → " + where + (id > 0 ? " (id " + id + ")" : ""));
         }
         if (attached.isEmpty()) {
             throw new BpfException("the object has no program to attach: put each function in a section such as "

@@ -126,6 +126,17 @@ interface LibBpf extends Library {
 
     int bpf_map_lookup_elem(int fd, Pointer key, Pointer value);
 
+    /** {@code flags}: BPF_ANY (0) creates or replaces. 0, or -errno (E2BIG: a full hash; EINVAL, ENOENT, …). */
+    int bpf_map_update_elem(int fd, Pointer key, Pointer value, long flags);
+
+    /** 0, or -errno (ENOENT: no such key; EINVAL: an array, whose entries cannot be deleted). */
+    int bpf_map_delete_elem(int fd, Pointer key);
+
+    int bpf_program__fd(Pointer prog);
+
+    /** Fills {@code info} (a struct bpf_prog_info, bpf_map_info, …) up to {@code *infoLen} bytes; 0 or -errno. */
+    int bpf_obj_get_info_by_fd(int fd, Pointer info, com.sun.jna.ptr.IntByReference infoLen);
+
     Pointer ring_buffer__new(int mapFd, RingBufferSampleFn sample, Pointer ctx, Pointer opts);
 
     int ring_buffer__add(Pointer rb, int mapFd, RingBufferSampleFn sample, Pointer ctx);

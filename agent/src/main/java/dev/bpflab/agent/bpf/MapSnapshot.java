@@ -15,11 +15,13 @@ public final class MapSnapshot {
     private final BpfMap map;
     private final BtfDecoder decoder;
     private final int cpus;
+    private final dev.bpflab.protocol.MapTypes types;
 
     public MapSnapshot(BpfMap map) {
         this.map = map;
         this.decoder = map.btf() == null ? null : new BtfDecoder(map.btf());
         this.cpus = map.isPerCpu() ? LibBpf.INSTANCE.libbpf_num_possible_cpus() : 1;
+        this.types = MapWriter.types(map);
     }
 
     public String name() {
@@ -29,7 +31,7 @@ public final class MapSnapshot {
     /**
      * At most {@code limit} entries, and the number of each enumerator name their keys and values hold. A per-CPU
      * map's entries carry each CPU's value and, when those are numbers, their sum as the value (what a histogram
-     * wants).
+     * wants). The snapshot carries the map's types ({@link MapWriter#types}) for a page's entry form.
      */
     public ServerMessage.MapSnapshot read(int limit) {
         List<MapEntry> entries = new ArrayList<>();
@@ -55,7 +57,7 @@ public final class MapSnapshot {
                         : MapEntry.of(decodedKey, decode(map.valueTypeId(), value.getByteArray(0, map.valueSize()), enums)));
             }
         }
-        return new ServerMessage.MapSnapshot(map.name(), entries, enums);
+        return new ServerMessage.MapSnapshot(map.name(), entries, enums, types);
     }
 
     private List<JsonNode> perCpu(Memory value, int slot, Map<String, Long> enums) {
