@@ -527,11 +527,12 @@ class LabPageBrowserTest extends LabPageTestBase {
                     && !driver.findElements(By.cssSelector(calls + "header .lab-toggle")).isEmpty() ? labels : null;
         }, Duration.ofSeconds(30));
         assertTrue(bars.stream().noneMatch(l -> l.contains("bpflab-agent")), "the agent's own entry is hidden: " + bars);
-        assertTrue(driver.findElement(By.cssSelector(calls + ".lab-note")).getText().contains("bpflab\u2019s own processes hidden"));
+        assertTrue(String.valueOf(js("return document.querySelector(arguments[0])?.innerText", calls + ".lab-note"))
+                .contains("bpflab\u2019s own processes hidden"));
         screenshot("19-lab-hidden-1280x800-light");
 
-        String label = waitFor("the toggle's label", () -> driver.findElement(By.cssSelector(calls + "header .lab-toggle")).getText(),
-                Duration.ofSeconds(5));
+        String label = waitFor("the toggle's label", () -> (String) js("return document.querySelector(arguments[0])?.innerText",
+                calls + "header .lab-toggle"), Duration.ofSeconds(5));
         assertTrue(label.startsWith("Show bpflab\u2019s own ("), label);
         setLabShown(calls, true);
         List<String> withLab = waitFor("the agent's bar once shown", () -> {
@@ -569,9 +570,15 @@ class LabPageBrowserTest extends LabPageTestBase {
         }, Duration.ofSeconds(10));
     }
 
-    /** The labels of a map card's bars, top to bottom; empty while it has none. */
+    /**
+     * The labels of a map card's bars, top to bottom; empty while it has none. Read in one script: the Maps tab
+     * redraws every snapshot (each second), so bars found by one call can be gone by the next, and a found-then-read
+     * loop can keep meeting stale elements.
+     */
+    @SuppressWarnings("unchecked")
     List<String> barLabels(String card) {
-        return driver.findElements(By.cssSelector(card + ".bars .key")).stream().map(WebElement::getText).toList();
+        return (List<String>) js("return [...document.querySelectorAll(arguments[0])].map(e => e.innerText)",
+                card + ".bars .key");
     }
 
     /** The hint under the first item of the diagnostics list, when it is in {@code lang}; else null. */
