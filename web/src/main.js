@@ -445,10 +445,16 @@ async function loadWorkloads() {
       'data-workload': w.name,
       'data-description': w.description || w.name,
       onclick: () => {
+        const result = $('workload-result');
         if (!client.send(workloadMessage(w.name))) {
-          $('workload-result').className = 'workload-result fail';
-          $('workload-result').textContent = 'Run a program first.';
+          result.className = 'workload-result fail';
+          result.textContent = 'Run a program first.';
+          return;
         }
+        // The previous answer must not stand while this one runs: a learner would read it as this one's.
+        result.className = 'workload-result';
+        result.textContent = `… ${w.name}: running in the sandbox`;
+        result.title = result.textContent;
       },
     }, w.name)));
   } catch (e) {

@@ -115,7 +115,7 @@ class LabPageBrowserTest extends LabPageTestBase {
         driver.findElement(By.cssSelector("#workload-buttons button[data-workload='unlink-file']")).click();
         String answer = waitFor("the workload's answer", () -> {
             String text = driver.findElement(By.id("workload-result")).getText();
-            return text.isEmpty() ? null : text;
+            return text.startsWith("✓") || text.startsWith("✗") ? text : null; // not "… running"
         }, Duration.ofSeconds(30));
         assertTrue(answer.startsWith("✓"), "the workload ran: " + answer);
         String removed = lastPath(answer);
@@ -157,7 +157,7 @@ class LabPageBrowserTest extends LabPageTestBase {
         waitForPhase("attached");
         WebElement unlink = driver.findElement(By.cssSelector("#workload-buttons button[data-workload='unlink-file']"));
         unlink.click();
-        waitFor("the first workload's answer", () -> !driver.findElement(By.id("workload-result")).getText().isEmpty(),
+        waitFor("the first workload's answer", () -> driver.findElement(By.id("workload-result")).getText().startsWith("✓"),
                 Duration.ofSeconds(30));
         unlink.click();
 

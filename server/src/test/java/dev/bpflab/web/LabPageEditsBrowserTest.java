@@ -214,7 +214,7 @@ class LabPageEditsBrowserTest extends LabPageTestBase {
         driver.findElement(By.cssSelector("#workload-buttons button[data-workload='" + workload + "']")).click();
         String answer = page.waitFor("the answer of " + workload, () -> {
             String text = driver.findElement(By.id("workload-result")).getText();
-            return text.isEmpty() ? null : text;
+            return text.startsWith("✓") || text.startsWith("✗") ? text : null; // not "… running"
         }, Duration.ofSeconds(30));
         assertTrue(answer.startsWith("✓"), answer);
     }

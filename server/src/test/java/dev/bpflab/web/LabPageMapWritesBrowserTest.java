@@ -84,10 +84,14 @@ class LabPageMapWritesBrowserTest extends LabPageTestBase {
     /** Fires veth-traffic and returns its answer once it came. */
     private String traffic() {
         page.js("document.getElementById('workload-result').textContent = ''");
-        driver.findElement(By.cssSelector("#workload-buttons button[data-workload='veth-traffic']")).click();
+        // Clicked and read in one script (no answer can land in between): while it runs the line says so, and the
+        // previous answer never stands for this one.
+        Object shown = page.js("document.querySelector(\"#workload-buttons button[data-workload='veth-traffic']\").click();"
+                + " return document.getElementById('workload-result').textContent");
+        assertEquals("… veth-traffic: running in the sandbox", shown);
         return page.waitFor("veth-traffic's answer", () -> {
             String text = page.text("workload-result");
-            return text.contains("veth-traffic") ? text : null;
+            return text.startsWith("✓ veth-traffic") || text.startsWith("✗ veth-traffic") ? text : null;
         }, TRAFFIC);
     }
 
