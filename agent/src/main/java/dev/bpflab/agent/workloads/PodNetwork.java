@@ -224,19 +224,12 @@ final class PodNetwork implements AutoCloseable {
     }
 
     private void waitUntilGone() throws WorkloadException {
-        long deadline = System.nanoTime() + 3_000_000_000L;
-        // a deleted namespace takes its veth ends with it, but the kernel does that a moment later
-        while (Files.exists(Path.of("/sys/class/net", pod))) {
-            if (System.nanoTime() > deadline) {
-                throw new WorkloadException("the interface " + pod + " exists outside any pod; remove it with: ip link del "
-                        + pod);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        if (!VethPair.interfaceGoneWithin(pod, 3_000)) {
+            if (Thread.currentThread().isInterrupted()) {
                 throw new WorkloadException(pod + " was interrupted");
             }
+            throw new WorkloadException("the interface " + pod + " exists outside any pod; remove it with: ip link del "
+                    + pod);
         }
     }
 

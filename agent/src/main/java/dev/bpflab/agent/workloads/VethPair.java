@@ -110,8 +110,16 @@ public final class VethPair {
     }
 
     private static boolean interfaceGoneWithin(long millis) {
+        return interfaceGoneWithin(INTERFACE, millis);
+    }
+
+    /**
+     * Whether the network interface {@code name} is gone within {@code millis}: a deleted namespace takes its veth
+     * ends with it, but the kernel does that a moment later. False if it is still there, or the wait was interrupted.
+     */
+    static boolean interfaceGoneWithin(String name, long millis) {
         long deadline = System.nanoTime() + millis * 1_000_000;
-        while (interfaceExists()) {
+        while (Files.exists(Path.of("/sys/class/net", name))) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
