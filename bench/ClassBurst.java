@@ -77,9 +77,10 @@ public class ClassBurst {
         // Everyone is connected before anyone presses Run, each as a machine of its own (an X-Forwarded-For address;
         // class-burst.sh starts the server trusting it) and a learner of a room (a token of their own), as in a
         // workshop: from one address without tokens the server would cap the class as it caps one client.
+        List<String> tokens = joinClass(url, "class burst " + NONCE, n);
         for (int i = 0; i < n; i++) {
             clients.add(new Client(program.apply(i), lesson.workload(), tally)
-                    .connect(url, "?learner=class-burst-" + NONCE + "-" + i, "10.20." + i / 250 + "." + (i % 250 + 1)));
+                    .connect(url, "?learner=" + tokens.get(i), "10.20." + i / 250 + "." + (i % 250 + 1)));
         }
         String load = loadAverage();
         HealthSampler sampler = new HealthSampler(url);
@@ -243,6 +244,40 @@ public class ClassBurst {
     static String loadAverage() throws Exception {
         String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
         return fields[0] + " " + fields[1] + " " + fields[2] + " (1, 5, 15 min)";
+    }
+
+    /**
+     * Learner tokens of {@code n} students who join one new room titled {@code title}: the server runs a learner
+     * token's programs only while its student is in an open room.
+     */
+    static List<String> joinClass(String url, String title, int n) throws Exception {
+        String code = jsonString(post(url + "/api/rooms", "{\"title\":\"" + title + "\"}"), "joinCode");
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String joined = post(url + "/api/rooms/join", "{\"code\":\"" + code + "\",\"name\":\"learner " + i + "\"}");
+            tokens.add(jsonString(joined, "learnerToken"));
+        }
+        return tokens;
+    }
+
+    /** POSTs {@code json}; the answer's body, or an exception with it when the status is not 2xx. */
+    static String post(String url, String json) throws Exception {
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(java.time.Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() / 100 != 2) {
+            throw new IllegalStateException("POST " + url + ": HTTP " + answer.statusCode() + " " + answer.body());
+        }
+        return answer.body();
+    }
+
+    /** The string value of {@code field} in a flat JSON object (the rooms API's answers); an exception if absent. */
+    static String jsonString(String json, String field) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + field + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+        if (!m.find()) {
+            throw new IllegalStateException("no \"" + field + "\" in " + json);
+        }
+        return m.group(1);
     }
 
     static String get(String url) throws Exception {

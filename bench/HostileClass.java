@@ -82,6 +82,8 @@ public class HostileClass {
         final List<Double> firstEventMs = Collections.synchronizedList(new ArrayList<>());
         final List<ClassBurst.Client> honestRuns = Collections.synchronizedList(new ArrayList<>());
         final Map<String, Integer> failures = new ConcurrentHashMap<>();
+        /** The honest learners' tokens: they join a room, as a class does (a made-up token runs nothing). */
+        List<String> tokens;
         final List<String> hostileReport = Collections.synchronizedList(new ArrayList<>());
         long rssMax, rssAfter;
         int threadsMax, threadsAfter;
@@ -97,6 +99,7 @@ public class HostileClass {
         }
 
         Phase run() throws Exception {
+            tokens = ClassBurst.joinClass(url, hostile ? "attacked class" : "calm class", learners);
             long end = System.currentTimeMillis() + seconds * 1000L;
             Thread sampler = new Thread(() -> {
                 while (!over) {
@@ -156,7 +159,7 @@ public class HostileClass {
             Thread.sleep(random.nextInt(3000)); // a class does not press in the same millisecond
             while (System.currentTimeMillis() < end) {
                 ClassBurst.Client c = new ClassBurst.Client(lesson.start(), lesson.workload(), new ClassBurst.Tally())
-                        .connect(url, "?learner=learner-" + i, "10.1." + (i / 250) + "." + (i % 250 + 1));
+                        .connect(url, "?learner=" + tokens.get(i), "10.1." + (i / 250) + "." + (i % 250 + 1));
                 c.press();
                 ClassBurst.await(java.util.stream.Stream.of(c.settled), 60_000);
                 honestRuns.add(c);

@@ -1,11 +1,18 @@
 // One WebSocket to /ws/run per Run press. Pressing Run again closes the old socket, which ends the old run.
-import { learnerQuery } from './dashboard/student-room.js';
+import { leaveRoom, learnerQuery } from './dashboard/student-room.js';
 import { errorMessage, stopMessage } from './protocol.js';
 
 /**
  * What the lab shows before the server has said a run phase: no run yet, or the socket is opening. These are the
  * page's own states, not run phases (those are PHASE in protocol.js).
  */
+/**
+ * The close code of a run socket whose learner token belongs to no open room (the student left or was removed, or
+ * the room closed): the server has said why in an error; the membership is forgotten here too, so the next Run runs
+ * on the learner's own.
+ */
+export const MEMBERSHIP_ENDED = 4403;
+
 export const PAGE_STATE = Object.freeze({
   IDLE: 'idle',
   CONNECTING: 'connecting',
@@ -45,6 +52,7 @@ export class RunClient {
       this.onMessage(message);
     };
     socket.onclose = e => {
+      if (e.code === MEMBERSHIP_ENDED) leaveRoom();
       if (this.socket !== socket) return;
       this.socket = null;
       this.onClose(e);

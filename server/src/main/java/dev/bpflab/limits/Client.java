@@ -4,9 +4,9 @@ import java.util.List;
 
 /**
  * Who is on the other end of a connection, as far as budgets go: the client address and, for a student in a room, the
- * learner token the page passed ({@code ?learner=}; null otherwise). The token is not checked against the rooms: a
- * made-up token adds a budget of its own and escapes the lower live-run cap of runs without a token, but the address's
- * budget, over all its runs, still applies.
+ * learner token the page passed ({@code ?learner=}; null otherwise). {@code /ws/run} takes only a token of a student of
+ * an open room ({@code dev.bpflab.runs.LearnerTokens}), so a made-up one never gets a learner's budget; the address's
+ * budget, over all its runs, applies to learners too.
  */
 public record Client(String address, String learner) {
 

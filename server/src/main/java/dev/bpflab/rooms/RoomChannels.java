@@ -1,12 +1,14 @@
 package dev.bpflab.rooms;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bpflab.runs.LearnerTokens;
 import dev.bpflab.support.threads.Daemons;
 import io.quarkus.runtime.Startup;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.Map;
@@ -37,6 +39,9 @@ public class RoomChannels implements RoomListener {
     Rooms rooms;
     @Inject
     RoomViews views;
+    /** Told when memberships end, so the run sockets of those learner tokens close too. */
+    @Inject
+    Event<LearnerTokens.Ended> membershipsEnded;
     @ConfigProperty(name = "bpflab.rooms.dashboard-flush-millis", defaultValue = "50")
     long flushMillis;
 
@@ -159,6 +164,7 @@ public class RoomChannels implements RoomListener {
             }
             pending.remove(room.id);
         });
+        membershipsEnded.fire(new LearnerTokens.Ended());
     }
 
     @Override
@@ -168,12 +174,14 @@ public class RoomChannels implements RoomListener {
             closeStudent(room, student, RoomViews.removedNotice().toString(), REMOVED);
             forEach(dashboards.get(room.id), c -> send(c, row));
         });
+        membershipsEnded.fire(new LearnerTokens.Ended());
     }
 
     @Override
     public void left(Room room, Student student) {
         run(() -> closeStudent(room, student, RoomViews.leftNotice().toString(), LEFT));
         studentChanged(room, student.id); // the row stays, marked as left
+        membershipsEnded.fire(new LearnerTokens.Ended());
     }
 
     /** Tells each open page of {@code student} why, and closes it. Runs on the sending thread. */

@@ -71,6 +71,11 @@ final class RunSession implements AutoCloseable {
                 });
     }
 
+    /** The learner token its client connected with, or null. */
+    String learner() {
+        return who.learner();
+    }
+
     /** A message from the browser, taken off the socket: handled in order on a worker ({@link Inbox}). */
     void receive(String text) {
         inbox.offer(text);

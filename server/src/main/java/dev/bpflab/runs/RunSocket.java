@@ -19,6 +19,7 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
@@ -40,6 +41,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class RunSocket {
     /** Close code 1008, "policy violation": the client did not read what it was sent. */
     static final int POLICY_VIOLATION = 1008;
+    /** Close code of a socket whose learner token is no room's (an application code: 4000-4999). */
+    static final int NOT_IN_A_ROOM = 4403;
+    private static final CloseReason MEMBERSHIP_ENDED = new CloseReason(NOT_IN_A_ROOM, "the room membership ended");
+    static final String NOT_IN_A_ROOM_TEXT = "this page's learner token belongs to no student of an open room (you"
+            + " left the room, the instructor removed you, or the room was closed), so it no longer runs programs:"
+            + " press Run again to run on your own (the page has forgotten the room), or join the room again";
 
     private record Open(WebSocketConnection connection, RunSession session) {
     }
@@ -62,6 +69,8 @@ public class RunSocket {
     ClientLimits limits;
     @Inject
     ConnectionLimits connections;
+    @Inject
+    LearnerTokens learners;
     @ConfigProperty(name = "bpflab.run.default-timeout-seconds", defaultValue = "300")
     int defaultTimeoutSeconds;
     @ConfigProperty(name = "bpflab.run.max-timeout-seconds", defaultValue = "1800")
@@ -93,6 +102,11 @@ public class RunSocket {
     @NonBlocking
     public void onOpen(WebSocketConnection connection) {
         if (!connections.admit(connection)) {
+            return;
+        }
+        String learner = connections.client(connection).learner();
+        if (learner != null && !learners.isMember(learner)) {
+            connections.refuse(connection, NOT_IN_A_ROOM_TEXT, MEMBERSHIP_ENDED);
             return;
         }
         ClientStream.Outlet outlet = new ClientStream.Outlet() {
@@ -138,6 +152,21 @@ public class RunSocket {
         Open o = open.remove(connection.id());
         if (o != null) {
             o.session().close();
+        }
+    }
+
+    /**
+     * Memberships ended (a student left or was removed, a room closed): each open socket whose learner token ended
+     * is told why and closed, and its run stops, so its sandbox goes back to the class.
+     */
+    void onMembershipsEnded(@Observes LearnerTokens.Ended ended) {
+        for (Open o : open.values()) {
+            String learner = o.session().learner();
+            if (learner != null && !learners.isMember(learner) && open.remove(o.connection().id(), o)) {
+                o.session().sendError(NOT_IN_A_ROOM_TEXT);
+                o.session().close();
+                connections.hangUp(o.connection(), MEMBERSHIP_ENDED);
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bpflab.testing.Classroom;
 import dev.bpflab.testing.KernelTest;
 import dev.bpflab.testing.RunClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -106,8 +107,9 @@ class FairShareTest extends HostileClientTest {
         return c;
     }
 
+    /** A learner of a room: a token of a student who joined one (the run socket takes no other). */
     private RunClient learner(List<RunClient> clients, String address) {
-        RunClient c = Hostile.learner(root, address, "bob-" + System.nanoTime());
+        RunClient c = Hostile.learner(root, address, Classroom.open("Fair share").join("Bob").token());
         clients.add(c);
         return c;
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bpflab.testing.Classroom;
 import dev.bpflab.testing.KernelTest;
 import dev.bpflab.testing.RunClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -59,29 +60,31 @@ class SlotHoardingTest extends HostileClientTest {
 
     @Test
     void aLearnersSecondTabWaitsForTheFirstAndAScriptIsHeldToTheRunRate() throws Exception {
-        String token = "learner-" + System.nanoTime();
-        try (RunClient first = Hostile.learner(root, "10.2.0.2", token);
-                RunClient second = Hostile.learner(root, "10.2.0.2", token);
-                RunClient classmate = Hostile.learner(root, "10.2.0.2", token + "-b")) {
-            first.run(PROGRAM);
-            first.awaitPhase("attached", START);
-            second.run(PROGRAM);
-            second.awaitPhase("queued", SOON); // a sandbox is free, but the learner's one live run is taken
-            classmate.run(PROGRAM);
-            classmate.awaitPhase("attached", START); // same address, another learner: it has room
+        try (Classroom room = Classroom.open("Second tab")) {
+            String token = room.join("Ada").token();
+            try (RunClient first = Hostile.learner(root, "10.2.0.2", token);
+                    RunClient second = Hostile.learner(root, "10.2.0.2", token);
+                    RunClient classmate = Hostile.learner(root, "10.2.0.2", room.join("Bob").token())) {
+                first.run(PROGRAM);
+                first.awaitPhase("attached", START);
+                second.run(PROGRAM);
+                second.awaitPhase("queued", SOON); // a sandbox is free, but the learner's one live run is taken
+                classmate.run(PROGRAM);
+                classmate.awaitPhase("attached", START); // same address, another learner: it has room
 
-            first.stop();
-            first.awaitPhase("stopped", SOON);
-            second.awaitPhase("attached", START);
+                first.stop();
+                first.awaitPhase("stopped", SOON);
+                second.awaitPhase("attached", START);
 
-            first.run(PROGRAM); // the learner's third run this minute: allowed, it waits behind the second
-            first.await("the third run compiling", m -> RunClient.isPhase(m, "compiling") && first.seen().stream()
-                    .filter(s -> RunClient.isPhase(s, "compiling")).count() == 2, SOON);
-            first.run(PROGRAM); // the fourth: refused, and the third is left as it was
-            JsonNode refusal = first.awaitType("error", SOON);
-            assertTrue(refusal.path("message").asText().matches(
-                    "too many runs for one learner \\(at most 3 a minute\\): try again in \\d+ s"), refusal.toString());
-            assertEquals(1, limits.usage("10.2.0.2").queued(), "the third run still waits");
+                first.run(PROGRAM); // the learner's third run this minute: allowed, it waits behind the second
+                first.await("the third run compiling", m -> RunClient.isPhase(m, "compiling") && first.seen().stream()
+                        .filter(s -> RunClient.isPhase(s, "compiling")).count() == 2, SOON);
+                first.run(PROGRAM); // the fourth: refused, and the third is left as it was
+                JsonNode refusal = first.awaitType("error", SOON);
+                assertTrue(refusal.path("message").asText().matches(
+                        "too many runs for one learner \\(at most 3 a minute\\): try again in \\d+ s"), refusal.toString());
+                assertEquals(1, limits.usage("10.2.0.2").queued(), "the third run still waits");
+            }
         }
     }
 }
