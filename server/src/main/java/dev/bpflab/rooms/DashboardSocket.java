@@ -3,6 +3,7 @@ package dev.bpflab.rooms;
 import dev.bpflab.limits.ConnectionLimits;
 import io.vertx.core.buffer.Buffer;
 import io.quarkus.websockets.next.CloseReason;
+import io.smallrye.common.annotation.NonBlocking;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
@@ -28,7 +29,12 @@ public class DashboardSocket {
     @Inject
     ConnectionLimits connections;
 
+    /**
+     * On the socket's event loop, as {@code /ws/run}'s: opening only counts, looks up and hands over to the rooms' one
+     * sending thread, and a blocking method would take a worker thread per opening socket.
+     */
     @OnOpen
+    @NonBlocking
     public void onOpen(WebSocketConnection connection) {
         if (!connections.admit(connection)) {
             return;
@@ -59,7 +65,9 @@ public class DashboardSocket {
         });
     }
 
+    /** On the event loop too: closing only uncounts and hands over. */
     @OnClose
+    @NonBlocking
     public void onClose(WebSocketConnection connection) {
         connections.release(connection);
         channels.dashboardClosed(connection.pathParam("roomId"), connection);

@@ -6,6 +6,7 @@ import dev.bpflab.limits.ConnectionLimits;
 import dev.bpflab.limits.SocketInput;
 import io.vertx.core.buffer.Buffer;
 import io.quarkus.websockets.next.CloseReason;
+import io.smallrye.common.annotation.NonBlocking;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
@@ -43,7 +44,12 @@ public class StudentSocket {
 
     private final Map<String, Rooms.Membership> members = new ConcurrentHashMap<>();
 
+    /**
+     * On the socket's event loop, as {@code /ws/run}'s: opening only counts, looks up and hands over to the rooms' one
+     * sending thread, and a blocking method would take a worker thread per opening socket.
+     */
     @OnOpen
+    @NonBlocking
     public void onOpen(WebSocketConnection connection) {
         if (!connections.admit(connection)) {
             return;
@@ -103,7 +109,9 @@ public class StudentSocket {
                 .put("message", SocketInput.binaryRefusal("{\"type\":\"ping\"}")).toString());
     }
 
+    /** On the event loop too: closing only uncounts and hands over. */
     @OnClose
+    @NonBlocking
     public void onClose(WebSocketConnection connection) {
         connections.release(connection);
         Rooms.Membership member = members.remove(connection.id());
