@@ -1,6 +1,6 @@
-// The student's side of a room, for the lab page. Self-contained: it keeps the learner token (localStorage
-// "bpflab.room"), opens /ws/rooms/student, shows who you are and the instructor's messages in a small corner bar,
-// and hands pushes to the page.
+// The student's side of a room, for the lab page. Self-contained: it keeps the learner token (sessionStorage
+// "bpflab.room" per tab, the last one joined in localStorage), opens /ws/rooms/student, shows who you are and the
+// instructor's messages in a small corner bar, and hands pushes to the page.
 //
 // The lab page wires it in with (see web/src/dashboard/README.md):
 //   import { attachRoom, learnerQuery } from './dashboard/student-room.js';
@@ -14,27 +14,51 @@ const CODE_REPORT_MS = 5000;
 /** The window event ("bpflab:room") every change of membership fires: detail is the room now, or null. */
 export const ROOM_EVENT = 'bpflab:room';
 
-export function currentRoom() {
+// Each tab keeps its own membership (sessionStorage), so two students sharing one browser profile (a lab PC) in two
+// tabs stay two students: a second join in one tab no longer turns the first tab's runs into the second student's.
+// localStorage keeps the last membership joined in this browser, which a new tab (or the browser after a restart)
+// takes as its own once.
+function parseRoom(text) {
   try {
-    const room = JSON.parse(localStorage.getItem(STORAGE) ?? 'null');
+    const room = JSON.parse(text ?? 'null');
     return room && typeof room.learnerToken === 'string' ? room : null;
   } catch {
     return null;
   }
 }
 
-export function rememberRoom(joined) {
+export function currentRoom() {
   try {
-    localStorage.setItem(STORAGE, JSON.stringify({
-      learnerToken: joined.learnerToken, roomId: joined.roomId, studentId: joined.studentId, name: joined.name, title: joined.title,
-    }));
+    const ownText = sessionStorage.getItem(STORAGE);
+    if (ownText !== null) return parseRoom(ownText); // "null" once this tab left: it does not take another's
+    const last = parseRoom(localStorage.getItem(STORAGE));
+    if (last) sessionStorage.setItem(STORAGE, JSON.stringify(last)); // this tab's from now on
+    return last;
+  } catch {
+    return null;
+  }
+}
+
+export function rememberRoom(joined) {
+  const text = JSON.stringify({
+    learnerToken: joined.learnerToken, roomId: joined.roomId, studentId: joined.studentId, name: joined.name, title: joined.title,
+  });
+  try {
+    sessionStorage.setItem(STORAGE, text);
+    localStorage.setItem(STORAGE, text);
   } catch { /* storage blocked: the room lasts as long as this page */ }
 }
 
-/** Forgets the membership in this browser only; leaveRoomOnServer() tells the room first. */
+/**
+ * Forgets this tab's membership (and the browser's last one, when it is the same); leaveRoomOnServer() tells the room
+ * first.
+ */
 export function leaveRoom() {
   try {
-    localStorage.removeItem(STORAGE);
+    const own = parseRoom(sessionStorage.getItem(STORAGE));
+    sessionStorage.setItem(STORAGE, 'null');
+    const last = parseRoom(localStorage.getItem(STORAGE));
+    if (!own || !last || last.learnerToken === own.learnerToken) localStorage.removeItem(STORAGE);
   } catch { /* nothing to forget */ }
   window.dispatchEvent(new CustomEvent(ROOM_EVENT, { detail: null }));
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bpflab.testing.Chromium;
+import dev.bpflab.testing.Classroom;
 import dev.bpflab.testing.RunClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -58,6 +59,49 @@ class DashboardBrowserTest {
         if (chromium != null) {
             chromium.close();
         }
+    }
+
+    @Test
+    void twoStudentsSharingOneBrowserKeepTheirOwnTabs() throws Exception {
+        int status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(root.resolve("/dashboard.html")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+        Prerequisites.require(status == 200, "the rooms page is not built (-Dskip.web=true)");
+        startBrowser();
+        try (Classroom room = Classroom.open("Shared PC")) {
+            // Ana joins in the lab PC's browser; then Bob, at the same PC, joins in a second tab of the same profile.
+            driver.get(root.resolve("/join/" + room.joinCode).toString());
+            driver.findElement(By.id("join-name")).sendKeys("Ana", Keys.ENTER);
+            waitFor("Ana's lab page", () -> driver.getCurrentUrl().endsWith(":" + root.getPort() + "/") ? true : null);
+            String anasTab = driver.getWindowHandle();
+            driver.switchTo().newWindow(WindowType.TAB);
+            driver.get(root.resolve("/join/" + room.joinCode).toString());
+            String already = waitFor("the note that this browser is in a room", () -> driver.findElements(By.id("already"))
+                    .stream().filter(WebElement::isDisplayed).map(WebElement::getText).findFirst().orElse(null));
+            assertTrue(already.contains("Ana") && already.contains("Someone else on this computer?"), already);
+            driver.findElement(By.id("join-name")).sendKeys("Bob", Keys.ENTER);
+            waitFor("Bob's lab page", () -> driver.getCurrentUrl().endsWith(":" + root.getPort() + "/") ? true : null);
+            waitFor("Bob's room bar", () -> roomBar().contains("Bob") ? true : null);
+
+            // Ana's tab, even reloaded, is still Ana's, and her Run counts for her, not for Bob.
+            driver.switchTo().window(anasTab);
+            driver.navigate().refresh();
+            waitFor("Ana's room bar", () -> roomBar().contains("Ana") ? true : null);
+            waitFor("the Run button", () -> driver.findElements(By.id("run")).stream().filter(WebElement::isEnabled)
+                    .findFirst().orElse(null)).click();
+            waitFor("Ana's run on the dashboard", () -> runsOf(room, "Ana") >= 1 ? true : null);
+            assertEquals(0, runsOf(room, "Bob"), "Bob ran nothing");
+            screenshot("rooms-shared-browser-ana");
+        }
+    }
+
+    private String roomBar() {
+        return driver.findElements(By.cssSelector(".bpflab-room-bar")).stream().map(WebElement::getText).findFirst().orElse("");
+    }
+
+    private static int runsOf(Classroom room, String name) {
+        return io.restassured.RestAssured.given().header("Authorization", "Bearer " + room.secret)
+                .get("/api/rooms/" + room.roomId).then().statusCode(200).extract()
+                .path("students.find { it.name == '" + name + "' }.runs");
     }
 
     @Test
