@@ -6,6 +6,7 @@ import dev.bpflab.protocol.ProgramInstructions;
 import dev.bpflab.protocol.ServerMessage;
 import dev.bpflab.support.files.FileTrees;
 import dev.bpflab.support.process.Command;
+import dev.bpflab.support.threads.Daemons;
 import dev.bpflab.support.process.ProcessResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -31,6 +37,8 @@ public final class ClangCompiler {
     private static final java.time.Duration OBJDUMP_WALL = java.time.Duration.ofSeconds(10);
     /** objdump's listing is read up to this much: ample for {@link ProgramInstructions#MAX_TOTAL} instructions. */
     private static final int MAX_OBJDUMP_BYTES = 2 << 20;
+    /** Where the instruction listing runs while bpftool cuts the BTF: one thread per compile thread at most. */
+    private static final ExecutorService AFTER_CLANG = Executors.newCachedThreadPool(Daemons.factory("listing"));
     /** Flags shared by every compile and by the PCH: a PCH is only valid with the flags it was built with. */
     public static final List<String> FLAGS = List.of("-target", "bpf", "-O2", "-g", "-D__TARGET_ARCH_x86",
             "-fno-color-diagnostics", "-fmessage-length=0", "-fno-crash-diagnostics");
@@ -76,7 +84,18 @@ public final class ClangCompiler {
      * @throws CompileException clang could not be run at all (its work directory, the jail)
      */
     public CompileResult compile(String source) throws CompileException {
+        return compile(source, clangDone -> {
+        });
+    }
+
+    /**
+     * As {@link #compile(String)}; {@code clangDone} is told clang's result (object and diagnostics, without the
+     * minimal CO-RE BTF and the instruction listing) as soon as clang succeeds, before those two are made: what
+     * errors as you type show needs nothing more. A failed compile is not told early: its result is the final one.
+     */
+    public CompileResult compile(String source, Consumer<CompileResult> clangDone) throws CompileException {
         Path work = null;
+        Future<ServerMessage.Instructions> listing = null;
         try {
             work = jail.newWorkDir(workRoot);
             Files.writeString(work.resolve(SOURCE_NAME), withRecordTypeAnchor(source), StandardCharsets.UTF_8);
@@ -111,13 +130,22 @@ public final class ClangCompiler {
                 return new CompileResult(null, diagnostics, log, !crashed && aboutTheSource);
             }
             byte[] bytes = Files.readAllBytes(object);
-            return new CompileResult(bytes, minimalCoreBtf(work), diagnostics, log, true, instructions(work, bytes));
+            clangDone.accept(new CompileResult(bytes, null, diagnostics, log, true, null));
+            // bpftool and llvm-objdump each start a jail of their own, and neither needs the other: side by side.
+            Path dir = work;
+            listing = AFTER_CLANG.submit(() -> instructionsOrNone(dir, bytes));
+            byte[] coreBtf = minimalCoreBtf(work);
+            return new CompileResult(bytes, coreBtf, diagnostics, log, true, listed(listing));
         } catch (IOException e) {
             throw new CompileException("could not run clang: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CompileException("interrupted while clang was compiling");
         } finally {
+            if (listing != null) {
+                // Done already, unless bpftool failed: then its objdump is stopped, and reads a directory that goes.
+                listing.cancel(true);
+            }
             if (work != null) {
                 try {
                     FileTrees.delete(work);
@@ -125,6 +153,28 @@ public final class ClangCompiler {
                     // a leftover work directory holds one program's text; the next server start clears workRoot
                 }
             }
+        }
+    }
+
+    /** The listing, or null when it could not be made (it is a view: it never fails a compile). */
+    private ServerMessage.Instructions instructionsOrNone(Path work, byte[] object) {
+        try {
+            return instructions(work, object);
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Waits for the listing; null when it failed unexpectedly. */
+    private static ServerMessage.Instructions listed(Future<ServerMessage.Instructions> listing)
+            throws InterruptedException {
+        try {
+            return listing.get();
+        } catch (ExecutionException e) {
+            return null;
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * Compiles learners' programs on this host for the kernel that will run them: one jail, the headers of each target
@@ -74,11 +75,23 @@ public final class HostCompiler implements AutoCloseable {
      * another's waiting.
      */
     public CompletableFuture<CompileResult> compile(String source, TargetKernel target, Object client) {
+        return compile(source, target, client, clangDone -> {
+        });
+    }
+
+    /**
+     * As {@link #compile(String, TargetKernel, Object)}; when this request runs clang (not answered from the cache or
+     * by an identical compile in flight), {@code clangDone} is told clang's checked result on the compile thread as
+     * soon as clang succeeds, before the minimal CO-RE BTF and the listing are made ({@link ClangCompiler#compile(
+     * String, java.util.function.Consumer)}): enough for diagnostics, not for a run.
+     */
+    public CompletableFuture<CompileResult> compile(String source, TargetKernel target, Object client,
+            Consumer<CompileResult> clangDone) {
         Executor turns = compiles.forClient(client);
         return compilerFor(target).thenCompose(compiler -> cache.get(key(compiler, source),
                 () -> CompletableFuture.supplyAsync(() -> {
                     try {
-                        return compiler.compile(source);
+                        return compiler.compile(source, early -> clangDone.accept(ForbiddenHelpers.enforce(early)));
                     } catch (CompileException e) {
                         throw new CompletionException(e);
                     }

@@ -99,6 +99,26 @@ class HostCompilerTest {
     }
 
     @Test
+    void clangsResultIsToldBeforeTheListingAndTheBtfAreMadeAndOnlyWhenClangRuns() throws Exception {
+        String source = RING_BUFFER_PROGRAM + "/* told early " + System.nanoTime() + " */\n";
+        List<CompileResult> early = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompileResult done = compiler.compile(source, Compiles.RUNNING, null, early::add).get();
+        assertEquals(1, early.size(), "told once");
+        CompileResult first = early.get(0);
+        assertTrue(first.succeeded() && first.coreBtf() == null && first.instructions() == null,
+                "clang's object and diagnostics alone");
+        assertArrayEquals(done.object(), first.object());
+        assertEquals(done.diagnostics(), first.diagnostics());
+        assertTrue(done.instructions() != null, "the listing comes with the whole result");
+
+        early.clear();
+        compiler.compile(source, Compiles.RUNNING, null, early::add).get();
+        assertTrue(early.isEmpty(), "an answer from the cache is whole at once");
+        compiler.compile("int broken(void) { return }\n", Compiles.RUNNING, null, early::add).get();
+        assertTrue(early.isEmpty(), "a failed compile's result is its final one");
+    }
+
+    @Test
     void aSyntaxErrorIsOnItsLineAndColumn() throws Exception {
         CompileResult result = compile("#include \"vmlinux.h\"\nint f(void)\n{\n\treturn 0\n}\n");
         assertFalse(result.succeeded());

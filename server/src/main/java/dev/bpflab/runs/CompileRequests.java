@@ -1,5 +1,6 @@
 package dev.bpflab.runs;
 
+import dev.bpflab.compiler.CompileResult;
 import dev.bpflab.compiler.HostCompiler;
 import dev.bpflab.protocol.ClientMessage;
 import dev.bpflab.protocol.ServerMessage;
@@ -17,12 +18,14 @@ final class CompileRequests {
     private final CompileTurns<ClientMessage.Compile> turns;
     private final Consumer<ServerMessage> answer;
     private volatile boolean closed;
+    /** The request whose {@link ServerMessage.Compiled} went as soon as clang succeeded (one compiles at a time). */
+    private volatile ClientMessage.Compile answeredEarly;
 
     /** {@code answer} sends a {@link ServerMessage.Compiled} to the client; {@code client} is whose compiles these are. */
     CompileRequests(RunServices services, Object client, Consumer<ServerMessage> answer) {
         this.answer = answer;
         this.turns = new CompileTurns<>(services.backend(), services.compiler(), services.workers(), client,
-                ClientMessage.Compile::source, request -> closed, this::answer);
+                ClientMessage.Compile::source, request -> closed, this::answer, this::answerEarly);
     }
 
     void request(ClientMessage.Compile request) {
@@ -37,19 +40,32 @@ final class CompileRequests {
         turns.dropWaiting();
     }
 
+    /**
+     * clang succeeded: the markers need nothing more, so the answer goes now, while the listing and the CO-RE BTF are
+     * still being made (a few hundred milliseconds of jails under load); the listing follows in {@link #answer}.
+     */
+    private void answerEarly(ClientMessage.Compile request, CompileResult clang) {
+        if (!closed) {
+            answeredEarly = request;
+            answer.accept(new ServerMessage.Compiled(request.id(), clang.succeeded(), clang.diagnostics(), null));
+        }
+    }
+
     private void answer(ClientMessage.Compile request, CompileTurns.Outcome outcome) {
         if (closed) {
             return; // the result stays in the cache
         }
-        if (outcome.failure() != null) {
+        boolean answered = answeredEarly == request; // then only the listing is left to send
+        answeredEarly = null;
+        CompileResult result = outcome.result();
+        if (!answered && outcome.failure() != null) {
             answer.accept(new ServerMessage.Compiled(request.id(), false, null,
                     HostCompiler.unwrap(outcome.failure()).getMessage()));
-            return;
+        } else if (!answered) {
+            answer.accept(new ServerMessage.Compiled(request.id(), result.succeeded(), result.diagnostics(), null));
         }
-        answer.accept(new ServerMessage.Compiled(request.id(), outcome.result().succeeded(),
-                outcome.result().diagnostics(), null));
-        if (outcome.result().succeeded() && outcome.result().instructions() != null) {
-            answer.accept(outcome.result().instructions().withId(request.id()));
+        if (result != null && result.succeeded() && result.instructions() != null) {
+            answer.accept(result.instructions().withId(request.id()));
         }
     }
 }

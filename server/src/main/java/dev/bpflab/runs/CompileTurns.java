@@ -29,6 +29,7 @@ final class CompileTurns<T> {
     private final Function<T, String> source;
     private final Predicate<T> dropped;
     private final BiConsumer<T, Outcome> done;
+    private final BiConsumer<T, CompileResult> clangDone;
     private T compiling; // guarded by this
     private T next; // guarded by this
 
@@ -43,6 +44,19 @@ final class CompileTurns<T> {
      */
     CompileTurns(SandboxBackend backend, HostCompiler compiler, Executor workers, Object client,
             Function<T, String> source, Predicate<T> dropped, BiConsumer<T, Outcome> done) {
+        this(backend, compiler, workers, client, source, dropped, done, (request, early) -> {
+        });
+    }
+
+    /**
+     * As the other constructor; {@code clangDone} is also told clang's result as soon as clang succeeds, when the
+     * request runs clang ({@link HostCompiler#compile(String, TargetKernel, Object, java.util.function.Consumer)}),
+     * before {@code done} gets the whole outcome.
+     */
+    CompileTurns(SandboxBackend backend, HostCompiler compiler, Executor workers, Object client,
+            Function<T, String> source, Predicate<T> dropped, BiConsumer<T, Outcome> done,
+            BiConsumer<T, CompileResult> clangDone) {
+        this.clangDone = clangDone;
         this.backend = backend;
         this.compiler = compiler;
         this.workers = workers;
@@ -73,7 +87,8 @@ final class CompileTurns<T> {
         CompletableFuture<CompileResult> result;
         try {
             result = CompletableFuture.supplyAsync(this::targetKernel, workers)
-                    .thenCompose(target -> compiler.compile(source.apply(request), target, client));
+                    .thenCompose(target -> compiler.compile(source.apply(request), target, client,
+                            early -> clangDone.accept(request, early)));
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
