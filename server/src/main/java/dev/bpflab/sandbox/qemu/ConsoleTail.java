@@ -1,51 +1,50 @@
 package dev.bpflab.sandbox.qemu;
 
-import dev.bpflab.support.threads.Daemons;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The last few KiB the guest wrote to its serial console, read on a thread of its own (a console nobody reads would
- * stall the guest). After boot the guest prints only emergencies there (a panic) and the agent's stderr.
+ * The last few KiB the guest wrote to its serial console, read by the server's {@link ConsoleReader} (a console nobody
+ * reads would stall the guest). After boot the guest prints only emergencies there (a panic) and the agent's stderr.
  */
 final class ConsoleTail {
     private static final int KEPT = 16 * 1024;
 
     private final StringBuilder text = new StringBuilder();
-    private final Thread reader;
+    private final CountDownLatch end = new CountDownLatch(1);
 
-    ConsoleTail(InputStream console, String name) {
-        reader = Daemons.start(() -> drain(console), name + "-console");
+    /** Keeps the tail of what {@code console} says, until QEMU closes it. */
+    ConsoleTail(SocketChannel console) throws IOException {
+        ConsoleReader.SHARED.read(console, this);
     }
 
-    private void drain(InputStream console) {
-        byte[] buffer = new byte[4096];
-        try (console) {
-            int n;
-            while ((n = console.read(buffer)) > 0) {
-                String chunk = new String(buffer, 0, n, StandardCharsets.UTF_8);
-                synchronized (text) {
-                    text.append(chunk);
-                    if (text.length() > KEPT) {
-                        text.delete(0, text.length() - KEPT);
-                    }
-                }
+    /** {@code n} bytes of {@code bytes} more were read. */
+    void append(byte[] bytes, int n) {
+        String chunk = new String(bytes, 0, n, StandardCharsets.UTF_8);
+        synchronized (text) {
+            text.append(chunk);
+            if (text.length() > KEPT) {
+                text.delete(0, text.length() - KEPT);
             }
-        } catch (IOException ignored) {
-            // QEMU is gone
         }
+    }
+
+    /** The console was read to its end: QEMU closed it. */
+    void ended() {
+        end.countDown();
     }
 
     /** Waits a little for the console to be read to its end (QEMU exited), so a last panic line is not missed. */
     void awaitEnd(long millis) {
         try {
-            reader.join(millis);
+            end.await(millis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
-
     String text() {
         synchronized (text) {
             return text.toString();

@@ -11,7 +11,6 @@ import dev.bpflab.support.process.ProcessTree;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,7 +99,7 @@ final class Vm {
             qmp = new Qmp(connect(sockets.qmp(), process, log));
             agent = connect(sockets.agent(), process, log);
             control = connect(sockets.control(), process, log);
-            ConsoleTail console = new ConsoleTail(Channels.newInputStream(connect(sockets.console(), process, log)), name);
+            ConsoleTail console = new ConsoleTail(connect(sockets.console(), process, log));
             return new Vm(name, sockets, tree, log, qmp, agent, control, console, confinement);
         } catch (IOException | RuntimeException e) {
             tree.kill();
