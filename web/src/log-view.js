@@ -1,7 +1,11 @@
 // The Log tab: the diagnostics as a clickable list and the raw compiler or verifier log. In a verifier log
-// the failing instruction (the last instruction before the verifier's complaint) is highlighted.
+// the failing instruction (the last instruction before the verifier's complaint) is highlighted, and the verifier's
+// view (verifier-view.js) shows the registers and stack slots at the instruction chosen: clicked in the log, or the
+// instructions of the editor's cursor line. The failing instruction is chosen when the log arrives.
 import { el } from './format.js';
 import { diagnosticHint } from './protocol.js';
+import { readVerifierLog, stepsOfLine } from './verifier-states.js';
+import { VerifierStatePanel } from './verifier-view.js';
 
 const INSTRUCTION = /^\s*\d+: \([0-9a-f]{2}\)/;
 const SOURCE_ANNOTATION = /^; .*?(?: @ (\S+):(\d+))?\s*$/;
@@ -30,11 +34,17 @@ export function failingInstructionIndex(lines, message) {
 }
 
 export class LogView {
-  /** hintLang: () => "es" or "en", the language hints are shown in. */
-  constructor({ list, log, badge, onJump, hintLang = () => 'en' }) {
-    Object.assign(this, { list, log, badge, onJump, hintLang });
+  /**
+   * hintLang: () => "es" or "en", the language hints are shown in; states: the element of the verifier's view;
+   * source: () => the editor's text (to place source annotations a kernel prints without "@ file:line").
+   */
+  constructor({ list, log, badge, states, onJump, hintLang = () => 'en', source = () => '' }) {
+    Object.assign(this, { list, log, badge, onJump, hintLang, source });
     this.failing = null;
     this.hints = []; // [{node, item}]: the hints shown, to follow a change of language
+    this.panel = new VerifierStatePanel({ container: states, lang: hintLang });
+    this.walk = null; // readVerifierLog's answer for the verifier log shown, else null
+    this.rows = [];
   }
 
   /** Shows every hint of the list in the language hintLang() now names. */
@@ -44,6 +54,7 @@ export class LogView {
       node.lang = lang;
       node.textContent = diagnosticHint(item, lang);
     }
+    this.panel.relabel();
   }
 
   reset() {
@@ -53,6 +64,9 @@ export class LogView {
     this.badge.classList.remove('error');
     this.failing = null;
     this.hints = [];
+    this.walk = null;
+    this.rows = [];
+    this.panel.clear();
   }
 
   /** Plain text for the log tab when there are no diagnostics (e.g. a run error). */
@@ -100,7 +114,63 @@ export class LogView {
     const target = items.find(i => (i.line | 0) >= 1);
     const rows = lines.map((line, i) => this.logLine(line, i, failing, stage, target));
     this.log.replaceChildren(...rows);
+    this.rows = rows;
     this.failing = failing >= 0 ? rows[failing] : null;
+    this.walk = null;
+    this.panel.clear();
+    if (stage === 'verify' && message.program) this.loadWalk(text, message);
+  }
+
+  /** Reads the verifier's walk out of the log and makes its instruction lines choosable. */
+  loadWalk(text, message) {
+    const walk = readVerifierLog(text, { source: this.source() });
+    if (!walk.steps.length) return;
+    this.walk = walk;
+    const cut = Number.isInteger(message.logCut) && message.logCut > 0 ? message.logCut : 0;
+    this.panel.load(walk, { cut }); // the verifier's own buffer overflowing (`truncated`) is said in the list above
+    walk.steps.forEach((step, index) => {
+      const node = this.rows[step.logLine];
+      if (!node) return;
+      node.classList.add('step');
+      node.dataset.step = String(index);
+      node.dataset.insn = String(step.insn);
+      if (!node.classList.contains('jump')) { // a jump row (the failing one) is already focusable and moves the editor
+        node.tabIndex = 0;
+        node.setAttribute('role', 'button');
+      }
+      node.addEventListener('keydown', e => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          this.choose([index], true);
+        }
+      });
+      node.addEventListener('click', () => this.choose([index], true));
+    });
+    this.choose(walk.failing >= 0 ? [walk.failing] : [], false);
+  }
+
+  /**
+   * Marks steps `indexes` of the walk as chosen and shows the state at the last; with `jump`, the editor goes to its
+   * line (clicked in the log).
+   */
+  choose(indexes, jump) {
+    if (!this.walk) return;
+    const chosen = new Set(indexes);
+    for (const node of this.log.querySelectorAll('.line.step.selected')) node.classList.remove('selected');
+    for (const i of chosen) this.rows[this.walk.steps[i].logLine]?.classList.add('selected');
+    const last = indexes.length ? indexes[indexes.length - 1] : -1;
+    this.panel.select(last);
+    const step = this.walk.steps[last];
+    if (jump && step?.line > 0 && !this.rows[step.logLine]?.classList.contains('jump')) this.onJump(step.line, 1);
+  }
+
+  /** The editor's cursor is on `line`: its instructions (their last visit in the walk) are chosen. */
+  cursorLine(line) {
+    if (!this.walk) return;
+    const current = this.walk.steps[this.panel.step];
+    if (current && current.line === line) return; // already on it (a click in the log moved the cursor here)
+    const steps = stepsOfLine(this.walk.steps, line);
+    if (steps.length) this.choose(steps, false);
   }
 
   logLine(line, index, failing, stage, target) {
@@ -147,8 +217,9 @@ export class LogView {
     return node;
   }
 
-  /** Scrolls the failing instruction into the middle of the log (call once the tab is visible). */
+  /** Chooses the failing instruction and scrolls it into the middle of the log (call once the tab is visible). */
   revealFailing() {
+    if (this.walk && this.walk.failing >= 0) this.choose([this.walk.failing], false);
     if (this.failing) this.failing.scrollIntoView({ block: 'center' });
   }
 }

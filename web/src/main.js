@@ -99,6 +99,7 @@ let pristineSource = STARTER;
 let draftTimer = 0;
 let pendingParams = null; // the template form's values not applied yet (pending-params.js), once the picker exists
 let instructions = null; // the Instructions tab (InstructionsView), made once the editor exists
+let logView = null; // the Log tab (LogView), made once the editor exists
 // Errors as you type: the markers follow the text once typing pauses, without pressing Run.
 const typing = new CompileAsYouType({
   getSource: () => editor.getSource(),
@@ -122,6 +123,7 @@ const editor = createEditor($('editor'), {
   onCursor: (line, column) => {
     $('cursor-pos').textContent = `Ln ${line}, Col ${column}`;
     instructions?.cursorLine(line);
+    logView?.cursorLine(line);
   },
   hintLang,
 });
@@ -190,12 +192,14 @@ const events = new EventsView({
 const eventsEmpty = new EventsEmpty($('events-empty'));
 const phaseClock = new PhaseClock($('phase-elapsed'), [PAGE_STATE.CONNECTING, PHASE.COMPILING, PHASE.QUEUED, PHASE.LOADING]);
 const maps = new MapsView({ container: $('maps'), badge: $('maps-badge'), send: message => client.send(message) });
-const logView = new LogView({
+logView = new LogView({
   list: $('diag-list'),
   log: $('verifier-log'),
   badge: $('log-badge'),
+  states: $('verifier-states'),
   onJump: (line, column) => editor.gotoLine(line, column),
   hintLang,
+  source: () => runSource ?? editor.getSource(),
 });
 window.addEventListener('bpflab:lang', () => logView.languageChanged());
 const iterators = new IteratorView({
@@ -337,9 +341,9 @@ function handleRunMessage(message) {
       const hasError = items.length === 0 || items.some(i => (i.severity || 'error').includes('error'));
       if (hasError) {
         selectTab($('tab-log'));
-        logView.revealFailing();
         const first = items.find(i => (i.line | 0) >= 1);
         if (first) editor.gotoLine(first.line, first.column || 1);
+        logView.revealFailing(); // after the cursor moved: the failing instruction stays the one chosen
       }
       break;
     }

@@ -93,16 +93,21 @@ public sealed interface ServerMessage {
 
     /**
      * Compiler ({@code stage} "compile") or verifier ("verify") complaints on the learner's lines. A verify
-     * diagnostics also carries the verifier's whole {@code log} (its tail when {@code truncated}) and the
-     * {@code program} it rejected.
+     * diagnostics also carries the verifier's {@code log} ({@code truncated} when the verifier's buffer could not
+     * hold all of it), {@code logCut}: how many characters of that log were left out at its start to send at most
+     * {@link ServerMessage#MAX_LOG_CHARS} (null when none), and the {@code program} it rejected.
      */
     @JsonTypeName("diagnostics")
-    record Diagnostics(String stage, List<Diagnostic> items, String log, Boolean truncated, String program)
-            implements ServerMessage, AgentMessage {
+    record Diagnostics(String stage, List<Diagnostic> items, String log, Boolean truncated, String program,
+            Integer logCut) implements ServerMessage, AgentMessage {
         public Diagnostics {
             Checks.require("compile".equals(stage) || "verify".equals(stage), "\"stage\" is \"compile\" or \"verify\"");
+            // The log libbpf fills is at most 4 MiB (agent's Run), a stats-only reason at most 64 KiB more.
+            Checks.require(logCut == null || (logCut >= 0 && logCut <= 8 * 1024 * 1024),
+                    "\"logCut\" counts the characters left out of a verifier log: 0 to 8 Mi");
             items = items == null ? List.of() : List.copyOf(items);
             log = log == null ? "" : Checks.clip(log, MAX_LOG_CHARS);
+            logCut = logCut == null || logCut == 0 ? null : logCut;
         }
 
         @JsonIgnore

@@ -54,13 +54,13 @@ class DiagnosticHintsTest {
     @Test
     void aHintTravelsInBothLanguagesAndIsLeftOutWhenThereIsNone() throws ProtocolException {
         Diagnostic hinted = DiagnosticHints.withHint(new Diagnostic(7, 2, "error", "R0 invalid mem access 'map_value_or_null'"));
-        ServerMessage.Diagnostics message = new ServerMessage.Diagnostics("verify", List.of(hinted), "log", false, "p");
+        ServerMessage.Diagnostics message = new ServerMessage.Diagnostics("verify", List.of(hinted), "log", false, "p", null);
         String json = RunJson.write((ServerMessage) message);
         assertTrue(json.contains("\"hint\":{\"kind\":\"map-null-check\",\"es\":\""), json);
         assertTrue(json.contains("\"en\":\""), json);
         assertEquals(message, RunJson.server(json));
         String bare = RunJson.write((ServerMessage) new ServerMessage.Diagnostics("verify", List.of(new Diagnostic(1, 1, "error", "x")),
-                "", false, "p"));
+                "", false, "p", null));
         assertFalse(bare.contains("hint"), bare);
         assertNull(((ServerMessage.Diagnostics) RunJson.server(bare)).items().get(0).hint());
     }

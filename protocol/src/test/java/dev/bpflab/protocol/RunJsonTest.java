@@ -61,6 +61,16 @@ class RunJsonTest {
     }
 
     @Test
+    void aVerifierLogsCutIsCountedInCharactersAndLeftOutWhenNothingWasCut() throws ProtocolException {
+        String line = "{\"type\":\"diagnostics\",\"stage\":\"verify\",\"items\":[],\"log\":\"x\",\"program\":\"p\",\"logCut\":";
+        assertEquals(1234, ((ServerMessage.Diagnostics) RunJson.agent(line + "1234}")).logCut());
+        assertThrows(ProtocolException.class, () -> RunJson.agent(line + "-1}"));
+        assertThrows(ProtocolException.class, () -> RunJson.agent(line + "99999999}"));
+        String none = RunJson.write((ServerMessage) new ServerMessage.Diagnostics("verify", List.of(), "x", false, "p", 0));
+        assertFalse(none.contains("logCut"), none);
+    }
+
+    @Test
     void aCompiledAnswerWithAProblemIsNotOk() {
         assertThrows(IllegalArgumentException.class, () -> new ServerMessage.Compiled(1L, true, List.of(), "clang broke"));
         assertEquals("{\"type\":\"compiled\",\"ok\":true,\"diagnostics\":[]}",

@@ -205,7 +205,7 @@ final class AgentLineFilter {
     private static ServerMessage.Diagnostics trustedHints(ServerMessage.Diagnostics diagnostics) {
         return new ServerMessage.Diagnostics(diagnostics.stage(), diagnostics.items().stream()
                 .map(DiagnosticHints::withCatalogueTexts).toList(), diagnostics.log(), diagnostics.truncated(),
-                diagnostics.program());
+                diagnostics.program(), diagnostics.logCut());
     }
 
     /** Counts a drop; the run's first is also logged, with the start of the line (control characters masked). */

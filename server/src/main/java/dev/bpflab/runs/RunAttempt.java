@@ -108,7 +108,7 @@ final class RunAttempt implements AgentListener {
             return;
         }
         if (!result.diagnostics().isEmpty()) {
-            session.control(new ServerMessage.Diagnostics("compile", result.diagnostics(), result.log(), null, null));
+            session.control(new ServerMessage.Diagnostics("compile", result.diagnostics(), result.log(), null, null, null));
         }
         if (!result.succeeded()) {
             finish(null); // before the phase: nothing of a run follows its final phase

@@ -39,7 +39,7 @@ class StudentStatusTest {
     }
 
     private static ServerMessage.Diagnostics diagnostics(String stage, Diagnostic... items) {
-        return new ServerMessage.Diagnostics(stage, List.of(items), null, null, null);
+        return new ServerMessage.Diagnostics(stage, List.of(items), null, null, null, null);
     }
 
     private static ServerMessage.CheckResult check(String lesson, int step, boolean passed, String message) {

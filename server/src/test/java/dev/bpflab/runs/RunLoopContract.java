@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bpflab.protocol.ServerMessage;
 import dev.bpflab.testing.KernelPrograms;
 import dev.bpflab.testing.RunClient;
 import dev.bpflab.testing.SandboxContract;
@@ -217,6 +218,26 @@ public abstract class RunLoopContract extends SandboxContract {
             assertEquals(20, first.path("line").asInt(), diagnostics.toString());
             assertTrue(first.path("message").asText().contains("invalid mem access"), first.toString());
             assertTrue(diagnostics.path("log").asText().contains("processed"), "the raw verifier log is included");
+            // The level-1 log carries the state the page's verifier view reads: the lookup's call says what R0 became.
+            assertTrue(diagnostics.path("log").asText().matches("(?s).*call bpf_map_lookup_elem#1 +; R0(_w)?=map_value_or_null\\(.*"),
+                    diagnostics.path("log").asText());
+            assertTrue(diagnostics.path("logCut").isMissingNode(), diagnostics.toString());
+            run.awaitPhase("failed", SOON);
+        }
+    }
+
+    /** A walk longer than the page is sent (a loop the verifier unrolls) arrives as its end, saying how much went. */
+    @Test
+    void aVerifierLogPastTheCapArrivesAsItsEndWithTheCharactersLeftOut() {
+        try (RunClient run = client()) {
+            run.run(RunClient.program("long_walk.bpf.c"));
+            JsonNode diagnostics = run.awaitType("diagnostics", START);
+            String log = diagnostics.path("log").asText();
+            assertEquals(ServerMessage.MAX_LOG_CHARS, log.length(), "the log is cut to the cap");
+            assertTrue(diagnostics.path("logCut").asInt() > 100_000, diagnostics.path("logCut").toString());
+            assertTrue(log.contains("R0 invalid mem access 'map_value_or_null'") && log.contains("processed "),
+                    "the end is kept: " + log.substring(log.length() - 300));
+            assertEquals(25, diagnostics.path("items").get(0).path("line").asInt(), diagnostics.path("items").toString());
             run.awaitPhase("failed", SOON);
         }
     }

@@ -82,7 +82,7 @@ class ProtocolJsTest {
     /** What the server sends, read by protocol.js: a hinted and a plain diagnostic, a per-CPU and a plain entry. */
     static final ServerMessage.Diagnostics DIAGNOSTICS = new ServerMessage.Diagnostics("verify", List.of(
             DiagnosticHints.withHint(new Diagnostic(18, 2, "error", "R0 invalid mem access 'map_value_or_null'")),
-            new Diagnostic(3, 1, "warning", "unused variable 'x'")), "", false, "p");
+            new Diagnostic(3, 1, "warning", "unused variable 'x'")), "", false, "p", null);
     static final ServerMessage.MapSnapshot MAP = new ServerMessage.MapSnapshot("opens", List.of(
             MapEntry.perCpu(IntNode.valueOf(0), List.of(IntNode.valueOf(3), IntNode.valueOf(4))),
             MapEntry.of(IntNode.valueOf(1), IntNode.valueOf(9))));
