@@ -105,5 +105,15 @@ class LabPageLoadedInstructionsBrowserTest extends LabPageTestBase {
         page.waitFor("line 24 highlighted again", () -> !driver.findElements(
                 By.cssSelector("#instructions .insn-group.current[data-line='24']")).isEmpty(), SHORT);
         assertFalse(driver.findElement(By.cssSelector("#instructions .insn-stale")).isDisplayed());
+
+        // In Spanish, once the page's language changes: the tab's own words, the kernel's figures the same.
+        page.js("window.bpflab.lessons.store.lang = 'es'; window.dispatchEvent(new Event('bpflab:lang'))");
+        driver.findElement(By.cssSelector("#instructions .insn-mode[data-mode='loaded']")).click();
+        assertEquals("Como se cargó", driver.findElement(By.cssSelector("#instructions .insn-mode[data-mode='loaded']"))
+                .getText());
+        String spanish = driver.findElement(By.cssSelector("#instructions .insn-stats")).getText();
+        assertEquals("JIT: " + jit + " bytes de código máquina · verificador: " + processed + " instrucciones procesadas, "
+                + s.group(3) + " estados guardados (pico " + s.group(4) + "), " + s.group(5) + " µs", spanish);
+        page.js("window.bpflab.lessons.store.lang = 'en'; window.dispatchEvent(new Event('bpflab:lang'))");
     }
 }
