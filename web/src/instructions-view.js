@@ -172,7 +172,10 @@ export class InstructionsView {
 
   /** A loaded_programs answer for the current run. */
   loaded(message) {
-    Object.assign(this.run, { loaded: message, reading: false });
+    // A refused read (too many a minute) keeps what was read before, and says why it was not read again.
+    const refused = !list(message?.programs).length && list(this.run.loaded?.programs).length;
+    Object.assign(this.run, refused ? { reading: false, problem: String(message?.problem ?? '') }
+      : { loaded: message, reading: false, problem: null });
     if (this.mode === 'loaded') this.render();
   }
 
