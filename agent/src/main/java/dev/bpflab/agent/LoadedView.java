@@ -18,7 +18,10 @@ import java.util.regex.Pattern;
  * The attached object as the kernel holds it after load, for a {@code read_loaded}: per program, what
  * {@code bpf_prog_info} says (id, xlated and JIT sizes, instructions verified), the rewritten instructions
  * ({@link XlatedListing}), and the verifier's statistics from a stats-only log of a second load. Read only when asked:
- * a Run pays nothing for it.
+ * a Run pays nothing for it. What a read costs, measured with unlink_events.bpf.c (one program, 31 instructions): on
+ * the qemu backend under TCG (2 shared cores) 3.5 to 4.2 s from request to answer, of which bpftool's dump is about
+ * 3 s (it reads the whole /proc/kallsyms to name the helpers called) and the statistics' second load 0.14 s; on the
+ * local backend (this host's kernel) 0.6 to 2.8 s, depending on the host's load.
  */
 final class LoadedView {
     /** {@code verification time 27 usec} (BPF_LOG_STATS only). */
