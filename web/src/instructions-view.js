@@ -146,7 +146,7 @@ export class InstructionsView {
   /** A compile-as-you-type answer for the text {@code source}: a failed one leaves the listing stale, and says why. */
   compiled(answer, source) {
     if (answer?.ok) return; // its listing follows
-    const error = list(answer?.diagnostics).find(d => (d?.severity ?? 'error').includes('error') && d.line >= 1);
+    const error = list(answer?.diagnostics).find(d => (d?.severity ?? 'error').includes('error') && d?.line >= 1);
     this.failure = { source, line: error ? error.line : 0 };
     this.refresh();
   }
