@@ -2,7 +2,9 @@
 import './style.css';
 import { createEditor } from './editor.js';
 import { PAGE_STATE, RunClient } from './run-client.js';
-import { LIVE_PHASES, PHASE, SERVER_MESSAGE, readIteratorMessage, runMessage, workloadMessage } from './protocol.js';
+import {
+  LIVE_PHASES, PHASE, SERVER_MESSAGE, isFinalPhase, readIteratorMessage, readLoadedMessage, runMessage, workloadMessage,
+} from './protocol.js';
 import { EventsView } from './events-view.js';
 import { MapsView } from './maps-view.js';
 import { LogView } from './log-view.js';
@@ -106,8 +108,9 @@ const typing = new CompileAsYouType({
   onCompiled: answer => {
     editor.showCompileDiagnostics(Array.isArray(answer.diagnostics) ? answer.diagnostics : []);
     updateDiagSummary(editor.diagnostics());
+    instructions.compiled(answer, editor.getSource());
   },
-  onInstructions: listing => instructions.show(listing),
+  onInstructions: listing => instructions.show(listing, editor.getSource()),
 });
 const editor = createEditor($('editor'), {
   initialSource: STARTER,
@@ -116,6 +119,7 @@ const editor = createEditor($('editor'), {
     clearTimeout(draftTimer);
     draftTimer = setTimeout(saveDraft, 500);
     typing.edited();
+    instructions?.edited();
     pendingParams?.update();
     notify(editListeners);
     showRunStale();
@@ -217,11 +221,9 @@ instructions = new InstructionsView({
   badge: $('instructions-badge'),
   container: $('instructions'),
   lang: () => window.bpflab?.lessons?.store?.lang ?? browserLang(),
-  lineText: n => {
-    const lines = editor.getSource().split('\n');
-    return n >= 1 && n <= lines.length ? lines[n - 1] : null;
-  },
+  getSource: () => editor.getSource(),
   onJump: line => editor.gotoLine(line, 1),
+  onReadLoaded: () => client.send(readLoadedMessage()),
 });
 document.addEventListener('change', e => {
   if (e.target?.id === 'lesson-lang') {
@@ -257,6 +259,7 @@ let lastPhaseDetail = {};
 function setPhase(next, detail = {}) {
   phase = next;
   lastPhaseDetail = detail;
+  instructions?.runPhase({ attached: next === PHASE.ATTACHED, final: isFinalPhase(next) });
   const text = {
     [PAGE_STATE.IDLE]: preparation.text() ?? 'Ready',
     [PAGE_STATE.CONNECTING]: 'Connecting…',
@@ -367,7 +370,10 @@ function handleRunMessage(message) {
       events.addDropped(message.count);
       break;
     case SERVER_MESSAGE.INSTRUCTIONS:
-      instructions.show(message);
+      instructions.show(message, runSource);
+      break;
+    case SERVER_MESSAGE.LOADED_PROGRAMS:
+      instructions.loaded(message);
       break;
     case SERVER_MESSAGE.ITERATOR_OUTPUT:
       iterators.show(message);
@@ -404,6 +410,7 @@ async function run() {
     params: picked ? templates.appliedValues() : null,
   });
   runSource = message.source;
+  instructions.runStarted(message.source);
   eventsEmpty.started(message.source);
   hideBanner();
   editor.clearDiagnostics();

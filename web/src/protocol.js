@@ -36,6 +36,7 @@ export const CLIENT_MESSAGE = Object.freeze({
   COMPILE: 'compile',
   MAP_UPDATE: 'map_update',
   MAP_DELETE: 'map_delete',
+  READ_LOADED: 'read_loaded',
 });
 
 /**
@@ -59,6 +60,7 @@ export const SERVER_MESSAGE = Object.freeze({
   COMPILED: 'compiled',
   INSTRUCTIONS: 'instructions',
   MAP_WRITTEN: 'map_written',
+  LOADED_PROGRAMS: 'loaded_programs',
 });
 
 // ---- client messages ----
@@ -104,6 +106,11 @@ export function checkMessage({ lesson, step, lang }) {
 /** Read the attached program's iterators (SEC("iter/…")) again: answered with one ITERATOR_OUTPUT per iterator. */
 export function readIteratorMessage() {
   return { type: CLIENT_MESSAGE.READ_ITERATOR };
+}
+
+/** Read the attached program as the kernel holds it after load; answered with LOADED_PROGRAMS. */
+export function readLoadedMessage() {
+  return { type: CLIENT_MESSAGE.READ_LOADED };
 }
 
 /**

@@ -52,6 +52,8 @@ public final class AgentMain {
 
     private final Output output;
     private final ExecutorService workloads = Executors.newSingleThreadExecutor(Daemons.factory("workloads"));
+    /** Reads what the kernel holds of the loaded programs ({@code read_loaded}), one request at a time. */
+    private final ExecutorService inspector = Executors.newSingleThreadExecutor(Daemons.factory("loaded-programs"));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Daemons.factory("run-timer"));
     private final Path scratchRoot;
     private final LabProcesses lab;
@@ -145,6 +147,8 @@ public final class AgentMain {
             output.send(writeMap(update.map(), update.key(), update.value()));
         } else if (command instanceof ClientMessage.MapDelete delete) {
             output.send(writeMap(delete.map(), delete.key(), null));
+        } else if (command instanceof ClientMessage.ReadLoaded) {
+            readLoaded();
         } else if (command instanceof AgentCommand.Stop) {
             stopping = true;
         }
@@ -158,6 +162,27 @@ public final class AgentMain {
                     "no program is attached: press Run first");
         }
         return run.writeMap(map, key, value);
+    }
+
+    /**
+     * Answers a {@code read_loaded} on a thread of its own: bpftool and the statistics' second load take a second or
+     * more under emulation, and the next command (a workload, stop) is not held up meanwhile.
+     */
+    private void readLoaded() {
+        Run current = run;
+        if (current == null || !attached) {
+            output.send(ServerMessage.LoadedPrograms.refused("no program is attached: press Run first"));
+            return;
+        }
+        inspector.submit(() -> {
+            ServerMessage.LoadedPrograms answer;
+            try {
+                answer = current.readLoaded();
+            } catch (RuntimeException e) { // the server waits for one answer per request, whatever happened
+                answer = ServerMessage.LoadedPrograms.refused("reading the loaded program failed: " + e.getMessage());
+            }
+            output.send(answer);
+        });
     }
 
     private void readIterators() {

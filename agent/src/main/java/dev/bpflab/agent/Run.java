@@ -52,6 +52,8 @@ final class Run implements AutoCloseable {
     private final ScheduledExecutorService snapshots =
             Executors.newSingleThreadScheduledExecutor(Daemons.factory("map-snapshots"));
     private BpfObject object;
+    /** What the object was loaded from, kept to load it again for the verifier's statistics ({@link #readLoaded}). */
+    private Reload reload;
     private IteratorReads iterators; // null when the program has no iterator
     private boolean closed;
 
@@ -69,6 +71,7 @@ final class Run implements AutoCloseable {
      */
     boolean start(String source, byte[] compiled, byte[] coreBtf, Map<String, JsonNode> globals, String xdpInterface) {
         phase(RunPhase.LOADING);
+        reload = new Reload(compiled, coreBtf, Map.copyOf(globals));
         Path coreBtfFile = null;
         try {
             // libbpf takes the BTF as a file: a few hundred bytes in tmpfs, read once at load. Without it, libbpf
@@ -159,6 +162,38 @@ final class Run implements AutoCloseable {
         } catch (MapWriteException e) {
             return new ServerMessage.MapWritten(name, op, false, e.getMessage());
         }
+    }
+
+    /**
+     * The attached programs as the kernel holds them after load ({@link LoadedView}). The live object is held only
+     * while its programs' info and rewritten instructions are read; the statistics' second load (of the same object,
+     * with the same BTF and globals) runs without it, so map snapshots and writes wait for bpftool at most.
+     */
+    ServerMessage.LoadedPrograms readLoaded() {
+        List<String> problems = new ArrayList<>();
+        List<LoadedView.Live> live;
+        synchronized (this) {
+            if (object == null || closed) {
+                return ServerMessage.LoadedPrograms.refused("no program is attached: press Run first");
+            }
+            live = LoadedView.read(object.programs(), problems);
+        }
+        Map<String, String> logs = Map.of();
+        Path coreBtfFile = null;
+        try {
+            coreBtfFile = reload.coreBtf() == null ? null : writeTemp(reload.coreBtf());
+            logs = ProgramLog.statistics(reload.compiled(), coreBtfFile, reload.globals(), REASON_LOG_BYTES);
+        } catch (IOException | BpfException e) {
+            problems.add("the verifier's states and time are missing: loading the program again for them failed ("
+                    + e.getMessage() + ")");
+        } finally {
+            deleteQuietly(coreBtfFile);
+        }
+        return LoadedView.answer(live, logs, problems);
+    }
+
+    /** The object's bytes, its minimal CO-RE BTF (or null) and the run's globals. */
+    private record Reload(byte[] compiled, byte[] coreBtf, Map<String, JsonNode> globals) {
     }
 
     /** A failure that belongs to a line of the source is sent as diagnostics on that line; any other as an error. */

@@ -24,10 +24,12 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = AgentCommand.Stop.class, name = "stop"),
     @JsonSubTypes.Type(value = AgentCommand.ReadIterator.class, name = "read_iterator"),
     @JsonSubTypes.Type(value = ClientMessage.MapUpdate.class, name = "map_update"),
-    @JsonSubTypes.Type(value = ClientMessage.MapDelete.class, name = "map_delete")
+    @JsonSubTypes.Type(value = ClientMessage.MapDelete.class, name = "map_delete"),
+    @JsonSubTypes.Type(value = ClientMessage.ReadLoaded.class, name = "read_loaded")
 })
 public sealed interface AgentCommand permits AgentCommand.Start, AgentCommand.Workload, AgentCommand.Warmup,
-        AgentCommand.Stop, AgentCommand.ReadIterator, ClientMessage.MapUpdate, ClientMessage.MapDelete {
+        AgentCommand.Stop, AgentCommand.ReadIterator, ClientMessage.MapUpdate, ClientMessage.MapDelete,
+        ClientMessage.ReadLoaded {
     String DEFAULT_XDP_INTERFACE = "bpflab0";
     /** The name the learner's source has in the object's BTF line info (and so in the verifier's log). */
     String SOURCE_FILE = "prog.bpf.c";

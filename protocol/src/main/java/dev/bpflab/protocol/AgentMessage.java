@@ -23,12 +23,13 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
     @JsonSubTypes.Type(value = ServerMessage.Error.class, name = "error"),
     @JsonSubTypes.Type(value = ServerMessage.WorkloadResult.class, name = "workload"),
     @JsonSubTypes.Type(value = ServerMessage.IteratorOutput.class, name = "iterator_output"),
-    @JsonSubTypes.Type(value = ServerMessage.MapWritten.class, name = "map_written")
+    @JsonSubTypes.Type(value = ServerMessage.MapWritten.class, name = "map_written"),
+    @JsonSubTypes.Type(value = ServerMessage.LoadedPrograms.class, name = "loaded_programs")
 })
 public sealed interface AgentMessage permits AgentMessage.Ready, AgentMessage.Warm, ServerMessage.Phase,
         ServerMessage.Diagnostics, ServerMessage.Event, ServerMessage.Printk, ServerMessage.MapSnapshot,
         ServerMessage.Dropped, ServerMessage.Error, ServerMessage.WorkloadResult, ServerMessage.IteratorOutput,
-        ServerMessage.MapWritten {
+        ServerMessage.MapWritten, ServerMessage.LoadedPrograms {
 
     /** The agent is warm and waits for its one {@link AgentCommand.Start}; {@code kernel} is the kernel's release. */
     @JsonTypeName("ready")

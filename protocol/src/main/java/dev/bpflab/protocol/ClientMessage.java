@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
     @JsonSubTypes.Type(value = ClientMessage.ReadIterator.class, name = "read_iterator"),
     @JsonSubTypes.Type(value = ClientMessage.Compile.class, name = "compile"),
     @JsonSubTypes.Type(value = ClientMessage.MapUpdate.class, name = "map_update"),
-    @JsonSubTypes.Type(value = ClientMessage.MapDelete.class, name = "map_delete")
+    @JsonSubTypes.Type(value = ClientMessage.MapDelete.class, name = "map_delete"),
+    @JsonSubTypes.Type(value = ClientMessage.ReadLoaded.class, name = "read_loaded")
 })
 public sealed interface ClientMessage {
     /** A C identifier: the names of {@code const volatile} globals. */
@@ -184,5 +185,14 @@ public sealed interface ClientMessage {
             MapWrites.checkMap(map);
             MapWrites.checkPart("key", key);
         }
+    }
+
+    /**
+     * Read the attached program as the kernel holds it after load: its rewritten instructions, JIT size and the
+     * verifier's statistics. Answered with one {@link ServerMessage.LoadedPrograms}. The server sends it on to the
+     * run's agent as it is (an {@link AgentCommand} too), within the connection's rate.
+     */
+    @JsonTypeName("read_loaded")
+    record ReadLoaded() implements ClientMessage, AgentCommand {
     }
 }

@@ -31,7 +31,8 @@ import java.util.Map;
     @JsonSubTypes.Type(value = ServerMessage.IteratorOutput.class, name = "iterator_output"),
     @JsonSubTypes.Type(value = ServerMessage.Compiled.class, name = "compiled"),
     @JsonSubTypes.Type(value = ServerMessage.Instructions.class, name = "instructions"),
-    @JsonSubTypes.Type(value = ServerMessage.MapWritten.class, name = "map_written")
+    @JsonSubTypes.Type(value = ServerMessage.MapWritten.class, name = "map_written"),
+    @JsonSubTypes.Type(value = ServerMessage.LoadedPrograms.class, name = "loaded_programs")
 })
 public sealed interface ServerMessage {
     int MAX_TEXT_CHARS = 4096;
@@ -343,6 +344,32 @@ public sealed interface ServerMessage {
             map = Checks.clip(map, 128);
             Checks.require("update".equals(op) || "delete".equals(op), "\"op\" is \"update\" or \"delete\"");
             detail = detail == null ? "" : Checks.clip(detail, MAX_TEXT_CHARS);
+        }
+    }
+
+    /**
+     * The answer to a {@link ClientMessage.ReadLoaded}: the attached object's programs as the kernel holds them after
+     * load ({@link LoadedProgram}: the rewritten instructions, the JIT image's size, the verifier's statistics).
+     * {@code problem} says why there is nothing, or only part (no program attached, too many requests, bpftool
+     * missing in the sandbox, the statistics' second load refused); null when all was read. At most
+     * {@value ProgramInstructions#MAX_PROGRAMS} programs and {@value ProgramInstructions#MAX_TOTAL} instructions in
+     * all; {@code truncated} when the object had more.
+     */
+    @JsonTypeName("loaded_programs")
+    record LoadedPrograms(List<LoadedProgram> programs, boolean truncated, String problem)
+            implements ServerMessage, AgentMessage {
+        public LoadedPrograms {
+            programs = programs == null ? List.of() : List.copyOf(programs);
+            Checks.require(programs.size() <= ProgramInstructions.MAX_PROGRAMS,
+                    "at most " + ProgramInstructions.MAX_PROGRAMS + " loaded \"programs\"");
+            Checks.require(programs.stream().mapToInt(p -> p.instructions().size()).sum()
+                    <= ProgramInstructions.MAX_TOTAL, "at most " + ProgramInstructions.MAX_TOTAL + " instructions in all");
+            problem = problem == null ? null : Checks.clip(problem, MAX_TEXT_CHARS);
+        }
+
+        /** Nothing read, and why. */
+        public static LoadedPrograms refused(String problem) {
+            return new LoadedPrograms(List.of(), false, problem);
         }
     }
 }

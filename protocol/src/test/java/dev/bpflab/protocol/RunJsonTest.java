@@ -29,8 +29,8 @@ class RunJsonTest {
         String message = refusal("{\"type\":\"" + huge + "\"}");
         assertTrue(message.startsWith("unknown message type 'xxxx"), message);
         assertTrue(message.length() < 200, "the error stays small: " + message.length());
-        assertTrue(message.endsWith("send run, workload, stop, check, read_iterator, compile, map_update, map_delete"),
-                message);
+        assertTrue(message.endsWith("send run, workload, stop, check, read_iterator, compile, map_update, map_delete, "
+                + "read_loaded"), message);
     }
 
     @Test
@@ -179,8 +179,8 @@ class RunJsonTest {
         assertEquals("{\"type\":\"phase\",\"phase\":\"queued\",\"position\":2}",
                 RunJson.write((ServerMessage) ServerMessage.Phase.queued(2)));
         assertEquals("{\"type\":\"phase\",\"phase\":\"queued\"}", RunJson.write((ServerMessage) ServerMessage.Phase.queued(0)));
-        assertEquals(List.of("run", "workload", "stop", "check", "read_iterator", "compile", "map_update", "map_delete"),
-                RunJson.types(ClientMessage.class));
+        assertEquals(List.of("run", "workload", "stop", "check", "read_iterator", "compile", "map_update", "map_delete",
+                "read_loaded"), RunJson.types(ClientMessage.class));
         assertFalse(RunJson.types(AgentMessage.class).contains("check"));
     }
 

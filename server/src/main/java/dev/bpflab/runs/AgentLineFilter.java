@@ -35,6 +35,8 @@ import org.jboss.logging.Logger;
  * <li>an iterator's output only while attached, for a read the agent made at attach (read 1) or the server asked for
  *     (one more per {@code read_iterator} sent), at most {@link ServerMessage#MAX_ITERATOR_PROGRAMS} per read;</li>
  * <li>a map write's answer ({@code map_written}) only for a write the server sent and that has not been answered;</li>
+ * <li>a loaded-program answer ({@code loaded_programs}) only for a {@code read_loaded} the server sent and that has not
+ *     been answered;</li>
  * <li>at most {@link #MAX_ERRORS} errors.</li>
  * </ul>
  * Of a diagnostic's hint only the kind is kept: its texts are the server's catalogue's ({@link DiagnosticHints}).
@@ -61,6 +63,7 @@ final class AgentLineFilter {
     private final Map<Integer, Integer> iteratorOutputs = new HashMap<>(); // guarded by this
     private int iteratorReads; // guarded by this
     private int mapWrites; // map writes sent and not answered yet; guarded by this
+    private int loadedReads; // read_loaded requests sent and not answered yet; guarded by this
     private RunPhase phase; // the agent's last phase, null before its first; guarded by this
     private boolean diagnosed; // guarded by this
     private int errors; // guarded by this
@@ -91,6 +94,11 @@ final class AgentLineFilter {
     /** The server is about to send the agent a map write: one {@code map_written} answer may come. */
     synchronized void mapWriteRequested() {
         mapWrites++;
+    }
+
+    /** The server is about to send the agent a {@code read_loaded}: one {@code loaded_programs} answer may come. */
+    synchronized void loadedReadRequested() {
+        loadedReads++;
     }
 
     /** Lines dropped so far in this run. */
@@ -187,6 +195,13 @@ final class AgentLineFilter {
                 return AgentLineDrop.UNREQUESTED;
             }
             mapWrites--;
+            return null;
+        }
+        if (message instanceof ServerMessage.LoadedPrograms) {
+            if (loadedReads == 0) {
+                return AgentLineDrop.UNREQUESTED;
+            }
+            loadedReads--;
             return null;
         }
         if (message instanceof ServerMessage.Error) {

@@ -221,6 +221,8 @@ final class RunAttempt implements AgentListener {
             filter.iteratorReadRequested();
         } else if (command instanceof ClientMessage.MapUpdate || command instanceof ClientMessage.MapDelete) {
             filter.mapWriteRequested();
+        } else if (command instanceof ClientMessage.ReadLoaded) {
+            filter.loadedReadRequested();
         }
         c.send(RunJson.write(command));
     }

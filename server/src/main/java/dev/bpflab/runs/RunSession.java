@@ -1,5 +1,6 @@
 package dev.bpflab.runs;
 
+import dev.bpflab.api.RateLimiter;
 import dev.bpflab.lessons.CheckRun;
 import dev.bpflab.lessons.StepCheck;
 import dev.bpflab.limits.Client;
@@ -32,6 +33,7 @@ import java.util.function.Consumer;
  */
 final class RunSession implements AutoCloseable {
     private static final long STOP_GRACE_MS = 5000;
+    static final int LOADED_READS_PER_MINUTE = 12;
     /** Messages that may wait to be handled: a page sends one at a time; a burst of Run presses is a few hundred. */
     private static final int INBOX_MESSAGES = 1000;
     /** Stands for a binary frame in the inbox, told apart from any text by identity (a String of its own). */
@@ -46,6 +48,9 @@ final class RunSession implements AutoCloseable {
     private final CompileTurns<RunAttempt> compiles;
     private final CompileRequests compileOnly;
     private volatile RunAttempt current;
+    /** How often this connection may read the loaded program ({@code read_loaded}): each read costs the sandbox a
+     * bpftool run and a second verification. */
+    private final RateLimiter loadedReads = new RateLimiter(LOADED_READS_PER_MINUTE);
     private volatile long lastActive = System.nanoTime();
     private boolean closed; // guarded by this
 
@@ -121,6 +126,8 @@ final class RunSession implements AutoCloseable {
             writeMap(update.map(), "update", update);
         } else if (message instanceof ClientMessage.MapDelete delete) {
             writeMap(delete.map(), "delete", delete);
+        } else if (message instanceof ClientMessage.ReadLoaded read) {
+            readLoaded(read);
         } else if (message instanceof ClientMessage.Compile compile) {
             compileOnly.request(compile); // the run, if any, is not touched
         }
@@ -258,6 +265,31 @@ final class RunSession implements AutoCloseable {
             attempt.send(command);
         } catch (IOException e) {
             control(new ServerMessage.MapWritten(map, op, false, "could not reach the sandbox: " + e.getMessage()));
+        }
+    }
+
+    /**
+     * Asks the attached program's agent for the programs as the kernel holds them after load; answered with one
+     * {@code loaded_programs}, the server's own (with a {@code problem}) when it refuses: no program attached, or more
+     * than {@link #LOADED_READS_PER_MINUTE} requests a minute on this connection.
+     */
+    private void readLoaded(ClientMessage.ReadLoaded read) {
+        RunAttempt attempt = current;
+        if (attempt == null || attempt.finished || !attempt.attached) {
+            control(ServerMessage.LoadedPrograms.refused("no program is attached: press Run, then read it once the "
+                    + "run says attached"));
+            return;
+        }
+        long wait = loadedReads.acquire("connection");
+        if (wait > 0) {
+            control(ServerMessage.LoadedPrograms.refused("at most " + LOADED_READS_PER_MINUTE + " reads of the loaded "
+                    + "program a minute per connection: try again in " + wait + " s"));
+            return;
+        }
+        try {
+            attempt.send(read);
+        } catch (IOException e) {
+            control(ServerMessage.LoadedPrograms.refused("could not reach the sandbox: " + e.getMessage()));
         }
     }
 

@@ -73,6 +73,19 @@ class AgentLineFilterTest {
     }
 
     @Test
+    void eachReadOfTheLoadedProgramIsAnsweredOnce() {
+        String answer = "{\"type\":\"loaded_programs\",\"programs\":[{\"name\":\"p\",\"id\":4,\"xlatedCount\":1,"
+                + "\"instructions\":[{\"index\":0,\"text\":\"(95) exit\"}]}]}";
+        assertNotNull(filter.accept(LOADING));
+        assertNotNull(filter.accept(ATTACHED));
+        assertNull(filter.accept(answer), "nobody asked");
+        filter.loadedReadRequested();
+        assertNotNull(filter.accept(answer));
+        assertNull(filter.accept(answer), "a second answer to one request");
+        assertEquals(2, dropped(AgentLineDrop.UNREQUESTED));
+    }
+
+    @Test
     void iteratorOutputsComeWhileAttachedForTheReadAtAttachAndEachReadAskedFor() {
         String read1 = iteratorOutput(1);
         String read2 = iteratorOutput(2);

@@ -65,6 +65,7 @@ class ProtocolJsTest {
                 compile: p.compileMessage('int x;', 3),
                 mapUpdate: p.mapUpdateMessage('blocked_ports', 7778, 'ACTION_DROP'),
                 mapDelete: p.mapDeleteMessage('counts', { comm: 'bash' }),
+                readLoaded: p.readLoadedMessage(),
               },
               read: (() => {
                 const arg = i => JSON.parse(Buffer.from(process.argv[i], 'base64').toString('utf8'));
@@ -159,6 +160,7 @@ class ProtocolJsTest {
                 RunJson.client(built.get("mapUpdate").toString()));
         assertEquals(new ClientMessage.MapDelete("counts", RunJson.mapper().createObjectNode().put("comm", "bash")),
                 RunJson.client(built.get("mapDelete").toString()));
+        assertInstanceOf(ClientMessage.ReadLoaded.class, RunJson.client(built.get("readLoaded").toString()));
     }
 
     @Test

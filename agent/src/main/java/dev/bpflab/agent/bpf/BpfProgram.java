@@ -32,16 +32,14 @@ public final class BpfProgram {
      * does not say. A program that keeps its id was not reloaded.
      */
     public int id() {
+        ProgramInfo info = info();
+        return info == null ? 0 : info.id();
+    }
+
+    /** What the kernel says of the loaded program (id, sizes, instructions verified); null before load. */
+    public ProgramInfo info() {
         int fd = LibBpf.INSTANCE.bpf_program__fd(program);
-        if (fd < 0) {
-            return 0;
-        }
-        // struct bpf_prog_info { __u32 type; __u32 id; … }: the kernel fills only the bytes asked for, so 8 will do.
-        try (com.sun.jna.Memory info = new com.sun.jna.Memory(8)) {
-            info.clear();
-            com.sun.jna.ptr.IntByReference length = new com.sun.jna.ptr.IntByReference(8);
-            return LibBpf.INSTANCE.bpf_obj_get_info_by_fd(fd, info, length) == 0 ? info.getInt(4) : 0;
-        }
+        return fd < 0 ? null : ProgramInfo.of(fd);
     }
 
     int type() {

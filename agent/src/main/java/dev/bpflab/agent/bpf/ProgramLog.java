@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.jna.Memory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -40,6 +41,46 @@ public final class ProgramLog {
     public static String reason(byte[] elf, Path coreBtf, Map<String, JsonNode> globals, String program, int logBytes)
             throws BpfException {
         return load(elf, coreBtf, globals, program, logBytes, LOG_LEVEL_STATS_ONLY);
+    }
+
+    /**
+     * Loads the object again, every program it loads by itself, each asking the verifier only for its statistics
+     * (BPF_LOG_STATS: verification time, stack depth, processed instructions, total and peak states; a few hundred
+     * bytes): what {@code bpf_prog_info} does not hold. One open and one load for all programs; nothing is attached,
+     * and the object (its maps too) is closed before this returns. Arguments as for {@link #verbose}.
+     *
+     * @param logBytes each program's log buffer; the kernel (before 6.4) fails a load whose log does not fit
+     * @return program name → its statistics' log, for the programs the load reached (all, when it succeeds)
+     * @throws BpfException when the object does not open or load again (the message says why)
+     */
+    public static Map<String, String> statistics(byte[] elf, Path coreBtf, Map<String, JsonNode> globals, int logBytes)
+            throws BpfException {
+        try (BpfObject object = BpfObject.open(elf, "prog", logBytes, coreBtf)) {
+            if (!globals.isEmpty()) {
+                object.setGlobals(globals);
+            }
+            Map<String, Memory> logs = new LinkedHashMap<>();
+            for (BpfProgram p : object.programs()) {
+                if (p.autoload()) {
+                    Memory log = new Memory(logBytes);
+                    log.setByte(0, (byte) 0);
+                    logs.put(p.name(), log);
+                    LibBpf.INSTANCE.bpf_program__set_log_buf(p.pointer(), log, logBytes);
+                    LibBpf.INSTANCE.bpf_program__set_log_level(p.pointer(), LOG_LEVEL_STATS_ONLY);
+                }
+            }
+            Map<String, String> texts = new LinkedHashMap<>();
+            try {
+                object.load();
+            } finally {
+                // The buffers are the kernel's to write until load returns; read and freed only then.
+                logs.forEach((name, log) -> {
+                    texts.put(name, log.getString(0, StandardCharsets.UTF_8.name()));
+                    log.close();
+                });
+            }
+            return texts;
+        }
     }
 
     private static String load(byte[] elf, Path coreBtf, Map<String, JsonNode> globals, String program, int logBytes,
