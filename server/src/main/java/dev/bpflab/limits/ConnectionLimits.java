@@ -76,7 +76,7 @@ public class ConnectionLimits implements HttpUpgradeCheck {
             connection.userData().put(COUNTED, true);
             return true;
         } catch (LimitException e) {
-            connection.sendText(RunJson.write((ServerMessage) new ServerMessage.Error(e.getMessage())))
+            connection.sendText(RunJson.write((ServerMessage) e.error()))
                     .onItemOrFailure().transformToUni((v, t) -> connection.close(
                             new CloseReason(TRY_AGAIN_LATER, "too many connections; see the error message")))
                     .subscribe().with(v -> {
