@@ -263,15 +263,15 @@ function setPhase(next, detail = {}) {
   lastPhaseDetail = detail;
   const words = t();
   const text = {
-    [PAGE_STATE.IDLE]: preparation.text() ?? words.ready,
-    [PAGE_STATE.CONNECTING]: words.connecting,
-    [PHASE.QUEUED]: detail.position ? words.queuedAt(detail.position)
-      : (detail.preparing && preparation.text()) || words.queued,
-    [PHASE.COMPILING]: words.compiling,
-    [PHASE.LOADING]: words.loading,
-    [PHASE.ATTACHED]: words.attached,
-    [PHASE.STOPPED]: words.stopped,
-    [PHASE.FAILED]: detail.reason ? words.failedBecause(detail.reason(words)) : words.failed,
+    [PAGE_STATE.IDLE]: preparation.text() ?? words.phaseReady,
+    [PAGE_STATE.CONNECTING]: words.phaseConnecting,
+    [PHASE.QUEUED]: detail.position ? words.phaseQueuedAt(detail.position)
+      : (detail.preparing && preparation.text()) || words.phaseQueued,
+    [PHASE.COMPILING]: words.phaseCompiling,
+    [PHASE.LOADING]: words.phaseLoading,
+    [PHASE.ATTACHED]: words.phaseAttached,
+    [PHASE.STOPPED]: words.phaseStopped,
+    [PHASE.FAILED]: detail.reason ? words.failedBecause(detail.reason(words)) : words.phaseFailed,
   }[next] ?? next;
   const box = $('phase');
   box.dataset.phase = next;
