@@ -638,6 +638,7 @@ function templatePushText(push) {
 // In a room (joined at /join): the instructor's pushes land here, and the editor's text is reported for the dashboard.
 const room = attachRoom({
   getSource: () => editor.getSource(),
+  words: t,
   // The toast names the pushed lesson or template by its title, in the lesson pane's language, once they are known.
   describePush: async push => (push.kind === 'lesson' ? lessons.describePush(push) : templatePushText(push)),
   onPush: push => {
@@ -646,6 +647,7 @@ const room = attachRoom({
   },
 });
 window.bpflab.room = room; // room?.progress(lessonId, step) when the learner changes step
+onLangChange(() => room?.relabel());
 setupRoomMenu($('room-menu'), () => window.bpflab.room); // join, create, or leave a room from the toolbar
 
 // ---------- start ----------

@@ -184,6 +184,11 @@ const STRINGS = {
     instructorCreate: 'Create a room and watch every student\'s runs live: ',
     createRoom: 'Create a room',
     roomsNoAccount: 'Rooms need no account: a code and a display name.',
+    roomInstructorSays: text => `Instructor: ${text}`,
+    roomClosed: 'The room was closed',
+    roomRemoved: 'Your instructor removed you from the room',
+    roomGone: 'Not in a room any more: join again',
+    roomReconnecting: title => `${title} · reconnecting…`,
     // theme
     theme: { auto: 'Theme: follow the system', light: 'Theme: light', dark: 'Theme: dark' },
   },
@@ -356,6 +361,11 @@ const STRINGS = {
     instructorCreate: 'Creá una sala y mirá en vivo los programas de cada estudiante: ',
     createRoom: 'Crear una sala',
     roomsNoAccount: 'Las salas no necesitan cuenta: un código y un nombre para mostrar.',
+    roomInstructorSays: text => `Docente: ${text}`,
+    roomClosed: 'La sala se cerró',
+    roomRemoved: 'Tu docente te sacó de la sala',
+    roomGone: 'Ya no estás en una sala: unite de nuevo',
+    roomReconnecting: title => `${title} · reconectando…`,
     theme: { auto: 'Tema: el del sistema', light: 'Tema: claro', dark: 'Tema: oscuro' },
   },
 };
