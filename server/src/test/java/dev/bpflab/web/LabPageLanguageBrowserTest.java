@@ -19,7 +19,7 @@ import org.openqa.selenium.support.ui.Select;
  * and its program attached, the header's ES switches every word at once (a tab, Run, the phase, the Make it fire
  * heading, the template's panel, the lesson pane's select, a refusal the server sends with a code), and the lesson
  * pane's select switches back; the editor's text and the running program (its kernel id) stay as they were. The
- * choice is kept across a reload.
+ * choice is kept across a reload, and the join page speaks the same language.
  */
 @QuarkusTest
 @TestProfile(DataDirProfile.class)
@@ -94,6 +94,30 @@ class LabPageLanguageBrowserTest extends LabPageTestBase {
         assertEquals("Listo", page.text("phase-text"));
         assertEquals("Eventos", tabLabel("tab-events"));
         assertEquals(source, page.source(), "the draft came back as it was");
+    }
+
+    @Test
+    void theJoinPageSpeaksTheLabPagesLanguage() {
+        page.clearStorage();
+        driver.get(root + "join/K7QX2M");
+        page.waitFor("the join form", () -> page.shown("join-form"), SHORT);
+        assertEquals("Join a lab session", driver.findElement(By.cssSelector("#join-view h1")).getText());
+        driver.findElement(By.id("lang-es")).click();
+        assertEquals("Unite a una sesión del lab", driver.findElement(By.cssSelector("#join-view h1")).getText());
+        assertEquals("Unirse", page.text("page-title"));
+        driver.findElement(By.id("join-name")).sendKeys("1234");
+        driver.findElement(By.cssSelector("#join-form button[type='submit']")).click();
+        assertTrue(page.text("join-error").startsWith("Un nombre necesita al menos una letra"), page.text("join-error"));
+        page.screenshot("62-join-page-spanish-1280x800");
+        driver.findElement(By.id("lang-en")).click();
+        assertTrue(page.text("join-error").startsWith("A name needs at least one letter"), page.text("join-error"));
+        assertEquals("Join", driver.findElement(By.cssSelector("#join-form button[type='submit']")).getText());
+
+        // One language for both pages: chosen on the join page, the lab page opens in it.
+        driver.findElement(By.id("lang-es")).click();
+        page.reopen(1280, 800);
+        assertEquals("es", page.js("return document.documentElement.lang"));
+        assertEquals("Eventos", tabLabel("tab-events"));
     }
 
     private void assertEnglish() {
