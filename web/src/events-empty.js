@@ -3,6 +3,7 @@
 // ring or perf buffer and so never sends events.
 import { LIVE_PHASES, PHASE } from './protocol.js';
 import { PAGE_STATE } from './run-client.js';
+import { pageStrings } from './page-strings.js';
 
 const STARTING = new Set([PAGE_STATE.CONNECTING, ...LIVE_PHASES.filter(phase => phase !== PHASE.ATTACHED)]);
 
@@ -12,25 +13,23 @@ export function declaresEventBuffer(source) {
   return /\bBPF_MAP_TYPE_(RINGBUF|PERF_EVENT_ARRAY)\b/.test(code);
 }
 
-/** The text for: phase (a PHASE or PAGE_STATE), buffer (declaresEventBuffer of the running source), fired (a workload's name). */
-export function emptyEventsText({ phase, buffer, fired }) {
-  if (STARTING.has(phase)) return 'Waiting for the program to attach…';
-  if (phase !== PHASE.ATTACHED) {
-    return 'Nothing is running. Run a program that sends records through a ring buffer or perf buffer, then make it fire.';
-  }
-  if (!buffer) {
-    return 'The program is attached, but it has no ring buffer or perf buffer, so no events come here: see printk and Maps.';
-  }
-  if (fired) {
-    return `Attached, waiting for events. “${fired}” ran and no event came yet: if none comes, the program's conditions `
-      + '(or its parameters) leave it out.';
-  }
-  return 'Attached, waiting for events: make it fire with the buttons above, or wait for the kernel to do it.';
+/**
+ * The text for: phase (a PHASE or PAGE_STATE), buffer (declaresEventBuffer of the running source), fired (a workload's
+ * name), in `words` (page-strings.js).
+ */
+export function emptyEventsText({ phase, buffer, fired }, words = pageStrings('en')) {
+  if (STARTING.has(phase)) return words.emptyWaiting;
+  if (phase !== PHASE.ATTACHED) return words.emptyIdle;
+  if (!buffer) return words.emptyNoBuffer;
+  if (fired) return words.emptyFired(fired);
+  return words.emptyAttached;
 }
 
 export class EventsEmpty {
-  constructor(element) {
+  /** words(): the page's words in its language now; render() says the text again after a switch. */
+  constructor(element, words = () => pageStrings('en')) {
     this.element = element;
+    this.words = words;
     this.state = { phase: PAGE_STATE.IDLE, buffer: false, fired: null };
     this.render();
   }
@@ -53,6 +52,6 @@ export class EventsEmpty {
   }
 
   render() {
-    this.element.textContent = emptyEventsText(this.state);
+    this.element.textContent = emptyEventsText(this.state, this.words());
   }
 }

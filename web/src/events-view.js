@@ -2,6 +2,7 @@
 // Records of the lab's own processes (marked "lab" by the agent) are hidden until the learner shows them; enumerator
 // names show with their number ("RULE_PORT (1)").
 import { clockTime, el, formatNamed, formatValue } from './format.js';
+import { pageStrings } from './page-strings.js';
 
 const KEEP = 20000;      // events kept in memory for filtering; older ones are forgotten
 const SHOW = 500;        // rows kept in the DOM
@@ -34,15 +35,15 @@ export function isShown(record, filter, showLab) {
 }
 
 export class EventsView {
-  constructor({ table, empty, count, dropped, pause, filter, clear, badge }) {
-    Object.assign(this, { table, empty, countEl: count, droppedEl: dropped, pauseBtn: pause, filterInput: filter, badge });
+  /** The elements of the Events tab; words(): the page's words (page-strings.js) in its language now. */
+  constructor({ table, empty, count, dropped, pause, filter, clear, badge, words = () => pageStrings('en') }) {
+    Object.assign(this, { table, empty, countEl: count, droppedEl: dropped, pauseBtn: pause, filterInput: filter, badge, words });
     this.showLab = false;
     this.labToggle = el('button', {
       type: 'button',
       class: 'ghost lab-toggle',
       'aria-pressed': 'false',
       hidden: true,
-      title: 'Events of bpflab\u2019s own processes (its agent, and what it runs before a workload\u2019s program starts)',
       onclick: () => this.setShowLab(!this.showLab),
     });
     clear.after(this.labToggle);
@@ -53,6 +54,7 @@ export class EventsView {
     this.filter = [];
     this.frame = 0;
     this.reset();
+    this.setPaused(false);
     pause.addEventListener('click', () => this.setPaused(!this.paused));
     filter.addEventListener('input', () => {
       this.filter = parseFilter(filter.value);
@@ -75,7 +77,7 @@ export class EventsView {
   setPaused(paused) {
     this.paused = paused;
     this.pauseBtn.setAttribute('aria-pressed', String(paused));
-    this.pauseBtn.textContent = paused ? 'Resume' : 'Pause';
+    this.pauseBtn.textContent = paused ? this.words().resume : this.words().pause;
     if (!paused) this.rebuild();
     this.updateCounts();
   }
@@ -127,13 +129,22 @@ export class EventsView {
     });
   }
 
+  /** Says the tab's words again in the page's language now (rows and what they hold stay). */
+  relabel() {
+    this.pauseBtn.textContent = this.paused ? this.words().resume : this.words().pause;
+    this.renderHead();
+    for (const row of this.body.querySelectorAll('tr.lab')) row.title = this.words().own;
+    this.updateCounts();
+  }
+
   showMapColumn() {
     return this.maps.size > 1;
   }
 
   renderHead() {
-    const cells = [el('th', { scope: 'col', text: '#' }), el('th', { scope: 'col', text: 'time' })];
-    if (this.showMapColumn()) cells.push(el('th', { scope: 'col', text: 'map' }));
+    const words = this.words();
+    const cells = [el('th', { scope: 'col', text: '#' }), el('th', { scope: 'col', text: words.columnTime })];
+    if (this.showMapColumn()) cells.push(el('th', { scope: 'col', text: words.columnMap }));
     for (const c of this.columns) cells.push(el('th', { scope: 'col', text: c }));
     this.head.replaceChildren(...cells);
   }
@@ -147,7 +158,7 @@ export class EventsView {
       cells.push(el('td', { class: typeof value === 'number' ? 'num' : text.length > 24 ? 'text' : null, text }));
     }
     return el('tr', { class: [fresh ? 'fresh' : '', record.lab ? 'lab' : ''].join(' ').trim() || null,
-      title: record.lab ? 'bpflab\u2019s own' : null }, ...cells);
+      title: record.lab ? this.words().own : null }, ...cells);
   }
 
   flush() {
@@ -173,20 +184,22 @@ export class EventsView {
   }
 
   updateCounts() {
+    const words = this.words();
     const shown = this.body.rows.length;
-    let text = `${this.total} event${this.total === 1 ? '' : 's'}`;
-    if (this.filter.length) text += ` · ${shown}${shown === SHOW ? '+' : ''} match`;
-    if (this.labTotal && !this.showLab) text += ` · ${this.labTotal} of bpflab\u2019s own hidden`;
-    if (this.paused) text += ' · paused';
+    let text = words.events(this.total);
+    if (this.filter.length) text += words.matches(shown, shown === SHOW);
+    if (this.labTotal && !this.showLab) text += words.ownHidden(this.labTotal);
+    if (this.paused) text += words.paused;
     this.countEl.textContent = text;
     this.badge.textContent = String(this.total);
     this.empty.hidden = this.total > 0;
     this.table.hidden = this.total === 0;
     this.droppedEl.hidden = this.droppedCount === 0;
-    this.droppedEl.textContent = `${this.droppedCount} dropped`;
-    this.droppedEl.title = 'The kernel produced events faster than they could be streamed; these were shed.';
+    this.droppedEl.textContent = words.dropped(this.droppedCount);
+    this.droppedEl.title = words.droppedTitle;
     this.labToggle.hidden = this.labTotal === 0;
     this.labToggle.setAttribute('aria-pressed', String(this.showLab));
-    this.labToggle.textContent = this.showLab ? `Hide bpflab\u2019s own (${this.labTotal})` : `Show bpflab\u2019s own (${this.labTotal})`;
+    this.labToggle.title = words.ownEventsTitle;
+    this.labToggle.textContent = this.showLab ? words.hideOwn(this.labTotal) : words.showOwn(this.labTotal);
   }
 }

@@ -5,6 +5,7 @@
 // seconds until the lab is ready, counts the seconds in between, and says it in a sentence for the phase box.
 import './lab-preparation.css';
 import { api } from './api.js';
+import { pageStrings } from './page-strings.js';
 
 const POLL_MS = 2000;
 const TICK_MS = 1000;
@@ -22,24 +23,28 @@ export function durationText(seconds) {
 
 /**
  * "Preparing the lab (step 1 of 4, 1 min 10 s): building the guest image: Debian packages", for a preparing object
- * as the server sends it, `later` seconds after it was sent. How far along comes first: a narrow toolbar cuts the end.
+ * as the server sends it, `later` seconds after it was sent, in `words` (page-strings.js): a stage the page knows is
+ * said in the page's language, another in the server's text. How far along comes first: a narrow toolbar cuts the end.
  */
-export function preparingText(preparing, later = 0) {
-  const text = typeof preparing?.text === 'string' ? preparing.text : 'getting ready';
-  const step = Number.isInteger(preparing?.step) && Number.isInteger(preparing?.steps)
-    ? `step ${preparing.step} of ${preparing.steps}, ` : '';
+export function preparingText(preparing, later = 0, words = pageStrings('en')) {
+  const known = typeof preparing?.stage === 'string' && Object.hasOwn(words.stages, preparing.stage)
+    ? words.stages[preparing.stage] : null;
+  const text = known ?? (typeof preparing?.text === 'string' ? preparing.text : words.gettingReady);
+  const stepped = Number.isInteger(preparing?.step) && Number.isInteger(preparing?.steps);
   const seconds = Number.isFinite(preparing?.stageSeconds) ? preparing.stageSeconds : 0;
-  return `Preparing the lab (${step}${durationText(seconds + later)}): ${text}`;
+  return words.preparing(stepped ? preparing.step : 0, stepped ? preparing.steps : 0, durationText(seconds + later), text);
 }
 
 export class LabPreparation {
   /**
    * onChange() is called whenever text() may read differently (a new word from the server, or a second went by
-   * while preparing); onFailed(problem) once, when the server says the lab could not get ready.
+   * while preparing); onFailed(problem) once, when the server says the lab could not get ready ('' when it did not
+   * say why). words(): the page's words in its language now.
    */
-  constructor({ onChange = () => {}, onFailed = () => {} } = {}) {
+  constructor({ onChange = () => {}, onFailed = () => {}, words = () => pageStrings('en') } = {}) {
     this.onChange = onChange;
     this.onFailed = onFailed;
+    this.words = words;
     this.state = PREPARATION_STATE.UNKNOWN;
     this.preparing = null; // the server's latest preparing object
     this.heardAt = 0; // when it came, Date.now()
@@ -62,9 +67,9 @@ export class LabPreparation {
   /** What to show instead of "Ready" while the lab is not: null once it is ready (or before the server said). */
   text() {
     if (this.state === PREPARATION_STATE.PREPARING) {
-      return preparingText(this.preparing, (Date.now() - this.heardAt) / 1000);
+      return preparingText(this.preparing, (Date.now() - this.heardAt) / 1000, this.words());
     }
-    if (this.state === PREPARATION_STATE.FAILED) return 'The lab could not get ready';
+    if (this.state === PREPARATION_STATE.FAILED) return this.words().labFailed;
     return null;
   }
 
@@ -99,6 +104,6 @@ export class LabPreparation {
     }
     document.documentElement.dataset.labPreparation = state;
     this.onChange();
-    if (failedNow) this.onFailed(problem || 'The lab could not get ready; the server\'s log says why.');
+    if (failedNow) this.onFailed(problem || '');
   }
 }

@@ -1,7 +1,9 @@
-// What the browser remembers of the lessons (localStorage): the language, where the learner is, which checks passed
+// What the browser remembers of the lessons (localStorage): where the learner is, which checks passed
 // ("<lesson id>/<step>", as share links carry them), how many checked steps each lesson has, the step each lesson was
-// left at, and one draft of editor text per lesson.
-import { LANGS } from './lesson-strings.js';
+// left at, and one draft of editor text per lesson. The language is the page's (page-lang.js), one for everything.
+import { pageLang, setPageLang } from './page-lang.js';
+
+export { browserLang } from './page-lang.js';
 
 const KEY = 'bpflab.lessons';
 const DRAFT = 'bpflab.lessons.draft.';
@@ -9,17 +11,12 @@ const DRAFT = 'bpflab.lessons.draft.';
 const PASSED_STEP = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\/[0-9]{1,4}$/;
 const MAX_SHARED_PROGRESS = 500;
 
-export function browserLang(language = navigator.language) {
-  return /^es\b/i.test(language ?? '') ? 'es' : 'en';
-}
-
 export class LessonStore {
   constructor() {
     let saved = {};
     try {
       saved = JSON.parse(localStorage.getItem(KEY) ?? '{}') ?? {};
     } catch { /* unreadable: start afresh */ }
-    this.lang = LANGS.includes(saved.lang) ? saved.lang : browserLang();
     this.position = saved.position && typeof saved.position.id === 'string' ? saved.position : null;
     this.passed = new Set((Array.isArray(saved.passed) ? saved.passed : []).filter(p => typeof p === 'string'));
     this.checks = saved.checks && typeof saved.checks === 'object' ? saved.checks : {};
@@ -31,9 +28,18 @@ export class LessonStore {
   save() {
     try {
       localStorage.setItem(KEY, JSON.stringify({
-        lang: this.lang, position: this.position, passed: [...this.passed], checks: this.checks, steps: this.steps, open: this.open, owns: this.owns,
+        position: this.position, passed: [...this.passed], checks: this.checks, steps: this.steps, open: this.open, owns: this.owns,
       }));
     } catch { /* storage full or blocked: progress lasts as long as this page */ }
+  }
+
+  /** The page's language, 'es' or 'en'; setting it switches the whole page. */
+  get lang() {
+    return pageLang();
+  }
+
+  set lang(lang) {
+    setPageLang(lang);
   }
 
   /** Where the learner is now; each lesson also remembers its own step for when they come back to it. */

@@ -9,6 +9,7 @@ import { LANGS, strings } from './lesson-strings.js';
 import { LessonStore } from './lesson-store.js';
 import { CHECK_STATE, LessonChecker } from './lesson-check.js';
 import { SERVER_MESSAGE } from './protocol.js';
+import { onLangChange, setPageLang } from './page-lang.js';
 
 const NEEDS_VM = ['lsm', 'fentry']; // program types the local backend's host kernel refuses
 const LANG_NAMES = { es: 'Español', en: 'English' };
@@ -48,6 +49,7 @@ export class LessonPane {
       this.renderVmNote();
     });
     window.addEventListener('bpflab:push', e => this.pushed(e.detail));
+    onLangChange(() => this.languageChanged()); // the header's switch, or this pane's select
     window.addEventListener('pagehide', () => this.flushDraft());
   }
 
@@ -471,11 +473,12 @@ export class LessonPane {
   }
 
   // ---------- rendering ----------
+  /** Switches the whole page's language (page-lang.js); the pane follows in languageChanged(). */
   setLang(lang) {
-    if (!LANGS.includes(lang)) return;
-    this.store.lang = lang;
-    this.store.save();
-    window.dispatchEvent(new CustomEvent('bpflab:lang', { detail: lang })); // the diagnostics' hints follow
+    setPageLang(lang);
+  }
+
+  languageChanged() {
     this.applyLabels();
     if (this.listError) this.showStatus(this.t.unavailable(this.listError));
     this.renderList();

@@ -10,6 +10,8 @@ import { MapsView } from './maps-view.js';
 import { LogView } from './log-view.js';
 import { TemplatePicker, localized } from './templates.js';
 import { strings } from './lesson-strings.js';
+import { applyStaticWords, pageStrings, serverErrorText } from './page-strings.js';
+import { LANGS, onLangChange, pageLang, setPageLang } from './page-lang.js';
 import { setupThemeToggle } from './theme.js';
 import { api } from './api.js';
 import { clockTime, el } from './format.js';
@@ -19,7 +21,6 @@ import { LabPreparation } from './lab-preparation.js';
 import { LessonPane } from './lessons.js';
 import { IteratorView } from './iterator-view.js';
 import { InstructionsView } from './instructions-view.js';
-import { browserLang } from './lesson-store.js';
 import { CodeGuard } from './code-guard.js';
 import { PendingParams } from './pending-params.js';
 import { EventsEmpty } from './events-empty.js';
@@ -43,8 +44,9 @@ int hello(void *ctx)
 `;
 
 const $ = id => document.getElementById(id);
-// Hints on diagnostics come in the language the learner chose for the lessons (the lesson pane's select).
-const hintLang = () => lessons?.store.lang ?? browserLang();
+// Every word of the page, the diagnostics' hints too, comes in the page's one language (page-lang.js).
+const hintLang = pageLang;
+const t = () => pageStrings(pageLang());
 // A run is going (Stop works, a closed socket is a failure) from the moment its socket opens until a final phase.
 const ACTIVE_PHASES = new Set([PAGE_STATE.CONNECTING, ...LIVE_PHASES]);
 const PRINTK_KEEP = 2000;
@@ -63,9 +65,15 @@ function notify(listeners, ...args) {
 }
 
 // ---------- banner ----------
+// text: a string, or words => string to be said again in the other language when the learner switches.
+let bannerText = '';
 function showBanner(text) {
-  $('banner-text').textContent = text;
+  bannerText = text;
+  renderBanner();
   $('banner').hidden = false;
+}
+function renderBanner() {
+  $('banner-text').textContent = typeof bannerText === 'function' ? bannerText(t()) : bannerText;
 }
 function hideBanner() {
   $('banner').hidden = true;
@@ -102,6 +110,8 @@ let draftTimer = 0;
 let pendingParams = null; // the template form's values not applied yet (pending-params.js), once the picker exists
 let instructions = null; // the Instructions tab (InstructionsView), made once the editor exists
 let logView = null; // the Log tab (LogView), made once the editor exists
+let cursor = { line: 1, column: 1 }; // where the editor's cursor is, for saying it again in the other language
+let diagItems = []; // what the summary under the editor counts
 // Errors as you type: the markers follow the text once typing pauses, without pressing Run.
 const typing = new CompileAsYouType({
   getSource: () => editor.getSource(),
@@ -125,7 +135,8 @@ const editor = createEditor($('editor'), {
     showRunStale();
   },
   onCursor: (line, column) => {
-    $('cursor-pos').textContent = `Ln ${line}, Col ${column}`;
+    cursor = { line, column };
+    $('cursor-pos').textContent = t().cursor(line, column);
     instructions?.cursorLine(line);
     logView?.cursorLine(line);
   },
@@ -145,11 +156,12 @@ const isUnedited = () => editor.getSource() === pristineSource;
 function showRunStale() {
   const stale = ACTIVE_PHASES.has(phase) && runSource !== null && editor.getSource() !== runSource;
   $('run-stale').hidden = !stale;
-  $('run-stale').textContent = stale ? 'The program running is the code of your last Run, not this: press Run to run what the editor shows.' : '';
+  $('run-stale').textContent = stale ? t().runStale : '';
 }
 
 // Everything on this page that replaces the editor's text goes through the guard (the lesson pane asks first instead).
 const guard = new CodeGuard({
+  words: t,
   notice: { box: $('editor-notice'), text: $('editor-notice-text'), actions: $('editor-notice-actions'), close: $('editor-notice-close') },
   editor: {
     getSource: () => editor.getSource(),
@@ -166,6 +178,8 @@ const guard = new CodeGuard({
 });
 
 function updateDiagSummary(items) {
+  diagItems = items;
+  const words = t();
   const summary = $('diag-summary');
   const errors = items.filter(i => (i.severity || 'error').includes('error'));
   const warnings = items.length - errors.length;
@@ -176,10 +190,10 @@ function updateDiagSummary(items) {
     return;
   }
   const parts = [];
-  if (errors.length) parts.push(`✖ ${errors.length} error${errors.length > 1 ? 's' : ''}`);
-  if (warnings) parts.push(`⚠ ${warnings} warning${warnings > 1 ? 's' : ''}`);
+  if (errors.length) parts.push(words.errorsCount(errors.length));
+  if (warnings) parts.push(words.warningsCount(warnings));
   const first = (errors[0] || items[0]).line;
-  summary.textContent = parts.join(' ') + (first >= 1 ? ` — first at line ${first}` : '');
+  summary.textContent = parts.join(' ') + (first >= 1 ? words.firstAt(first) : '');
 }
 
 // ---------- views ----------
@@ -192,10 +206,11 @@ const events = new EventsView({
   filter: $('events-filter'),
   clear: $('events-clear'),
   badge: $('events-badge'),
+  words: t,
 });
-const eventsEmpty = new EventsEmpty($('events-empty'));
+const eventsEmpty = new EventsEmpty($('events-empty'), t);
 const phaseClock = new PhaseClock($('phase-elapsed'), [PAGE_STATE.CONNECTING, PHASE.COMPILING, PHASE.QUEUED, PHASE.LOADING]);
-const maps = new MapsView({ container: $('maps'), badge: $('maps-badge'), send: message => client.send(message) });
+const maps = new MapsView({ container: $('maps'), badge: $('maps-badge'), send: message => client.send(message), words: t });
 logView = new LogView({
   list: $('diag-list'),
   log: $('verifier-log'),
@@ -205,14 +220,13 @@ logView = new LogView({
   hintLang,
   source: () => runSource ?? editor.getSource(),
 });
-window.addEventListener('bpflab:lang', () => logView.languageChanged());
 const iterators = new IteratorView({
   tabLabel: $('iterator-tab-label'),
   badge: $('iterator-badge'),
   button: $('iterator-read'),
   status: $('iterator-status'),
   container: $('iterator-outputs'),
-  lang: () => window.bpflab?.lessons?.store?.lang ?? browserLang(), // the lessons' language, which the learner picks
+  lang: pageLang,
   onRead: () => client.send(readIteratorMessage()),
 });
 // Declared before the editor calls it: the editor reports the cursor from its first update.
@@ -220,18 +234,11 @@ instructions = new InstructionsView({
   tabLabel: $('instructions-tab-label'),
   badge: $('instructions-badge'),
   container: $('instructions'),
-  lang: () => window.bpflab?.lessons?.store?.lang ?? browserLang(),
+  lang: pageLang,
   getSource: () => editor.getSource(),
   onJump: line => editor.gotoLine(line, 1),
   onReadLoaded: () => client.send(readLoadedMessage()),
 });
-document.addEventListener('change', e => {
-  if (e.target?.id === 'lesson-lang') {
-    iterators.relabel();
-    instructions.relabel();
-  }
-});
-window.addEventListener('bpflab:lang', () => instructions.relabel());
 let printkCount = 0;
 function addPrintk(message) {
   const log = $('printk-log');
@@ -251,7 +258,8 @@ $('printk-clear').addEventListener('click', () => {
 // Until the lab is ready (a fresh host builds its guest image first) the idle and queued texts say what it is doing.
 const preparation = new LabPreparation({
   onChange: () => (phase === PAGE_STATE.IDLE || phase === PHASE.QUEUED) && setPhase(phase, lastPhaseDetail),
-  onFailed: problem => showBanner(problem),
+  onFailed: problem => showBanner(problem ? () => problem : words => words.labFailedLog),
+  words: t,
 });
 let phase = PAGE_STATE.IDLE; // a run phase (PHASE), or the page's own PAGE_STATE before the server said one
 let sandbox = null; // which sandbox the run got ({"type":"sandbox","backend","description"})
@@ -260,16 +268,17 @@ function setPhase(next, detail = {}) {
   phase = next;
   lastPhaseDetail = detail;
   instructions?.runPhase({ attached: next === PHASE.ATTACHED, final: isFinalPhase(next) });
+  const words = t();
   const text = {
-    [PAGE_STATE.IDLE]: preparation.text() ?? 'Ready',
-    [PAGE_STATE.CONNECTING]: 'Connecting…',
-    [PHASE.QUEUED]: detail.position ? `Queued — #${detail.position} in line`
-      : (detail.preparing && preparation.text()) || 'Queued…',
-    [PHASE.COMPILING]: 'Compiling…',
-    [PHASE.LOADING]: 'Loading — verifier checking…',
-    [PHASE.ATTACHED]: 'Attached — live',
-    [PHASE.STOPPED]: 'Stopped',
-    [PHASE.FAILED]: detail.reason ? `Failed — ${detail.reason}` : 'Failed',
+    [PAGE_STATE.IDLE]: preparation.text() ?? words.phaseReady,
+    [PAGE_STATE.CONNECTING]: words.phaseConnecting,
+    [PHASE.QUEUED]: detail.position ? words.phaseQueuedAt(detail.position)
+      : (detail.preparing && preparation.text()) || words.phaseQueued,
+    [PHASE.COMPILING]: words.phaseCompiling,
+    [PHASE.LOADING]: words.phaseLoading,
+    [PHASE.ATTACHED]: words.phaseAttached,
+    [PHASE.STOPPED]: words.phaseStopped,
+    [PHASE.FAILED]: detail.reason ? words.failedBecause(detail.reason(words)) : words.phaseFailed,
   }[next] ?? next;
   const box = $('phase');
   box.dataset.phase = next;
@@ -277,15 +286,15 @@ function setPhase(next, detail = {}) {
   phaseClock.set(next);
   eventsEmpty.phase(next);
   const programs = next === PHASE.ATTACHED && Array.isArray(detail.programs) && detail.programs.length
-    ? `Attached: ${detail.programs.join(', ')}` : text;
-  box.title = sandbox && ACTIVE_PHASES.has(next) ? `${programs}\nSandbox: ${sandbox}` : programs;
+    ? words.attachedPrograms(detail.programs) : text;
+  box.title = sandbox && ACTIVE_PHASES.has(next) ? `${programs}\n${words.sandbox(sandbox)}` : programs;
   $('stop').disabled = !ACTIVE_PHASES.has(next);
   showRunStale();
   followSandboxLoad(next === PHASE.QUEUED);
   iterators.setAttached(next === PHASE.ATTACHED);
   for (const b of $('workload-buttons').querySelectorAll('button')) {
     b.disabled = next !== PHASE.ATTACHED;
-    b.title = next === PHASE.ATTACHED ? b.dataset.description : 'Run a program first; then this makes the kernel fire.';
+    b.title = next === PHASE.ATTACHED ? b.dataset.description : words.workloadNeedsRun;
   }
   notify(phaseListeners, next);
 }
@@ -300,8 +309,8 @@ async function showSandboxLoad() {
     load = null;
   }
   if (phase !== PHASE.QUEUED || !load || lastPhaseDetail.preparing) return;
-  $('sandbox-load').textContent = `${load.live} of ${load.capacity} sandboxes busy, ${load.waiting} waiting`;
-  $('sandbox-load').title = `${load.backend}: ${load.pooled} ready for the next runs`;
+  $('sandbox-load').textContent = t().sandboxLoad(load.live, load.capacity, load.waiting);
+  $('sandbox-load').title = t().sandboxPooled(load.backend, load.pooled);
 }
 function followSandboxLoad(queued) {
   if (queued && !loadTimer) {
@@ -318,9 +327,9 @@ const client = new RunClient({
   onMessage: handleRunMessage,
   onClose: e => {
     if (ACTIVE_PHASES.has(phase)) {
-      const why = e.reason ? `: ${e.reason}` : e.code && e.code !== 1000 && e.code !== 1005 ? ` (code ${e.code})` : '';
-      setPhase(PHASE.FAILED, { reason: 'connection closed' });
-      showBanner(`The connection to the server closed before the run ended${why}. Press Run to try again.`);
+      const why = words => (e.reason ? `: ${e.reason}` : e.code && e.code !== 1000 && e.code !== 1005 ? words.closeCode(e.code) : '');
+      setPhase(PHASE.FAILED, { reason: words => words.connectionClosed });
+      showBanner(words => words.connectionLost(why(words)));
     }
   },
 });
@@ -379,21 +388,20 @@ function handleRunMessage(message) {
       iterators.show(message);
       if (message.read === 1) selectTab($('tab-iterator')); // an iterator's text is all such a program shows
       break;
-    case SERVER_MESSAGE.WORKLOAD_RESULT: {
-      const result = $('workload-result');
-      result.className = `workload-result ${message.ok ? 'ok' : 'fail'}`;
-      result.textContent = `${message.ok ? '✓' : '✗'} ${message.name ?? 'workload'}: ${message.detail ?? ''}`;
-      result.title = result.textContent;
+    case SERVER_MESSAGE.WORKLOAD_RESULT:
+      showWorkloadResult(message.ok ? 'ok' : 'fail', words => `${message.ok ? '✓' : '✗'} ${message.name ?? words.workload}: ${message.detail ?? ''}`);
       eventsEmpty.fired(message.name, message.ok);
       break;
-    }
-    case SERVER_MESSAGE.ERROR:
-      showBanner(message.message || 'The run failed.');
-      logView.note(message.message || 'The run failed.');
+    case SERVER_MESSAGE.ERROR: {
+      // Known errors (a limit, the time limit, …) carry a code the page says in its own language; others are English.
+      const said = words => serverErrorText(message, pageLang()) || words.runFailed;
+      showBanner(said);
+      logView.note(said(t()));
       // Still "connecting": the server refused this Run before it began (too big, a bad timeout, a limit), so no
       // phase will follow (each Run has a socket of its own, so the previous program ended when it was pressed).
       if (phase === PAGE_STATE.CONNECTING) setPhase(PAGE_STATE.IDLE);
       break;
+    }
     default:
       break;
   }
@@ -422,7 +430,7 @@ async function run() {
   $('printk-log').replaceChildren();
   printkCount = 0;
   $('printk-badge').textContent = '0';
-  $('workload-result').textContent = '';
+  showWorkloadResult('', () => '');
   sandbox = null;
   setPhase(PAGE_STATE.CONNECTING);
   client.start(message);
@@ -447,6 +455,14 @@ document.addEventListener('keydown', e => {
 
 // ---------- workloads ----------
 let suggested = [];
+let workloadResult = { kind: '', text: () => '' }; // the latest line beside the buttons; text(words) says it
+function showWorkloadResult(kind, text) {
+  workloadResult = { kind, text };
+  const result = $('workload-result');
+  result.className = `workload-result ${kind}`.trim();
+  result.textContent = text(t());
+  result.title = result.textContent;
+}
 async function loadWorkloads() {
   const box = $('workload-buttons');
   try {
@@ -456,20 +472,16 @@ async function loadWorkloads() {
       'data-workload': w.name,
       'data-description': w.description || w.name,
       onclick: () => {
-        const result = $('workload-result');
         if (!client.send(workloadMessage(w.name))) {
-          result.className = 'workload-result fail';
-          result.textContent = 'Run a program first.';
+          showWorkloadResult('fail', words => words.runFirst);
           return;
         }
         // The previous answer must not stand while this one runs: a learner would read it as this one's.
-        result.className = 'workload-result';
-        result.textContent = `… ${w.name}: running in the sandbox`;
-        result.title = result.textContent;
+        showWorkloadResult('', words => words.workloadRunning(w.name));
       },
     }, w.name)));
   } catch (e) {
-    box.replaceChildren(el('span', { class: 'muted', text: `(none: ${e.message})` }));
+    box.replaceChildren(el('span', { class: 'muted', text: t().workloadsNone(e.message) }));
   }
   markSuggested();
   setPhase(phase, lastPhaseDetail);
@@ -489,8 +501,10 @@ const templates = new TemplatePicker({
   description: $('params-description'),
   fields: $('params-fields'),
   error: $('params-error'),
+  lang: pageLang,
   onSource: (source, template, before) => {
-    const what = before.id === template.id ? 'Applying the parameters' : `The template “${localized(template.title) || template.id}”`;
+    const title = localized(template.title, pageLang()) || template.id;
+    const what = words => (before.id === template.id ? words.applyingParams : words.theTemplate(title));
     guard.replace(source, { what, pristine: true, before: { template: before } });
     saveDraft();
   },
@@ -502,7 +516,7 @@ const templates = new TemplatePicker({
   },
   onError: showBanner,
 });
-pendingParams = new PendingParams({ templates, guard, isUnedited, note: $('params-pending') });
+pendingParams = new PendingParams({ templates, guard, isUnedited, note: $('params-pending'), words: t });
 
 // ---------- drafts and share links ----------
 function saveDraft() {
@@ -541,6 +555,7 @@ setupSharePopover({
     ...lessons.shareState(), // lesson: {id, step}, progress: ["<lesson id>/<step>", …]
   }),
   onError: showBanner,
+  words: t,
 });
 
 // ---------- lesson pane (lessons.js) ----------
@@ -553,7 +568,38 @@ function showLesson(open) {
 }
 $('lesson-toggle').addEventListener('click', () => showLesson($('lesson-pane').hidden));
 
-setupThemeToggle($('theme-toggle'));
+const theme = setupThemeToggle($('theme-toggle'), t);
+
+// ---------- the page's language ----------
+// One language for every word on the page: the header's ES | EN and the lesson pane's select both set it
+// (page-lang.js), and everything showing words says them again here, without touching the editor, the run or the lesson.
+function showLanguage() {
+  const lang = pageLang();
+  document.documentElement.lang = lang;
+  applyStaticWords(document, lang);
+  for (const l of LANGS) $(`lang-${l}`).setAttribute('aria-pressed', String(l === lang));
+}
+for (const l of LANGS) $(`lang-${l}`).addEventListener('click', () => setPageLang(l));
+onLangChange(() => {
+  showLanguage();
+  $('cursor-pos').textContent = t().cursor(cursor.line, cursor.column);
+  updateDiagSummary(diagItems);
+  renderBanner();
+  showWorkloadResult(workloadResult.kind, workloadResult.text);
+  setPhase(phase, lastPhaseDetail);
+  if (phase === PHASE.QUEUED && loadTimer) showSandboxLoad();
+  events.relabel();
+  eventsEmpty.render();
+  maps.relabel();
+  iterators.relabel();
+  instructions.relabel();
+  logView.languageChanged();
+  templates.relabel();
+  pendingParams.update();
+  guard.relabel();
+  theme.relabel();
+});
+showLanguage();
 
 // A small API for the parts that come later (the lesson pane, graders) and for tests.
 window.bpflab = {
@@ -596,13 +642,14 @@ iterators.relabel(); // in the language the lessons restored
 /** A template push's toast: the template's title in the page's language; null (the plain words) if it is not known. */
 function templatePushText(push) {
   const picked = templates.byId(push.template);
-  const lang = hintLang();
+  const lang = pageLang();
   return picked ? strings(lang).pushedTemplate(localized(picked.title, lang) || push.template) : null;
 }
 
 // In a room (joined at /join): the instructor's pushes land here, and the editor's text is reported for the dashboard.
 const room = attachRoom({
   getSource: () => editor.getSource(),
+  words: t,
   // The toast names the pushed lesson or template by its title, in the lesson pane's language, once they are known.
   describePush: async push => (push.kind === 'lesson' ? lessons.describePush(push) : templatePushText(push)),
   onPush: push => {
@@ -611,6 +658,7 @@ const room = attachRoom({
   },
 });
 window.bpflab.room = room; // room?.progress(lessonId, step) when the learner changes step
+onLangChange(() => room?.relabel());
 setupRoomMenu($('room-menu'), () => window.bpflab.room); // join, create, or leave a room from the toolbar
 
 // ---------- start ----------
@@ -622,17 +670,15 @@ async function openShare(shareId) {
       // The learner's own code from before is not in the editor any more, and the shared program's draft will take
       // its place in storage: kept here, it can be brought back.
       guard.keep({ source: draft.source, pristine: null, template: { id: draft.template, applied: draft.params } },
-        'This is the shared program; the code you had before is kept.');
+        words => words.sharedKept);
     }
     setEditorSource(shared.source ?? '');
     if (shared.template) templates.restore(shared.template, shared.params || undefined);
-    document.title = `bpflab — shared ${localized(templates.current?.title) || 'program'}`;
+    document.title = t().sharedTitle(localized(templates.current?.title, pageLang()) || t().program);
     return shared;
   } catch (e) {
     // 404: no such share (or one deleted since); 410: it expired just now. The server's message says which.
-    showBanner(e.status === 404 || e.status === 410
-      ? `${e.message} You have the starter program instead.`
-      : `Could not open the share link: ${e.message}`);
+    showBanner(words => (e.status === 404 || e.status === 410 ? words.shareGone(e.message) : words.shareFailedOpen(e.message)));
     return null;
   }
 }

@@ -8,6 +8,7 @@
 import { el, formatNamed, formatValue, numericValue } from './format.js';
 import { MapEntryForm } from './map-entry-form.js';
 import { perCpuValues } from './protocol.js';
+import { pageStrings } from './page-strings.js';
 
 const MAX_BARS = 40;
 const MAX_ROWS = 500;
@@ -49,11 +50,12 @@ function perCpuText(values) {
 }
 
 export class MapsView {
-  /** send(message): sends a client message on the run's socket, true when it went. */
-  constructor({ container, badge, send = () => false }) {
+  /** send(message): sends a client message on the run's socket, true when it went; words(): the page's words now. */
+  constructor({ container, badge, send = () => false, words = () => pageStrings('en') }) {
     this.container = container;
     this.badge = badge;
     this.send = send;
+    this.words = words;
     this.forms = new Map();     // name → its MapEntryForm, kept across snapshots (what is typed in it stays)
     this.maps = new Map();      // name → the last snapshot message
     this.modes = new Map();     // name → 'chart' | 'table', when the learner chose
@@ -66,8 +68,19 @@ export class MapsView {
     this.maps.clear();
     this.cards.clear();
     this.forms.clear();
-    this.container.replaceChildren(el('p', { class: 'empty', text: 'Hash and array maps appear here while the program runs.' }));
+    this.container.replaceChildren(el('p', { class: 'empty', text: this.words().mapsEmpty }));
     this.badge.textContent = '0';
+  }
+
+  /** Says every card again in the page's language now; what is typed in the entry forms stays. */
+  relabel() {
+    if (this.maps.size === 0) {
+      const empty = this.container.querySelector('p.empty');
+      if (empty) empty.textContent = this.words().mapsEmpty;
+      return;
+    }
+    for (const form of this.forms.values()) form.relabel();
+    for (const [name, snapshot] of this.maps) this.rerender(name, snapshot);
   }
 
   update(message) {
@@ -76,7 +89,7 @@ export class MapsView {
     const enums = message.enums && typeof message.enums === 'object' ? message.enums : null;
     if (this.maps.size === 0) this.container.replaceChildren();
     if (message.types && typeof message.types === 'object' && !this.forms.has(name)) {
-      this.forms.set(name, new MapEntryForm(name, message.types, this.send));
+      this.forms.set(name, new MapEntryForm(name, message.types, this.send, this.words));
     }
     this.maps.set(name, { entries, enums });
     const card = this.render(name, { entries, enums });
@@ -106,6 +119,7 @@ export class MapsView {
   }
 
   render(name, { entries: all, enums }) {
+    const words = this.words();
     const entries = visibleEntries(all, this.showLab);
     const labCount = all.length - visibleEntries(all, false).length;
     const form = this.forms.get(name);
@@ -114,42 +128,42 @@ export class MapsView {
     const toggle = chartable
       ? el('button', {
         type: 'button',
-        'aria-label': mode === 'chart' ? `Show ${name} as a table` : `Show ${name} as a bar chart`,
+        'aria-label': mode === 'chart' ? words.asTable(name) : words.asChart(name),
         onclick: () => {
           this.modes.set(name, mode === 'chart' ? 'table' : 'chart');
           this.rerender(name, this.maps.get(name)).querySelector('header button:last-child')?.focus();
         },
-      }, mode === 'chart' ? 'Table' : 'Chart')
+      }, mode === 'chart' ? words.table : words.chart)
       : null;
     const labToggle = labCount > 0
       ? el('button', {
         type: 'button',
         class: 'ghost lab-toggle',
         'aria-pressed': String(this.showLab),
-        title: 'Entries of bpflab\u2019s own processes (its agent, which reads your maps, and what it runs before a workload\u2019s program starts)',
+        title: words.ownEntriesTitle,
         onclick: () => {
           this.setShowLab(!this.showLab);
           this.cards.get(name)?.querySelector('.lab-toggle')?.focus();
         },
-      }, this.showLab ? `Hide bpflab\u2019s own (${labCount})` : `Show bpflab\u2019s own (${labCount})`)
+      }, this.showLab ? words.hideOwn(labCount) : words.showOwn(labCount))
       : null;
     const cpus = cpuCount(entries);
     const header = el('header', {},
       el('h3', { text: name }),
-      el('span', { class: 'muted', text: `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}` }),
-      cpus ? el('span', { class: 'muted per-cpu-note', text: `per CPU (${cpus}): ${chartable ? 'sums shown' : 'each CPU shown'}` }) : null,
+      el('span', { class: 'muted', text: words.entries(entries.length) }),
+      cpus ? el('span', { class: 'muted per-cpu-note', text: words.perCpu(cpus, chartable) }) : null,
       el('span', { class: 'spacer' }),
       labToggle,
       toggle);
-    const body = mode === 'chart' ? this.chart(entries, enums) : this.table(entries, enums, form);
+    const body = mode === 'chart' ? this.chart(entries, enums, words) : this.table(entries, enums, form, words);
     if (form) body.push(form.element); // moved into the new card: what the learner typed stays
     if (labCount > 0 && !this.showLab) {
-      body.push(el('p', { class: 'more lab-note', text: `${labCount} entr${labCount === 1 ? 'y' : 'ies'} of bpflab\u2019s own processes hidden` }));
+      body.push(el('p', { class: 'more lab-note', text: words.ownEntriesHidden(labCount) }));
     }
-    return el('section', { class: 'map-card', 'data-map': name, 'aria-label': `map ${name}` }, header, ...body);
+    return el('section', { class: 'map-card', 'data-map': name, 'aria-label': words.mapLabel(name) }, header, ...body);
   }
 
-  chart(entries, enums) {
+  chart(entries, enums, words) {
     const rows = barsFor(entries, enums);
     const shown = rows.length > MAX_BARS && rows[0].order === null ? rows.slice(0, MAX_BARS) : rows.slice(0, 256);
     const max = Math.max(1, ...shown.map(r => r.value));
@@ -157,36 +171,36 @@ export class MapsView {
     for (const r of shown) {
       const pct = Math.max(0, (r.value / max) * 100);
       cells.push(
-        el('span', { class: r.lab ? 'key lab' : 'key', title: r.lab ? `${r.label}: bpflab\u2019s own` : r.label, text: r.label }),
+        el('span', { class: r.lab ? 'key lab' : 'key', title: r.lab ? `${r.label}: ${words.own}` : r.label, text: r.label }),
         el('span', { class: 'track' }, el('span', { class: 'bar', style: `width:${pct.toFixed(2)}%;display:block` })),
         el('span', { class: 'value', title: r.cpus ? perCpuText(r.cpus) : null, text: r.value.toLocaleString() }));
     }
-    const out = [el('div', { class: 'bars', role: 'img', 'aria-label': `bar chart of ${entries.length} values` }, ...cells)];
-    if (rows.some(r => r.cpus)) out.push(el('p', { class: 'more', text: 'Each bar is the sum over the CPUs; the table shows each CPU\u2019s value.' }));
-    if (shown.length < rows.length) out.push(el('p', { class: 'more', text: `${rows.length - shown.length} smaller values not shown` }));
+    const out = [el('div', { class: 'bars', role: 'img', 'aria-label': words.barChart(entries.length) }, ...cells)];
+    if (rows.some(r => r.cpus)) out.push(el('p', { class: 'more', text: words.barsPerCpu }));
+    if (shown.length < rows.length) out.push(el('p', { class: 'more', text: words.smallerHidden(rows.length - shown.length) }));
     return out;
   }
 
-  table(entries, enums, form) {
+  table(entries, enums, form, words) {
     const perCpu = cpuCount(entries) > 0;
     const actions = e => el('td', { class: 'map-row-actions' },
-      el('button', { type: 'button', class: 'ghost map-edit', text: 'Edit', onclick: () => form.edit(e) }),
-      form.hash ? el('button', { type: 'button', class: 'ghost map-delete', text: 'Delete', onclick: () => form.remove(e) }) : null);
+      el('button', { type: 'button', class: 'ghost map-edit', text: words.edit, onclick: () => form.edit(e) }),
+      form.hash ? el('button', { type: 'button', class: 'ghost map-delete', text: words.delete, onclick: () => form.remove(e) }) : null);
     const rows = entries.slice(0, MAX_ROWS).map(e => el('tr', { class: e.lab === true ? 'lab' : null },
-      el('td', { text: formatNamed(e.key, enums), title: e.lab === true ? 'bpflab\u2019s own' : null }),
+      el('td', { text: formatNamed(e.key, enums), title: e.lab === true ? words.own : null }),
       el('td', { class: numericValue(e.value) !== null ? 'num' : null, text: formatNamed(e.value, enums) }),
       perCpu ? el('td', { class: 'per-cpu' }, ...(perCpuValues(e) ?? []).map((v, cpu) => el('span', { class: 'cpu' },
         el('span', { class: 'muted', text: `cpu${cpu}` }), ` ${formatValue(v)}`))) : null,
       form ? actions(e) : null));
     const table = el('table', { class: 'data-table' },
-      el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'key' }),
-        el('th', { scope: 'col', text: perCpu ? 'sum' : 'value' }),
-        perCpu ? el('th', { scope: 'col', text: 'per CPU' }) : null,
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: words.key }),
+        el('th', { scope: 'col', text: perCpu ? words.sum : words.value }),
+        perCpu ? el('th', { scope: 'col', text: words.perCpuColumn }) : null,
         form ? el('th', { scope: 'col', text: '' }) : null)),
       el('tbody', {}, ...rows));
     const out = [table];
-    if (entries.length === 0) out.push(el('p', { class: 'more', text: 'empty' }));
-    if (entries.length > MAX_ROWS) out.push(el('p', { class: 'more', text: `${entries.length - MAX_ROWS} more entries not shown` }));
+    if (entries.length === 0) out.push(el('p', { class: 'more', text: words.empty }));
+    if (entries.length > MAX_ROWS) out.push(el('p', { class: 'more', text: words.moreEntries(entries.length - MAX_ROWS) }));
     return out;
   }
 }

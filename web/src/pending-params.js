@@ -5,9 +5,12 @@
 import { changedValues } from './templates.js';
 
 export class PendingParams {
-  /** templates: the TemplatePicker; guard: the CodeGuard; isUnedited(): whether the editor holds unedited text; note: an element. */
-  constructor({ templates, guard, isUnedited, note }) {
-    Object.assign(this, { templates, guard, isUnedited, note });
+  /**
+   * templates: the TemplatePicker; guard: the CodeGuard; isUnedited(): whether the editor holds unedited text; note:
+   * an element; words(): the page's words (page-strings.js) in its language now.
+   */
+  constructor({ templates, guard, isUnedited, note, words }) {
+    Object.assign(this, { templates, guard, isUnedited, note, words });
   }
 
   /**
@@ -19,9 +22,9 @@ export class PendingParams {
     if (!templates.pending()) return true;
     if (this.isUnedited()) return templates.apply();
     const changed = changedValues(templates.values(), templates.appliedValues());
-    this.guard.show(`Parameters not applied (${changed}): your edited code runs as it is, without them.`, [{
+    this.guard.show(words => words.paramsNotApplied(changed), [{
       id: 'params-apply-run',
-      label: 'Apply them and run',
+      label: words => words.applyAndRun,
       run: async () => {
         if (await templates.apply()) rerun();
       },
@@ -29,13 +32,11 @@ export class PendingParams {
     return true;
   }
 
-  /** Updates the note beside "Apply parameters" (when the form or the editor's text changed). */
+  /** Updates the note beside "Apply parameters" (when the form, the editor's text or the language changed). */
   update() {
     const pending = this.templates.pending();
     this.note.hidden = !pending;
     if (!pending) return;
-    this.note.textContent = this.isUnedited()
-      ? 'Not applied yet: Run applies them.'
-      : 'Not applied: your code is edited, so Run leaves them out. Apply replaces it (with Undo).';
+    this.note.textContent = this.isUnedited() ? this.words().pendingRunApplies : this.words().pendingEdited;
   }
 }

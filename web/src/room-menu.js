@@ -5,6 +5,8 @@
 import './room-menu.css';
 import { ROOM_EVENT, currentRoom, leaveRoomOnServer } from './dashboard/student-room.js';
 import { el } from './format.js';
+import { onLangChange, pageLang } from './page-lang.js';
+import { pageStrings } from './page-strings.js';
 
 /**
  * Fills `slot` (an element in the toolbar) with the button and its panel. `room()` returns the page's room handle
@@ -14,15 +16,15 @@ export function setupRoomMenu(slot, room) {
   const button = el('button', {
     type: 'button', id: 'room-menu-button', class: 'ghost', 'aria-expanded': 'false', 'aria-controls': 'room-panel',
   });
-  const panel = el('div', { id: 'room-panel', class: 'popover room-panel', role: 'dialog', 'aria-label': 'Rooms', hidden: true });
+  const panel = el('div', { id: 'room-panel', class: 'popover room-panel', role: 'dialog', hidden: true });
   slot.replaceChildren(button, panel);
-  let note = ''; // what just happened, shown once at the top of the panel ("You left …")
+  let note = null; // words => what just happened, shown once at the top of the panel ("You left …")
 
   const open = show => {
     panel.hidden = !show;
     button.setAttribute('aria-expanded', String(show));
     if (!show && note) {
-      note = '';
+      note = null;
       render();
     }
   };
@@ -30,11 +32,13 @@ export function setupRoomMenu(slot, room) {
   const fill = (...children) => panel.replaceChildren(...children.filter(Boolean));
 
   function render() {
+    const t = pageStrings(pageLang());
     const member = currentRoom();
-    button.textContent = member ? `Room: ${member.title}` : 'Rooms';
-    button.title = member ? `You are ${member.name} in the room ${member.title}` : 'Join a class room, or create one';
-    const close = el('button', { type: 'button', class: 'ghost icon room-panel-close', 'aria-label': 'Close', onclick: () => open(false) }, '✕');
-    const said = note ? el('p', { class: 'room-note', role: 'status' }, note) : null;
+    panel.setAttribute('aria-label', t.rooms);
+    button.textContent = member ? t.roomButton(member.title) : t.rooms;
+    button.title = member ? t.roomTitleIn(member.name, member.title) : t.roomTitleOut;
+    const close = el('button', { type: 'button', class: 'ghost icon room-panel-close', 'aria-label': t.close, onclick: () => open(false) }, '✕');
+    const said = note ? el('p', { class: 'room-note', role: 'status' }, note(t)) : null;
     if (member) {
       const error = el('p', { class: 'error-text', role: 'alert' });
       const leave = el('button', {
@@ -46,25 +50,26 @@ export function setupRoomMenu(slot, room) {
             const handle = room();
             const title = member.title;
             await (handle ? handle.leave() : leaveRoomOnServer());
-            note = `You left ${title}. Your code stays here; your runs no longer show on its dashboard.`;
+            note = words => words.youLeft(title);
             render();
           } catch (e) {
             error.textContent = e.message;
             leave.disabled = false;
           }
         },
-      }, 'Leave the room');
+      }, t.leaveRoom);
+      const [youAre, inRoom, end] = t.youAre;
       fill(close, said,
-        el('p', {}, 'You are ', el('strong', {}, member.name), ' in ', el('strong', {}, member.title), '.'),
-        el('p', { class: 'muted' }, 'Your runs, checks and code show on your instructor\'s dashboard, and their pushes and messages reach this page.'),
+        el('p', {}, youAre, el('strong', {}, member.name), inRoom, el('strong', {}, member.title), end),
+        el('p', { class: 'muted' }, t.roomShows),
         el('div', { class: 'row' }, leave), error);
     } else {
       fill(close, said,
-        el('p', {}, el('strong', {}, 'Student? '), 'Join your class with the code your instructor shows: ',
-          el('a', { id: 'room-join-link', href: '/join' }, 'Join a room'), '.'),
-        el('p', {}, el('strong', {}, 'Instructor? '), 'Create a room and watch every student\'s runs live: ',
-          el('a', { id: 'room-create-link', href: '/dashboard.html' }, 'Create a room'), '.'),
-        el('p', { class: 'muted' }, 'Rooms need no account: a code and a display name.'));
+        el('p', {}, el('strong', {}, t.student), t.studentJoin,
+          el('a', { id: 'room-join-link', href: '/join' }, t.joinRoom), '.'),
+        el('p', {}, el('strong', {}, t.instructor), t.instructorCreate,
+          el('a', { id: 'room-create-link', href: '/dashboard.html' }, t.createRoom), '.'),
+        el('p', { class: 'muted' }, t.roomsNoAccount));
     }
   }
 
@@ -77,6 +82,7 @@ export function setupRoomMenu(slot, room) {
   });
   // Removed by the instructor, the room closed, or left from another tab: the button follows.
   window.addEventListener(ROOM_EVENT, render);
+  onLangChange(render);
   window.addEventListener('storage', e => {
     if (e.key === 'bpflab.room') render();
   });

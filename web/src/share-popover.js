@@ -5,9 +5,10 @@ const $ = id => document.getElementById(id);
 
 /**
  * Wires #share, #share-popover, #share-url, #share-copy and #share-close. body() gives the share's JSON
- * ({source, template, params, lesson, progress}); onError(text) reports a failure.
+ * ({source, template, params, lesson, progress}); onError(words => text) reports a failure; words() gives the page's
+ * words (page-strings.js) in its language now.
  */
-export function setupSharePopover({ body, onError }) {
+export function setupSharePopover({ body, onError, words }) {
   const button = $('share');
   const popover = $('share-popover');
   const input = $('share-url');
@@ -26,7 +27,7 @@ export function setupSharePopover({ body, onError }) {
       input.focus();
       input.select();
     } catch (e) {
-      onError(`Could not save a share link: ${e.message}`);
+      onError(w => w.shareFailed(e.message));
     } finally {
       button.disabled = false;
     }
@@ -42,7 +43,7 @@ export function setupSharePopover({ body, onError }) {
       input.select();
       document.execCommand('copy');
     }
-    $('share-copy').textContent = 'Copied';
-    setTimeout(() => { $('share-copy').textContent = 'Copy'; }, 1500);
+    $('share-copy').textContent = words().copied;
+    setTimeout(() => { $('share-copy').textContent = words().copy; }, 1500);
   });
 }

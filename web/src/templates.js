@@ -4,6 +4,7 @@
 import { api } from './api.js';
 import { el } from './format.js';
 import { htmlPattern } from './param-pattern.js';
+import { pageStrings } from './page-strings.js';
 
 /** Titles and descriptions may come as plain strings or per language ({"en": …, "es": …}). */
 export function localized(value, lang = 'en') {
@@ -43,10 +44,11 @@ export class TemplatePicker {
   /**
    * onSource(source, template, before) puts a rendering in the editor; `before` is state() as it was before the
    * pick or apply that made it (to bring back with restoreState). onPending(pending) hears whether the form holds
-   * values the editor's code was not rendered with.
+   * values the editor's code was not rendered with. lang(): the page's language, 'es' or 'en': titles, descriptions
+   * and the picker's own words follow it (relabel() after a switch).
    */
-  constructor({ select, form, title, description, fields, error, onSource, onPick, onError, onPending }) {
-    Object.assign(this, { select, form, titleEl: title, descriptionEl: description, fieldsEl: fields, errorEl: error, onSource, onPick, onError, onPending });
+  constructor({ select, form, title, description, fields, error, onSource, onPick, onError, onPending, lang = () => 'en' }) {
+    Object.assign(this, { select, form, titleEl: title, descriptionEl: description, fieldsEl: fields, errorEl: error, onSource, onPick, onError, onPending, lang });
     this.templates = [];
     this.current = null;
     this.applied = null; // the values the editor's rendering of `current` was made with
@@ -68,21 +70,46 @@ export class TemplatePicker {
       this.templates = Array.isArray(list) ? list : [];
     } catch (e) {
       this.templates = [];
-      this.select.title = `Templates unavailable: ${e.message}`;
+      this.unavailable = e.message;
+      this.select.title = pageStrings(this.lang()).templatesUnavailable(e.message);
       return;
     }
+    this.fillSelect();
+  }
+
+  /** The select's options, grouped by category, in the page's language; the picked one stays picked. */
+  fillSelect() {
+    const lang = this.lang();
     const groups = new Map();
     for (const t of this.templates) {
-      const category = localized(t.category) || 'Other';
+      const category = localized(t.category, lang) || pageStrings(lang).templatesOther;
       if (!groups.has(category)) groups.set(category, []);
       groups.get(category).push(t);
     }
-    const options = [el('option', { value: '', text: 'Templates…' })];
+    const options = [el('option', { value: '', text: pageStrings(lang).templatesOption })];
     for (const [category, list] of groups) {
       options.push(el('optgroup', { label: category },
-        ...list.map(t => el('option', { value: t.id, title: localized(t.description), text: localized(t.title) || t.id }))));
+        ...list.map(t => el('option', { value: t.id, title: localized(t.description, lang), text: localized(t.title, lang) || t.id }))));
     }
     this.select.replaceChildren(...options);
+    this.select.value = this.current?.id ?? '';
+  }
+
+  /**
+   * Says everything again in the page's language now: the options, and the form's title, description and help
+   * (what is typed in the form stays, applied or not).
+   */
+  relabel() {
+    const words = pageStrings(this.lang());
+    if (this.unavailable) this.select.title = words.templatesUnavailable(this.unavailable);
+    else this.select.title = words.startFromTemplate;
+    this.fillSelect();
+    if (this.current) {
+      const focused = document.activeElement?.id;
+      this.buildForm(this.current, this.values(), { keepError: true });
+      if (focused) document.getElementById(focused)?.focus();
+      this.pendingChanged();
+    }
   }
 
   byId(id) {
@@ -137,7 +164,7 @@ export class TemplatePicker {
   async pick(id, params) {
     const template = this.byId(id);
     if (!template) {
-      this.onError?.(`There is no template '${id}' (any more).`);
+      this.onError?.(words => words.noTemplate(id));
       this.clear();
       return;
     }
@@ -162,11 +189,12 @@ export class TemplatePicker {
     this.pendingChanged();
   }
 
-  buildForm(template, values) {
-    this.titleEl.textContent = localized(template.title) || template.id;
-    this.descriptionEl.textContent = localized(template.description);
-    this.descriptionEl.title = localized(template.description);
-    this.errorEl.textContent = '';
+  buildForm(template, values, { keepError = false } = {}) {
+    const lang = this.lang();
+    this.titleEl.textContent = localized(template.title, lang) || template.id;
+    this.descriptionEl.textContent = localized(template.description, lang);
+    this.descriptionEl.title = localized(template.description, lang);
+    if (!keepError) this.errorEl.textContent = '';
     const params = template.params || [];
     this.fieldsEl.replaceChildren(...params.map(p => this.field(p, values[p.name])));
     this.fieldsEl.hidden = params.length === 0;
@@ -177,7 +205,7 @@ export class TemplatePicker {
   field(param, value) {
     const id = `param-${param.name}`;
     const kind = paramKind(param);
-    const help = localized(param.description);
+    const help = localized(param.description, this.lang());
     const pattern = kind === 'string' ? htmlPattern(param.pattern) : null;
     const describedBy = help ? `${id}-help` : null;
     let input;

@@ -1,6 +1,6 @@
 // Light, dark, or follow the system (prefers-color-scheme). The choice is kept in localStorage.
 const ORDER = ['auto', 'light', 'dark'];
-const LABEL = { auto: 'Theme: follow the system', light: 'Theme: light', dark: 'Theme: dark' };
+const LABEL = { auto: 'Theme: follow the system', light: 'Theme: light', dark: 'Theme: dark' }; // without words()
 const ICON = { auto: '◐', light: '☀', dark: '☾' };
 
 function saved() {
@@ -20,12 +20,17 @@ export function applyTheme(theme) {
   } catch { /* private mode: the choice lasts this page */ }
 }
 
-export function setupThemeToggle(button) {
+/**
+ * words(): the page's words (page-strings.js) in its language now, or nothing for English (the dashboard);
+ * relabel() says the button's name again after a switch of language.
+ */
+export function setupThemeToggle(button, words = () => ({ theme: LABEL })) {
   let theme = saved();
   const show = () => {
+    const label = words().theme[theme];
     button.textContent = ICON[theme];
-    button.title = LABEL[theme];
-    button.setAttribute('aria-label', LABEL[theme]);
+    button.title = label;
+    button.setAttribute('aria-label', label);
   };
   show();
   button.addEventListener('click', () => {
@@ -33,5 +38,5 @@ export function setupThemeToggle(button) {
     applyTheme(theme);
     show();
   });
-  return { set(t) { theme = t; applyTheme(t); show(); } };
+  return { set(t) { theme = t; applyTheme(t); show(); }, relabel: show };
 }

@@ -7,7 +7,8 @@ const INVISIBLE = /(?![\u200C\u200D])[\p{Cc}\p{Cf}\p{Co}\p{Cs}]/u;
 
 /**
  * The name as it will be kept (spaces folded), and the problem with it (null when it is fine) and its kind: 'empty',
- * 'invisible', 'length' or 'letter'.
+ * 'invisible' (with `character`, "U+202E"), 'length' (with `length`) or 'letter'; the page may say the kind in
+ * another language.
  */
 export function checkJoinName(typed) {
   const name = String(typed ?? '').trim().replace(/[\s\u00A0]+/g, ' ');
@@ -15,11 +16,12 @@ export function checkJoinName(typed) {
   const invisible = name.match(INVISIBLE);
   if (invisible) {
     const code = invisible[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0');
-    return { name, kind: 'invisible', problem: `The name holds an invisible character (U+${code}) that changes how text shows; type the name again without it.` };
+    return { name, kind: 'invisible', character: `U+${code}`,
+      problem: `The name holds an invisible character (U+${code}) that changes how text shows; type the name again without it.` };
   }
   const length = [...name].length;
   if (length > MAX_NAME_CHARS) {
-    return { name, kind: 'length', problem: `A name may be at most ${MAX_NAME_CHARS} characters; this one has ${length}. Shorten it.` };
+    return { name, kind: 'length', length, problem: `A name may be at most ${MAX_NAME_CHARS} characters; this one has ${length}. Shorten it.` };
   }
   if (!/\p{L}/u.test(name)) {
     return { name, kind: 'letter', problem: 'A name needs at least one letter, so your instructor can tell who you are (numbers or symbols alone are not a name).' };

@@ -4,14 +4,19 @@ import { setupThemeToggle } from '../theme.js';
 import { el, hashParams, requestJson } from './dom.js';
 import { startDashboard } from './dashboard.js';
 import { currentRoom, leaveRoom, leaveRoomOnServer, rememberRoom } from './student-room.js';
-import { checkJoinName } from './join-name.js';
+import { MAX_NAME_CHARS, checkJoinName } from './join-name.js';
+import { LANGS, onLangChange, pageLang, setPageLang } from '../page-lang.js';
+import { applyStaticWords, pageStrings } from '../page-strings.js';
 
 const $ = id => document.getElementById(id);
 const INSTRUCTOR_ROOMS = 'bpflab.instructorRooms';
 
-setupThemeToggle($('theme-toggle'));
+const joining = location.pathname.startsWith('/join');
+// The join page speaks the lab page's language (a student comes from it, or goes to it next); the dashboard is English.
+const words = () => pageStrings(joining ? pageLang() : 'en');
+const theme = setupThemeToggle($('theme-toggle'), words);
 
-if (location.pathname.startsWith('/join')) {
+if (joining) {
   showJoin();
 } else {
   const params = hashParams();
@@ -69,9 +74,32 @@ function saveRoom(room) {
   } catch { /* storage blocked: the link on screen is all there is */ }
 }
 
+/** A join-name.js problem in the page's language: its own English words, or the page's for its kind. */
+function nameProblem({ kind, problem, character, length }) {
+  const say = words().nameProblem[kind];
+  return typeof say === 'function' ? say({ empty: MAX_NAME_CHARS, invisible: character, length: MAX_NAME_CHARS }[kind], length) : problem;
+}
+
 async function showJoin() {
   $('join-view').hidden = false;
-  $('page-title').textContent = 'Join';
+  let shownProblem = null; // the name's problem on screen, said again when the language changes
+  const showLanguage = () => {
+    const lang = pageLang();
+    document.documentElement.lang = lang;
+    applyStaticWords(document, lang);
+    $('page-title').textContent = words().joinTitle;
+    for (const l of LANGS) $(`lang-${l}`).setAttribute('aria-pressed', String(l === lang));
+    if (shownProblem) $('join-error').textContent = nameProblem(shownProblem);
+    theme.relabel();
+  };
+  const sayProblem = checked => {
+    shownProblem = checked.problem ? checked : null;
+    $('join-error').textContent = checked.problem ? nameProblem(checked) : '';
+  };
+  $('lang-switch').hidden = false;
+  for (const l of LANGS) $(`lang-${l}`).addEventListener('click', () => setPageLang(l));
+  onLangChange(showLanguage);
+  showLanguage();
   const code = decodeURIComponent(location.pathname.split('/')[2] ?? '');
   if (code) $('join-code').value = code.toUpperCase();
   ($('join-code').value ? $('join-name') : $('join-code')).focus();
@@ -88,7 +116,7 @@ async function showJoin() {
     }
   }
   $('leave').addEventListener('click', async () => {
-    $('join-error').textContent = '';
+    sayProblem({});
     try {
       await leaveRoomOnServer();
       $('already').hidden = true;
@@ -98,18 +126,19 @@ async function showJoin() {
   });
   // Said while typing once the name is too long or holds an invisible character; every problem on Join.
   $('join-name').addEventListener('input', () => {
-    const { kind, problem } = checkJoinName($('join-name').value);
-    $('join-error').textContent = kind === 'length' || kind === 'invisible' ? problem : '';
+    const checked = checkJoinName($('join-name').value);
+    sayProblem(checked.kind === 'length' || checked.kind === 'invisible' ? checked : {});
   });
   $('join-form').addEventListener('submit', async e => {
     e.preventDefault();
-    $('join-error').textContent = '';
-    const { name, problem } = checkJoinName($('join-name').value);
-    if (problem) {
-      $('join-error').textContent = problem;
+    sayProblem({});
+    const checked = checkJoinName($('join-name').value);
+    if (checked.problem) {
+      sayProblem(checked);
       $('join-name').focus();
       return;
     }
+    const { name } = checked;
     try {
       const joined = await requestJson('/api/rooms/join', { method: 'POST', body: { code: $('join-code').value, name } });
       rememberRoom(joined);

@@ -11,6 +11,15 @@
 const STORAGE = 'bpflab.room';
 const MAX_CODE_CHARS = 60_000; // stays under the server's 64 KiB WebSocket frame
 const CODE_REPORT_MS = 5000;
+/** The bar's and toasts' own words; the lab page passes its own, in its language (page-strings.js, same names). */
+const ENGLISH = {
+  dismiss: 'Dismiss',
+  roomInstructorSays: text => `Instructor: ${text}`,
+  roomClosed: 'The room was closed',
+  roomRemoved: 'Your instructor removed you from the room',
+  roomGone: 'Not in a room any more: join again',
+  roomReconnecting: title => `${title} · reconnecting…`,
+};
 /** The window event ("bpflab:room") every change of membership fires: detail is the room now, or null. */
 export const ROOM_EVENT = 'bpflab:room';
 
@@ -95,10 +104,12 @@ export function learnerQuery() {
  * Connects the page to its room, if it is in one. describePush(push) (optional) gives a push's toast text, or a
  * promise of it (null: the plain text with ids). onPush(push) gets {kind:"lesson",lesson,step} or
  * {kind:"template",template,params}; getSource() (optional) returns the editor's text, reported every few seconds when it
- * changed so the instructor can read it. Returns {title, name, progress(lesson, step), leave()} or null when not in a
- * room; leave() tells the server (the dashboard shows the student as left) and ends the membership.
+ * changed so the instructor can read it; words() (optional) gives the bar's and toasts' words in the page's language.
+ * Returns {title, name, progress(lesson, step), leave(), relabel()} or null when not in a room; leave() tells the
+ * server (the dashboard shows the student as left) and ends the membership; relabel() says the bar again after a
+ * switch of language.
  */
-export function attachRoom({ onPush = () => {}, getSource = null, onBroadcast = null, describePush = null } = {}) {
+export function attachRoom({ onPush = () => {}, getSource = null, onBroadcast = null, describePush = null, words = () => ENGLISH } = {}) {
   const room = currentRoom();
   if (!room) return null;
   injectStyle();
@@ -119,8 +130,10 @@ export function attachRoom({ onPush = () => {}, getSource = null, onBroadcast = 
   const seenBroadcasts = new Set();
   let position = null;
 
+  let shown = { text: () => '', lost: false }; // the bar's words, to say again in another language
   const show = (text, lost = false) => {
-    who.textContent = text;
+    shown = { text: typeof text === 'function' ? text : () => text, lost };
+    who.textContent = shown.text(words());
     who.classList.toggle('lost', lost);
   };
 
@@ -133,7 +146,7 @@ export function attachRoom({ onPush = () => {}, getSource = null, onBroadcast = 
     const close = document.createElement('button');
     close.type = 'button';
     close.textContent = '✕';
-    close.setAttribute('aria-label', 'Dismiss');
+    close.setAttribute('aria-label', words().dismiss);
     close.addEventListener('click', () => node.remove());
     node.append(body, close);
     bar.append(node);
@@ -170,15 +183,15 @@ export function attachRoom({ onPush = () => {}, getSource = null, onBroadcast = 
       } else if (m.type === 'broadcast' && !seenBroadcasts.has(m.id)) {
         seenBroadcasts.add(m.id);
         if (onBroadcast) onBroadcast(m);
-        toast(`Instructor: ${m.text}`);
+        toast(words().roomInstructorSays(m.text));
       } else if (m.type === 'closed') {
         closed = true;
         leaveRoom();
-        show('The room was closed', true);
+        show(w => w.roomClosed, true);
       } else if (m.type === 'removed') {
         closed = true;
         leaveRoom();
-        show('Your instructor removed you from the room', true);
+        show(w => w.roomRemoved, true);
       } else if (m.type === 'left') { // left from another tab
         ended();
       }
@@ -188,7 +201,7 @@ export function attachRoom({ onPush = () => {}, getSource = null, onBroadcast = 
       if (e.code === 4410) { // removed, and the notice did not arrive first
         closed = true;
         leaveRoom();
-        show('Your instructor removed you from the room', true);
+        show(w => w.roomRemoved, true);
         return;
       }
       if (e.code === 4411) { // left from another tab
@@ -200,11 +213,11 @@ export function attachRoom({ onPush = () => {}, getSource = null, onBroadcast = 
         if (response && (response.status === 401 || response.status === 403)) {
           closed = true;
           leaveRoom();
-          show('Not in a room any more: join again', true);
+          show(w => w.roomGone, true);
           return;
         }
       }
-      show(`${room.title} · reconnecting…`, true);
+      show(w => w.roomReconnecting(room.title), true);
       retry = Math.min(retry + 1, 5);
       setTimeout(connect, 500 * 2 ** retry);
     };
@@ -262,6 +275,9 @@ export function attachRoom({ onPush = () => {}, getSource = null, onBroadcast = 
     progress(lesson, step) {
       position = { lesson, step };
       send({ type: 'progress', lesson, step });
+    },
+    relabel() {
+      who.textContent = shown.text(words());
     },
     /** Leaves the room for good (the server marks the student as left); rejects with the server's reason. */
     async leave() {

@@ -7,6 +7,7 @@ import dev.bpflab.agent.workloads.Workloads;
 import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.protocol.ClientMessage;
 import dev.bpflab.protocol.AgentMessage;
+import dev.bpflab.protocol.ErrorCode;
 import dev.bpflab.protocol.ProtocolException;
 import dev.bpflab.protocol.RunJson;
 import dev.bpflab.protocol.RunPhase;
@@ -272,7 +273,8 @@ public final class AgentMain {
                     lab.isLab(line.pid(), line.comm()))));
         }
         timer.schedule(() -> {
-            output.send(new ServerMessage.Error("the run reached its time limit of " + timeout + " s and was stopped"));
+            output.send(new ServerMessage.Error("the run reached its time limit of " + timeout + " s and was stopped",
+                    ErrorCode.TIME_LIMIT, Map.of("seconds", timeout)));
             stopping = true;
             // Closing stdin does not wake a read blocked on a VM's serial port, so the run ends here, not in the
             // reader: detach, say "stopped", clean up and exit (the reader thread goes with the process).

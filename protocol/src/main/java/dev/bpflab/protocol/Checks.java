@@ -40,21 +40,32 @@ final class Checks {
      * characters. Integers come back as {@code Long}; the order is kept.
      */
     static Map<String, Object> facts(Map<String, Object> facts) {
-        if (facts == null || facts.isEmpty()) {
+        return named(facts, "a workload answer", "workload fact");
+    }
+
+    /** An error's {@code args}: the same rules as a workload answer's facts (the page says them in its language). */
+    static Map<String, Object> errorArgs(Map<String, Object> args) {
+        return named(args, "an error", "error argument");
+    }
+
+    /** Values named {@code [a-z][a-z0-9_]{0,31}}, each an integer or a short string; {@code holder} has them. */
+    private static Map<String, Object> named(Map<String, Object> values, String holder, String what) {
+        if (values == null || values.isEmpty()) {
             return Map.of();
         }
-        require(facts.size() <= ServerMessage.MAX_WORKLOAD_FACTS, "a workload answer has at most "
-                + ServerMessage.MAX_WORKLOAD_FACTS + " facts, had " + facts.size());
+        require(values.size() <= ServerMessage.MAX_WORKLOAD_FACTS, holder + " has at most "
+                + ServerMessage.MAX_WORKLOAD_FACTS + " " + (what.endsWith("fact") ? "facts" : "arguments") + ", had "
+                + values.size());
         Map<String, Object> checked = new LinkedHashMap<>();
-        facts.forEach((name, value) -> {
+        values.forEach((name, value) -> {
             require(name != null && FACT_NAME.matcher(name).matches(),
-                    "a workload fact's name is [a-z][a-z0-9_]{0,31}, was " + echo(name));
+                    "a " + what + "'s name is [a-z][a-z0-9_]{0,31}, was " + echo(name));
             if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
                 checked.put(name, ((Number) value).longValue());
             } else if (value instanceof String text && text.length() <= ServerMessage.MAX_FACT_CHARS) {
                 checked.put(name, text);
             } else {
-                throw new IllegalArgumentException("workload fact \"" + name + "\" must be an integer or a string of "
+                throw new IllegalArgumentException(what + " \"" + name + "\" must be an integer or a string of "
                         + "at most " + ServerMessage.MAX_FACT_CHARS + " characters");
             }
         });

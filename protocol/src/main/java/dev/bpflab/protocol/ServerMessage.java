@@ -217,11 +217,24 @@ public sealed interface ServerMessage {
         }
     }
 
-    /** What went wrong and what to do about it, in a sentence or two for the learner. */
+    /**
+     * What went wrong and what to do about it, in a sentence or two for the learner, in English. The errors learners
+     * meet most also carry a stable {@code code} and its {@code args} (each named {@code [a-z][a-z0-9_]{0,31}}, an
+     * integer or a string of at most {@value #MAX_FACT_CHARS} characters, at most {@value #MAX_WORKLOAD_FACTS}), from
+     * which the page says them in its own language; {@code message} stays the text for everyone else.
+     */
     @JsonTypeName("error")
-    record Error(String message) implements ServerMessage, AgentMessage {
+    record Error(String message, @JsonInclude(JsonInclude.Include.NON_NULL) ErrorCode code,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> args) implements ServerMessage, AgentMessage {
         public Error {
             message = Checks.clip(Checks.present(message, "an error has a \"message\""), MAX_TEXT_CHARS);
+            args = Checks.errorArgs(args);
+            Checks.require(code != null || args.isEmpty(), "an error's \"args\" come with its \"code\"");
+        }
+
+        /** An error without a code: the message is all there is to say. */
+        public Error(String message) {
+            this(message, null, Map.of());
         }
     }
 

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,6 +31,8 @@ class RunContractDocTest {
             Pattern.DOTALL);
     private static final Pattern PHASE_ROW = Pattern.compile("^\\| `([a-z]+)` \\| (live|final) \\|", Pattern.MULTILINE);
     private static final Pattern STAGE_ROW = Pattern.compile("^\\| `([a-z-]+)` \\| (\\d+) \\|", Pattern.MULTILINE);
+    /** A row of the error code table: the code, then its args ("`most`, `wait`", or "—" for none). */
+    private static final Pattern ERROR_ROW = Pattern.compile("^\\| `([a-z-]+)` \\| ([^|]+) \\|", Pattern.MULTILINE);
 
     private record Example(String direction, String json) {
     }
@@ -122,6 +125,23 @@ class RunContractDocTest {
         }
         assertEquals(expected, rows, "the stage table of " + DOC + " lists every preparation stage, in order, with its step");
         assertEquals(PreparationStage.STEPS, expected.values().stream().mapToInt(Integer::intValue).max().orElse(0));
+    }
+
+    @Test
+    void theErrorCodeTableIsErrorCode() throws Exception {
+        String doc = doc();
+        int start = doc.indexOf("#### Error codes");
+        assertTrue(start >= 0, DOC + " has an error code table");
+        String table = doc.substring(start, doc.indexOf("\n#", start + 1));
+        List<String> rows = new ArrayList<>();
+        Matcher m = ERROR_ROW.matcher(table);
+        while (m.find()) {
+            rows.add(m.group(1));
+            assertTrue(m.group(2).equals("—") || m.group(2).matches("`[a-z][a-z0-9_]*`(, `[a-z][a-z0-9_]*`)*"),
+                    "the args of " + m.group(1) + ": " + m.group(2));
+        }
+        assertEquals(Arrays.stream(ErrorCode.values()).map(ErrorCode::wire).toList(), rows,
+                "the error code table of " + DOC + " lists every ErrorCode, in order");
     }
 
     @Test

@@ -106,14 +106,14 @@ public final class CheckRun {
 
     /** The run ended (stopped, failed, replaced) before the check could finish. */
     public void runEnded() {
-        cancel(say("El programa dejó de correr antes de terminar el chequeo: presioná Run y después Check otra vez.",
+        cancel(say("El programa dejó de correr antes de terminar el chequeo: presioná Correr y después Comprobar otra vez.",
                 "Your program stopped before the check finished: press Run, then Check again."));
     }
 
     /** The answer to a Check pressed while no program is attached. */
     public static ServerMessage.CheckResult notRunning(ClientMessage.Check request) {
         String message = "es".equals(request.lang())
-                ? "Primero presioná Run: el chequeo dispara cargas de trabajo mientras tu programa está enganchado al kernel."
+                ? "Primero presioná Correr: el chequeo dispara cargas de trabajo mientras tu programa está enganchado al kernel."
                 : "Press Run first: the check fires workloads while your program is attached to the kernel.";
         return new ServerMessage.CheckResult(request.lesson(), request.step(), request.template(), false, message,
                 List.of());

@@ -1,6 +1,7 @@
 package dev.bpflab.limits;
 
 import dev.bpflab.api.RateLimiter;
+import dev.bpflab.protocol.ErrorCode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -44,7 +45,7 @@ public final class ClientLimits {
         for (String key : client.keys()) {
             int cap = caps(key).connections();
             if (get(key).connections() >= cap) {
-                throw new LimitException(!Client.isLearner(key)
+                throw new LimitException(ErrorCode.TOO_MANY_CONNECTIONS, Map.of("most", cap), !Client.isLearner(key)
                         ? "too many connections from your address (at most " + cap + " at once): close other bpflab "
                                 + "tabs, then try again"
                         : "too many connections with your learner token (at most " + cap + " at once): close other "
@@ -70,7 +71,7 @@ public final class ClientLimits {
         for (String key : client.keys()) {
             int cap = caps(key).queuedRuns();
             if (get(key).queued() - (freed ? 1 : 0) >= cap) {
-                throw new LimitException(!Client.isLearner(key)
+                throw new LimitException(ErrorCode.TOO_MANY_WAITING, Map.of("most", cap), !Client.isLearner(key)
                         ? "too many runs from your address are waiting already (at most " + cap + "): stop one, or "
                                 + "wait until one starts"
                         : "you have " + cap + " runs waiting already, the most one learner may: stop one, or wait "
@@ -79,11 +80,13 @@ public final class ClientLimits {
         }
         long wait = addressRuns.acquire(client.address());
         if (wait > 0) {
-            throw new LimitException("too many runs from your address (at most " + addressRuns.perMinute()
+            throw new LimitException(ErrorCode.TOO_MANY_RUNS, Map.of("most", addressRuns.perMinute(), "wait", wait),
+                    "too many runs from your address (at most " + addressRuns.perMinute()
                     + " a minute): try again in " + wait + " s");
         }
         if (client.learner() != null && (wait = learnerRuns.acquire(client.learner())) > 0) {
-            throw new LimitException("too many runs for one learner (at most " + learnerRuns.perMinute()
+            throw new LimitException(ErrorCode.TOO_MANY_RUNS, Map.of("most", learnerRuns.perMinute(), "wait", wait),
+                    "too many runs for one learner (at most " + learnerRuns.perMinute()
                     + " a minute): try again in " + wait + " s");
         }
         change(client, 0, 1, 0);

@@ -76,17 +76,17 @@ public class ConnectionLimits implements HttpUpgradeCheck {
             connection.userData().put(COUNTED, true);
             return true;
         } catch (LimitException e) {
-            refuse(connection, e.getMessage(), new CloseReason(TRY_AGAIN_LATER, "too many connections; see the error message"));
+            refuse(connection, e.error(), new CloseReason(TRY_AGAIN_LATER, "too many connections; see the error message"));
             return false;
         }
     }
 
     /**
-     * Sends {@code connection} an {@code error} saying {@code why}, then closes it with {@code reason} (and shuts its
+     * Sends {@code connection} the {@code error} {@code why}, then closes it with {@code reason} (and shuts its
      * TCP connection a moment later whatever the client did): a socket that may not be used, told what to do.
      */
-    public void refuse(WebSocketConnection connection, String why, CloseReason reason) {
-        connection.sendText(RunJson.write((ServerMessage) new ServerMessage.Error(why)))
+    public void refuse(WebSocketConnection connection, ServerMessage.Error why, CloseReason reason) {
+        connection.sendText(RunJson.write((ServerMessage) why))
                 .onItemOrFailure().transformToUni((v, t) -> connection.close(reason))
                 .subscribe().with(v -> {
                 }, t -> LOG.debugf("could not refuse %s politely: %s", connection.id(), t.getMessage()));

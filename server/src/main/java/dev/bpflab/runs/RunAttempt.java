@@ -8,6 +8,7 @@ import dev.bpflab.lessons.CheckRun;
 import dev.bpflab.limits.RunPass;
 import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.protocol.ClientMessage;
+import dev.bpflab.protocol.ErrorCode;
 import dev.bpflab.protocol.RunJson;
 import dev.bpflab.protocol.RunPhase;
 import dev.bpflab.protocol.ServerMessage;
@@ -141,7 +142,7 @@ final class RunAttempt implements AgentListener {
             // Sandboxes go to the client holding fewest first (AdmissionQueue): this run is its client's.
             taken = session.backend().acquire(session.who().shareKey(), this::queued);
         } catch (SandboxException e) {
-            finish(e.getMessage());
+            fail(e.error());
             return;
         } catch (InterruptedException e) {
             // Stopped or replaced while it waited in the queue (finish cancelled us), or the server is stopping.
@@ -156,8 +157,9 @@ final class RunAttempt implements AgentListener {
         }
         session.control(new ServerMessage.Sandbox(session.backend().name(), taken.describe()));
         // The agent enforces the limit itself; this one also covers an agent that hangs.
-        deadline = session.timers().schedule(() -> finish("the run reached its time limit of " + timeoutSeconds
-                + " s and was stopped"), timeoutSeconds + 10L, TimeUnit.SECONDS);
+        deadline = session.timers().schedule(() -> fail(new ServerMessage.Error("the run reached its time limit of "
+                + timeoutSeconds + " s and was stopped", ErrorCode.TIME_LIMIT, Map.of("seconds", timeoutSeconds))),
+                timeoutSeconds + 10L, TimeUnit.SECONDS);
         startIfReady();
     }
 
@@ -317,6 +319,11 @@ final class RunAttempt implements AgentListener {
 
     /** Ends this attempt once: tells the client why (when it was not a normal end) and destroys the sandbox. */
     void finish(String error) {
+        fail(error == null ? null : new ServerMessage.Error(error));
+    }
+
+    /** {@link #finish} with an error the page may say in its own language (one with a code), or null. */
+    void fail(ServerMessage.Error error) {
         Future<?> waiting;
         synchronized (this) {
             if (finished) {
@@ -337,7 +344,7 @@ final class RunAttempt implements AgentListener {
             running.runEnded();
         }
         if (error != null) {
-            session.sendError(error);
+            session.control(error);
             session.sendPhase(RunPhase.FAILED);
         }
         AgentChannel c = channel;

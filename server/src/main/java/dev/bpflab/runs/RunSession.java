@@ -10,6 +10,7 @@ import dev.bpflab.limits.SocketInput;
 import dev.bpflab.metrics.RunMetrics;
 import dev.bpflab.protocol.AgentCommand;
 import dev.bpflab.protocol.ClientMessage;
+import dev.bpflab.protocol.ErrorCode;
 import dev.bpflab.protocol.ProtocolException;
 import dev.bpflab.protocol.RunJson;
 import dev.bpflab.protocol.RunPhase;
@@ -18,6 +19,7 @@ import dev.bpflab.sandbox.AgentChannel;
 import dev.bpflab.sandbox.SandboxBackend;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -101,8 +103,9 @@ final class RunSession implements AutoCloseable {
             return;
         }
         if (text.length() > settings().maxMessageBytes()) {
-            sendError("the message is " + text.length() + " bytes; the limit is " + settings().maxMessageBytes()
-                    + ". Shorten the program.");
+            control(new ServerMessage.Error("the message is " + text.length() + " bytes; the limit is "
+                    + settings().maxMessageBytes() + ". Shorten the program.", ErrorCode.TOO_LARGE,
+                    Map.of("size", text.length(), "limit", settings().maxMessageBytes())));
             return;
         }
         ClientMessage message;
@@ -185,7 +188,7 @@ final class RunSession implements AutoCloseable {
         try {
             pass = services.limits().startRun(who, previous == null ? null : previous.pass);
         } catch (LimitException e) {
-            sendError(e.getMessage());
+            control(e.error());
             return;
         }
         if (previous != null && !previous.finished) {
@@ -209,12 +212,13 @@ final class RunSession implements AutoCloseable {
         String name = message.name().wireName();
         RunAttempt attempt = current;
         if (attempt == null || attempt.finished) {
-            sendError("start a run first: workload '" + name + "' makes the kernel fire while your program is attached");
+            control(new ServerMessage.Error("start a run first: workload '" + name + "' makes the kernel fire while your "
+                    + "program is attached", ErrorCode.NO_RUN, Map.of("workload", name)));
             return;
         }
         if (!attempt.started()) {
-            sendError("your program is not in its sandbox yet: fire workload '" + name + "' once the run says "
-                    + "it is attached");
+            control(new ServerMessage.Error("your program is not in its sandbox yet: fire workload '" + name
+                    + "' once the run says it is attached", ErrorCode.NOT_ATTACHED_YET, Map.of("workload", name)));
             return;
         }
         try {
@@ -228,14 +232,16 @@ final class RunSession implements AutoCloseable {
     private void readIterator() {
         RunAttempt attempt = current;
         if (attempt == null || attempt.finished || !attempt.attached) {
-            sendError("no program is attached to read: press Run first (an iterator program, SEC(\"iter/…\"), is "
-                    + "read when it attaches and each time you read it again)");
+            control(new ServerMessage.Error("no program is attached to read: press Run first (an iterator program, "
+                    + "SEC(\"iter/…\"), is read when it attaches and each time you read it again)",
+                    ErrorCode.NOTHING_ATTACHED, Map.of()));
             return;
         }
         long wait = attempt.iteratorReads.acquire("run");
         if (wait > 0) {
-            sendError("a run's iterators may be read again at most " + attempt.iteratorReads.perMinute()
-                    + " times a minute: try again in " + wait + " s");
+            control(new ServerMessage.Error("a run's iterators may be read again at most "
+                    + attempt.iteratorReads.perMinute() + " times a minute: try again in " + wait + " s",
+                    ErrorCode.TOO_MANY_READS, Map.of("most", attempt.iteratorReads.perMinute(), "wait", wait)));
             return;
         }
         try {

@@ -5,6 +5,8 @@ import dev.bpflab.limits.ClientLimits;
 import dev.bpflab.limits.ConnectionLimits;
 import dev.bpflab.limits.SocketInput;
 import dev.bpflab.metrics.RunMetrics;
+import dev.bpflab.protocol.ErrorCode;
+import dev.bpflab.protocol.ServerMessage;
 import dev.bpflab.sandbox.SandboxBackend;
 import dev.bpflab.support.threads.Daemons;
 import io.smallrye.common.annotation.NonBlocking;
@@ -44,9 +46,10 @@ public class RunSocket {
     /** Close code of a socket whose learner token is no room's (an application code: 4000-4999). */
     static final int NOT_IN_A_ROOM = 4403;
     private static final CloseReason MEMBERSHIP_ENDED = new CloseReason(NOT_IN_A_ROOM, "the room membership ended");
-    static final String NOT_IN_A_ROOM_TEXT = "this page's learner token belongs to no student of an open room (you"
+    static final ServerMessage.Error NOT_IN_A_ROOM_ERROR = new ServerMessage.Error("this page's learner token belongs to no student of an open room (you"
             + " left the room, the instructor removed you, or the room was closed), so it no longer runs programs:"
-            + " press Run again to run on your own (the page has forgotten the room), or join the room again";
+            + " press Run again to run on your own (the page has forgotten the room), or join the room again",
+            ErrorCode.NOT_IN_A_ROOM, Map.of());
 
     private record Open(WebSocketConnection connection, RunSession session) {
     }
@@ -106,7 +109,7 @@ public class RunSocket {
         }
         String learner = connections.client(connection).learner();
         if (learner != null && !learners.isMember(learner)) {
-            connections.refuse(connection, NOT_IN_A_ROOM_TEXT, MEMBERSHIP_ENDED);
+            connections.refuse(connection, NOT_IN_A_ROOM_ERROR, MEMBERSHIP_ENDED);
             return;
         }
         ClientStream.Outlet outlet = new ClientStream.Outlet() {
@@ -163,7 +166,7 @@ public class RunSocket {
         for (Open o : open.values()) {
             String learner = o.session().learner();
             if (learner != null && !learners.isMember(learner) && open.remove(o.connection().id(), o)) {
-                o.session().sendError(NOT_IN_A_ROOM_TEXT);
+                o.session().control(NOT_IN_A_ROOM_ERROR);
                 o.session().close();
                 connections.hangUp(o.connection(), MEMBERSHIP_ENDED);
             }

@@ -1,12 +1,30 @@
 package dev.bpflab.sandbox;
 
+import dev.bpflab.protocol.ErrorCode;
+import dev.bpflab.protocol.ServerMessage;
+import java.util.Map;
+
 /** The sandbox could not provide an agent; the message says what to fix (install X, run as root, ...). */
 public class SandboxException extends Exception {
+    private final ErrorCode code; // for the few a learner meets (the lab still preparing), else null
+
     public SandboxException(String message) {
-        super(message);
+        this(message, (Throwable) null);
     }
 
     public SandboxException(String message, Throwable cause) {
         super(message, cause);
+        this.code = cause instanceof SandboxException sandbox ? sandbox.code : null;
+    }
+
+    /** A failure the page can say in its own language; {@code code}'s args must be none. */
+    public SandboxException(ErrorCode code, String message) {
+        super(message);
+        this.code = code;
+    }
+
+    /** The failure as the learner is sent it. */
+    public ServerMessage.Error error() {
+        return new ServerMessage.Error(getMessage(), code, Map.of());
     }
 }

@@ -68,7 +68,7 @@ class LessonsResourceTest {
                     .put("lang", "es"));
             JsonNode result = run.awaitType("check", SOON);
             assertFalse(result.path("passed").asBoolean());
-            assertTrue(result.path("message").asText().startsWith("Primero presioná Run"), result.toString());
+            assertTrue(result.path("message").asText().startsWith("Primero presioná Correr"), result.toString());
 
             run.send(JSON.createObjectNode().put("type", "check").put("lesson", "no-such-lesson").put("step", 0));
             assertTrue(run.awaitType("error", SOON).path("message").asText().contains("no lesson 'no-such-lesson'"));

@@ -5,6 +5,7 @@ import dev.bpflab.compiler.CompileResult;
 import dev.bpflab.compiler.HostCompiler;
 import dev.bpflab.compiler.TargetKernel;
 import dev.bpflab.protocol.AgentCommand;
+import dev.bpflab.protocol.ErrorCode;
 import dev.bpflab.protocol.PreparationStage;
 import dev.bpflab.sandbox.AdmissionQueue;
 import dev.bpflab.sandbox.AgentChannel;
@@ -161,7 +162,7 @@ public final class QemuBackend implements SandboxBackend {
             }
             throw new SandboxException("the qemu backend could not start: " + cause, cause);
         } catch (TimeoutException e) {
-            throw new SandboxException("the qemu backend is still preparing its saved VM");
+            throw new SandboxException(ErrorCode.LAB_PREPARING, "the qemu backend is still preparing its saved VM");
         }
     }
 
