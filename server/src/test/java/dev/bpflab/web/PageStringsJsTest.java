@@ -95,7 +95,8 @@ class PageStringsJsTest {
         for (JsonNode said : js.get("withoutArgs")) {
             coded += said.asText().equals("M") ? 0 : 1;
         }
-        assertEquals(2, coded, "only the codes without args (lab-preparing, nothing-attached) are said without them");
+        assertEquals(3, coded,
+                "only the codes without args (lab-preparing, nothing-attached, not-in-a-room) are said without them");
     }
 
     /** Whether {@code code}'s Spanish text must repeat the sample value {@code arg} (docs/run-contract.md's table). */
@@ -106,7 +107,7 @@ class PageStringsJsTest {
             case TIME_LIMIT -> arg.equals("300");
             case NO_RUN, NOT_ATTACHED_YET -> arg.equals("exec-true");
             case TOO_LARGE -> arg.equals("262144");
-            case LAB_PREPARING, NOTHING_ATTACHED -> false;
+            case LAB_PREPARING, NOTHING_ATTACHED, NOT_IN_A_ROOM -> false;
         };
     }
 }
