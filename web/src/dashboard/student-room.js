@@ -25,8 +25,9 @@ export const ROOM_EVENT = 'bpflab:room';
 
 // Each tab keeps its own membership (sessionStorage), so two students sharing one browser profile (a lab PC) in two
 // tabs stay two students: a second join in one tab no longer turns the first tab's runs into the second student's.
-// localStorage keeps the last membership joined in this browser, which a new tab (or the browser after a restart)
-// takes as its own once.
+// localStorage keeps the last membership joined in this browser. A tab takes it when its page loads, once: a tab
+// opened after a join (or the browser after a restart) is that student's, and a tab that was open before stays as
+// it was ("null": in no room), whoever joins in other tabs later.
 function parseRoom(text) {
   try {
     const room = JSON.parse(text ?? 'null');
@@ -36,13 +37,15 @@ function parseRoom(text) {
   }
 }
 
+try {
+  if (sessionStorage.getItem(STORAGE) === null) {
+    sessionStorage.setItem(STORAGE, JSON.stringify(parseRoom(localStorage.getItem(STORAGE))));
+  }
+} catch { /* storage blocked: no membership survives the page */ }
+
 export function currentRoom() {
   try {
-    const ownText = sessionStorage.getItem(STORAGE);
-    if (ownText !== null) return parseRoom(ownText); // "null" once this tab left: it does not take another's
-    const last = parseRoom(localStorage.getItem(STORAGE));
-    if (last) sessionStorage.setItem(STORAGE, JSON.stringify(last)); // this tab's from now on
-    return last;
+    return parseRoom(sessionStorage.getItem(STORAGE));
   } catch {
     return null;
   }

@@ -16,6 +16,29 @@ final class Checks {
         }
     }
 
+    /**
+     * A program's text is whole Unicode: a lone UTF-16 surrogate (half of a character, e.g. "\ud800" sent by a
+     * script, or left by a broken paste) cannot be written to the compiler's file, so it is refused here with the line
+     * it is on. Null passes (absence is the caller's to check).
+     */
+    static void wholeText(String source, String field) {
+        if (source == null) {
+            return;
+        }
+        int line = 1;
+        for (int i = 0; i < source.length(); i++) {
+            char c = source.charAt(i);
+            if (c == '\n') {
+                line++;
+            } else if (Character.isHighSurrogate(c) && i + 1 < source.length() && Character.isLowSurrogate(source.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException("\"" + field + "\" has a broken character on line " + line
+                        + " (half of a UTF-16 pair, \\u" + Integer.toHexString(c) + "): delete it and type it again");
+            }
+        }
+    }
+
     static String present(String value, String problem) {
         require(value != null && !value.isBlank(), problem);
         return value;

@@ -50,6 +50,7 @@ public sealed interface ClientMessage {
             implements ClientMessage {
         public Run {
             Checks.labInterface(xdpInterface);
+            Checks.wholeText(source, "source");
             Checks.require((source != null && !source.isBlank()) || (template != null && !template.isBlank()),
                     "the run has no program: send the C source in \"source\", or a template id in \"template\" "
                             + "(see GET /api/templates)");
@@ -156,6 +157,7 @@ public sealed interface ClientMessage {
             Checks.require(source != null && !source.isBlank(),
                     "the compile has no program: send the C source as a string in \"source\", e.g. "
                             + "{\"type\":\"compile\",\"source\":\"…\"}");
+            Checks.wholeText(source, "source");
             Checks.require(id == null || (id >= 0 && id <= MAX_COMPILE_ID),
                     "\"id\" must be a whole number from 0 to " + MAX_COMPILE_ID + ", was " + id);
         }

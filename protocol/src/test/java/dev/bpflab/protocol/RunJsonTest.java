@@ -44,6 +44,17 @@ class RunJsonTest {
     }
 
     @Test
+    void aProgramWithHalfACharacterIsRefusedOnItsLine() throws Exception {
+        String broken = "{\"type\":\"%s\",\"source\":\"int x;\\nchar c = '\\ud800';\\n\"}";
+        for (String type : new String[] {"run", "compile"}) {
+            assertEquals(type + ": \"source\" has a broken character on line 2 (half of a UTF-16 pair, \\ud800): delete it "
+                    + "and type it again", refusal(String.format(broken, type)));
+        }
+        assertEquals("char *s = \"\ud83d\udc1d\";", ((ClientMessage.Compile) RunJson.client(
+                "{\"type\":\"compile\",\"source\":\"char *s = \\\"\\ud83d\\udc1d\\\";\"}")).source(), "a whole pair is a character");
+    }
+
+    @Test
     void aCompileNeedsItsSourceAsAStringAndAWholeNonNegativeId() throws Exception {
         assertEquals(new ClientMessage.Compile("int x;", 7L), RunJson.client("{\"type\":\"compile\",\"source\":\"int x;\",\"id\":7}"));
         assertEquals(new ClientMessage.Compile("int x;", null), RunJson.client("{\"type\":\"compile\",\"source\":\"int x;\"}"));

@@ -40,7 +40,10 @@ public final class ApiException extends RuntimeException {
     /** 400 for a request body Jackson could not parse, with the first line of what it said. */
     public static ApiException notJson(JsonProcessingException e) {
         String said = e.getOriginalMessage() == null ? "unreadable" : e.getOriginalMessage().lines().findFirst().orElse("");
-        return badRequest("The body is not valid JSON: " + echo(said));
+        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr();
+        return badRequest("The body is not valid JSON" + where + " (the parser says: " + echo(said)
+                + "); send one JSON object, with every string quoted and every brace closed.");
     }
 
     /** Untrusted text (a path, an id, a parser's account of the input) cut to at most 120 characters for a message. */

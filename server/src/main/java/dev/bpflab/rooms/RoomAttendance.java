@@ -1,6 +1,7 @@
 package dev.bpflab.rooms;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bpflab.protocol.RunPhase;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -74,6 +75,12 @@ public final class RoomAttendance {
             }
             student.leftAt = now;
             student.lastActivity = now;
+            // Their run sockets close with the membership (RunSocket), and the run's last phase would then reach
+            // nobody: a token that left is no member, so its activity is no longer the room's. Said here instead.
+            if (student.phase != null && RunPhase.fromWire(student.phase).map(RunPhase::isLive).orElse(false)) {
+                student.phase = RunPhase.STOPPED.wire();
+                student.phaseAt = now;
+            }
         }
         index.forget(student);
         saver.changed(room);

@@ -1,11 +1,16 @@
 package dev.bpflab.rooms;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bpflab.catalog.TemplateCatalog;
+import dev.bpflab.catalog.TemplateParameterException;
 import dev.bpflab.lessons.Lesson;
 import dev.bpflab.lessons.LessonCatalog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Whether what an instructor pushes or a student's page reports names something this server has: a lesson of the
@@ -14,6 +19,7 @@ import jakarta.inject.Inject;
  */
 @ApplicationScoped
 public class RoomCatalogs {
+    private static final ObjectMapper JSON = new ObjectMapper();
     @Inject
     Instance<LessonCatalog> lessons;
     @Inject
@@ -44,11 +50,28 @@ public class RoomCatalogs {
         }
     }
 
-    /** Refuses (400) a template id the catalog lacks. */
-    void requireTemplate(String template) throws RoomException {
-        if (template != null && templates.isResolvable() && templates.get().find(template).isEmpty()) {
+    /**
+     * Refuses (400) a template id the catalog lacks, and parameters it would not render with (an unknown name, a
+     * value out of its range or pattern): the students' pages would each fail to apply the push, while the dashboard
+     * counted it as taken.
+     */
+    void requireTemplate(String template, JsonNode params) throws RoomException {
+        if (template == null || !templates.isResolvable()) {
+            return;
+        }
+        if (templates.get().find(template).isEmpty()) {
             throw new RoomException(400, "There is no template '" + RoomText.clean(template, 40)
                     + "'; GET /api/templates lists them.");
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        if (params != null && params.isObject()) {
+            params.fields().forEachRemaining(f -> values.put(f.getKey(), JSON.convertValue(f.getValue(), Object.class)));
+        }
+        try {
+            templates.get().render(template, values);
+        } catch (TemplateParameterException e) {
+            throw new RoomException(400, "Template '" + template + "': " + e.getMessage()
+                    + "; fix it and push again (GET /api/templates lists each parameter's range).");
         }
     }
 }

@@ -238,7 +238,7 @@ public class RoomsResource {
         if ("lesson".equals(push.kind())) {
             catalogs.requireLessonStep(push.lesson(), push.step());
         } else {
-            catalogs.requireTemplate(push.template());
+            catalogs.requireTemplate(push.template(), push.params());
         }
     }
 

@@ -28,11 +28,11 @@ class ApiErrorsTest {
     void aBodyThatIsNotJsonIs400WithWhatTheParserSaid() {
         isErrorBody(given().contentType(ContentType.JSON).body("{\"params\": {").when()
                 .post("/api/templates/hello/render").then().statusCode(400))
-                .body("message", startsWith("The body is not valid JSON: "));
+                .body("message", startsWith("The body is not valid JSON at line "));
         isErrorBody(given().contentType(ContentType.JSON).body("{not json").when().post("/api/shares").then()
-                .statusCode(400)).body("message", startsWith("The body is not valid JSON: "));
+                .statusCode(400)).body("message", startsWith("The body is not valid JSON at line "));
         isErrorBody(given().contentType(ContentType.JSON).body("{not json").when().post("/api/rooms/join").then()
-                .statusCode(400)).body("message", startsWith("The body is not valid JSON: "));
+                .statusCode(400)).body("message", startsWith("The body is not valid JSON at line "));
     }
 
     @Test

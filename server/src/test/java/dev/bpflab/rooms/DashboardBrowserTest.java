@@ -68,7 +68,11 @@ class DashboardBrowserTest {
         Prerequisites.require(status == 200, "the rooms page is not built (-Dskip.web=true)");
         startBrowser();
         try (Classroom room = Classroom.open("Shared PC")) {
-            // Ana joins in the lab PC's browser; then Bob, at the same PC, joins in a second tab of the same profile.
+            // A tab of the lab is open, in no room; Ana joins in another tab of the lab PC's browser; then Bob, at
+            // the same PC, joins in a third tab of the same profile.
+            driver.get(root.toString());
+            String soloTab = driver.getWindowHandle();
+            driver.switchTo().newWindow(WindowType.TAB);
             driver.get(root.resolve("/join/" + room.joinCode).toString());
             driver.findElement(By.id("join-name")).sendKeys("Ana", Keys.ENTER);
             waitFor("Ana's lab page", () -> driver.getCurrentUrl().endsWith(":" + root.getPort() + "/") ? true : null);
@@ -91,6 +95,17 @@ class DashboardBrowserTest {
             waitFor("Ana's run on the dashboard", () -> runsOf(room, "Ana") >= 1 ? true : null);
             assertEquals(0, runsOf(room, "Bob"), "Bob ran nothing");
             screenshot("rooms-shared-browser-ana");
+
+            // The tab that was open before anyone joined is still nobody's: its Run counts for neither.
+            driver.switchTo().window(soloTab);
+            int anas = runsOf(room, "Ana");
+            waitFor("the solo tab's Run button", () -> driver.findElements(By.id("run")).stream()
+                    .filter(WebElement::isEnabled).findFirst().orElse(null)).click();
+            waitFor("the solo tab's run attached", () -> "attached".equals(
+                    driver.findElement(By.id("phase")).getAttribute("data-phase")) ? true : null);
+            assertEquals("", roomBar(), "no room bar in the solo tab");
+            assertEquals(anas, runsOf(room, "Ana"), "the solo tab's run is not Ana's");
+            assertEquals(0, runsOf(room, "Bob"), "nor Bob's");
         }
     }
 
@@ -99,9 +114,7 @@ class DashboardBrowserTest {
     }
 
     private static int runsOf(Classroom room, String name) {
-        return io.restassured.RestAssured.given().header("Authorization", "Bearer " + room.secret)
-                .get("/api/rooms/" + room.roomId).then().statusCode(200).extract()
-                .path("students.find { it.name == '" + name + "' }.runs");
+        return room.snapshot().getInt("students.find { it.name == '" + name + "' }.runs");
     }
 
     @Test

@@ -57,6 +57,8 @@ class RoomLearnerRunsTest {
 
             Classroom.leave(token);
             assertEnded(page);
+            assertEquals("stopped", room.snapshot().getString("students.find { it.name == 'Ada' }.phase"),
+                    "the dashboard and the CSV say the run is over");
             await("the sandbox is given back", () -> backend.load().live() < live);
             try (RunClient again = learnerPage(token)) {
                 assertRefused(again);

@@ -155,6 +155,15 @@ class RoomsResourceTest {
                 .body("push.lesson", equalTo("01-kernel-syscalls")).body("push.step", equalTo(2));
         room.as().contentType(ContentType.JSON).body("{\"template\":\"no-such-template\"}").when().post(push)
                 .then().statusCode(400).body("message", containsString("no template"));
+        room.as().contentType(ContentType.JSON).body("{\"template\":\"unlinkat\",\"params\":{\"comm\":\"rm\"}}")
+                .when().post(push).then().statusCode(200).body("push.template", equalTo("unlinkat"));
+        // Parameters the template would not render with: every student's page would fail to apply it.
+        room.as().contentType(ContentType.JSON)
+                .body("{\"template\":\"unlinkat\",\"params\":{\"comm\":\"this-name-is-way-too-long-for-comm\"}}")
+                .when().post(push).then().statusCode(400)
+                .body("message", containsString("parameter 'comm' must be at most 15 characters"));
+        room.as().contentType(ContentType.JSON).body("{\"template\":\"unlinkat\",\"params\":{\"nope\":1}}")
+                .when().post(push).then().statusCode(400).body("message", containsString("parameter 'nope' does not exist"));
         room.as().contentType(ContentType.JSON).body("{\"template\":\"x\",\"lesson\":\"y\"}").when().post(push)
                 .then().statusCode(400).body("message", containsString("not both"));
         room.as().contentType(ContentType.JSON).body("{\"lesson\":\"../etc\"}").when().post(push)
@@ -183,7 +192,7 @@ class RoomsResourceTest {
         Instructor room = createRoom("Errors");
         String base = "/api/rooms/" + room.roomId();
         isError(given().contentType(ContentType.JSON).body("{\"title\": tru").when().post("/api/rooms").then(), 400,
-                "The body is not valid JSON: ");
+                "The body is not valid JSON at line ");
         isError(room.as().contentType(ContentType.JSON).body("[1]").when().post(base + "/broadcast").then(), 400,
                 "Send a JSON object");
         isError(given().contentType(ContentType.JSON).body("{\"code\":\"" + "x".repeat(20_000) + "\"}")

@@ -3,6 +3,7 @@ package dev.bpflab.testing;
 import static io.restassured.RestAssured.given;
 
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import java.util.Map;
 
 /**
@@ -47,6 +48,12 @@ public final class Classroom implements AutoCloseable {
     /** The student of {@code token} leaves from their page (DELETE /api/rooms/me). */
     public static void leave(String token) {
         given().header("Authorization", "Bearer " + token).delete("/api/rooms/me").then().statusCode(200);
+    }
+
+    /** The dashboard's snapshot of the room (GET /api/rooms/{id}): {@code students[]} with each row's figures. */
+    public JsonPath snapshot() {
+        return given().header("Authorization", "Bearer " + secret).get("/api/rooms/" + roomId).then().statusCode(200)
+                .extract().jsonPath();
     }
 
     /** The instructor closes the room: every token of it ends. */
