@@ -1,6 +1,5 @@
 package dev.bpflab.runs;
 
-import dev.bpflab.api.RateLimiter;
 import dev.bpflab.lessons.CheckRun;
 import dev.bpflab.lessons.StepCheck;
 import dev.bpflab.limits.Client;
@@ -35,7 +34,6 @@ import java.util.function.Consumer;
  */
 final class RunSession implements AutoCloseable {
     private static final long STOP_GRACE_MS = 5000;
-    static final int LOADED_READS_PER_MINUTE = 12;
     /** Messages that may wait to be handled: a page sends one at a time; a burst of Run presses is a few hundred. */
     private static final int INBOX_MESSAGES = 1000;
     /** Stands for a binary frame in the inbox, told apart from any text by identity (a String of its own). */
@@ -50,9 +48,7 @@ final class RunSession implements AutoCloseable {
     private final CompileTurns<RunAttempt> compiles;
     private final CompileRequests compileOnly;
     private volatile RunAttempt current;
-    /** How often this connection may read the loaded program ({@code read_loaded}): each read costs the sandbox a
-     * bpftool run and a second verification. */
-    private final RateLimiter loadedReads = new RateLimiter(LOADED_READS_PER_MINUTE);
+    private final LiveRunRequests live = new LiveRunRequests(() -> current, this::control);
     private volatile long lastActive = System.nanoTime();
     private boolean closed; // guarded by this
 
@@ -118,19 +114,19 @@ final class RunSession implements AutoCloseable {
         if (message instanceof ClientMessage.Run run) {
             startRun(run);
         } else if (message instanceof ClientMessage.Workload workload) {
-            forwardWorkload(workload);
+            live.workload(workload);
         } else if (message instanceof ClientMessage.Check check) {
             startCheck(check);
         } else if (message instanceof ClientMessage.ReadIterator) {
-            readIterator();
+            live.readIterator();
         } else if (message instanceof ClientMessage.Stop) {
             stopRun();
         } else if (message instanceof ClientMessage.MapUpdate update) {
-            writeMap(update.map(), "update", update);
+            live.writeMap(update.map(), "update", update);
         } else if (message instanceof ClientMessage.MapDelete delete) {
-            writeMap(delete.map(), "delete", delete);
+            live.writeMap(delete.map(), "delete", delete);
         } else if (message instanceof ClientMessage.ReadLoaded read) {
-            readLoaded(read);
+            live.readLoaded(read);
         } else if (message instanceof ClientMessage.Compile compile) {
             compileOnly.request(compile); // the run, if any, is not touched
         }
@@ -205,97 +201,6 @@ final class RunSession implements AutoCloseable {
         compiles.request(attempt);
         if (!pressingAgain) {
             attempt.begin(); // both at once: the compile on this host, and the wait for a sandbox (woken meanwhile)
-        }
-    }
-
-    private void forwardWorkload(ClientMessage.Workload message) {
-        String name = message.name().wireName();
-        RunAttempt attempt = current;
-        if (attempt == null || attempt.finished) {
-            control(new ServerMessage.Error("start a run first: workload '" + name + "' makes the kernel fire while your "
-                    + "program is attached", ErrorCode.NO_RUN, Map.of("workload", name)));
-            return;
-        }
-        if (!attempt.started()) {
-            control(new ServerMessage.Error("your program is not in its sandbox yet: fire workload '" + name
-                    + "' once the run says it is attached", ErrorCode.NOT_ATTACHED_YET, Map.of("workload", name)));
-            return;
-        }
-        try {
-            attempt.send(new AgentCommand.Workload(message.name()));
-        } catch (IOException e) {
-            sendError("could not reach the sandbox: " + e.getMessage());
-        }
-    }
-
-    /** Asks the agent to read the program's iterators again, within the run's rate of reads. */
-    private void readIterator() {
-        RunAttempt attempt = current;
-        if (attempt == null || attempt.finished || !attempt.attached) {
-            control(new ServerMessage.Error("no program is attached to read: press Run first (an iterator program, "
-                    + "SEC(\"iter/…\"), is read when it attaches and each time you read it again)",
-                    ErrorCode.NOTHING_ATTACHED, Map.of()));
-            return;
-        }
-        long wait = attempt.iteratorReads.acquire("run");
-        if (wait > 0) {
-            control(new ServerMessage.Error("a run's iterators may be read again at most "
-                    + attempt.iteratorReads.perMinute() + " times a minute: try again in " + wait + " s",
-                    ErrorCode.TOO_MANY_READS, Map.of("most", attempt.iteratorReads.perMinute(), "wait", wait)));
-            return;
-        }
-        try {
-            attempt.send(new AgentCommand.ReadIterator());
-        } catch (IOException e) {
-            sendError("could not reach the sandbox: " + e.getMessage());
-        }
-    }
-
-    /**
-     * Sends a map write to the attached program's agent, which answers with {@code map_written}; one the server
-     * refuses (a map no snapshot named, too many writes a second) is answered here, the same way.
-     */
-    private void writeMap(String map, String op, AgentCommand command) {
-        RunAttempt attempt = current;
-        if (attempt == null || attempt.finished || !attempt.attached) {
-            control(new ServerMessage.MapWritten(map, op, false, "no program is attached: press Run first (a map is "
-                    + "written while its program runs)"));
-            return;
-        }
-        ServerMessage.MapWritten refused = attempt.mapWrites.refusal(map, op);
-        if (refused != null) {
-            control(refused);
-            return;
-        }
-        try {
-            attempt.send(command);
-        } catch (IOException e) {
-            control(new ServerMessage.MapWritten(map, op, false, "could not reach the sandbox: " + e.getMessage()));
-        }
-    }
-
-    /**
-     * Asks the attached program's agent for the programs as the kernel holds them after load; answered with one
-     * {@code loaded_programs}, the server's own (with a {@code problem}) when it refuses: no program attached, or more
-     * than {@link #LOADED_READS_PER_MINUTE} requests a minute on this connection.
-     */
-    private void readLoaded(ClientMessage.ReadLoaded read) {
-        RunAttempt attempt = current;
-        if (attempt == null || attempt.finished || !attempt.attached) {
-            control(ServerMessage.LoadedPrograms.refused("no program is attached: press Run, then read it once the "
-                    + "run says attached"));
-            return;
-        }
-        long wait = loadedReads.acquire("connection");
-        if (wait > 0) {
-            control(ServerMessage.LoadedPrograms.refused("at most " + LOADED_READS_PER_MINUTE + " reads of the loaded "
-                    + "program a minute per connection: try again in " + wait + " s"));
-            return;
-        }
-        try {
-            attempt.send(read);
-        } catch (IOException e) {
-            control(ServerMessage.LoadedPrograms.refused("could not reach the sandbox: " + e.getMessage()));
         }
     }
 

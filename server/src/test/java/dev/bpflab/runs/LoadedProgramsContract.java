@@ -90,12 +90,12 @@ public abstract class LoadedProgramsContract extends SandboxContract {
             run.run(RunClient.program("unlink_events.bpf.c"));
             run.awaitPhase("attached", START);
             List<JsonNode> before = run.drain();
-            int requests = RunSession.LOADED_READS_PER_MINUTE + 1;
+            int requests = LiveRunRequests.LOADED_READS_PER_MINUTE + 1;
             for (int i = 0; i < requests; i++) {
                 run.send(RunJson.mapper().createObjectNode().put("type", "read_loaded"));
             }
             JsonNode refused = run.await("a read beyond the rate", m -> isAnswer(m)
-                    && m.path("problem").asText().startsWith("at most " + RunSession.LOADED_READS_PER_MINUTE
+                    && m.path("problem").asText().startsWith("at most " + LiveRunRequests.LOADED_READS_PER_MINUTE
                             + " reads of the loaded program a minute per connection: try again in "), ANSWER);
             assertEquals(0, refused.path("programs").size());
             // Every request is answered once: the refused one by the server, the rest by the agent.
