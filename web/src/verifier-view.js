@@ -194,7 +194,7 @@ export class VerifierStatePanel {
     } else {
       if (!state.has('R10') && this.notes.cut > 0) parts.push(el('p', { class: 'vstate-note', text: t.partial }));
       const complained = failing ? new Set(this.walk.complained) : new Set();
-      const changed = failing ? new Set() : new Set(step.changed);
+      const changed = failing ? new Set() : new Set(step.written);
       const rows = slots.map(slot => this.row(slot, t, changed.has(slot.name), complained.has(slot.name)));
       parts.push(el('table', { class: 'vstate-table' },
         el('thead', {}, el('tr', {}, el('th', { text: t.name }), el('th', { text: t.type }), el('th', { text: t.detail }))),
