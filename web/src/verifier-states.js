@@ -27,6 +27,16 @@ const COMPLAINED = /\bR(\d+)\b/g;
 const DESTINATION = /^[rw](\d+) (?:[-+*/%&|^]|<<|>>|s>>|s\/|s%)?= /;
 const MEMORY = /^(?:lock )?\*\((u8|u16|u32|u64) \*\)\(r(\d+) ([+-]\d+)\) \S*= |^[rw]\d+ = atomic\w*\(\((u8|u16|u32|u64) \*\)\(r(\d+) ([+-]\d+)\)/;
 const ANY_CALL = /^call \S+/;
+// Lines the kernel prints before the walk when it cannot use the BTF types of a function's arguments (a program's
+// `void *ctx`): harmless for the program, not its error. 6.1: "reg type unsupported for arg#0 function handle#19";
+// 6.18: "arg#0 reference type('UNKNOWN ') size cannot be determined: -22".
+const BTF_ARGUMENTS = /^(?:reg type unsupported for arg#\d+ function \S+#\d+|arg#\d+ reference type\('[^']*'\) size cannot be determined: -?\d+)$/;
+
+/** Whether a log line is one of the kernel's notes that it cannot use BTF for a function's arguments (harmless). */
+export function isBtfArgumentNote(line) {
+  return BTF_ARGUMENTS.test(String(line ?? '').trim());
+}
+
 /** A log of more lines than this is read up to here (the page's own cap on work; the server sends ≤ 256 Ki chars). */
 export const MAX_LINES = 20000;
 
@@ -178,7 +188,8 @@ function findSourceLine(sourceLines, text, from) {
  *    changed (names its own print mentioned, read ones too), written (what the instruction writes: writtenBy),
  *    other (state text of no known shape)}
  *  - byLogLine: Map logLine → step index; failing: the step the verifier stopped at (-1 when none);
- *  - complaint: the text after the failing instruction up to the statistics; complained: the registers it names.
+ *  - complaint: the text after the failing instruction up to the statistics; complained: the registers it names;
+ *  - informational: the log lines (0-based) that are only the kernel's BTF notes (isBtfArgumentNote).
  * `source` (optional): the program's text, to place annotations a kernel prints without "@ file:line".
  */
 export function readVerifierLog(log, { source = '', file = 'prog.bpf.c' } = {}) {
@@ -288,7 +299,11 @@ export function readVerifierLog(log, { source = '', file = 'prog.bpf.c' } = {}) 
   const failing = failingStep(lines, steps);
   if (failing >= 0) steps[failing].after = null;
   const complaint = failing >= 0 ? complaintAfter(lines, steps[failing].logLine) : '';
-  return { steps, byLogLine, failing, complaint, complained: complainedRegisters(complaint) };
+  const informational = [];
+  lines.forEach((text, i) => {
+    if (isBtfArgumentNote(text)) informational.push(i);
+  });
+  return { steps, byLogLine, failing, complaint, complained: complainedRegisters(complaint), informational };
 }
 
 const STATISTICS = /^(processed \d+ insns|verification time|stack depth|-- END PROG LOAD LOG|Live regs|func#)/;

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  complainedRegisters, orderedSlots, parseState, parseValue, readVerifierLog, stepsOfLine, writtenBy,
+  complainedRegisters, orderedSlots, parseState, parseValue, readVerifierLog, stepsOfLine, writtenBy, isBtfArgumentNote,
 } from '../src/verifier-states.js';
 import { describeDetails, describeType, verifierStrings } from '../src/verifier-view.js';
 
@@ -176,4 +176,30 @@ test('writtenBy: stores across slots, through a stack pointer, elsewhere in memo
   assert.deepEqual(writtenBy('exit'), []);
   assert.deepEqual(writtenBy('goto pc+3'), []);
   assert.deepEqual(writtenBy('r0 = 0', new Map(), 'frame1 '), ['frame1 R0']);
+});
+
+// The kernel's line about the BTF of the program's arguments, first in these logs, is a note, not the error.
+for (const kernel of KERNELS) {
+  test(`${kernel}: the kernel's BTF note on the function's arguments is told apart from the error`, () => {
+    for (const name of ['null_deref', 'array_bounds', 'branch_null', 'ringbuf_leak']) {
+      const walk = read(name, kernel);
+      // branch_null's handle takes a typed ctx (trace_event_raw_sys_enter *): 6.18 has its BTF, 6.1 still notes it.
+      const expected = name === 'branch_null' && kernel === '6.18' ? [] : [0];
+      assert.deepEqual(walk.informational, expected, `${name}: its first line only`);
+      assert.doesNotMatch(walk.complaint, /arg#/, `${name}: the complaint is not the note`);
+    }
+  });
+}
+
+test('isBtfArgumentNote: the two kernels\' words, not a complaint', () => {
+  assert.equal(isBtfArgumentNote('reg type unsupported for arg#0 function on_unlink#19'), true);
+  assert.equal(isBtfArgumentNote("arg#0 reference type('UNKNOWN ') size cannot be determined: -22"), true);
+  assert.equal(isBtfArgumentNote("R0 invalid mem access 'map_value_or_null'"), false);
+  assert.equal(isBtfArgumentNote('0: R1=ctx() R10=fp0'), false);
+  assert.deepEqual(readVerifierLog(log('long_walk.6.1.tail.log')).informational, []);
+  const lines = ['reg type unsupported for arg#0 function handle#19'];
+  assert.match(verifierStrings('en').btfNote(lines), /“reg type unsupported for arg#0 function handle#19” is .*not the error/);
+  assert.match(verifierStrings('es').btfNote(lines), /“reg type unsupported for arg#0 function handle#19” es .*no es el error/);
+  assert.match(verifierStrings('es').noSteps(3), /^La línea 3 no tiene instrucciones/);
+  assert.match(verifierStrings('en').noSteps(3), /^Line 3 has no instructions/);
 });
