@@ -4,8 +4,8 @@
 // instructions of the editor's cursor line. The failing instruction is chosen when the log arrives.
 import { el } from './format.js';
 import { diagnosticHint } from './protocol.js';
-import { readVerifierLog, stepsOfLine } from './verifier-states.js';
-import { VerifierStatePanel } from './verifier-view.js';
+import { isBtfArgumentNote, readVerifierLog, stepsOfLine } from './verifier-states.js';
+import { VerifierStatePanel, verifierStrings } from './verifier-view.js';
 
 const INSTRUCTION = /^\s*\d+: \([0-9a-f]{2}\)/;
 const SOURCE_ANNOTATION = /^; .*?(?: @ (\S+):(\d+))?\s*$/;
@@ -54,6 +54,7 @@ export class LogView {
       node.lang = lang;
       node.textContent = diagnosticHint(item, lang);
     }
+    for (const node of this.log.querySelectorAll('.line.info')) node.title = verifierStrings(lang).btfTitle;
     this.panel.relabel();
   }
 
@@ -127,7 +128,9 @@ export class LogView {
     if (!walk.steps.length) return;
     this.walk = walk;
     const cut = Number.isInteger(message.logCut) && message.logCut > 0 ? message.logCut : 0;
-    this.panel.load(walk, { cut }); // the verifier's own buffer overflowing (`truncated`) is said in the list above
+    const logLines = text.split('\n');
+    const info = walk.informational.map(i => logLines[i].trim());
+    this.panel.load(walk, { cut }, info); // the verifier's own buffer overflowing (`truncated`) is said in the list above
     walk.steps.forEach((step, index) => {
       const node = this.rows[step.logLine];
       if (!node) return;
@@ -170,14 +173,22 @@ export class LogView {
     const current = this.walk.steps[this.panel.step];
     if (current && current.line === line) return; // already on it (a click in the log moved the cursor here)
     const steps = stepsOfLine(this.walk.steps, line);
-    if (steps.length) this.choose(steps, false);
+    if (steps.length) {
+      this.choose(steps, false);
+    } else if (this.panel.lineWithout !== line) {
+      for (const node of this.log.querySelectorAll('.line.step.selected')) node.classList.remove('selected');
+      this.panel.selectLineWithoutSteps(line);
+    }
   }
 
   logLine(line, index, failing, stage, target) {
     const node = el('div', { class: 'line', text: line || ' ' });
     let jumpTo = 0;
     if (stage === 'verify') {
-      if (index === failing) {
+      if (isBtfArgumentNote(line) && (failing < 0 || index < failing)) { // the kernel's note, not the error
+        node.classList.add('info');
+        node.title = verifierStrings(this.hintLang()).btfTitle;
+      } else if (index === failing) {
         node.classList.add('failing');
         node.setAttribute('aria-current', 'true');
         node.title = target ? `Failing instruction: line ${target.line} of your code` : 'Failing instruction';

@@ -21,6 +21,22 @@ const STACK = /^fp(-\d+)(?:_([a-zA-Z]+))?$/;
 // program ("call pc+5"): the verifier leaves R1-R5 unset after it and, printing only what is set, does not say so.
 const HELPER_CALL = /^call (?!pc[+-])\S+/;
 const COMPLAINED = /\bR(\d+)\b/g;
+// What an instruction writes, from its text: "r2 = r10", "r2 += -4", "w1 = w2", "r1 = *(u64 *)(r0 +0)" write their
+// destination register; "*(u32 *)(r10 -4) = r0" and "lock *(u64 *)(r10 -8) += r1" write memory (a stack slot when the
+// address is in the stack); "r0 = atomic64_fetch_add((u64 *)(r10 -8), r0)" writes both.
+const DESTINATION = /^[rw](\d+) (?:[-+*/%&|^]|<<|>>|s>>|s\/|s%)?= /;
+const MEMORY = /^(?:lock )?\*\((u8|u16|u32|u64) \*\)\(r(\d+) ([+-]\d+)\) \S*= |^[rw]\d+ = atomic\w*\(\((u8|u16|u32|u64) \*\)\(r(\d+) ([+-]\d+)\)/;
+const ANY_CALL = /^call \S+/;
+// Lines the kernel prints before the walk when it cannot use the BTF types of a function's arguments (a program's
+// `void *ctx`): harmless for the program, not its error. 6.1: "reg type unsupported for arg#0 function handle#19";
+// 6.18: "arg#0 reference type('UNKNOWN ') size cannot be determined: -22".
+const BTF_ARGUMENTS = /^(?:reg type unsupported for arg#\d+ function \S+#\d+|arg#\d+ reference type\('[^']*'\) size cannot be determined: -?\d+)$/;
+
+/** Whether a log line is one of the kernel's notes that it cannot use BTF for a function's arguments (harmless). */
+export function isBtfArgumentNote(line) {
+  return BTF_ARGUMENTS.test(String(line ?? '').trim());
+}
+
 /** A log of more lines than this is read up to here (the page's own cap on work; the server sends ≤ 256 Ki chars). */
 export const MAX_LINES = 20000;
 
@@ -114,6 +130,46 @@ export function complainedRegisters(text) {
   return [...new Set([...String(text ?? '').matchAll(COMPLAINED)].map(m => `R${m[1]}`))];
 }
 
+/**
+ * The registers and stack slots instruction `text` writes, named as a state names them ("R0", "fp-8"): the
+ * destination of an ALU op, a move or a load; the stack slots a store to the stack covers (through r10, or through a
+ * register that `before` says points into the stack); R0-R5 for a call (R0 its result, R1-R5 clobbered) and the stack
+ * slots `printed` after it. A jump, an exit or a store elsewhere in memory writes none. The registers an instruction
+ * only reads are not in it, though the kernel prints them after it too. `frame` ("frame1 " or "") prefixes the names.
+ */
+export function writtenBy(text, before = new Map(), frame = '', printed = []) {
+  const insn = String(text ?? '').trim();
+  const written = [];
+  if (ANY_CALL.test(insn)) {
+    // A helper can write into the stack too (bpf_get_current_comm's buffer): the text does not say where, the
+    // kernel's print after the call does (`printed`: the stack slots it names; the slots a helper only read it omits).
+    return ['R0', 'R1', 'R2', 'R3', 'R4', 'R5'].map(r => frame + r).concat(printed.filter(n => /(?:^| )fp-\d+$/.test(n)));
+  }
+  const memory = MEMORY.exec(insn);
+  if (memory) {
+    const size = { u8: 1, u16: 2, u32: 4, u64: 8 }[memory[1] ?? memory[4]];
+    const base = Number(memory[2] ?? memory[5]);
+    let off = Number(memory[3] ?? memory[6]);
+    let inStack = base === 10;
+    if (!inStack) {
+      const pointer = before.get(`${frame}R${base}`)?.value;
+      const known = pointer?.type === 'fp' ? pointer.args.find(([k]) => k === 'off') : null;
+      if (known && /^-?\d+$/.test(known[1])) {
+        inStack = true;
+        off += Number(known[1]);
+      }
+    }
+    if (inStack) {
+      for (let slot = Math.floor((off + size - 1) / 8) * 8; slot >= Math.floor(off / 8) * 8; slot -= 8) {
+        if (slot < 0) written.push(`${frame}fp${slot}`);
+      }
+    }
+  }
+  const destination = DESTINATION.exec(insn);
+  if (destination) written.unshift(`${frame}R${destination[1]}`);
+  return written;
+}
+
 function findSourceLine(sourceLines, text, from) {
   const wanted = text.trim();
   if (!wanted) return 0;
@@ -129,9 +185,11 @@ function findSourceLine(sourceLines, text, from) {
  * Reads a verifier log. Returns {steps, byLogLine, failing, complaint, complained}:
  *  - steps: one per instruction line of the walk, in order: {logLine (0-based line of `log`), insn (index), text,
  *    line (source line, 0 unknown), before (slots as the walk reached it), after (after it; null for the failing one),
- *    changed (names its own print mentioned), other (state text of no known shape)}
+ *    changed (names its own print mentioned, read ones too), written (what the instruction writes: writtenBy),
+ *    other (state text of no known shape)}
  *  - byLogLine: Map logLine → step index; failing: the step the verifier stopped at (-1 when none);
- *  - complaint: the text after the failing instruction up to the statistics; complained: the registers it names.
+ *  - complaint: the text after the failing instruction up to the statistics; complained: the registers it names;
+ *  - informational: the log lines (0-based) that are only the kernel's BTF notes (isBtfArgumentNote).
  * `source` (optional): the program's text, to place annotations a kernel prints without "@ file:line".
  */
 export function readVerifierLog(log, { source = '', file = 'prog.bpf.c' } = {}) {
@@ -189,9 +247,11 @@ export function readVerifierLog(log, { source = '', file = 'prog.bpf.c' } = {}) 
         }
         other = parsed.other;
       }
+      // The frame the instruction runs in: the one its own print names ("frame1: R0=…"), else the main one.
+      const frame = /^(frame[1-9]\d* )/.exec(changed.find(n => /^frame[1-9]/.test(n)) ?? '')?.[1] ?? '';
       const step = {
         logLine: i, insn: index, opcode: insn[2], text: rest.trim(), line: lineKnown ? line : 0, before, after,
-        changed, other,
+        changed, written: writtenBy(rest, before, frame, changed), other,
       };
       if (lineKnown && line > 0 && !knownLines.has(index)) knownLines.set(index, line);
       byLogLine.set(i, steps.length);
@@ -239,7 +299,11 @@ export function readVerifierLog(log, { source = '', file = 'prog.bpf.c' } = {}) 
   const failing = failingStep(lines, steps);
   if (failing >= 0) steps[failing].after = null;
   const complaint = failing >= 0 ? complaintAfter(lines, steps[failing].logLine) : '';
-  return { steps, byLogLine, failing, complaint, complained: complainedRegisters(complaint) };
+  const informational = [];
+  lines.forEach((text, i) => {
+    if (isBtfArgumentNote(text)) informational.push(i);
+  });
+  return { steps, byLogLine, failing, complaint, complained: complainedRegisters(complaint), informational };
 }
 
 const STATISTICS = /^(processed \d+ insns|verification time|stack depth|-- END PROG LOAD LOG|Live regs|func#)/;

@@ -20,6 +20,13 @@ const STRINGS = {
       + 'is shown.',
     name: 'Where', type: 'Type', detail: 'Ranges, offsets',
     changed: 'set here', complained: 'named in the complaint',
+    noSteps: line => `Line ${line} has no instructions in the walk that failed: nothing of the verifier’s to show `
+      + 'for it. Click an instruction of the log, or put the cursor on another line.',
+    btfNote: lines => `${lines.length > 1 ? 'The lines' : 'The line'} ${lines.map(l => `“${l}”`).join(', ')} `
+      + `${lines.length > 1 ? 'are' : 'is'} the kernel saying it cannot use the BTF type information of a `
+      + 'function’s arguments: harmless for your program, and not the error. The error is the highlighted '
+      + 'instruction and what follows it.',
+    btfTitle: 'Informational: the kernel cannot use BTF for this function’s argument types. Harmless; not the error.',
     types: {
       ctx: 'the program’s context',
       scalar: 'a number',
@@ -58,6 +65,14 @@ const STRINGS = {
       + 'muestra su final.',
     name: 'Dónde', type: 'Tipo', detail: 'Rangos, offsets',
     changed: 'cambia acá', complained: 'nombrado en la queja',
+    noSteps: line => `La línea ${line} no tiene instrucciones en el recorrido que falló: no hay nada del verificador `
+      + 'para mostrar de ella. Hacé clic en una instrucción del log, o poné el cursor en otra línea.',
+    btfNote: lines => `${lines.length > 1 ? 'Las líneas' : 'La línea'} ${lines.map(l => `“${l}”`).join(', ')} `
+      + `${lines.length > 1 ? 'son' : 'es'} el kernel diciendo que no puede usar la información de tipos BTF de los `
+      + 'argumentos de una función: no afecta a tu programa y no es el error. El error es la instrucción resaltada y '
+      + 'lo que le sigue.',
+    btfTitle: 'Informativa: el kernel no puede usar BTF para los tipos de los argumentos de esta función. No afecta; '
+      + 'no es el error.',
     types: {
       ctx: 'el contexto del programa',
       scalar: 'un número',
@@ -146,16 +161,23 @@ export class VerifierStatePanel {
   clear() {
     this.walk = null;
     this.step = -1;
+    this.lineWithout = 0;
+    this.infoLines = [];
     this.notes = { cut: 0 };
     this.container.hidden = true;
     this.container.replaceChildren();
   }
 
-  /** A parsed walk (readVerifierLog) and what was cut of its log: {cut: characters left out at its start}. */
-  load(walk, notes) {
+  /**
+   * A parsed walk (readVerifierLog) and what was cut of its log: {cut: characters left out at its start}; infoLines:
+   * the text of the log's informational lines (walk.informational), explained above the state.
+   */
+  load(walk, notes, infoLines = []) {
     this.walk = walk;
     this.notes = notes;
+    this.infoLines = infoLines;
     this.step = -1;
+    this.lineWithout = 0;
     this.container.hidden = !walk.steps.length;
     this.render();
   }
@@ -163,6 +185,14 @@ export class VerifierStatePanel {
   /** Shows the state at step `index` of the walk. */
   select(index) {
     this.step = index;
+    this.lineWithout = 0;
+    this.render();
+  }
+
+  /** The editor's cursor is on source line `line`, of no instruction of the walk: says so instead of a state. */
+  selectLineWithoutSteps(line) {
+    this.step = -1;
+    this.lineWithout = line;
     this.render();
   }
 
@@ -176,9 +206,12 @@ export class VerifierStatePanel {
     const lang = this.lang();
     const parts = [el('h3', { class: 'vstate-title', text: t.title })];
     if (this.notes.cut > 0) parts.push(el('p', { class: 'vstate-note', text: t.cut(this.notes.cut) }));
+    if (this.infoLines.length) parts.push(el('p', { class: 'vstate-info', text: t.btfNote(this.infoLines) }));
     const step = this.walk.steps[this.step];
     if (!step) {
-      parts.push(el('p', { class: 'vstate-pick', text: t.pick }));
+      parts.push(this.lineWithout > 0
+        ? el('p', { class: 'vstate-pick vstate-no-steps', text: t.noSteps(this.lineWithout) })
+        : el('p', { class: 'vstate-pick', text: t.pick }));
       this.container.replaceChildren(...parts);
       this.container.lang = lang;
       return;
@@ -194,7 +227,7 @@ export class VerifierStatePanel {
     } else {
       if (!state.has('R10') && this.notes.cut > 0) parts.push(el('p', { class: 'vstate-note', text: t.partial }));
       const complained = failing ? new Set(this.walk.complained) : new Set();
-      const changed = failing ? new Set() : new Set(step.changed);
+      const changed = failing ? new Set() : new Set(step.written);
       const rows = slots.map(slot => this.row(slot, t, changed.has(slot.name), complained.has(slot.name)));
       parts.push(el('table', { class: 'vstate-table' },
         el('thead', {}, el('tr', {}, el('th', { text: t.name }), el('th', { text: t.type }), el('th', { text: t.detail }))),

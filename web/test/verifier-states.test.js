@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  complainedRegisters, orderedSlots, parseState, parseValue, readVerifierLog, stepsOfLine,
+  complainedRegisters, orderedSlots, parseState, parseValue, readVerifierLog, stepsOfLine, writtenBy, isBtfArgumentNote,
 } from '../src/verifier-states.js';
 import { describeDetails, describeType, verifierStrings } from '../src/verifier-view.js';
 
@@ -129,4 +129,77 @@ test('every word of the view is there in Spanish and in English', () => {
   assert.match(describeType('map_value_or_null', es), /NULL/);
   assert.match(describeType('ptr_task_struct', en), /^a pointer to task_struct$/);
   assert.match(describeType('ptr_or_null_sock', es), /^un puntero a sock, o NULL/);
+});
+
+// "Set here" (the view's mark) is what the instruction writes, from its text: not every register the kernel printed
+// after it, which names the registers it read too (R10 of a store to the stack, R0 of "r6 += r0").
+for (const kernel of KERNELS) {
+  test(`${kernel}: what an instruction writes — a stack store, a load, an ALU op, a call`, () => {
+    const walk = read('null_deref', kernel);
+    const store = stepAt(walk, 1);
+    assert.equal(store.text, '*(u32 *)(r10 -4) = r1');
+    assert.ok(store.changed.includes('R10') && store.changed.includes('R1'), 'the kernel printed the registers read');
+    assert.deepEqual(store.written, ['fp-8'], 'a store to r10-4 writes the slot fp-8 only');
+    assert.deepEqual(stepAt(walk, 2).written, ['R2'], 'r2 = r10 writes R2, not R10');
+    assert.deepEqual(stepAt(walk, 3).written, ['R2']);
+    assert.deepEqual(stepAt(walk, 4).written, ['R1']);
+    assert.deepEqual(stepAt(walk, 6).written, ['R0', 'R1', 'R2', 'R3', 'R4', 'R5'], 'a call: R0, and R1-R5 clobbered');
+
+    const bounds = read('array_bounds', kernel);
+    const add = stepAt(bounds, 18);
+    assert.equal(add.text, 'r6 += r0');
+    assert.deepEqual([...add.changed].sort(), ['R0', 'R6']);
+    assert.deepEqual(add.written, ['R6'], 'r6 += r0 only reads R0');
+    assert.deepEqual(stepAt(bounds, 16).written, ['R0']);
+    assert.deepEqual(stepAt(bounds, 2).written, ['fp-16']);
+    assert.deepEqual(stepAt(bounds, 10).written, [], 'a conditional jump writes nothing');
+    const load = stepAt(bounds, 19);
+    assert.match(load.text, /^r1 = \*\(u8 \*\)\(r10 -24\)$/);
+    assert.deepEqual(load.written, ['R1'], 'a load from the stack writes its register, not R10');
+    assert.deepEqual(stepAt(bounds, 14).written, ['R0', 'R1', 'R2', 'R3', 'R4', 'R5', 'fp-16', 'fp-24'],
+      'bpf_get_current_comm writes its buffer in the stack, which the kernel prints after the call');
+  });
+}
+
+test('writtenBy: stores across slots, through a stack pointer, elsewhere in memory; 32-bit ops; atomics; frames', () => {
+  const fp = off => new Map([['R2', { name: 'R2', value: parseValue(`fp${off}`) }]]);
+  assert.deepEqual(writtenBy('*(u64 *)(r10 -12) = r1'), ['fp-8', 'fp-16'], '8 bytes at -12 cover two slots');
+  assert.deepEqual(writtenBy('*(u8 *)(r10 -1) = r1'), ['fp-8']);
+  assert.deepEqual(writtenBy('*(u32 *)(r2 +0) = r1', fp(-4)), ['fp-8'], 'r2 points at fp-4');
+  assert.deepEqual(writtenBy('*(u32 *)(r2 +0) = r1'), [], 'r2 not known to point into the stack');
+  assert.deepEqual(writtenBy('*(u64 *)(r0 +0) = r1'), [], 'a map value is not a register or a stack slot');
+  assert.deepEqual(writtenBy('w1 = w2'), ['R1']);
+  assert.deepEqual(writtenBy('r3 s>>= 4'), ['R3']);
+  assert.deepEqual(writtenBy('r1 = be16 r1'), ['R1']);
+  assert.deepEqual(writtenBy('lock *(u64 *)(r10 -8) += r1'), ['fp-8']);
+  assert.deepEqual(writtenBy('r0 = atomic64_fetch_add((u64 *)(r10 -8), r0)'), ['R0', 'fp-8']);
+  assert.deepEqual(writtenBy('exit'), []);
+  assert.deepEqual(writtenBy('goto pc+3'), []);
+  assert.deepEqual(writtenBy('r0 = 0', new Map(), 'frame1 '), ['frame1 R0']);
+});
+
+// The kernel's line about the BTF of the program's arguments, first in these logs, is a note, not the error.
+for (const kernel of KERNELS) {
+  test(`${kernel}: the kernel's BTF note on the function's arguments is told apart from the error`, () => {
+    for (const name of ['null_deref', 'array_bounds', 'branch_null', 'ringbuf_leak']) {
+      const walk = read(name, kernel);
+      // branch_null's handle takes a typed ctx (trace_event_raw_sys_enter *): 6.18 has its BTF, 6.1 still notes it.
+      const expected = name === 'branch_null' && kernel === '6.18' ? [] : [0];
+      assert.deepEqual(walk.informational, expected, `${name}: its first line only`);
+      assert.doesNotMatch(walk.complaint, /arg#/, `${name}: the complaint is not the note`);
+    }
+  });
+}
+
+test('isBtfArgumentNote: the two kernels\' words, not a complaint', () => {
+  assert.equal(isBtfArgumentNote('reg type unsupported for arg#0 function on_unlink#19'), true);
+  assert.equal(isBtfArgumentNote("arg#0 reference type('UNKNOWN ') size cannot be determined: -22"), true);
+  assert.equal(isBtfArgumentNote("R0 invalid mem access 'map_value_or_null'"), false);
+  assert.equal(isBtfArgumentNote('0: R1=ctx() R10=fp0'), false);
+  assert.deepEqual(readVerifierLog(log('long_walk.6.1.tail.log')).informational, []);
+  const lines = ['reg type unsupported for arg#0 function handle#19'];
+  assert.match(verifierStrings('en').btfNote(lines), /“reg type unsupported for arg#0 function handle#19” is .*not the error/);
+  assert.match(verifierStrings('es').btfNote(lines), /“reg type unsupported for arg#0 function handle#19” es .*no es el error/);
+  assert.match(verifierStrings('es').noSteps(3), /^La línea 3 no tiene instrucciones/);
+  assert.match(verifierStrings('en').noSteps(3), /^Line 3 has no instructions/);
 });

@@ -8,6 +8,7 @@ import dev.bpflab.testing.BrowserTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ import org.openqa.selenium.support.ui.Select;
 class LabPageMapWritesBrowserTest extends LabPageTestBase {
     private static final Pattern PROGRAM_ID = Pattern.compile("firewall → xdp on bpflab0 \\(id (\\d+)\\)");
     private static final String FORM = ".map-card[data-map='blocked_ports'] form.map-write";
+    private static final String FIREWALL_LESSON = "06-xdp-firewall";
     /** veth-traffic's TCP connect waits a few seconds for an answer that a dropped SYN never gets. */
     private static final Duration TRAFFIC = Duration.ofSeconds(40);
 
@@ -71,6 +73,81 @@ class LabPageMapWritesBrowserTest extends LabPageTestBase {
         assertEquals("✓ deleted blocked_ports[7778]", result("deleted"));
         assertTrue(traffic().contains("tcp: connect to port 7778 refused"), "deleted, the rule lets 7778 through");
         assertEquals(programId, programId(), "still the same program");
+    }
+
+    /**
+     * Lesson 06's step 4 as a learner sees it, at 1280×800 with the lesson pane open and at 390×844: veth-traffic's
+     * answer is read in full on the page (wrapped, not cut with an ellipsis into its tooltip), and blocked_ports' entry
+     * form is whole in its card, its Write button on screen once the card is, with nothing scrolled inside the card.
+     */
+    @Test
+    void inTheFirewallLessonTheWorkloadsAnswerAndTheEntryFormAreWholeOnScreen() {
+        page.open(1280, 800);
+        driver.findElement(By.id("lesson-toggle")).click();
+        page.waitFor("the lesson list", () -> !driver.findElements(By.cssSelector("#lesson-select option[value='" + FIREWALL_LESSON
+                + "']")).isEmpty(), SHORT);
+        new Select(driver.findElement(By.id("lesson-select"))).selectByValue(FIREWALL_LESSON);
+        page.waitFor("the lesson's step 4", () -> driver.findElements(By.cssSelector("#lesson-steps li[data-step='3'] button"))
+                .stream().findFirst().orElse(null), SHORT).click();
+        new Select(driver.findElement(By.id("template-select"))).selectByValue("xdp-firewall");
+        page.waitFor("the firewall's source", () -> page.source().contains("blocked_ports"), SHORT);
+        assertTrue(page.shown("lesson-pane"), "the lesson pane stays open");
+        driver.findElement(By.id("run")).click();
+        page.waitForPhase("attached");
+        String answer = traffic();
+        assertTrue(answer.contains("tcp: connect to port 7778 refused"), answer);
+        assertWorkloadAnswerWhole("1280×800");
+        driver.findElement(By.id("tab-maps")).click();
+        page.waitFor("blocked_ports' entry form", () -> driver.findElements(By.cssSelector(FORM)).stream().findFirst().orElse(null), SHORT);
+        assertEntryFormWhole("1280×800");
+        page.screenshot("52-firewall-lesson-maps-1280x800");
+
+        page.resize(390, 844);
+        assertWorkloadAnswerWhole("390×844");
+        assertEntryFormWhole("390×844");
+        page.screenshot("53-firewall-lesson-maps-390x844");
+    }
+
+    /** The workload's answer shows all its text: nothing overflows its box, and the box is within the screen's width. */
+    private void assertWorkloadAnswerWhole(String size) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) page.js("""
+                const r = document.getElementById('workload-result');
+                const box = r.getBoundingClientRect();
+                return { text: r.textContent, sw: r.scrollWidth, cw: r.clientWidth, sh: r.scrollHeight, ch: r.clientHeight,
+                  left: box.left, right: box.right, inner: window.innerWidth };""");
+        String what = size + ": " + m;
+        assertTrue(String.valueOf(m.get("text")).contains("tcp: connect to port 7778"), what);
+        assertTrue(num(m, "sw") <= num(m, "cw") && num(m, "sh") <= num(m, "ch"), "the answer is not cut: " + what);
+        assertTrue(num(m, "left") >= 0 && num(m, "right") <= num(m, "inner"), "the answer is within the screen: " + what);
+    }
+
+    /**
+     * blocked_ports' card, scrolled into view as a whole (the maps list and the page scroll, not the card): nothing of
+     * it is cut, and its Write button is inside the card, the maps list and the viewport.
+     */
+    private void assertEntryFormWhole(String size) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) page.js("""
+                const card = document.querySelector(".map-card[data-map='blocked_ports']");
+                card.scrollIntoView({ block: 'start' });
+                const button = card.querySelector('form.map-write button.map-write-button');
+                const b = button.getBoundingClientRect(), c = card.getBoundingClientRect();
+                const list = card.closest('.maps').getBoundingClientRect();
+                return { cardScrollTop: card.scrollTop, cardSh: card.scrollHeight, cardCh: card.clientHeight,
+                  top: b.top, bottom: b.bottom, left: b.left, right: b.right, cardTop: c.top, cardBottom: c.bottom,
+                  listTop: list.top, listBottom: list.bottom, innerW: window.innerWidth, innerH: window.innerHeight };""");
+        String what = size + ": " + m;
+        assertEquals(0L, num(m, "cardScrollTop"), "nothing scrolled inside the card: " + what);
+        assertTrue(num(m, "cardSh") <= num(m, "cardCh"), "the card holds all it has: " + what);
+        assertTrue(num(m, "top") >= num(m, "cardTop") && num(m, "bottom") <= num(m, "cardBottom"), "Write is inside its card: " + what);
+        assertTrue(num(m, "top") >= num(m, "listTop") && num(m, "bottom") <= num(m, "listBottom"), "and inside the maps list: " + what);
+        assertTrue(num(m, "top") >= 0 && num(m, "bottom") <= num(m, "innerH") && num(m, "left") >= 0 && num(m, "right") <= num(m, "innerW"),
+                "and on screen: " + what);
+    }
+
+    private static long num(Map<String, Object> m, String key) {
+        return Math.round(((Number) m.get(key)).doubleValue());
     }
 
     /** The kernel's id of the attached firewall, as the phase's title says it. */

@@ -28,6 +28,7 @@ import org.openqa.selenium.WebElement;
 class LabPageVerifierBrowserTest extends LabPageTestBase {
     static final int LOOKUP_LINE = 18; // null_deref.bpf.c: u64 *value = bpf_map_lookup_elem(&counts, &key);
     static final int DEREF_LINE = 20; // *value += 1;
+    static final int INCLUDE_LINE = 3; // #include <bpf/bpf_helpers.h>: no instructions
 
     @Test
     void theFailingInstructionShowsR0AsMapValueOrNullAndOtherInstructionsTheirOwnState() {
@@ -46,6 +47,7 @@ class LabPageVerifierBrowserTest extends LabPageTestBase {
         assertTrue(r0.getAttribute("class").contains("complained"), "R0 is named in the complaint: " + r0.getAttribute("class"));
         assertTrue(page.text("verifier-states").contains("the verifier stopped here"), page.text("verifier-states"));
         assertDiagnosticsListKept();
+        assertBtfNoteExplained();
         page.screenshot("43-verifier-view-failing-1280x800");
 
         // An earlier instruction (the key's store on the stack, line 17) shows another state: no R0 yet, fp-8 written.
@@ -54,6 +56,27 @@ class LabPageVerifierBrowserTest extends LabPageTestBase {
         assertTrue(driver.findElements(By.cssSelector("#verifier-states tr[data-slot='R0']")).isEmpty(), page.text("verifier-states"));
         assertTrue(row("fp-8").getText().contains("mmmm????"), row("fp-8").getText());
         assertTrue(row("R10").getText().contains("fp"), row("R10").getText());
+        // "Set here" is what the store writes, the slot fp-8; R1 and R10 it only read (the kernel prints them too).
+        assertTrue(row("fp-8").getText().contains("set here"), row("fp-8").getText());
+        assertFalse(row("R10").getText().contains("set here"), "R10 is only read: " + row("R10").getText());
+        assertFalse(row("R1").getText().contains("set here"), "R1 is only read: " + row("R1").getText());
+        page.waitFor("the editor on line 17", () -> page.text("cursor-pos").startsWith("Ln 17,"), SHORT);
+
+        // The cursor on a line of no instructions (an #include) says so, instead of keeping line 17's state; no
+        // instruction of the log stays chosen, and a click in the log still shows a state.
+        page.js("window.bpflab.editor.gotoLine(arguments[0], 1)", INCLUDE_LINE);
+        page.waitFor("line " + INCLUDE_LINE + " said to have no instructions", () -> page.text("verifier-states")
+                .contains("Line " + INCLUDE_LINE + " has no instructions in the walk that failed"), SHORT);
+        assertTrue(driver.findElements(By.cssSelector("#verifier-states tr[data-slot]")).isEmpty(), page.text("verifier-states"));
+        assertTrue(selectedInstructions().isEmpty(), "no instruction chosen: " + selectedInstructions());
+        page.js("window.bpflab.lessons.setLang('es')");
+        page.waitFor("the same in Spanish", () -> page.text("verifier-states")
+                .contains("La línea " + INCLUDE_LINE + " no tiene instrucciones en el recorrido que falló"), SHORT);
+        page.js("window.bpflab.lessons.setLang('en')");
+        page.screenshot("44b-verifier-view-line-without-instructions-1280x800");
+        driver.findElement(By.cssSelector("#verifier-log .line.step[data-insn='1']")).click();
+        page.waitFor("instruction 1's state again", () -> page.text("verifier-states").contains("After instruction 1")
+                && !page.text("verifier-states").contains("has no instructions"), SHORT);
         page.waitFor("the editor on line 17", () -> page.text("cursor-pos").startsWith("Ln 17,"), SHORT);
 
         // Clicking the failing instruction again brings back its state: R0 map_value_or_null.
@@ -96,6 +119,23 @@ class LabPageVerifierBrowserTest extends LabPageTestBase {
         assertTrue(left > 100_000 && shown > 100, "a long walk was cut (" + left + " characters), its end shown (" + shown + " lines)");
         assertTrue(row("R0").getText().contains("map_value_or_null"), "the end still names the failing state: " + view);
         assertTrue(driver.findElement(By.cssSelector("#verifier-log .line.failing")).getAttribute("class").contains("selected"));
+    }
+
+    /**
+     * The kernel's line that it cannot use BTF for handle's argument (void *ctx), first in the log on 6.1 ("reg type
+     * unsupported for arg#0 function handle#19") and 6.18 ("arg#0 reference type('UNKNOWN ') size cannot be
+     * determined: -22"), is marked informational, kept as the kernel wrote it, and explained in the view.
+     */
+    private void assertBtfNoteExplained() {
+        List<WebElement> info = driver.findElements(By.cssSelector("#verifier-log .line.info"));
+        assertEquals(1, info.size(), "one informational line: " + page.text("verifier-log"));
+        String line = info.get(0).getText();
+        assertTrue(line.matches("reg type unsupported for arg#0 function handle#\\d+|arg#0 reference type\\('.*'\\) size cannot be determined: -?\\d+"),
+                "the raw line kept: " + line);
+        assertTrue(info.get(0).getAttribute("title").contains("Harmless"), info.get(0).getAttribute("title"));
+        assertFalse(info.get(0).getAttribute("class").contains("reason"), "not marked as the error");
+        String note = driver.findElement(By.cssSelector("#verifier-states .vstate-info")).getText();
+        assertTrue(note.contains("“" + line + "”") && note.contains("not the error"), note);
     }
 
     private WebElement row(String slot) {
