@@ -441,13 +441,15 @@ class DashboardBrowserTest {
         driver.switchTo().window(dashboardTab);
         String row = waitFor("Lin's row marked as left", () -> driver.findElements(By.cssSelector("#students tbody tr")).stream()
                 .map(WebElement::getText).filter(t -> t.contains("Lin") && t.contains("left ")).findFirst().orElse(null));
-        assertTrue(row.contains("was attached"), "her row keeps what was last known, as such: " + row);
+        // Leaving stopped her run (its socket closed with the membership), and her row says so, as what was last known.
+        assertTrue(row.contains("was stopped"), "her row says her run stopped when she left: " + row);
         assertEquals("0", attachedCounter(), "a student who left is not counted as attached");
         screenshot("rooms-11-dashboard-left");
         String csv = io.restassured.RestAssured.given().header("Authorization", "Bearer " + secret).when()
                 .get("/api/rooms/" + roomId + "/export.csv").then().statusCode(200).extract().asString();
         String line = csv.lines().filter(l -> l.startsWith(studentId + ",")).findFirst().orElseThrow();
         assertTrue(line.matches(".*,\\d{4}-\\d\\d-\\d\\dT[^,]*Z$"), "the CSV's left_at is set: " + line);
+        assertTrue(line.contains(",stopped,") && !line.contains(",attached,"), "the CSV does not say she runs: " + line);
         io.restassured.RestAssured.given().header("Authorization", "Bearer " + secret)
                 .when().delete("/api/rooms/" + roomId).then().statusCode(204);
     }
