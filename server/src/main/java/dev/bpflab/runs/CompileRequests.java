@@ -4,22 +4,29 @@ import dev.bpflab.compiler.CompileResult;
 import dev.bpflab.compiler.HostCompiler;
 import dev.bpflab.protocol.ClientMessage;
 import dev.bpflab.protocol.ServerMessage;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * One connection's compile-only requests (errors as you type, {@link ClientMessage.Compile}): compiled on the host's
  * compiler exactly as a Run's source is, for the sandboxes' kernel, and answered with a {@link ServerMessage.Compiled};
  * no sandbox is involved and the connection's run is never touched. At most one compiles and one waits
- * ({@link CompileTurns}): a newer request replaces the waiting one, which gets no answer. A successful compile's
- * answer is followed by its {@link ServerMessage.Instructions}, with the request's id. The host's compile threads
- * bound the compiles of all connections together ({@code bpflab.compile.concurrency}), clients taking turns.
+ * ({@link CompileTurns}; a compile's turn ends once clang has answered): a newer request replaces the waiting one,
+ * which gets no answer. A successful compile's answer is followed by its {@link ServerMessage.Instructions}, with the
+ * request's id. The host's compile threads bound the compiles of all connections together ({@code bpflab.compile.concurrency}), clients taking turns.
  */
 final class CompileRequests {
     private final CompileTurns<ClientMessage.Compile> turns;
     private final Consumer<ServerMessage> answer;
     private volatile boolean closed;
-    /** The request whose {@link ServerMessage.Compiled} went as soon as clang succeeded (one compiles at a time). */
-    private volatile ClientMessage.Compile answeredEarly;
+    /**
+     * The requests whose {@link ServerMessage.Compiled} went as soon as clang succeeded, until their listing goes: the
+     * next request may compile meanwhile.
+     */
+    private final Set<ClientMessage.Compile> answeredEarly =
+            Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>())); // by identity: ids may repeat
 
     /** {@code answer} sends a {@link ServerMessage.Compiled} to the client; {@code client} is whose compiles these are. */
     CompileRequests(RunServices services, Object client, Consumer<ServerMessage> answer) {
@@ -46,17 +53,17 @@ final class CompileRequests {
      */
     private void answerEarly(ClientMessage.Compile request, CompileResult clang) {
         if (!closed) {
-            answeredEarly = request;
+            answeredEarly.add(request);
             answer.accept(new ServerMessage.Compiled(request.id(), clang.succeeded(), clang.diagnostics(), null));
         }
     }
 
     private void answer(ClientMessage.Compile request, CompileTurns.Outcome outcome) {
         if (closed) {
+            answeredEarly.clear();
             return; // the result stays in the cache
         }
-        boolean answered = answeredEarly == request; // then only the listing is left to send
-        answeredEarly = null;
+        boolean answered = answeredEarly.remove(request); // then only the listing is left to send
         CompileResult result = outcome.result();
         if (!answered && outcome.failure() != null) {
             answer.accept(new ServerMessage.Compiled(request.id(), false, null,

@@ -9,6 +9,7 @@ import dev.bpflab.sandbox.SandboxException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -30,6 +31,7 @@ final class CompileTurns<T> {
     private final Predicate<T> dropped;
     private final BiConsumer<T, Outcome> done;
     private final BiConsumer<T, CompileResult> clangDone;
+    private final boolean endsTurnEarly;
     private T compiling; // guarded by this
     private T next; // guarded by this
 
@@ -44,19 +46,21 @@ final class CompileTurns<T> {
      */
     CompileTurns(SandboxBackend backend, HostCompiler compiler, Executor workers, Object client,
             Function<T, String> source, Predicate<T> dropped, BiConsumer<T, Outcome> done) {
-        this(backend, compiler, workers, client, source, dropped, done, (request, early) -> {
-        });
+        this(backend, compiler, workers, client, source, dropped, done, null);
     }
 
     /**
      * As the other constructor; {@code clangDone} is also told clang's result as soon as clang succeeds, when the
      * request runs clang ({@link HostCompiler#compile(String, TargetKernel, Object, java.util.function.Consumer)}),
-     * before {@code done} gets the whole outcome.
+     * before {@code done} gets the whole outcome; the next request's compile may then start (null: none is told, and
+     * a turn lasts the whole compile).
      */
     CompileTurns(SandboxBackend backend, HostCompiler compiler, Executor workers, Object client,
             Function<T, String> source, Predicate<T> dropped, BiConsumer<T, Outcome> done,
             BiConsumer<T, CompileResult> clangDone) {
-        this.clangDone = clangDone;
+        this.clangDone = clangDone == null ? (request, early) -> {
+        } : clangDone;
+        this.endsTurnEarly = clangDone != null;
         this.backend = backend;
         this.compiler = compiler;
         this.workers = workers;
@@ -84,11 +88,23 @@ final class CompileTurns<T> {
     }
 
     private void start(T request) {
+        // The turn ends when the compile does, or, for requests told early, once clang has answered: the next request
+        // then need not wait for the previous one's listing and CO-RE BTF (a few hundred milliseconds of jails).
+        AtomicBoolean turnOver = new AtomicBoolean();
+        Runnable endTurn = () -> {
+            if (turnOver.compareAndSet(false, true)) {
+                startNext();
+            }
+        };
         CompletableFuture<CompileResult> result;
         try {
             result = CompletableFuture.supplyAsync(this::targetKernel, workers)
-                    .thenCompose(target -> compiler.compile(source.apply(request), target, client,
-                            early -> clangDone.accept(request, early)));
+                    .thenCompose(target -> compiler.compile(source.apply(request), target, client, early -> {
+                        clangDone.accept(request, early);
+                        if (endsTurnEarly) {
+                            endTurn.run();
+                        }
+                    }));
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
@@ -96,7 +112,7 @@ final class CompileTurns<T> {
             try {
                 done.accept(request, new Outcome(compiled, failure));
             } finally {
-                startNext();
+                endTurn.run();
             }
         });
     }
