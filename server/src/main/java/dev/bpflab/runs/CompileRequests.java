@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * no sandbox is involved and the connection's run is never touched. At most one compiles and one waits
  * ({@link CompileTurns}; a compile's turn ends once clang has answered): a newer request replaces the waiting one,
  * which gets no answer. A successful compile's answer is followed by its {@link ServerMessage.Instructions}, with the
- * request's id. The host's compile threads bound the compiles of all connections together ({@code bpflab.compile.concurrency}), clients taking turns.
+ * request's id. The host's compile threads bound the compiles of all connections together
+ * ({@code bpflab.compile.concurrency}), clients taking turns.
  */
 final class CompileRequests {
     private final CompileTurns<ClientMessage.Compile> turns;
