@@ -30,8 +30,7 @@ final class CompileTurns<T> {
     private final Function<T, String> source;
     private final Predicate<T> dropped;
     private final BiConsumer<T, Outcome> done;
-    private final BiConsumer<T, CompileResult> clangDone;
-    private final boolean endsTurnEarly;
+    private final BiConsumer<T, CompileResult> clangDone; // null: nobody is told early, and a turn is the whole compile
     private T compiling; // guarded by this
     private T next; // guarded by this
 
@@ -58,9 +57,7 @@ final class CompileTurns<T> {
     CompileTurns(SandboxBackend backend, HostCompiler compiler, Executor workers, Object client,
             Function<T, String> source, Predicate<T> dropped, BiConsumer<T, Outcome> done,
             BiConsumer<T, CompileResult> clangDone) {
-        this.clangDone = clangDone == null ? (request, early) -> {
-        } : clangDone;
-        this.endsTurnEarly = clangDone != null;
+        this.clangDone = clangDone;
         this.backend = backend;
         this.compiler = compiler;
         this.workers = workers;
@@ -100,8 +97,8 @@ final class CompileTurns<T> {
         try {
             result = CompletableFuture.supplyAsync(this::targetKernel, workers)
                     .thenCompose(target -> compiler.compile(source.apply(request), target, client, early -> {
-                        clangDone.accept(request, early);
-                        if (endsTurnEarly) {
+                        if (clangDone != null) {
+                            clangDone.accept(request, early);
                             endTurn.run();
                         }
                     }));

@@ -1,6 +1,7 @@
 package dev.bpflab.runs;
 
 import dev.bpflab.compiler.HostCompiler;
+import dev.bpflab.limits.Client;
 import dev.bpflab.limits.ClientLimits;
 import dev.bpflab.limits.ConnectionLimits;
 import dev.bpflab.limits.SocketInput;
@@ -46,8 +47,9 @@ public class RunSocket {
     /** Close code of a socket whose learner token is no room's (an application code: 4000-4999). */
     static final int NOT_IN_A_ROOM = 4403;
     private static final CloseReason MEMBERSHIP_ENDED = new CloseReason(NOT_IN_A_ROOM, "the room membership ended");
-    static final ServerMessage.Error NOT_IN_A_ROOM_ERROR = new ServerMessage.Error("this page's learner token belongs to no student of an open room (you"
-            + " left the room, the instructor removed you, or the room was closed), so it no longer runs programs:"
+    static final ServerMessage.Error NOT_IN_A_ROOM_ERROR = new ServerMessage.Error("this page's learner token belongs"
+            + " to no student of an open room (you left the room, the instructor removed you, or the room was closed),"
+            + " so it no longer runs programs:"
             + " press Run again to run on your own (the page has forgotten the room), or join the room again",
             ErrorCode.NOT_IN_A_ROOM, Map.of());
 
@@ -107,8 +109,8 @@ public class RunSocket {
         if (!connections.admit(connection)) {
             return;
         }
-        String learner = connections.client(connection).learner();
-        if (learner != null && !learners.isMember(learner)) {
+        Client who = connections.client(connection);
+        if (who.learner() != null && !learners.isMember(who.learner())) {
             connections.refuse(connection, NOT_IN_A_ROOM_ERROR, MEMBERSHIP_ENDED);
             return;
         }
@@ -123,7 +125,7 @@ public class RunSocket {
                 connections.hangUp(connection, new CloseReason(POLICY_VIOLATION, reason));
             }
         };
-        open.put(connection.id(), new Open(connection, new RunSession(connections.client(connection),
+        open.put(connection.id(), new Open(connection, new RunSession(who,
                 services, outlet, activity::fire)));
     }
 
@@ -165,10 +167,8 @@ public class RunSocket {
     void onMembershipsEnded(@Observes LearnerTokens.Ended ended) {
         for (Open o : open.values()) {
             String learner = o.session().learner();
-            if (learner != null && !learners.isMember(learner) && open.remove(o.connection().id(), o)) {
-                o.session().control(NOT_IN_A_ROOM_ERROR);
-                o.session().close();
-                connections.hangUp(o.connection(), MEMBERSHIP_ENDED);
+            if (learner != null && !learners.isMember(learner)) {
+                end(o, NOT_IN_A_ROOM_ERROR, MEMBERSHIP_ENDED);
             }
         }
     }
@@ -177,11 +177,23 @@ public class RunSocket {
         Duration idle = limits.settings().idleTimeout();
         for (Open o : open.values()) {
             if (o.session().idleFor(idle)) {
-                open.remove(o.connection().id());
-                o.session().close();
-                connections.hangUp(o.connection(), new CloseReason(CloseReason.NORMAL.getCode(), "closed after "
-                        + idle.toSeconds() + " s without a run or a message; press Run to connect again"));
+                end(o, null, new CloseReason(CloseReason.NORMAL.getCode(), "closed after " + idle.toSeconds()
+                        + " s without a run or a message; press Run to connect again"));
             }
+        }
+    }
+
+    /**
+     * Ends {@code o}'s session (its run stops) and closes its socket with {@code reason}, once, after telling the
+     * client {@code why} (null: nothing more than the close).
+     */
+    private void end(Open o, ServerMessage.Error why, CloseReason reason) {
+        if (open.remove(o.connection().id(), o)) {
+            if (why != null) {
+                o.session().control(why);
+            }
+            o.session().close();
+            connections.hangUp(o.connection(), reason);
         }
     }
 
