@@ -439,6 +439,7 @@ const ERRORS_ES = {
   'not-in-a-room': [[], () => 'Esta página ya no está en una sala (saliste, te sacó tu docente o se cerró la sala), así que '
     + 'su token de estudiante ya no corre programas: presioná Correr de nuevo para correr por tu cuenta (la página ya '
     + 'olvidó la sala), o unite otra vez a la sala.'],
+  'unknown-kernel': [['kernel', 'choices'], a => `Este lab no tiene el kernel «${a.kernel}»: elegí uno de ${a.choices}.`],
 };
 
 /**

@@ -36,7 +36,9 @@ public enum ErrorCode {
      * The socket's learner token is no student's of an open room (they left or were removed, or the room closed, or
      * it was never one): nothing runs on it, and the socket is closed with 4403; no args.
      */
-    NOT_IN_A_ROOM;
+    NOT_IN_A_ROOM,
+    /** A run named a kernel this lab does not have; args: {@code kernel} (what it named), {@code choices} (the ids, comma-separated). */
+    UNKNOWN_KERNEL;
 
     /** The name on the wire, e.g. "too-many-runs". */
     @JsonValue

@@ -21,6 +21,49 @@ public interface SandboxBackend extends AutoCloseable {
      */
     AgentChannel acquire(Object client, IntConsumer queuePosition) throws SandboxException, InterruptedException;
 
+    /**
+     * As {@link #acquire(Object, IntConsumer)}, on {@code kernel} (a {@link Kernel#id()} of {@link #kernels()}; null:
+     * the default, the first). The admission queue is one for all kernels: a VM is a VM whichever kernel it boots.
+     *
+     * @throws SandboxException {@code kernel} is none of this backend's (code {@code unknown-kernel}), or it could not
+     *                          be prepared; the message says which kernels there are
+     */
+    default AgentChannel acquire(Object client, String kernel, IntConsumer queuePosition)
+            throws SandboxException, InterruptedException {
+        requireKernel(kernel);
+        return acquire(client, queuePosition);
+    }
+
+    /**
+     * The kernels this backend runs, the default first; never empty. A kernel whose image still builds is listed, with
+     * its {@link Kernel#preparation()} saying so.
+     */
+    java.util.List<Kernel> kernels();
+
+    /** The id of the kernel a run that names none gets. */
+    default String defaultKernel() {
+        return kernels().get(0).id();
+    }
+
+    /**
+     * {@code kernel} itself, or the default kernel's id for null.
+     *
+     * @throws SandboxException code {@code unknown-kernel}: none of {@link #kernels()} has that id
+     */
+    default String requireKernel(String kernel) throws SandboxException {
+        if (kernel == null) {
+            return defaultKernel();
+        }
+        java.util.List<Kernel> known = kernels();
+        if (known.stream().noneMatch(k -> k.id().equals(kernel))) {
+            java.util.List<String> ids = known.stream().map(Kernel::id).toList();
+            throw new SandboxException(dev.bpflab.protocol.ErrorCode.UNKNOWN_KERNEL, "this lab has no kernel '" + kernel
+                    + "': choose one of " + ids + " (GET /api/kernels lists them)",
+                    java.util.Map.of("kernel", kernel, "choices", String.join(", ", ids)));
+        }
+        return kernel;
+    }
+
     /** {@link #acquire(Object, IntConsumer)} for a caller that is a client of its own. */
     default AgentChannel acquire(IntConsumer queuePosition) throws SandboxException, InterruptedException {
         return acquire(null, queuePosition);
@@ -35,6 +78,17 @@ public interface SandboxBackend extends AutoCloseable {
     TargetKernel targetKernel() throws SandboxException, InterruptedException;
 
     /**
+     * As {@link #targetKernel()}, for {@code kernel} (null: the default): its headers and the toolchain programs for
+     * it are compiled with.
+     *
+     * @throws SandboxException as {@link #acquire(Object, String, IntConsumer)}
+     */
+    default TargetKernel targetKernel(String kernel) throws SandboxException, InterruptedException {
+        requireKernel(kernel);
+        return targetKernel();
+    }
+
+    /**
      * Waits until the backend can hand out sandboxes without first building or booting anything (a VM backend's
      * image and snapshot). Backends that are ready at once return at once.
      */
@@ -47,6 +101,12 @@ public interface SandboxBackend extends AutoCloseable {
      */
     default Preparation preparation() {
         return Preparation.READY;
+    }
+
+    /** As {@link #preparation()}, for {@code kernel} (null: the default); {@link Preparation#READY} for one it lacks. */
+    default Preparation preparation(String kernel) {
+        return kernels().stream().filter(k -> k.id().equals(kernel == null ? defaultKernel() : kernel)).findFirst()
+                .map(Kernel::preparation).orElse(Preparation.READY);
     }
 
     /** False when the backend could not start; {@link #status()} then says why. */

@@ -39,6 +39,14 @@ final class UnavailableBackend implements SandboxBackend {
         throw new SandboxException(reason);
     }
 
+    /** One kernel, named after the backend, whose preparation failed with the reason. */
+    @Override
+    public java.util.List<Kernel> kernels() {
+        Preparation failed = new Preparation(java.time.InstantSource.system(), dev.bpflab.protocol.PreparationStage.IMAGE_CHECK);
+        failed.fail(reason);
+        return java.util.List.of(new Kernel(name, name, null, null, failed));
+    }
+
     @Override
     public boolean available() {
         return false;

@@ -330,6 +330,12 @@ class ForgedAgentLinesTest {
         }
 
         @Override
+        public java.util.List<dev.bpflab.sandbox.Kernel> kernels() {
+            return java.util.List.of(new dev.bpflab.sandbox.Kernel("host", "this host's kernel", "forged", null,
+                    dev.bpflab.sandbox.Preparation.READY));
+        }
+
+        @Override
         public String status() {
             return "one forging agent";
         }

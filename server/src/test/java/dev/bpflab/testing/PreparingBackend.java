@@ -52,6 +52,13 @@ public final class PreparingBackend implements SandboxBackend {
         return ready.name();
     }
 
+    /** The ready backend's kernels, all preparing as this backend does. */
+    @Override
+    public java.util.List<dev.bpflab.sandbox.Kernel> kernels() {
+        return ready.kernels().stream().map(k -> new dev.bpflab.sandbox.Kernel(k.id(), k.name(), k.release(),
+                k.toolchain(), preparation)).toList();
+    }
+
     @Override
     public AgentChannel acquire(Object client, IntConsumer queuePosition) throws SandboxException, InterruptedException {
         awaitPrepared();

@@ -33,7 +33,8 @@ class PageStringsJsTest {
             const shape = t => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, typeof v === 'function'
               ? `function/${v.length}` : Array.isArray(v) ? `array/${v.length}` : typeof v === 'object'
               ? `object/${Object.keys(v).join(',')}` : typeof v]));
-            const args = { most: 7, wait: 13, seconds: 300, workload: 'exec-true', size: 300000, limit: 262144 };
+            const args = { most: 7, wait: 13, seconds: 300, workload: 'exec-true', size: 300000, limit: 262144,
+              kernel: 'debian99', choices: 'debian12, debian13' };
             const said = (code, lang, a = args) => p.serverErrorText({ message: 'M', code, args: a }, lang);
             const codes = JSON.parse(process.argv[2]);
             process.stdout.write(JSON.stringify({
@@ -81,7 +82,7 @@ class PageStringsJsTest {
         for (ErrorCode code : ErrorCode.values()) {
             String said = js.get("spanish").get(code.wire()).asText();
             assertNotEquals("M", said, code.wire() + " has no Spanish text");
-            for (String arg : List.of("7", "13", "300", "exec-true", "262144")) {
+            for (String arg : List.of("7", "13", "300", "exec-true", "262144", "debian99", "debian12, debian13")) {
                 assertTrue(!needs(code, arg) || said.contains(arg), code.wire() + " leaves out " + arg + ": " + said);
             }
         }
@@ -107,6 +108,7 @@ class PageStringsJsTest {
             case TIME_LIMIT -> arg.equals("300");
             case NO_RUN, NOT_ATTACHED_YET -> arg.equals("exec-true");
             case TOO_LARGE -> arg.equals("262144");
+            case UNKNOWN_KERNEL -> arg.equals("debian99") || arg.equals("debian12, debian13");
             case LAB_PREPARING, NOTHING_ATTACHED, NOT_IN_A_ROOM -> false;
         };
     }

@@ -32,6 +32,8 @@ public final class LocalBackend implements SandboxBackend {
     private static final Logger LOG = Logger.getLogger(LocalBackend.class);
     private static final long READY_TIMEOUT_MS = 60_000;
     private static final TargetKernel KERNEL = TargetKernel.running();
+    /** What runs name this host's kernel by. */
+    public static final String KERNEL_ID = "host";
 
     private final List<String> command;
     private final Map<String, String> environment;
@@ -75,6 +77,13 @@ public final class LocalBackend implements SandboxBackend {
     @Override
     public TargetKernel targetKernel() {
         return KERNEL;
+    }
+
+    /** The one kernel: this host's ({@value #KERNEL_ID}), compiled for with the host's clang and libbpf headers. */
+    @Override
+    public java.util.List<dev.bpflab.sandbox.Kernel> kernels() {
+        return java.util.List.of(new dev.bpflab.sandbox.Kernel(KERNEL_ID, "this host's kernel", KERNEL.release(),
+                "this host's clang and libbpf", dev.bpflab.sandbox.Preparation.READY));
     }
 
     @Override

@@ -117,6 +117,13 @@ public final class QemuBackend implements SandboxBackend {
         return targetOf(preparedWithin(Duration.ofDays(1)).image());
     }
 
+    @Override
+    public List<dev.bpflab.sandbox.Kernel> kernels() {
+        Prepared ready = prepared.isDone() && !prepared.isCompletedExceptionally() ? prepared.getNow(null) : null;
+        return List.of(new dev.bpflab.sandbox.Kernel("debian12", "Debian 12 (bookworm)",
+                ready == null ? null : ready.image().kernelRelease(), null, preparation));
+    }
+
     private static TargetKernel targetOf(GuestImage image) {
         return TargetKernel.image(image.kernelRelease(), image.headers());
     }
