@@ -34,6 +34,14 @@ public sealed interface ClientMessage {
     long MAX_COMPILE_ID = (1L << 53) - 1;
     /** A lesson or template id. */
     Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    /** A kernel id ({@code GET /api/kernels}). */
+    Pattern KERNEL_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,39}");
+
+    /** Checks a message's {@code "kernel"}: null (the default) or a kernel id's shape. */
+    static void checkKernel(String kernel) {
+        Checks.require(kernel == null || KERNEL_ID.matcher(kernel).matches(), "\"kernel\" must be a kernel id such as "
+                + "\"debian13\" (GET /api/kernels lists them), was " + Checks.echo(kernel));
+    }
 
     /**
      * Run a program in a fresh sandbox: {@code source} (the learner's C), or {@code template} rendered with
@@ -43,12 +51,15 @@ public sealed interface ClientMessage {
      * @param globals        {@code const volatile} globals to set before load, name → number, boolean or string
      * @param xdpInterface   where XDP programs attach: only {@value AgentCommand#DEFAULT_XDP_INTERFACE}, the sandbox's
      *                       lab interface (null: the same); anything else is refused before anything runs
+     * @param kernel         the kernel to run on, an id of {@code GET /api/kernels} (null: the lab's default); one the
+     *                       lab lacks is refused with code {@code unknown-kernel} before anything runs
      */
     @JsonTypeName("run")
     record Run(String source, String template, JsonNode params, Integer timeoutSeconds,
-            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> globals, String xdpInterface)
-            implements ClientMessage {
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> globals, String xdpInterface,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String kernel) implements ClientMessage {
         public Run {
+            checkKernel(kernel);
             Checks.labInterface(xdpInterface);
             Checks.wholeText(source, "source");
             Checks.require((source != null && !source.isBlank()) || (template != null && !template.isBlank()),
@@ -76,7 +87,13 @@ public sealed interface ClientMessage {
 
         /** A run of the learner's own source, with the server's defaults. */
         public static Run ofSource(String source) {
-            return new Run(source, null, null, null, null, null);
+            return new Run(source, null, null, null, null, null, null);
+        }
+
+        /** A run with every field but {@code kernel} (the lab's default kernel). */
+        public Run(String source, String template, JsonNode params, Integer timeoutSeconds,
+                Map<String, JsonNode> globals, String xdpInterface) {
+            this(source, template, params, timeoutSeconds, globals, xdpInterface, null);
         }
 
         @JsonIgnore
@@ -150,10 +167,18 @@ public sealed interface ClientMessage {
      *
      * @param source the learner's C (bounded by the message limit, {@code bpflab.run.max-message-bytes})
      * @param id     the client's number for this request, 0 to 2^53-1, echoed in the answer (null: none)
+     * @param kernel the kernel to compile for, an id of {@code GET /api/kernels} (null: the lab's default)
      */
     @JsonTypeName("compile")
-    record Compile(String source, Long id) implements ClientMessage {
+    record Compile(String source, Long id, @JsonInclude(JsonInclude.Include.NON_NULL) String kernel)
+            implements ClientMessage {
+        /** A compile for the lab's default kernel. */
+        public Compile(String source, Long id) {
+            this(source, id, null);
+        }
+
         public Compile {
+            checkKernel(kernel);
             Checks.require(source != null && !source.isBlank(),
                     "the compile has no program: send the C source as a string in \"source\", e.g. "
                             + "{\"type\":\"compile\",\"source\":\"…\"}");
