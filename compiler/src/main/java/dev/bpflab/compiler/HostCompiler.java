@@ -30,7 +30,9 @@ public final class HostCompiler implements AutoCloseable {
     private final Executor preparing;
     private final CompileCache cache;
     private final Map<TargetKernel, CompletableFuture<ClangCompiler>> compilers = new ConcurrentHashMap<>();
-    private CompletableFuture<Jail> jail; // guarded by this
+    /** One jail per toolchain: this host's (key {@link #HOST_TOOLCHAIN}), and each guest image's toolchain root. */
+    private final Map<Path, CompletableFuture<Jail>> jails = new java.util.HashMap<>(); // guarded by this
+    private static final Path HOST_TOOLCHAIN = Path.of("");
 
     /**
      * @param cacheRoot   where headers ({@code headers/}), cached results ({@code objects/}) and work directories
@@ -123,7 +125,7 @@ public final class HostCompiler implements AutoCloseable {
         if (existing != null && !existing.isCompletedExceptionally()) {
             return existing;
         }
-        CompletableFuture<ClangCompiler> made = jail().thenApplyAsync(j -> {
+        CompletableFuture<ClangCompiler> made = jail(target.toolchain()).thenApplyAsync(j -> {
             try {
                 return new ClangCompiler(j, KernelHeaders.prepare(cacheRoot, j, ClangCompiler.FLAGS, target),
                         WorkDirs.ofThisProcess(cacheRoot));
@@ -135,16 +137,22 @@ public final class HostCompiler implements AutoCloseable {
         return made;
     }
 
-    /** Called with this object's lock held (from {@link #compilerFor}). */
-    private CompletableFuture<Jail> jail() {
+    /**
+     * The jail that runs {@code toolchain}'s compiler (null: this host's), made on first use and again after a
+     * failure. Called with this object's lock held (from {@link #compilerFor}).
+     */
+    private CompletableFuture<Jail> jail(Path toolchain) {
+        Path key = toolchain == null ? HOST_TOOLCHAIN : toolchain;
+        CompletableFuture<Jail> jail = jails.get(key);
         if (jail == null || jail.isCompletedExceptionally()) {
             jail = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return Jail.create(limits);
+                    return toolchain == null ? Jail.create(limits) : Jail.forToolchain(toolchain, limits);
                 } catch (CompileException e) {
                     throw new CompletionException(e);
                 }
             }, preparing);
+            jails.put(key, jail);
         }
         return jail;
     }

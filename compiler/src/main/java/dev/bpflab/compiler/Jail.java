@@ -26,6 +26,9 @@ import java.util.List;
  * </ul>
  * Inside the jail the headers are at {@value #INCLUDE_DIR} and the source at {@value #SOURCE_DIR}. bpftool, which
  * cuts the target kernel's BTF down to what an object's CO-RE relocations use, runs in the same jail.
+ * The toolchain is this host's ({@link #create(CompileLimits)}: its clang's LLVM install, libraries and
+ * {@code /usr/include}) or a guest distribution's ({@link #forToolchain}: a root filesystem whose {@code /usr} becomes
+ * the jail's, so Debian 13's clang 19 and libbpf 1.5 headers compile for Debian 13's kernel on a Debian 12 host).
  * Needs bubblewrap, and util-linux's prlimit and setpriv.
  */
 public final class Jail {
@@ -43,19 +46,24 @@ public final class Jail {
     private final Path nice;
     private final Path prlimit;
     private final Path setpriv; // null: this process is not root, so clang already runs unprivileged
-    private final Path clang;
+    /** A guest distribution's root whose /usr is the jail's, or null: this host's toolchain. */
+    private final Path toolchain;
+    private final Path clang; // as the jail sees it (the same path on the host, for this host's toolchain)
     private final Path bpftool; // null: not installed, programs go without a minimal CO-RE BTF
+    private final Path objdump; // null: not installed, no instruction listing
     private final String clangVersion;
     private final CompileLimits limits;
 
-    private Jail(Path bubblewrap, Path nice, Path prlimit, Path setpriv, Path clang, Path bpftool, String clangVersion,
-            CompileLimits limits) {
+    private Jail(Path bubblewrap, Path nice, Path prlimit, Path setpriv, Path toolchain, Path clang, Path bpftool,
+            Path objdump, String clangVersion, CompileLimits limits) {
         this.bubblewrap = bubblewrap;
         this.nice = nice;
         this.prlimit = prlimit;
         this.setpriv = setpriv;
+        this.toolchain = toolchain;
         this.clang = clang;
         this.bpftool = bpftool;
+        this.objdump = objdump;
         this.clangVersion = clangVersion;
         this.limits = limits;
     }
@@ -75,6 +83,43 @@ public final class Jail {
         } catch (IOException e) {
             throw new CompileException("cannot resolve " + clang + ": " + e.getMessage());
         }
+        Path bpftool = null;
+        try {
+            Path found = Executables.find("bpftool").orElse(null);
+            bpftool = found == null ? null : found.toRealPath();
+        } catch (IOException e) {
+            // a dangling link: as if not installed
+        }
+        // clang's own llvm-objdump, from the same LLVM install
+        Path objdump = realClang.getParent().resolve("llvm-objdump");
+        Jail unversioned = tools(limits, null, realClang, bpftool, Files.isExecutable(objdump) ? objdump : null, "");
+        return unversioned.withVersion(versionOf(unversioned, List.of(realClang.toString(), "--version"), realClang
+                + " --version"));
+    }
+
+    /**
+     * A jail that runs the toolchain of a guest distribution: {@code root}'s {@code /usr} (an image's
+     * {@code toolchain/}, where {@code build-image.sh} installed the suite's clang, llvm and bpftool) is the jail's
+     * {@code /usr}. clang's version is asked in the jail, as compiles will run it.
+     *
+     * @throws CompileException the root has no {@code /usr/bin/clang}, or it does not run there
+     */
+    public static Jail forToolchain(Path root, CompileLimits limits) throws CompileException {
+        Path usr = root.resolve("usr");
+        if (!Files.isRegularFile(usr.resolve("bin/clang"))) { // follows the links, which are relative inside /usr
+            throw new CompileException("the toolchain in " + root + " has no clang (usr/bin/clang): rebuild the guest "
+                    + "image with server/src/main/guest/build-image.sh");
+        }
+        Path bpftool = Files.isRegularFile(usr.resolve("sbin/bpftool")) ? Path.of("/usr/sbin/bpftool") : null;
+        Path objdump = Files.isRegularFile(usr.resolve("bin/llvm-objdump")) ? Path.of("/usr/bin/llvm-objdump") : null;
+        Jail unversioned = tools(limits, root, Path.of("/usr/bin/clang"), bpftool, objdump, "");
+        return unversioned.withVersion(versionOf(unversioned, unversioned.jailed(null, null, unversioned.clang,
+                unversioned.clang, List.of("--version")), "clang --version in " + root));
+    }
+
+    /** The jail's tools with this host's bubblewrap, nice, prlimit and (as root) setpriv. */
+    private static Jail tools(CompileLimits limits, Path toolchain, Path clang, Path bpftool, Path objdump,
+            String version) throws CompileException {
         Path bwrap = Executables.find("bwrap").orElseThrow(() -> new CompileException(
                 "bubblewrap is not installed, and learners' programs are only compiled inside it: run "
                         + "`apt-get install bubblewrap`"));
@@ -87,31 +132,32 @@ public final class Jail {
             setpriv = Executables.find("setpriv").orElseThrow(() -> new CompileException(
                     "setpriv is missing (it runs the compiler as an unprivileged user): run `apt-get install util-linux`"));
         }
-        Path bpftool = null;
-        try {
-            Path found = Executables.find("bpftool").orElse(null);
-            bpftool = found == null ? null : found.toRealPath();
-        } catch (IOException e) {
-            // a dangling link: as if not installed
-        }
-        return new Jail(bwrap, nice, prlimit, setpriv, realClang, bpftool, versionOf(realClang), limits);
+        return new Jail(bwrap, nice, prlimit, setpriv, toolchain, clang, bpftool, objdump, version, limits);
     }
 
-    /** {@code clang --version}'s output: the one call that tells which compiler a cached PCH or object came from. */
-    private static String versionOf(Path clang) throws CompileException {
+    private Jail withVersion(String version) {
+        return new Jail(bubblewrap, nice, prlimit, setpriv, toolchain, clang, bpftool, objdump, version, limits);
+    }
+
+    /**
+     * {@code clang --version}'s output (run by {@code argv}): the one call that tells which compiler a cached PCH or
+     * object came from.
+     */
+    private static String versionOf(Jail jail, List<String> argv, String what) throws CompileException {
         try {
-            ProcessResult said = Command.of(clang.toString(), "--version").withStderrMerged()
-                    .withTimeout(Duration.ofSeconds(20)).withOutputCap(4096).run();
+            ProcessResult said = Command.of(argv).withStderrMerged().withTimeout(Duration.ofSeconds(20))
+                    .withOutputCap(4096).run();
             if (!said.succeeded() || said.output().isBlank()) {
-                throw new CompileException(clang + " --version failed (exit " + said.exitCode() + "): "
-                        + said.output().strip() + "; reinstall clang (`apt-get install --reinstall clang`)");
+                throw new CompileException(what + " failed (exit " + said.exitCode() + "): " + said.output().strip()
+                        + (jail.toolchain == null ? "; reinstall clang (`apt-get install --reinstall clang`)"
+                        : "; rebuild the guest image with server/src/main/guest/build-image.sh"));
             }
             return said.output().strip();
         } catch (IOException e) {
-            throw new CompileException("cannot run " + clang + ": " + e.getMessage());
+            throw new CompileException("cannot run " + what + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CompileException("interrupted while asking " + clang + " for its version");
+            throw new CompileException("interrupted while asking for " + what);
         }
     }
 
@@ -165,6 +211,11 @@ public final class Jail {
         return jailed(includeDir, workDir, llvmRoot, clang, clangArgs);
     }
 
+    /** The toolchain root whose /usr the jail uses, or null for this host's toolchain. */
+    Path toolchain() {
+        return toolchain;
+    }
+
     /**
      * The argv that runs bpftool with {@code bpftoolArgs} in the same jail as clang (it reads what clang wrote, which
      * a learner's source shaped), or null when bpftool is not installed.
@@ -178,9 +229,7 @@ public final class Jail {
      * clang (it reads the object a learner's source shaped), or null when that install has none.
      */
     List<String> objdumpCommand(Path includeDir, Path workDir, List<String> args) {
-        Path llvmRoot = clang.getParent().getParent();
-        Path objdump = clang.getParent().resolve("llvm-objdump");
-        return Files.isExecutable(objdump) ? jailed(includeDir, workDir, llvmRoot, objdump, args) : null;
+        return objdump == null ? null : jailed(includeDir, workDir, clang.getParent().getParent(), objdump, args);
     }
 
     boolean hasBpftool() {
@@ -189,7 +238,8 @@ public final class Jail {
 
     /**
      * priority → limits → unprivileged user → namespaces → {@code executable}, with {@code install} (a file or
-     * directory) visible.
+     * directory) visible; with a toolchain root, its whole {@code /usr} instead. {@code includeDir} null: no headers;
+     * {@code workDir} null: an empty {@value #SOURCE_DIR} (asking clang its version).
      */
     private List<String> jailed(Path includeDir, Path workDir, Path install, Path executable, List<String> args) {
         List<String> argv = new ArrayList<>(List.of(nice.toString(), "-n", String.valueOf(NICE), prlimit.toString(),
@@ -205,18 +255,30 @@ public final class Jail {
             argv.add("--");
         }
         argv.addAll(List.of(bubblewrap.toString(), "--unshare-all", "--die-with-parent", "--new-session",
-                "--cap-drop", "ALL", "--clearenv", "--setenv", "PATH", "/usr/bin",
-                "--ro-bind", install.toString(), install.toString()));
-        for (String libDir : List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib64")) {
-            if (Files.isDirectory(Path.of(libDir))) {
-                argv.addAll(List.of("--ro-bind", libDir, libDir));
+                "--cap-drop", "ALL", "--clearenv", "--setenv", "PATH", "/usr/bin"));
+        if (toolchain != null) {
+            // A merged-/usr Debian root: everything the toolchain runs and includes is under its /usr.
+            argv.addAll(List.of("--ro-bind", toolchain.resolve("usr").toString(), "/usr",
+                    "--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin"));
+        } else {
+            argv.addAll(List.of("--ro-bind", install.toString(), install.toString()));
+            for (String libDir : List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib64")) {
+                if (Files.isDirectory(Path.of(libDir))) {
+                    argv.addAll(List.of("--ro-bind", libDir, libDir));
+                }
             }
+            argv.addAll(List.of("--ro-bind", "/usr/include", "/usr/include"));
         }
-        argv.addAll(List.of("--symlink", "usr/lib64", "/lib64", "--symlink", "usr/lib", "/lib",
-                "--ro-bind", "/usr/include", "/usr/include",
-                "--ro-bind", includeDir.toString(), INCLUDE_DIR,
-                "--tmpfs", "/tmp",
-                "--bind", workDir.toString(), SOURCE_DIR, "--chdir", SOURCE_DIR));
+        argv.addAll(List.of("--symlink", "usr/lib64", "/lib64", "--symlink", "usr/lib", "/lib", "--tmpfs", "/tmp"));
+        if (includeDir != null) {
+            argv.addAll(List.of("--ro-bind", includeDir.toString(), INCLUDE_DIR));
+        }
+        if (workDir != null) {
+            argv.addAll(List.of("--bind", workDir.toString(), SOURCE_DIR));
+        } else {
+            argv.addAll(List.of("--dir", SOURCE_DIR));
+        }
+        argv.addAll(List.of("--chdir", SOURCE_DIR));
         argv.add(executable.toString());
         argv.addAll(args);
         return argv;
