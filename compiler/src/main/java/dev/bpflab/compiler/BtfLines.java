@@ -42,6 +42,34 @@ final class BtfLines {
         }
     }
 
+    /**
+     * Whether the object calls kernel functions or reads kernel variables by name ({@code __ksym} externs, kfuncs such
+     * as {@code bpf_iter_num_new} behind {@code bpf_for}): clang puts them in a BTF DATASEC named {@code .ksyms}, and
+     * libbpf resolves them against the kernel's whole BTF when it loads.
+     */
+    static boolean hasKernelSymbols(BpfElf elf) {
+        try {
+            Optional<BpfElf.Section> btf = elf.named(".BTF");
+            if (btf.isEmpty()) {
+                return false;
+            }
+            ByteBuffer strings = strings(elf.contents(btf.get()));
+            byte[] name = "\0.ksyms\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            for (int at = strings.position(); at + name.length <= strings.limit(); at++) {
+                int i = 0;
+                while (i < name.length && strings.get(at + i) == name[i]) {
+                    i++;
+                }
+                if (i == name.length) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (MalformedObjectException e) {
+            return false;
+        }
+    }
+
     /** {@code .BTF}'s string section. Header: magic, version, flags, hdr_len, type_off, type_len, str_off, str_len. */
     private static ByteBuffer strings(ByteBuffer btf) throws MalformedObjectException {
         return partAfterHeader(btf, ".BTF", "strings");

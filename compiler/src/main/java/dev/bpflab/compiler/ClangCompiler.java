@@ -40,6 +40,8 @@ public final class ClangCompiler {
     /** Where the instruction listing runs while bpftool cuts the BTF: one thread per compile thread at most. */
     private static final ExecutorService AFTER_CLANG = Executors.newCachedThreadPool(Daemons.factory("listing"));
     /** Flags shared by every compile and by the PCH: a PCH is only valid with the flags it was built with. */
+    /** Objects larger than this lose their DWARF ({@link #withoutDebugInfo}); smaller ones are kept as clang made them. */
+    static final int STRIP_DEBUG_BYTES = 64 * 1024;
     public static final List<String> FLAGS = List.of("-target", "bpf", "-O2", "-g", "-D__TARGET_ARCH_x86",
             "-fno-color-diagnostics", "-fmessage-length=0", "-fno-crash-diagnostics");
     // The PCH stands in for vmlinux.h only when the program starts by including it (libbpf-bootstrap style);
@@ -67,7 +69,8 @@ public final class ClangCompiler {
         this.workRoot = workRoot;
         this.makesCoreBtf = headers.hasBtf() && jail.hasBpftool();
         this.identity = String.join("\n", headers.identity(), jail.clangVersion(), String.join(" ", FLAGS),
-                jail.limits().toString(), "min_core_btf " + makesCoreBtf, "instructions 1");
+                jail.limits().toString(), "min_core_btf " + makesCoreBtf, "instructions 1",
+                "strip-debug over " + STRIP_DEBUG_BYTES, "no min_core_btf with .ksyms");
     }
 
     /**
@@ -129,12 +132,15 @@ public final class ClangCompiler {
                 }
                 return new CompileResult(null, diagnostics, log, !crashed && aboutTheSource);
             }
-            byte[] bytes = Files.readAllBytes(object);
+            byte[] made = Files.readAllBytes(object);
+            byte[] bytes = made.length > STRIP_DEBUG_BYTES ? withoutDebugInfo(work, made) : made;
             clangDone.accept(new CompileResult(bytes, null, diagnostics, log, true, null));
             // bpftool and llvm-objdump each start a jail of their own, and neither needs the other: side by side.
             Path dir = work;
             listing = AFTER_CLANG.submit(() -> instructionsOrNone(dir, bytes));
-            byte[] coreBtf = minimalCoreBtf(work);
+            // A program calling kfuncs (bpf_for's bpf_iter_num_*) or reading __ksym variables is loaded against the
+            // kernel's own BTF: libbpf looks its externs up in the BTF it is given, and a minimal one has none of them.
+            byte[] coreBtf = callsKernelSymbols(bytes) ? null : minimalCoreBtf(work);
             return new CompileResult(bytes, coreBtf, diagnostics, log, true, listed(listing));
         } catch (IOException e) {
             throw new CompileException("could not run clang: " + e.getMessage());
@@ -184,6 +190,29 @@ public final class ClangCompiler {
      * when it cannot be made (no BTF for this target, no bpftool, bpftool failed): the agent then reads the kernel's,
      * as libbpf always does, so this never fails a compile.
      */
+    private static boolean callsKernelSymbols(byte[] object) {
+        try {
+            return BtfLines.hasKernelSymbols(BpfElf.parse(object));
+        } catch (BpfElf.MalformedObjectException e) {
+            return false; // the loader will say what is wrong with it
+        }
+    }
+
+    /**
+     * The object without its DWARF ({@code llvm-objcopy --strip-debug}, in the jail): libbpf and the verifier read BTF,
+     * which stays, and clang 19 writes ~800 KB of DWARF for a vmlinux.h program (clang 14: a few KB), more than a run
+     * message may carry to the sandbox. Unchanged when it cannot be stripped.
+     */
+    private byte[] withoutDebugInfo(Path work, byte[] object) throws IOException, InterruptedException {
+        List<String> argv = jail.objcopyCommand(headers.dir(), work, List.of("--strip-debug", OBJECT_NAME));
+        if (argv == null) {
+            return object;
+        }
+        ProcessResult result = Command.of(argv).inDirectory(work).withStderrMerged().withTimeout(CORE_BTF_WALL)
+                .withOutputCap(16 * 1024).run();
+        return result.succeeded() ? Files.readAllBytes(work.resolve(OBJECT_NAME)) : object;
+    }
+
     private byte[] minimalCoreBtf(Path work) throws IOException, InterruptedException {
         if (!makesCoreBtf) {
             return null;

@@ -51,11 +51,13 @@ public final class Jail {
     private final Path clang; // as the jail sees it (the same path on the host, for this host's toolchain)
     private final Path bpftool; // null: not installed, programs go without a minimal CO-RE BTF
     private final Path objdump; // null: not installed, no instruction listing
+    private final Path objcopy; // null: not installed, objects keep their DWARF
     private final String clangVersion;
     private final CompileLimits limits;
 
     private Jail(Path bubblewrap, Path nice, Path prlimit, Path setpriv, Path toolchain, Path clang, Path bpftool,
-            Path objdump, String clangVersion, CompileLimits limits) {
+            Path objdump, Path objcopy, String clangVersion, CompileLimits limits) {
+        this.objcopy = objcopy;
         this.bubblewrap = bubblewrap;
         this.nice = nice;
         this.prlimit = prlimit;
@@ -90,9 +92,11 @@ public final class Jail {
         } catch (IOException e) {
             // a dangling link: as if not installed
         }
-        // clang's own llvm-objdump, from the same LLVM install
+        // clang's own llvm-objdump and llvm-objcopy, from the same LLVM install
         Path objdump = realClang.getParent().resolve("llvm-objdump");
-        Jail unversioned = tools(limits, null, realClang, bpftool, Files.isExecutable(objdump) ? objdump : null, "");
+        Path objcopy = realClang.getParent().resolve("llvm-objcopy");
+        Jail unversioned = tools(limits, null, realClang, bpftool, Files.isExecutable(objdump) ? objdump : null,
+                Files.isExecutable(objcopy) ? objcopy : null, "");
         return unversioned.withVersion(versionOf(unversioned, List.of(realClang.toString(), "--version"), realClang
                 + " --version"));
     }
@@ -112,14 +116,15 @@ public final class Jail {
         }
         Path bpftool = Files.isRegularFile(usr.resolve("sbin/bpftool")) ? Path.of("/usr/sbin/bpftool") : null;
         Path objdump = Files.isRegularFile(usr.resolve("bin/llvm-objdump")) ? Path.of("/usr/bin/llvm-objdump") : null;
-        Jail unversioned = tools(limits, root, Path.of("/usr/bin/clang"), bpftool, objdump, "");
+        Path objcopy = Files.isRegularFile(usr.resolve("bin/llvm-objcopy")) ? Path.of("/usr/bin/llvm-objcopy") : null;
+        Jail unversioned = tools(limits, root, Path.of("/usr/bin/clang"), bpftool, objdump, objcopy, "");
         return unversioned.withVersion(versionOf(unversioned, unversioned.jailed(null, null, unversioned.clang,
                 unversioned.clang, List.of("--version")), "clang --version in " + root));
     }
 
     /** The jail's tools with this host's bubblewrap, nice, prlimit and (as root) setpriv. */
     private static Jail tools(CompileLimits limits, Path toolchain, Path clang, Path bpftool, Path objdump,
-            String version) throws CompileException {
+            Path objcopy, String version) throws CompileException {
         Path bwrap = Executables.find("bwrap").orElseThrow(() -> new CompileException(
                 "bubblewrap is not installed, and learners' programs are only compiled inside it: run "
                         + "`apt-get install bubblewrap`"));
@@ -132,11 +137,12 @@ public final class Jail {
             setpriv = Executables.find("setpriv").orElseThrow(() -> new CompileException(
                     "setpriv is missing (it runs the compiler as an unprivileged user): run `apt-get install util-linux`"));
         }
-        return new Jail(bwrap, nice, prlimit, setpriv, toolchain, clang, bpftool, objdump, version, limits);
+        return new Jail(bwrap, nice, prlimit, setpriv, toolchain, clang, bpftool, objdump, objcopy, version, limits);
     }
 
     private Jail withVersion(String version) {
-        return new Jail(bubblewrap, nice, prlimit, setpriv, toolchain, clang, bpftool, objdump, version, limits);
+        return new Jail(bubblewrap, nice, prlimit, setpriv, toolchain, clang, bpftool, objdump, objcopy, version,
+                limits);
     }
 
     /**
@@ -230,6 +236,14 @@ public final class Jail {
      */
     List<String> objdumpCommand(Path includeDir, Path workDir, List<String> args) {
         return objdump == null ? null : jailed(includeDir, workDir, clang.getParent().getParent(), objdump, args);
+    }
+
+    /**
+     * The argv that runs llvm-objcopy (the toolchain's) with {@code args} in the same jail as clang, or null when the
+     * toolchain has none.
+     */
+    List<String> objcopyCommand(Path includeDir, Path workDir, List<String> args) {
+        return objcopy == null ? null : jailed(includeDir, workDir, clang.getParent().getParent(), objcopy, args);
     }
 
     boolean hasBpftool() {
