@@ -1,5 +1,6 @@
 // Measures Run → attached and Run → first event over /ws/run, as a learner's page experiences them.
-// Usage: java bench/RunLatency.java <server-url> <runs> <program.bpf.c> <workload>
+// Usage: java bench/RunLatency.java <server-url> <runs> <program.bpf.c> <workload> [kernel]
+//   kernel: the id of GET /api/kernels the runs name (none: the lab's default)
 // Single-file program (JDK only) so it runs without the project's classpath.
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,10 +20,11 @@ public class RunLatency {
         int runs = Integer.parseInt(args[1]);
         String source = Files.readString(Path.of(args[2]));
         String workload = args[3];
+        String kernel = args.length > 4 ? args[4] : null;
         List<Double> attached = new ArrayList<>();
         List<Double> firstEvent = new ArrayList<>();
         for (int i = 0; i < runs + 1; i++) {
-            double[] t = once(ws, source, workload);
+            double[] t = once(ws, source, workload, kernel);
             if (i == 0) {
                 continue; // warm-up: the server's first run also warms its own code paths
             }
@@ -30,12 +32,13 @@ public class RunLatency {
             firstEvent.add(t[1]);
             Thread.sleep(300); // let the pool refill, as between two presses of Run
         }
-        System.out.printf("runs: %d (after 1 warm-up), program %s, workload %s%n", runs, Path.of(args[2]).getFileName(), workload);
+        System.out.printf("runs: %d (after 1 warm-up), program %s, workload %s, kernel %s%n", runs,
+                Path.of(args[2]).getFileName(), workload, kernel == null ? "(the default)" : kernel);
         System.out.printf("Run -> attached:    p50 %6.0f ms   p95 %6.0f ms%n", pct(attached, 50), pct(attached, 95));
         System.out.printf("Run -> first event: p50 %6.0f ms   p95 %6.0f ms%n", pct(firstEvent, 50), pct(firstEvent, 95));
     }
 
-    static double[] once(URI ws, String source, String workload) throws Exception {
+    static double[] once(URI ws, String source, String workload, String kernel) throws Exception {
         CompletableFuture<Long> attachedAt = new CompletableFuture<>();
         CompletableFuture<Long> eventAt = new CompletableFuture<>();
         StringBuilder failure = new StringBuilder();
@@ -64,7 +67,8 @@ public class RunLatency {
                 return null;
             }
         }).join();
-        String run = "{\"type\":\"run\",\"source\":" + quote(source) + "}";
+        String run = "{\"type\":\"run\",\"source\":" + quote(source)
+                + (kernel == null ? "" : ",\"kernel\":" + quote(kernel)) + "}";
         long start = System.nanoTime();
         socket.sendText(run, true).join();
         long a = attachedAt.get(300, TimeUnit.SECONDS); // a VM backend boots and saves its VM on first use

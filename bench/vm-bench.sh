@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 mkdir -p target
 # Every module compiled (the agent jar too, for the image); the server module, built last, writes the class path.
 ./mvnw -B -q process-classes dependency:build-classpath -Dskip.web=true -Dmdep.outputFile="$PWD/target/vm-bench.classpath" >/dev/null
-server/src/main/guest/build-image.sh /var/cache/bpflab-guest agent/target
+server/src/main/guest/build-image.sh --kernel debian12 /var/cache/bpflab-guest/debian12 agent/target
 echo "qemu: $(qemu-system-x86_64 --version | head -n1); host kernel $(uname -r)"
 exec java -Xmx512m -Dbpflab.qemu.accel="${BPFLAB_QEMU_ACCEL:-auto}" \
   -cp "server/target/classes:$(cat target/vm-bench.classpath)" bench/VmBench.java "$@"

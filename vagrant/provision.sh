@@ -36,8 +36,11 @@ cp -a "$src/agent/target/bpflab-agent.jar" "$src/agent/target/agent-lib" "$prefi
 for dir in bpf-templates workshop-material; do
   [ -d "$src/$dir" ] && cp -a "$src/$dir" "$prefix/app.new/"
 done
-say "building the guest VM image (Debian kernel + libbpf + the agent, and the headers the host compiles against) into /var/cache/bpflab-guest"
-"$src/server/src/main/guest/build-image.sh" /var/cache/bpflab-guest "$prefix/app.new/agent"
+# The kernels runs may choose (bpflab.qemu.kernels, the default first); each has its image in /var/cache/bpflab-guest/ID.
+for kernel in debian12 debian13; do
+  say "building the $kernel guest VM image (its Debian kernel + libbpf + the agent, the headers and the toolchain the host compiles with) into /var/cache/bpflab-guest/$kernel"
+  "$src/server/src/main/guest/build-image.sh" --kernel "$kernel" "/var/cache/bpflab-guest/$kernel" "$prefix/app.new/agent"
+done
 rm -rf "$prefix/app.old"
 [ -d "$prefix/app" ] && mv "$prefix/app" "$prefix/app.old"
 mv "$prefix/app.new" "$prefix/app"
@@ -53,7 +56,8 @@ bpflab.data-dir=/var/lib/bpflab
 bpflab.cache-dir=/var/cache/bpflab
 bpflab.sandbox.backend=qemu
 bpflab.qemu.guest-dir=/var/cache/bpflab-guest
-# the image is built by this script; the service uses it as it is
+bpflab.qemu.kernels=debian12,debian13
+# the images are built by this script; the service uses them as they are
 bpflab.qemu.image-builder=none
 PROPS
 fi

@@ -59,6 +59,12 @@ public class SandboxProducer {
     Path qemuImageBuilder;
     @ConfigProperty(name = "bpflab.qemu.pool-size")
     OptionalInt qemuPoolSize;
+    /** The guest kernels runs may choose, the default first (ids of build-image.sh --kernel). */
+    @ConfigProperty(name = "bpflab.qemu.kernels", defaultValue = "debian12,debian13")
+    java.util.List<String> qemuKernels;
+    /** Paused VMs kept for each kernel but the default. */
+    @ConfigProperty(name = "bpflab.qemu.extra-kernel-pool-size", defaultValue = "1")
+    int qemuExtraPoolSize;
     @ConfigProperty(name = "bpflab.qemu.restores-at-once")
     OptionalInt qemuRestoresAtOnce;
     @ConfigProperty(name = "bpflab.qemu.memory-mib", defaultValue = "768")
@@ -83,7 +89,7 @@ public class SandboxProducer {
     private SandboxBackend qemu(SandboxSettings s) throws SandboxException {
         QemuSettings settings = QemuSettings.defaults().withAccel(qemuAccel).withGuestDir(qemuGuestDir)
                 .withRunDir(qemuRunDir).withMemoryMiB(qemuMemoryMiB)
-                .withMaxRunTime(Duration.ofSeconds(maxRunSeconds + 60L));
+                .withMaxRunTime(Duration.ofSeconds(maxRunSeconds + 60L)).withKernels(qemuKernels, qemuExtraPoolSize);
         Capacity capacity = host == null ? Capacity.fallback(maxLive, qemuPoolSize, qemuRestoresAtOnce)
                 : Capacity.forQemu(host, settings.likelyTcg(), qemuMemoryMiB, maxLive, qemuPoolSize,
                         qemuRestoresAtOnce);

@@ -68,12 +68,14 @@ final class ImageBuild {
     private final Path script;
     private final Path guestDir;
     private final Path agentDir;
+    private final String kernel;
     private final Path log;
     private ProcessTree guard; // guarded by this
     private boolean cancelled; // guarded by this
 
-    /** {@code log} receives the script's output; {@code guestDir} is its OUT_DIR. */
-    ImageBuild(Path script, Path guestDir, Path agentDir, Path log) {
+    /** {@code log} receives the script's output; {@code guestDir} is its OUT_DIR for {@code kernel} (its --kernel). */
+    ImageBuild(Path script, Path guestDir, Path agentDir, String kernel, Path log) {
+        this.kernel = kernel;
         this.script = script.toAbsolutePath().normalize();
         this.guestDir = guestDir.toAbsolutePath().normalize();
         this.agentDir = agentDir.toAbsolutePath().normalize();
@@ -113,7 +115,7 @@ final class ImageBuild {
     private String runScript(Consumer<PreparationStage> stages)
             throws SandboxException, IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", GUARD, "bpflab-image-build", "bash",
-                script.toString(), guestDir.toString(), agentDir.toString())
+                script.toString(), "--kernel", kernel, guestDir.toString(), agentDir.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put(MARKER, guestDir.toAbsolutePath().normalize().toString());
         Process started;

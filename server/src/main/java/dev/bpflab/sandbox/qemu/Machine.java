@@ -127,6 +127,11 @@ record Machine(Path qemu, Path image, Accel accel, int memoryMiB, long tscKhz) {
     }
 
     /** What makes two saved VMs interchangeable: everything on the command line but per-VM paths. */
+    /** The same machine booting {@code otherImage} (another guest kernel's image directory). */
+    Machine withImage(Path otherImage) {
+        return new Machine(qemu, otherImage, accel, memoryMiB, tscKhz);
+    }
+
     String fingerprint() {
         return String.join(" ", command("x", Sockets.in(Path.of("/run"), "x"), Path.of("/mem"), Role.CLONE));
     }

@@ -5,10 +5,10 @@ import dev.bpflab.compiler.CompileResult;
 import dev.bpflab.compiler.HostCompiler;
 import dev.bpflab.compiler.TargetKernel;
 import dev.bpflab.protocol.AgentCommand;
-import dev.bpflab.protocol.ErrorCode;
 import dev.bpflab.protocol.PreparationStage;
 import dev.bpflab.sandbox.AdmissionQueue;
 import dev.bpflab.sandbox.AgentChannel;
+import dev.bpflab.sandbox.Kernel;
 import dev.bpflab.sandbox.Preparation;
 import dev.bpflab.sandbox.SandboxBackend;
 import dev.bpflab.sandbox.SandboxException;
@@ -16,16 +16,13 @@ import dev.bpflab.support.threads.Daemons;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import org.jboss.logging.Logger;
@@ -36,35 +33,37 @@ import org.jboss.logging.Logger;
  * to the host by {@link dev.bpflab.sandbox.Capacity}), so handing one out costs a {@code cont} and a clock/RNG reseed.
  * A VM serves one run and is killed.
  *
- * <p>Construction is quick; the image build or check ({@link ImageBuild}, {@link GuestImage}), the host probe
- * ({@link HostProbe}) and (once per image) the boot of the VM to save happen on a background thread. {@link #acquire}
- * waits for them; {@link #awaitReady} lets a caller wait up front; {@link #preparation()} says which stage it is in
- * (the image build's own stages come from its progress lines). {@link #close} stops all of it, a running image build
- * included.
+ * <p>It runs several guest kernels ({@link QemuSettings#kernels()}, the default first), each a {@link GuestKernel}
+ * with its own image, saved VM and pool; the admission queue, the VMs' uids and cgroups and the accelerator are one for
+ * all, so the host's capacity is the same whichever kernels the runs choose.
+ *
+ * <p>Construction is quick; the image builds or checks ({@link ImageBuild}, {@link GuestImage}), the host probe
+ * ({@link HostProbe}, once) and (once per image) the boot of the VM to save happen on a background thread, kernel by
+ * kernel, the default first: the lab is ready with it while the others build. {@link #acquire} waits for the run's
+ * kernel; {@link #awaitReady} lets a caller wait up front for the default; {@link #preparation(String)} says which
+ * stage a kernel is in (the image build's own stages come from its progress lines). {@link #close} stops all of it, a
+ * running image build included.
  */
 public final class QemuBackend implements SandboxBackend {
-    private static final Logger LOG = Logger.getLogger(QemuBackend.class);
+    static final Logger LOG = Logger.getLogger(QemuBackend.class);
 
     private final QemuSettings settings;
     private final VmIsolation.Settings isolationSettings;
     private final HostCompiler compiler;
     private final RunDir runDir;
-    private final ImageBuild imageBuild;
     private final AdmissionQueue admission;
     private final Set<VmChannel> active = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Daemons.factory("qemu-timer"));
-    private final CompletableFuture<Prepared> prepared = new CompletableFuture<>();
-    private final Preparation preparation = new Preparation(InstantSource.system(), PreparationStage.IMAGE_CHECK);
+    /** Every kernel, the default first (insertion order). */
+    private final Map<String, GuestKernel> kernels = new LinkedHashMap<>();
     private final Thread preparer;
     private volatile boolean closed;
-
-    /** What the background preparation made: the host's machine, the image and the pool of VMs restored from it. */
-    private record Prepared(HostProbe.Probed host, GuestImage image, VmPool pool) {
-    }
+    private HostProbe.Probed host; // the preparer's: probed once, with the first image that was there
+    private VmIsolation isolation; // the preparer's: one for all kernels' VMs
 
     /**
-     * @param compiler compiles the agents' warm-up program ({@code warmup.bpf.c}) for the guest kernel, as it
+     * @param compiler compiles the agents' warm-up program ({@code warmup.bpf.c}) for each guest kernel, as it
      *                 compiles learners' programs
      */
     public QemuBackend(QemuSettings settings, HostCompiler compiler) throws SandboxException {
@@ -79,10 +78,11 @@ public final class QemuBackend implements SandboxBackend {
         this.compiler = compiler;
         Path qemu = HostProbe.resolveQemu(settings.qemuBinary());
         this.runDir = RunDir.take(settings.runDir());
-        this.imageBuild = settings.imageBuilder() == null ? null : new ImageBuild(settings.imageBuilder(),
-                settings.guestDir(), settings.agentDir(), runDir.path().resolve("build-image.log"));
+        for (String id : settings.kernels()) {
+            kernels.put(id, new GuestKernel(id, settings, runDir));
+        }
         this.admission = new AdmissionQueue(settings.maxLive());
-        this.preparer = Daemons.start(() -> prepare(qemu), "qemu-prepare");
+        this.preparer = Daemons.start(() -> prepareAll(qemu), "qemu-prepare");
     }
 
     @Override
@@ -90,9 +90,21 @@ public final class QemuBackend implements SandboxBackend {
         return "qemu";
     }
 
+    /** The default kernel's preparation: the lab is ready once it is. */
     @Override
     public Preparation preparation() {
-        return preparation;
+        return defaultKernelState().preparation;
+    }
+
+    @Override
+    public Preparation preparation(String kernel) {
+        GuestKernel k = kernels.get(kernel == null ? settings.kernels().get(0) : kernel);
+        return k == null ? Preparation.READY : k.preparation;
+    }
+
+    @Override
+    public List<Kernel> kernels() {
+        return kernels.values().stream().map(GuestKernel::describe).toList();
     }
 
     /** How long a run over its client's fair share keeps its sandbox while others wait ({@link AdmissionQueue}). */
@@ -100,49 +112,60 @@ public final class QemuBackend implements SandboxBackend {
         admission.overShareGrace(grace);
     }
 
-    /** Waits until the saved VM is ready (or preparing it failed), for callers that want to fail fast at start-up. */
+    /** Waits until the default kernel's saved VM is ready (or preparing it failed), to fail fast at start-up. */
     @Override
     public void awaitReady(Duration timeout) throws SandboxException, InterruptedException {
-        preparedWithin(timeout);
+        defaultKernelState().readyWithin(timeout);
+    }
+
+    /** Waits until {@code kernel}'s saved VM is ready (or preparing it failed). */
+    public void awaitReady(String kernel, Duration timeout) throws SandboxException, InterruptedException {
+        kernelState(kernel).readyWithin(timeout);
     }
 
     /** How the accelerator was chosen, e.g. "tcg (a probe guest did not boot on /dev/kvm within 8 s)". */
     public String accelerator() throws SandboxException, InterruptedException {
-        return preparedWithin(Duration.ofDays(1)).host().accel().reason();
+        defaultKernelState().readyWithin(Duration.ofDays(1)); // probed by then
+        return hostProbed().accel().reason();
     }
 
-    /** The guest image's kernel, with the headers {@code build-image.sh} extracted from it. */
+    private synchronized HostProbe.Probed hostProbed() {
+        return host;
+    }
+
+    /** The default guest kernel, with the headers {@code build-image.sh} extracted from it and its toolchain. */
     @Override
     public TargetKernel targetKernel() throws SandboxException, InterruptedException {
-        return targetOf(preparedWithin(Duration.ofDays(1)).image());
+        return targetKernel(null);
     }
 
     @Override
-    public List<dev.bpflab.sandbox.Kernel> kernels() {
-        Prepared ready = prepared.isDone() && !prepared.isCompletedExceptionally() ? prepared.getNow(null) : null;
-        return List.of(new dev.bpflab.sandbox.Kernel("debian12", "Debian 12 (bookworm)",
-                ready == null ? null : ready.image().kernelRelease(), null, preparation));
-    }
-
-    private static TargetKernel targetOf(GuestImage image) {
-        return TargetKernel.image(image.kernelRelease(), image.headers());
+    public TargetKernel targetKernel(String kernel) throws SandboxException, InterruptedException {
+        return GuestKernel.target(kernelState(kernel).readyWithin(Duration.ofDays(1)).image());
     }
 
     @Override
     public AgentChannel acquire(Object client, IntConsumer queuePosition)
             throws SandboxException, InterruptedException {
+        return acquire(client, null, queuePosition);
+    }
+
+    @Override
+    public AgentChannel acquire(Object client, String kernel, IntConsumer queuePosition)
+            throws SandboxException, InterruptedException {
         if (closed) {
             throw new SandboxException("the qemu backend is shut down");
         }
+        GuestKernel guest = kernelState(kernel);
         AdmissionQueue.Slot slot = admission.acquire(client, queuePosition);
         boolean handedOut = false;
         try {
-            Prepared ready = preparedWithin(Duration.ofDays(1));
+            GuestKernel.Ready ready = guest.readyWithin(Duration.ofDays(1));
             Vm vm = ready.pool().takeAwake();
             AtomicReference<VmChannel> self = new AtomicReference<>();
             // Ends with the QEMU pid, like the local backend's "local agent pid N".
-            String description = "qemu " + vm.name + " (" + ready.host().accel().accel().label() + ", guest kernel "
-                    + ready.image().kernelRelease() + ") pid " + vm.process().pid();
+            String description = "qemu " + vm.name + " (" + ready.machine().accel().label() + ", " + guest.id
+                    + ", guest kernel " + ready.image().kernelRelease() + ") pid " + vm.process().pid();
             VmChannel channel = new VmChannel(vm, description, settings, timer, () -> {
                         active.remove(self.get());
                         slot.release();
@@ -159,76 +182,86 @@ public final class QemuBackend implements SandboxBackend {
         }
     }
 
-    private Prepared preparedWithin(Duration timeout) throws SandboxException, InterruptedException {
-        try {
-            return prepared.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof SandboxException sandbox) {
-                throw new SandboxException(sandbox.getMessage(), sandbox);
+    private GuestKernel defaultKernelState() {
+        return kernels.get(settings.kernels().get(0));
+    }
+
+    /** {@code kernel}'s state (null: the default's). */
+    private GuestKernel kernelState(String kernel) throws SandboxException {
+        return kernels.get(requireKernel(kernel));
+    }
+
+    /** Prepares every kernel, the default first; one that fails leaves the others to be prepared. */
+    private void prepareAll(Path qemu) {
+        for (GuestKernel kernel : kernels.values()) {
+            if (closed) {
+                kernel.failed(new SandboxException("the qemu backend is shut down"));
+                continue;
             }
-            throw new SandboxException("the qemu backend could not start: " + cause, cause);
-        } catch (TimeoutException e) {
-            throw new SandboxException(ErrorCode.LAB_PREPARING, "the qemu backend is still preparing its saved VM");
+            prepare(kernel, qemu);
         }
     }
 
-    private void prepare(Path qemu) {
+    private void prepare(GuestKernel kernel, Path qemu) {
+        Preparation preparation = kernel.preparation;
         try {
-            if (imageBuild != null) {
-                LOG.info(imageBuild.run(preparation::enter));
-            }
-            GuestImage image;
-            try {
-                image = GuestImage.check(settings.imageDir());
-            } catch (IOException e) {
-                throw new SandboxException("the guest image in " + settings.imageDir() + " is not usable ("
-                        + e.getMessage() + "): build it with `server/src/main/guest/build-image.sh "
-                        + settings.guestDir() + "`", e);
-            }
+            GuestImage image = kernel.image();
             preparation.enter(PreparationStage.HEADERS);
             AgentCommand.Warmup warmup = warmupCommand(image);
             preparation.enter(PreparationStage.ACCELERATOR);
-            HostProbe.Probed host = HostProbe.probe(settings, qemu, image.dir(), runDir.path());
-            preparation.enter(PreparationStage.SAVED_VM);
-            VmIsolation isolation;
-            try {
-                isolation = VmIsolation.forHost(isolationSettings, runDir.path(),
-                        settings.maxLive() + settings.poolSize() + settings.restoresAtOnce() + 1);
-            } catch (IllegalArgumentException e) {
-                throw new SandboxException(e.getMessage(), e);
+            HostProbe.Probed probed;
+            synchronized (this) {
+                probed = host;
             }
-            LOG.infof("VM isolation: %s", isolation.describe());
-            String timeline;
-            SavedVm saved = SavedVm.obtain(host.machine(), isolation, settings.savedVmsDir(), runDir.path(),
-                    image.id(), host.qemuVersion(), settings.bootTimeout(), warmup);
+            if (probed == null) { // once: every kernel's VMs run on the same accelerator
+                probed = HostProbe.probe(settings, qemu, image.dir(), runDir.path());
+                synchronized (this) {
+                    host = probed;
+                }
+            }
+            Machine machine = probed.machine().withImage(image.dir());
+            preparation.enter(PreparationStage.SAVED_VM);
+            if (isolation == null) {
+                int vms = settings.maxLive() + 1;
+                for (String id : settings.kernels()) {
+                    vms += settings.poolSize(id) + settings.restoresAtOnce(id);
+                }
+                try {
+                    isolation = VmIsolation.forHost(isolationSettings, runDir.path(), vms);
+                } catch (IllegalArgumentException e) {
+                    throw new SandboxException(e.getMessage(), e);
+                }
+                LOG.infof("VM isolation: %s", isolation.describe());
+            }
+            SavedVm saved = SavedVm.obtain(machine, isolation, settings.savedVmsDir(kernel.id), runDir.path(),
+                    image.id(), probed.qemuVersion(), settings.bootTimeout(), warmup);
             TemplateRam ram = TemplateRam.seal(saved.memory());
-            VmPool pool = new VmPool(host.machine(), saved, isolation, ram, runDir.path(), settings.poolSize(),
-                    settings.restoresAtOnce(), warmup);
+            VmPool pool = new VmPool(machine, saved, isolation, ram, runDir.path(), settings.poolSize(kernel.id),
+                    settings.restoresAtOnce(kernel.id), warmup, kernel.id + "-vm-");
+            String timeline;
             synchronized (this) { // close() either sees the pool or makes us close it
                 if (closed) {
                     pool.close();
                     throw new InterruptedException();
                 }
                 timeline = preparation.timeline();
-                preparation.ready(); // first: a run waiting for us says "compiling" before it compiles
-                prepared.complete(new Prepared(host, image, pool));
+                kernel.ready(new GuestKernel.Ready(image, machine, pool));
             }
-            LOG.infof("qemu backend ready: %s, saved VM %s, pool of %d, %d restored at once; prepared in %s",
-                    host.accel().reason(), saved.dir(), settings.poolSize(), settings.restoresAtOnce(), timeline);
+            LOG.infof("qemu kernel %s (%s) ready: %s, saved VM %s, pool of %d; prepared in %s", kernel.id,
+                    image.kernelRelease(), probed.accel().reason(), saved.dir(), settings.poolSize(kernel.id), timeline);
         } catch (SandboxException | IOException | InterruptedException e) {
             SandboxException failure = closed ? new SandboxException("the qemu backend is shut down")
                     : e instanceof SandboxException sandbox ? sandbox
                     : new SandboxException("the qemu backend could not start: " + e.getMessage(), e);
             if (!closed) {
-                LOG.errorf("qemu backend unavailable: %s", failure.getMessage());
+                LOG.errorf("qemu kernel %s unavailable: %s", kernel.id, failure.getMessage());
                 // What every waiting and later run is told: the stage that failed, and what to do.
                 failure = new SandboxException(preparation.fail(failure.getMessage()), failure);
             }
-            prepared.completeExceptionally(failure);
+            kernel.failed(failure);
         } catch (RuntimeException e) {
             preparation.fail("an internal error (" + e + ")");
-            prepared.completeExceptionally(e);
+            kernel.failed(new SandboxException("an internal error (" + e + ")", e));
         }
     }
 
@@ -241,35 +274,50 @@ public final class QemuBackend implements SandboxBackend {
             throw new SandboxException("the agents' warm-up program is missing from the server: rebuild it", e);
         }
         try {
-            CompileResult compiled = compiler.compileNow(source, targetOf(image));
+            CompileResult compiled = compiler.compileNow(source, GuestKernel.target(image));
             if (!compiled.succeeded()) {
                 throw new SandboxException("the agents' warm-up program does not compile for guest kernel "
                         + image.kernelRelease() + ": " + compiled.log().strip());
             }
             return new AgentCommand.Warmup(compiled.object(), compiled.coreBtf());
         } catch (CompileException e) {
-            throw new SandboxException("cannot compile for the guest kernel: " + e.getMessage(), e);
+            throw new SandboxException("cannot compile for the guest kernel " + image.kernelRelease() + ": "
+                    + e.getMessage(), e);
         }
     }
 
+    /** The default kernel's state, then each other kernel's in a word or two. */
     @Override
     public String status() {
         if (closed) {
             return "qemu: shut down";
         }
-        if (!prepared.isDone()) {
-            return preparation.preparing().map(p -> "qemu: preparing: " + p.text() + " (step " + p.step() + " of "
-                    + p.steps() + ", " + p.stageSeconds() + " s)").orElse("qemu: preparing");
+        StringBuilder text = new StringBuilder(status(defaultKernelState()));
+        for (GuestKernel kernel : kernels.values()) {
+            if (kernel != defaultKernelState()) {
+                GuestKernel.Ready ready = kernel.readyNow();
+                text.append("; ").append(kernel.id).append(": ").append(ready != null
+                        ? ready.pool().pooled() + " pooled" : kernel.isDone() ? "unavailable" : "preparing");
+            }
         }
-        Prepared ready;
-        try {
-            ready = prepared.getNow(null);
-        } catch (RuntimeException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return "qemu: unavailable: " + cause.getMessage();
+        return text.toString();
+    }
+
+    private String status(GuestKernel kernel) {
+        if (!kernel.isDone()) {
+            return kernel.preparation.preparing().map(p -> "qemu: preparing: " + p.text() + " (step " + p.step()
+                    + " of " + p.steps() + ", " + p.stageSeconds() + " s)").orElse("qemu: preparing");
+        }
+        GuestKernel.Ready ready = kernel.readyNow();
+        if (ready == null) {
+            try {
+                kernel.readyWithin(Duration.ZERO);
+            } catch (SandboxException | InterruptedException e) {
+                return "qemu: unavailable: " + e.getMessage();
+            }
         }
         String problem = ready.pool().refillProblem();
-        return "qemu (" + ready.host().accel().reason() + "): " + admission.live() + " live of "
+        return "qemu (" + hostProbed().accel().reason() + "): " + admission.live() + " live of "
                 + admission.capacity() + ", " + admission.waiting() + " waiting, " + ready.pool().pooled() + " pooled"
                 + (problem == null ? "" : "; last restore failed: " + problem);
     }
@@ -284,19 +332,23 @@ public final class QemuBackend implements SandboxBackend {
         return runDir.qemuProcesses();
     }
 
-    /** Paused VMs waiting in the pool (0 until the backend is ready). */
+    /** Paused VMs waiting in every kernel's pool (0 until a kernel is ready). */
     public int pooled() {
-        VmPool pool = pool();
-        return pool == null ? 0 : pool.pooled();
+        int pooled = 0;
+        for (GuestKernel kernel : kernels.values()) {
+            GuestKernel.Ready ready = kernel.readyNow();
+            pooled += ready == null ? 0 : ready.pool().pooled();
+        }
+        return pooled;
     }
 
-    /** The pool of paused VMs, or null until the backend is ready. */
+    /** The default kernel's pool of paused VMs, or null until it is ready. */
     VmPool pool() {
-        Prepared ready = prepared.isDone() && !prepared.isCompletedExceptionally() ? prepared.getNow(null) : null;
+        GuestKernel.Ready ready = defaultKernelState().readyNow();
         return ready == null ? null : ready.pool();
     }
 
-    /** Kills the image build if one runs, every VM, pooled or serving, and releases the run directory. */
+    /** Kills the image builds if one runs, every VM, pooled or serving, and releases the run directory. */
     @Override
     public void close() {
         synchronized (this) {
@@ -305,13 +357,13 @@ public final class QemuBackend implements SandboxBackend {
             }
             closed = true;
         }
-        if (imageBuild != null) {
-            imageBuild.cancel();
-        }
+        kernels.values().forEach(GuestKernel::cancelBuild);
         preparer.interrupt();
-        Prepared ready = prepared.isDone() && !prepared.isCompletedExceptionally() ? prepared.getNow(null) : null;
-        if (ready != null) {
-            ready.pool().close();
+        for (GuestKernel kernel : kernels.values()) {
+            GuestKernel.Ready ready = kernel.readyNow();
+            if (ready != null) {
+                ready.pool().close();
+            }
         }
         for (VmChannel channel : List.copyOf(active)) {
             channel.close();

@@ -29,10 +29,19 @@ import java.util.Objects;
  * @param outputBytesPerSecond the agent's output is read no faster than this (the guest waits; nothing is lost)
  * @param maxLineBytes         a longer agent line is thrown away unread (the run loop counts it)
  * @param bootTimeout          how long the one-time boot of the VM to save may take until the agent is ready
+ * @param kernels              the guest kernels runs may choose, the default first: ids {@code build-image.sh --kernel}
+ *                             knows ({@link #KERNELS}); each has its image and saved VMs in {@code guestDir/ID/}
+ * @param extraPoolSize        restored VMs kept paused for each kernel but the default ({@code poolSize} is the
+ *                             default kernel's); each extra kernel restores one VM at a time
  */
 public record QemuSettings(Path qemuBinary, Path guestDir, Path imageBuilder, Path agentDir, Path runDir, String accel,
         int memoryMiB, int poolSize, int restoresAtOnce, int maxLive, Duration maxRunTime, long outputBytesPerSecond,
-        int maxLineBytes, Duration bootTimeout) {
+        int maxLineBytes, Duration bootTimeout, List<String> kernels, int extraPoolSize) {
+
+    /** The kernels {@code build-image.sh --kernel} builds, id → the name shown until its image says its own. */
+    public static final java.util.Map<String, String> KERNELS = java.util.Map.of(
+            "debian12", "Debian 12 (bookworm)", "debian13", "Debian 13 (trixie)", "debian-testing", "Debian testing");
+    public static final String DEFAULT_KERNEL = "debian12";
 
     public static final Path DEFAULT_GUEST_DIR = Path.of("/var/cache/bpflab-guest");
     public static final Path DEFAULT_RUN_DIR = Path.of("/run/bpflab-qemu");
@@ -55,6 +64,15 @@ public record QemuSettings(Path qemuBinary, Path guestDir, Path imageBuilder, Pa
         if (imageBuilder != null && agentDir == null) {
             throw new IllegalArgumentException("building the image needs the agent directory (agent/target/)");
         }
+        kernels = List.copyOf(Objects.requireNonNull(kernels, "kernels"));
+        if (kernels.isEmpty() || kernels.stream().anyMatch(k -> !KERNELS.containsKey(k))
+                || kernels.stream().distinct().count() != kernels.size()) {
+            throw new IllegalArgumentException("bpflab.qemu.kernels must list kernel ids once each, the default first, "
+                    + "from " + new java.util.TreeSet<>(KERNELS.keySet()) + "; was " + kernels);
+        }
+        if (extraPoolSize < 0) {
+            throw new IllegalArgumentException("the extra kernels' pool size must be >= 0");
+        }
         if (runDir.toAbsolutePath().toString().length() > 80) {
             throw new IllegalArgumentException("the run directory path is too long for unix sockets: " + runDir);
         }
@@ -62,76 +80,97 @@ public record QemuSettings(Path qemuBinary, Path guestDir, Path imageBuilder, Pa
 
     public static QemuSettings defaults() {
         return new QemuSettings(Path.of("qemu-system-x86_64"), DEFAULT_GUEST_DIR, null, null, DEFAULT_RUN_DIR, "auto",
-                768, 2, 1, 40, Duration.ofMinutes(35), 4L << 20, 4 << 20, Duration.ofMinutes(5));
+                768, 2, 1, 40, Duration.ofMinutes(35), 4L << 20, 4 << 20, Duration.ofMinutes(5), List.of(DEFAULT_KERNEL), 1);
     }
 
     public QemuSettings withQemuBinary(Path value) {
         return new QemuSettings(value, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize,
-                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout, kernels, extraPoolSize);
     }
 
     public QemuSettings withGuestDir(Path value) {
         return new QemuSettings(qemuBinary, value, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize,
-                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout, kernels, extraPoolSize);
     }
 
     /** Build (or check) the image at start-up with {@code script}, from the agent jars in {@code agentDirectory}. */
     public QemuSettings withImageBuilder(Path script, Path agentDirectory) {
         return new QemuSettings(qemuBinary, guestDir, script, agentDirectory, runDir, accel, memoryMiB, poolSize,
-                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout, kernels, extraPoolSize);
     }
 
     public QemuSettings withRunDir(Path value) {
         return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, value, accel, memoryMiB, poolSize,
-                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout, kernels, extraPoolSize);
     }
 
     public QemuSettings withAccel(String value) {
         return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, value, memoryMiB, poolSize,
-                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout, kernels, extraPoolSize);
     }
 
     public QemuSettings withMemoryMiB(int value) {
         return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, value, poolSize,
-                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout, kernels, extraPoolSize);
     }
 
     public QemuSettings withPoolSize(int value) {
         return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, value,
-                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout, kernels, extraPoolSize);
     }
 
     public QemuSettings withRestoresAtOnce(int value) {
         return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize, value,
-                maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+                maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout, kernels, extraPoolSize);
     }
 
     public QemuSettings withMaxLive(int value) {
         return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize,
-                restoresAtOnce, value, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout);
+                restoresAtOnce, value, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout, kernels, extraPoolSize);
     }
 
     public QemuSettings withMaxRunTime(Duration value) {
         return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize,
-                restoresAtOnce, maxLive, value, outputBytesPerSecond, maxLineBytes, bootTimeout);
+                restoresAtOnce, maxLive, value, outputBytesPerSecond, maxLineBytes, bootTimeout, kernels, extraPoolSize);
     }
 
     public QemuSettings withOutputLimits(long bytesPerSecond, int lineBytes) {
         return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize,
-                restoresAtOnce, maxLive, maxRunTime, bytesPerSecond, lineBytes, bootTimeout);
+                restoresAtOnce, maxLive, maxRunTime, bytesPerSecond, lineBytes, bootTimeout, kernels, extraPoolSize);
     }
 
     public QemuSettings withBootTimeout(Duration value) {
         return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize,
-                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, value);
+                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, value, kernels, extraPoolSize);
     }
 
-    Path imageDir() {
-        return guestDir.resolve("current");
+    public QemuSettings withKernels(List<String> ids, int extraPool) {
+        return new QemuSettings(qemuBinary, guestDir, imageBuilder, agentDir, runDir, accel, memoryMiB, poolSize,
+                restoresAtOnce, maxLive, maxRunTime, outputBytesPerSecond, maxLineBytes, bootTimeout, ids, extraPool);
     }
 
-    Path savedVmsDir() {
-        return guestDir.resolve("saved-vms");
+    /** {@code kernel}'s images: {@code build-image.sh --kernel ID}'s OUT_DIR. */
+    Path kernelDir(String kernel) {
+        return guestDir.resolve(kernel);
+    }
+
+    Path imageDir(String kernel) {
+        return kernelDir(kernel).resolve("current");
+    }
+
+    /** Each kernel's saved VMs apart: preparing one prunes the saved VMs of its directory that are not its own. */
+    Path savedVmsDir(String kernel) {
+        return kernelDir(kernel).resolve("saved-vms");
+    }
+
+    /** VMs paused in {@code kernel}'s pool: {@link #poolSize} for the default, {@link #extraPoolSize} for others. */
+    int poolSize(String kernel) {
+        return kernel.equals(kernels.get(0)) ? poolSize : extraPoolSize;
+    }
+
+    /** VMs {@code kernel}'s pool restores at once. */
+    int restoresAtOnce(String kernel) {
+        return kernel.equals(kernels.get(0)) ? restoresAtOnce : 1;
     }
 
     /**

@@ -46,6 +46,8 @@ final class VmPool implements AutoCloseable {
     private final int size;
     private final AgentCommand.Warmup warmup;
     private final AtomicInteger ids = new AtomicInteger();
+    /** Names this pool's VMs apart from other kernels' pools in the same run directory, e.g. "debian13-vm-". */
+    private final String namePrefix;
     private final List<Thread> restorers = new ArrayList<>();
     // Guarded by this:
     private final ArrayDeque<Vm> idle = new ArrayDeque<>();
@@ -61,9 +63,11 @@ final class VmPool implements AutoCloseable {
      * Starts filling a pool of {@code size} VMs (0: a VM is restored only when a run asks for one) with
      * {@code restoresAtOnce} restorer threads; under TCG each VM is warmed up with {@code warmup} first. Each VM
      * is confined by {@code isolation} and maps {@code ram}, the saved VM's RAM, which the pool closes with itself.
+     * Its VMs are named {@code namePrefix} and a number.
      */
     VmPool(Machine machine, SavedVm saved, VmIsolation isolation, TemplateRam ram, Path runDir, int size,
-            int restoresAtOnce, AgentCommand.Warmup warmup) {
+            int restoresAtOnce, AgentCommand.Warmup warmup, String namePrefix) {
+        this.namePrefix = namePrefix;
         if (size < 0 || restoresAtOnce < 1) {
             throw new IllegalArgumentException("pool size must be >= 0 and restores at once >= 1");
         }
@@ -239,7 +243,7 @@ final class VmPool implements AutoCloseable {
      * the run would translate anyway, so a waiting learner gets the VM at once and pays for it only once.
      */
     private Vm restoreAndWarm() throws IOException {
-        Vm vm = Vm.start(machine, isolation, runDir, "vm-" + ids.incrementAndGet(), ram.handle(), Machine.Role.CLONE);
+        Vm vm = Vm.start(machine, isolation, runDir, namePrefix + ids.incrementAndGet(), ram.handle(), Machine.Role.CLONE);
         try {
             boolean someoneWaits;
             synchronized (this) {

@@ -50,16 +50,16 @@ class ImageBuildProgressTest {
                 echo "build-image: stage knitting"
                 sleep 0.7
                 echo "build-image: stage image-agent"
-                echo "build-image: built $1/image-0123 in 3 s"
+                echo "build-image: built $3/image-0123 in 3 s (kernel $2)"
                 """);
         List<PreparationStage> heard = new CopyOnWriteArrayList<>();
         List<Long> when = new CopyOnWriteArrayList<>();
         long start = System.nanoTime();
-        String last = new ImageBuild(script, dir.resolve("guest"), dir, dir.resolve("build.log")).run(stage -> {
+        String last = new ImageBuild(script, dir.resolve("guest"), dir, "debian13", dir.resolve("build.log")).run(stage -> {
             heard.add(stage);
             when.add(System.nanoTime() - start);
         });
-        assertTrue(last.startsWith("build-image: built "), last);
+        assertTrue(last.startsWith("build-image: built " + dir.resolve("guest")) && last.endsWith("(kernel debian13)"), last);
         assertEquals(List.of(PreparationStage.IMAGE_KERNEL, PreparationStage.IMAGE_PACKAGES, PreparationStage.IMAGE_PACK,
                 PreparationStage.IMAGE_AGENT), heard);
         assertTrue(when.get(1) - when.get(0) > 300_000_000L,

@@ -32,6 +32,8 @@ import dev.bpflab.testing.VmTest;
 @VmTest
 class QemuImageBuildTest {
     static final Path GUEST = Path.of("/var/cache/bpflab-guest-test-build");
+    /** The default kernel's images: build-image.sh's OUT_DIR, and what its processes are marked with. */
+    static final Path KERNEL_DIR = GUEST.resolve(QemuSettings.DEFAULT_KERNEL);
     static final Duration BUILD_STARTS = Duration.ofMinutes(5); // downloads the kernel package first
     static Path finishedBase;
 
@@ -43,8 +45,9 @@ class QemuImageBuildTest {
             backend.awaitReady(Duration.ofMinutes(15));
         }
         // current -> image-BASE-LAYER, built on base-BASE
-        String image = QemuSettings.DEFAULT_GUEST_DIR.resolve("current").toRealPath().getFileName().toString();
-        finishedBase = QemuSettings.DEFAULT_GUEST_DIR.resolve("base-" + image.split("-")[1]);
+        Path kernelDir = QemuSettings.DEFAULT_GUEST_DIR.resolve(QemuSettings.DEFAULT_KERNEL);
+        String image = kernelDir.resolve("current").toRealPath().getFileName().toString();
+        finishedBase = kernelDir.resolve("base-" + image.split("-")[1]);
         assertTrue(Files.isRegularFile(finishedBase.resolve("done")), finishedBase + " is a finished base");
         BuildWatch.clean(GUEST);
     }
@@ -64,32 +67,32 @@ class QemuImageBuildTest {
         QemuBackend first = new QemuBackend(settings("/run/bpflab-qemu-test-build-1"), Compilers.host());
         Set<ProcessHandle> build;
         try {
-            BuildWatch.awaitProcess(GUEST, "mmdebstrap", BUILD_STARTS);
-            build = BuildWatch.buildTree(GUEST);
+            BuildWatch.awaitProcess(KERNEL_DIR, "mmdebstrap", BUILD_STARTS);
+            build = BuildWatch.buildTree(KERNEL_DIR);
         } finally {
             first.close();
         }
         assertEquals(List.of(), names(BuildWatch.awaitGone(build, Duration.ofSeconds(2))),
                 "no process of the build outlives close()");
-        assertEquals(List.of(), names(BuildWatch.processesIn(GUEST)));
-        assertEquals(List.of(), BuildWatch.mountsUnder(GUEST), "no mount of the build is left");
+        assertEquals(List.of(), names(BuildWatch.processesIn(KERNEL_DIR)));
+        assertEquals(List.of(), BuildWatch.mountsUnder(KERNEL_DIR), "no mount of the build is left");
         assertNothingTrusted();
 
         // 2. A server killed with SIGKILL takes its build with it.
         Process killed = startServer(false, "/run/bpflab-qemu-test-build-2");
-        BuildWatch.awaitProcess(GUEST, "mmdebstrap", BUILD_STARTS);
-        build = BuildWatch.buildTree(GUEST);
+        BuildWatch.awaitProcess(KERNEL_DIR, "mmdebstrap", BUILD_STARTS);
+        build = BuildWatch.buildTree(KERNEL_DIR);
         killed.destroyForcibly();
         assertEquals(List.of(), names(BuildWatch.awaitGone(build, Duration.ofSeconds(15))),
                 "the build died with its server");
-        assertEquals(List.of(), BuildWatch.mountsUnder(GUEST));
+        assertEquals(List.of(), BuildWatch.mountsUnder(KERNEL_DIR));
         assertNothingTrusted();
 
         // 3. A server killed together with everything in its process group (the build's guard too) leaves the build
         // running on its own...
         Process orphaning = startServer(true, "/run/bpflab-qemu-test-build-3");
-        BuildWatch.awaitProcess(GUEST, "mmdebstrap", BUILD_STARTS);
-        Set<ProcessHandle> orphans = BuildWatch.buildTree(GUEST);
+        BuildWatch.awaitProcess(KERNEL_DIR, "mmdebstrap", BUILD_STARTS);
+        Set<ProcessHandle> orphans = BuildWatch.buildTree(KERNEL_DIR);
         new ProcessBuilder("kill", "-9", "--", "-" + orphaning.pid()).inheritIO().start().waitFor();
         assertTrue(orphaning.waitFor(10, TimeUnit.SECONDS));
         assertTrue(orphans.stream().anyMatch(p -> p.isAlive() && BuildWatch.comm(p).equals("mmdebstrap")),
@@ -105,19 +108,19 @@ class QemuImageBuildTest {
                 assertTrue(vm.describe().contains("guest kernel 6."), vm.describe());
             }
         }
-        assertTrue(Files.isRegularFile(GUEST.resolve("current/image.id")), "a complete image is current");
-        try (Stream<Path> files = Files.list(GUEST)) {
+        assertTrue(Files.isRegularFile(KERNEL_DIR.resolve("current/image.id")), "a complete image is current");
+        try (Stream<Path> files = Files.list(KERNEL_DIR)) {
             assertEquals(List.of(), files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList(),
                     "what the stopped builds left is gone");
         }
-        assertEquals(List.of(), names(BuildWatch.processesIn(GUEST)));
+        assertEquals(List.of(), names(BuildWatch.processesIn(KERNEL_DIR)));
     }
 
     /** Neither the script (a finished base or image) nor the backend (current) would use anything in GUEST. */
     private static void assertNothingTrusted() throws Exception {
-        assertFalse(Files.exists(GUEST.resolve("current"), LinkOption.NOFOLLOW_LINKS), "no current image");
+        assertFalse(Files.exists(KERNEL_DIR.resolve("current"), LinkOption.NOFOLLOW_LINKS), "no current image");
         List<Path> trusted = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(GUEST)) {
+        try (Stream<Path> dirs = Files.list(KERNEL_DIR)) {
             for (Path dir : dirs.toList()) {
                 String name = dir.getFileName().toString();
                 if (!name.endsWith(".tmp") && (Files.exists(dir.resolve("done")) || Files.exists(dir.resolve("image.id")))) {
@@ -140,19 +143,12 @@ class QemuImageBuildTest {
                 .start();
     }
 
-    /** The finished base, hard-linked file by file (it has directories, such as the image's headers in include/). */
+    /** The finished base, hard-linked (cp -al: its toolchain root has links of every kind, which stay links). */
     private static void linkFinishedBase() throws Exception {
-        Path base = GUEST.resolve(finishedBase.getFileName());
-        try (Stream<Path> files = Files.walk(finishedBase)) {
-            for (Path file : files.toList()) {
-                Path copy = base.resolve(finishedBase.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(copy);
-                } else {
-                    Files.createLink(copy, file);
-                }
-            }
-        }
+        Files.createDirectories(KERNEL_DIR);
+        Process cp = new ProcessBuilder("cp", "-al", finishedBase.toString(),
+                KERNEL_DIR.resolve(finishedBase.getFileName()).toString()).inheritIO().start();
+        assertEquals(0, cp.waitFor(), "cp -al of the finished base");
     }
 
     private static List<String> names(List<ProcessHandle> processes) {

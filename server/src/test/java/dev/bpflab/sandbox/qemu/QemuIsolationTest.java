@@ -146,7 +146,7 @@ class QemuIsolationTest {
     }
 
     private static List<Path> savedRamFiles() throws IOException {
-        try (Stream<Path> dirs = Files.list(QemuSettings.defaults().savedVmsDir())) {
+        try (Stream<Path> dirs = Files.list(QemuSettings.defaults().savedVmsDir(QemuSettings.DEFAULT_KERNEL))) {
             List<Path> files = new ArrayList<>();
             for (Path dir : dirs.toList()) {
                 if (Files.isRegularFile(dir.resolve("complete")) && Files.isRegularFile(dir.resolve("memory"))
