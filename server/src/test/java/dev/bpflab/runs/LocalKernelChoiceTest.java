@@ -63,6 +63,23 @@ class LocalKernelChoiceTest extends SandboxContract {
         }
     }
 
+    @Test
+    void aCompileIsForTheKernelItNamesAndAnUnknownOneIsSaidAsItsProblem() {
+        try (RunClient run = client()) {
+            run.send(JSON.createObjectNode().put("type", "compile").put("source", RunClient.program("unlink_events.bpf.c"))
+                    .put("id", 1).put("kernel", LocalBackend.KERNEL_ID));
+            JsonNode compiled = run.await("compiled 1", m -> "compiled".equals(m.path("type").asText())
+                    && m.path("id").asInt() == 1, START);
+            assertTrue(compiled.path("ok").asBoolean(), compiled.toString());
+            run.send(JSON.createObjectNode().put("type", "compile").put("source", RunClient.program("unlink_events.bpf.c"))
+                    .put("id", 2).put("kernel", "debian99"));
+            JsonNode refused = run.await("compiled 2", m -> "compiled".equals(m.path("type").asText())
+                    && m.path("id").asInt() == 2, SOON);
+            assertEquals(false, refused.path("ok").asBoolean(), refused.toString());
+            assertTrue(refused.path("problem").asText().contains("this lab has no kernel 'debian99'"), refused.toString());
+        }
+    }
+
     /**
      * This host has open-coded iterators; a kernel probed without them is stood in by recording such a probe for
      * "host" (what a probe of a 6.1 kernel answers), and the real probe is put back afterwards.
