@@ -48,11 +48,14 @@ public class KernelFeatures {
     KernelFeatures() {
     }
 
-    /** Outside CDI (tests of the run loop): {@code backend}'s kernels, probed only when asked. */
-    public KernelFeatures(SandboxBackend backend) {
+    /**
+     * Outside CDI (tests of the run loop): {@code backend}'s kernels, probed only when asked ({@link #request}), each
+     * probe awaited at most {@code timeout}, a failed one tried again after {@code retry}.
+     */
+    public KernelFeatures(SandboxBackend backend, Duration timeout, Duration retry) {
         this.backend = backend;
-        this.timeout = Duration.ofSeconds(60);
-        this.retry = Duration.ofSeconds(60);
+        this.timeout = timeout;
+        this.retry = retry;
     }
     @ConfigProperty(name = "bpflab.kernels.probe-at-start", defaultValue = "true")
     boolean probeAtStart;
@@ -70,10 +73,10 @@ public class KernelFeatures {
     void onStart(@Observes StartupEvent started) {
         if (probeAtStart) {
             for (Kernel kernel : backend.kernels()) {
-                // Told now and at every change; only submits, never blocks (the preparation's lock is held).
+                // Told now and at every change, with the preparation's lock held: only hands the request on.
                 kernel.preparation().follow(status -> {
                     if (status.state() == Preparation.State.READY) {
-                        request(kernel.id());
+                        probers.execute(() -> request(kernel.id()));
                     }
                 });
             }
