@@ -5,7 +5,10 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import dev.bpflab.protocol.AgentMessage;
 import dev.bpflab.protocol.KernelFeature;
+import dev.bpflab.support.process.Command;
+import dev.bpflab.support.process.ProcessResult;
 import java.io.IOException;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -111,9 +114,10 @@ public final class KernelProbe {
         }
         String active;
         try {
+            mountSecurityfs();
             active = Files.readString(ACTIVE_LSMS).strip();
         } catch (IOException e) {
-            says(KernelFeature.LSM, false, "could not read " + ACTIVE_LSMS + " (securityfs not mounted?): an LSM "
+            says(KernelFeature.LSM, false, "could not read " + ACTIVE_LSMS + " (" + e.getMessage() + "): an LSM "
                     + "program attaches, but whether bpf is an active LSM is unknown");
             return;
         }
@@ -164,6 +168,27 @@ public final class KernelProbe {
             }
         } finally {
             LibC.INSTANCE.close(prog);
+        }
+    }
+
+    /**
+     * The guest's init mounts no securityfs (nor does a minimal system), and the active LSMs are only listed there:
+     * mounted here when missing, as the agent mounts tracefs.
+     */
+    private static void mountSecurityfs() throws IOException {
+        if (Files.exists(ACTIVE_LSMS)) {
+            return;
+        }
+        try {
+            ProcessResult mounted = Command.of("mount", "-t", "securityfs", "securityfs", ACTIVE_LSMS.getParent().toString())
+                    .withTimeout(Duration.ofSeconds(10)).withOutputCap(4096).run();
+            if (!mounted.succeeded()) {
+                throw new IOException("securityfs is not mounted and mounting it failed: " + (mounted.timedOut()
+                        ? "mount did not finish within 10 s" : mounted.output().strip()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while mounting securityfs");
         }
     }
 
