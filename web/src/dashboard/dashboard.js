@@ -277,7 +277,9 @@ export function startDashboard({ roomId, secret, notice, connection }) {
         s.pushState === PUSH_PENDING ? el('div', {}, el('span', { class: 'badge pending',
           title: 'The page has not taken your latest push yet: it is closed, or the student has not chosen "Replace" or "Keep my code".' },
         'push pending')) : null),
-      el('td', {}, phaseBadge(s)),
+      el('td', {}, phaseBadge(s),
+        // The kernel the last Run asked for (GET /api/kernels): a program may work on one kernel and not another.
+        s.kernel ? el('div', { class: 'small muted', title: 'the kernel of the last Run' }, `on ${s.kernel}`) : null),
       el('td', { class: 'diag' }, diagnosticCell(s)),
       el('td', { class: 'num' }, s.events || (s.phase === PHASE.ATTACHED ? '0' : ''),
         s.workload ? el('div', { class: 'small muted', title: s.workload.detail ?? '' },

@@ -1,6 +1,7 @@
 package dev.bpflab.agent;
 
 import com.fasterxml.jackson.databind.node.IntNode;
+import dev.bpflab.agent.bpf.KernelProbe;
 import dev.bpflab.agent.workloads.Workload;
 import dev.bpflab.agent.workloads.WorkloadException;
 import dev.bpflab.agent.workloads.Workloads;
@@ -40,7 +41,8 @@ import java.util.function.Consumer;
  *
  * <p>Protocol (docs/run-contract.md, "Server → agent" and "Agent → server"), one JSON object per line, typed by
  * {@link AgentCommand} and {@link AgentMessage}. The agent first writes {@code ready} once it is warm (or an
- * {@code error} and exits); then it serves one {@code run}, its {@code workload}s, and {@code stop} or end of input.
+ * {@code error} and exits); then it serves one {@code run}, its {@code workload}s, and {@code stop} or end of input; or one {@code probe} of
+ * what the kernel can do, answered with {@code features}.
  * Environment: BPFLAB_SCRATCH (where the run's scratch directory for workloads' files is made), BPFLAB_LAB_PIDS (the
  * other processes of the lab, whose records are labelled as the lab's: {@link LabProcesses}).
  *
@@ -150,9 +152,21 @@ public final class AgentMain {
             output.send(writeMap(delete.map(), delete.key(), null));
         } else if (command instanceof ClientMessage.ReadLoaded) {
             readLoaded();
+        } else if (command instanceof AgentCommand.Probe) {
+            probe();
         } else if (command instanceof AgentCommand.Stop) {
             stopping = true;
         }
+    }
+
+    /** Says what this kernel can do ({@link KernelProbe}), instead of a run, and ends: a probe is the agent's one job. */
+    private void probe() {
+        if (run != null) {
+            output.send(new ServerMessage.Error("this agent already ran a program; probe in a new sandbox"));
+            return;
+        }
+        output.send(KernelProbe.probe());
+        stopping = true;
     }
 
     /** A map write, answered even without an attached program: the server waits for one answer per write. */

@@ -23,12 +23,13 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = AgentCommand.Warmup.class, name = "warmup"),
     @JsonSubTypes.Type(value = AgentCommand.Stop.class, name = "stop"),
     @JsonSubTypes.Type(value = AgentCommand.ReadIterator.class, name = "read_iterator"),
+    @JsonSubTypes.Type(value = AgentCommand.Probe.class, name = "probe"),
     @JsonSubTypes.Type(value = ClientMessage.MapUpdate.class, name = "map_update"),
     @JsonSubTypes.Type(value = ClientMessage.MapDelete.class, name = "map_delete"),
     @JsonSubTypes.Type(value = ClientMessage.ReadLoaded.class, name = "read_loaded")
 })
 public sealed interface AgentCommand permits AgentCommand.Start, AgentCommand.Workload, AgentCommand.Warmup,
-        AgentCommand.Stop, AgentCommand.ReadIterator, ClientMessage.MapUpdate, ClientMessage.MapDelete,
+        AgentCommand.Stop, AgentCommand.ReadIterator, AgentCommand.Probe, ClientMessage.MapUpdate, ClientMessage.MapDelete,
         ClientMessage.ReadLoaded {
     String DEFAULT_XDP_INTERFACE = "bpflab0";
     /** The name the learner's source has in the object's BTF line info (and so in the verifier's log). */
@@ -150,6 +151,15 @@ public sealed interface AgentCommand permits AgentCommand.Start, AgentCommand.Wo
      */
     @JsonTypeName("read_iterator")
     record ReadIterator() implements AgentCommand {
+    }
+
+    /**
+     * Probe what the kernel can do ({@link KernelFeature}), by loading and attaching minimal programs, creating maps
+     * and reading the kernel's BTF, never from its version; answered with one {@link AgentMessage.Features}, after
+     * which the agent exits as after a run. Sent instead of a {@link Start}: a probe is the agent's one job.
+     */
+    @JsonTypeName("probe")
+    record Probe() implements AgentCommand {
     }
 
     /** Detach, report phase stopped, exit. End of input means the same. */

@@ -93,7 +93,8 @@ public sealed interface ServerMessage {
     }
 
     /**
-     * Compiler ({@code stage} "compile") or verifier ("verify") complaints on the learner's lines. A verify
+     * Compiler ({@code stage} "compile") or verifier ("verify") complaints on the learner's lines, or ("kernel") what
+     * the program needs that the run's kernel was probed without ({@link KernelFeature}), said before compiling. A verify
      * diagnostics also carries the verifier's {@code log} ({@code truncated} when the verifier's buffer could not
      * hold all of it), {@code logCut}: how many characters of that log were left out at its start to send at most
      * {@link ServerMessage#MAX_LOG_CHARS} (null when none), and the {@code program} it rejected.
@@ -101,8 +102,11 @@ public sealed interface ServerMessage {
     @JsonTypeName("diagnostics")
     record Diagnostics(String stage, List<Diagnostic> items, String log, Boolean truncated, String program,
             Integer logCut) implements ServerMessage, AgentMessage {
+        /** Who complains: the compiler, the verifier, or the server about the kernel the run chose. */
+        public static final java.util.List<String> STAGES = java.util.List.of("compile", "verify", "kernel");
+
         public Diagnostics {
-            Checks.require("compile".equals(stage) || "verify".equals(stage), "\"stage\" is \"compile\" or \"verify\"");
+            Checks.require(STAGES.contains(stage), "\"stage\" is one of " + STAGES);
             // The log libbpf fills is at most 4 MiB (agent's Run), a stats-only reason at most 64 KiB more.
             Checks.require(logCut == null || (logCut >= 0 && logCut <= 8 * 1024 * 1024),
                     "\"logCut\" counts the characters left out of a verifier log: 0 to 8 Mi");

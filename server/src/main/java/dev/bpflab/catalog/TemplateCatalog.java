@@ -1,5 +1,6 @@
 package dev.bpflab.catalog;
 
+import dev.bpflab.kernels.KernelMetadata;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bpflab.protocol.RunJson;
@@ -162,9 +163,10 @@ public final class TemplateCatalog {
         if (!expect.isArray() || expect.isEmpty()) {
             throw new TemplateCatalogException(where + ": 'expect' must list at least one check");
         }
+        KernelMetadata kernels = KernelMetadata.read(root, where, TemplateCatalogException::new);
         return new TemplateInfo(id, localized(root, "title", where), text(root, "category", where),
                 localized(root, "description", where), List.copyOf(params), text(root, "workload", where),
-                List.copyOf(requires), expect);
+                List.copyOf(requires), expect, kernels.needs(), kernels.kernel());
     }
 
     private static TemplateParam readParam(JsonNode node, String where) {

@@ -11,6 +11,8 @@ import java.util.List;
  * @param requires program types that not every kernel accepts ("xdp", "lsm", "fentry"), so a runner can tell
  *                 "this kernel cannot" from "this template is broken"
  * @param expect   what a run with the defaults must show, as checks described in bpf-templates/README.md
+ * @param needs    the kernel features its program needs (wire names of {@code KernelFeature}, e.g. "fentry")
+ * @param kernel   the kernel id it prefers (GET /api/kernels), or null for any
  */
 public record TemplateInfo(
         String id,
@@ -20,5 +22,8 @@ public record TemplateInfo(
         List<TemplateParam> params,
         String workload,
         List<String> requires,
-        JsonNode expect) {
+        JsonNode expect,
+        List<String> needs,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+        String kernel) {
 }

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param start    the C source the learner starts from
  * @param solution the reference solution
  * @param text     by language ("es", "en"): the introduction and one section per step
+ * @param needs    the kernel features its programs need (wire names of {@code KernelFeature}, e.g. "lsm")
+ * @param kernel   the kernel id it prefers (GET /api/kernels), or null for any
  */
 public record Lesson(
         String id,
@@ -22,7 +24,9 @@ public record Lesson(
         String start,
         String solution,
         Map<String, LessonText> text,
-        List<LessonStep> steps) {
+        List<LessonStep> steps,
+        List<String> needs,
+        String kernel) {
 
     /** The step's check, or null when the step has none or does not exist. */
     public StepCheck check(int step) {

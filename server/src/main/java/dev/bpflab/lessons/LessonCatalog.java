@@ -1,5 +1,6 @@
 package dev.bpflab.lessons;
 
+import dev.bpflab.kernels.KernelMetadata;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bpflab.protocol.RunJson;
@@ -114,9 +115,11 @@ public final class LessonCatalog {
             }
             text.put(lang, split);
         }
+        KernelMetadata kernels = KernelMetadata.read(root, where, LessonCatalogException::new);
         return new Lesson(id, localized(root, "title", where), localized(root, "summary", where), template,
                 List.copyOf(requires), readFile(lessonDir.resolve("start.bpf.c")),
-                readFile(lessonDir.resolve("solution.bpf.c")), Map.copyOf(text), List.copyOf(steps));
+                readFile(lessonDir.resolve("solution.bpf.c")), Map.copyOf(text), List.copyOf(steps), kernels.needs(),
+                kernels.kernel());
     }
 
     private static LessonStep step(JsonNode node, String where) {

@@ -18,7 +18,7 @@ final class Csv {
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
 
     static final List<String> HEADER = List.of("student_id", "name", "joined_at", "lesson", "step", "runs", "phase",
-            "events", "diagnostic_stage", "diagnostic_line", "diagnostic_message", "fail_streak", "last_check_lesson",
+            "events", "kernel", "diagnostic_stage", "diagnostic_line", "diagnostic_message", "fail_streak", "last_check_lesson",
             "last_check_step", "last_check_passed", "steps_passed", "passed_steps", "last_activity", "push_state", "left_at");
 
     private Csv() {
@@ -37,7 +37,7 @@ final class Csv {
                 Student.Check c = s.check;
                 out.append(idCell(s.id)).append(',');
                 row(out, Arrays.asList(s.name, iso(s.joinedAt), s.lesson, stepNumber(s.step),
-                        String.valueOf(s.runs), s.phase, String.valueOf(s.events),
+                        String.valueOf(s.runs), s.phase, String.valueOf(s.events), s.kernel,
                         d == null ? null : d.stage(), d == null ? null : str(d.line()), d == null ? null : d.message(),
                         String.valueOf(s.failStreak), c == null ? null : c.lesson(), c == null ? null : stepNumber(c.step()),
                         c == null ? null : String.valueOf(c.passed()), String.valueOf(s.passed.size()),

@@ -151,7 +151,7 @@ public final class RoomViews {
         if (s.queuePosition != null) {
             v.put("queuePosition", s.queuePosition);
         }
-        v.put("phaseAt", s.phaseAt).put("runs", s.runs).put("failStreak", s.failStreak).put("events", s.events);
+        v.put("phaseAt", s.phaseAt).put("runs", s.runs).put("kernel", s.kernel).put("failStreak", s.failStreak).put("events", s.events);
         v.set("diagnostic", s.diagnostic == null ? null : diagnostic(s.diagnostic));
         v.put("error", s.error);
         v.set("workload", s.workload == null ? null : workload(s.workload));

@@ -39,6 +39,8 @@ final class Student {
     Integer queuePosition;
     long phaseAt;
     int runs;
+    /** The id of the kernel the latest Run asked for (GET /api/kernels); null before a run, or from before kernels. */
+    String kernel;
     /** Runs in a row that ended in a compiler or verifier error: the "stuck" signal. */
     int failStreak;
     long events;

@@ -38,7 +38,7 @@ final class StudentStatus {
                 if (connection < s.latestConnection) {
                     return false; // an earlier press, handled after a later one: the page no longer shows it
                 }
-                newRun(s, connection, activity.source(), now);
+                newRun(s, connection, activity.source(), activity.kernel(), now);
                 return true;
             }
             case EVENTS -> {
@@ -99,9 +99,10 @@ final class StudentStatus {
         s.lastActivity = now;
     }
 
-    /** Run was pressed: a new connection, compiling, with the last run's outcome cleared (the fail streak stays). */
-    private static void newRun(Student s, long connection, String source, long now) {
+    /** Run was pressed (on {@code kernel}): a new connection, compiling, with the last run's outcome cleared (the fail streak stays). */
+    private static void newRun(Student s, long connection, String source, String kernel, long now) {
         s.activeConnection = connection;
+        s.kernel = kernel;
         s.latestConnection = connection;
         s.runs++;
         s.phase = RunPhase.COMPILING.wire();

@@ -43,9 +43,10 @@ final class ActivityFeed {
         this.timers = timers;
     }
 
-    void runPressed(String source) {
+    /** Run was pressed for {@code source} on {@code kernel} (an id of the backend's kernels). */
+    void runPressed(String source, String kernel) {
         eventCount.set(0);
-        publish(RunActivity.run(id, learner, source));
+        publish(RunActivity.run(id, learner, source, kernel));
     }
 
     void control(ServerMessage message) {

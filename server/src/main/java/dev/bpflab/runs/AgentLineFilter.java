@@ -161,7 +161,8 @@ final class AgentLineFilter {
         }
         if (message instanceof ServerMessage.Diagnostics diagnostics) {
             if (!"verify".equals(diagnostics.stage())) {
-                return AgentLineDrop.SERVER_ONLY; // compile diagnostics come from the server's compiler
+                // compile diagnostics come from the server's compiler, kernel ones from the server's probes
+                return AgentLineDrop.SERVER_ONLY;
             }
             if (phase != RunPhase.LOADING || diagnosed) {
                 return AgentLineDrop.OUT_OF_ORDER;
@@ -210,7 +211,7 @@ final class AgentLineFilter {
         if (message instanceof ServerMessage.Dropped || message instanceof ServerMessage said && said.isStream()) {
             return phase == RunPhase.LOADING || phase == RunPhase.ATTACHED ? null : AgentLineDrop.OUT_OF_ORDER;
         }
-        return AgentLineDrop.OUT_OF_ORDER; // ready, warm: said to the backend before the run, never during it
+        return AgentLineDrop.OUT_OF_ORDER; // ready, warm, features: said before a run or instead of one, never in it
     }
 
     /**

@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 
 /**
  * One connection's compile-only requests (errors as you type, {@link ClientMessage.Compile}): compiled on the host's
- * compiler exactly as a Run's source is, for the sandboxes' kernel, and answered with a {@link ServerMessage.Compiled};
+ * compiler exactly as a Run's source is, for the kernel it names (the default when none; an unknown one is answered
+ * with the backend's refusal as the compile's {@code problem}), and answered with a {@link ServerMessage.Compiled};
  * no sandbox is involved and the connection's run is never touched. At most one compiles and one waits
  * ({@link CompileTurns}; a compile's turn ends once clang has answered): a newer request replaces the waiting one,
  * which gets no answer. A successful compile's answer is followed by its {@link ServerMessage.Instructions}, with the
@@ -33,7 +34,7 @@ final class CompileRequests {
     CompileRequests(RunServices services, Object client, Consumer<ServerMessage> answer) {
         this.answer = answer;
         this.turns = new CompileTurns<>(services.backend(), services.compiler(), services.workers(), client,
-                ClientMessage.Compile::source, request -> closed, this::answer, this::answerEarly);
+                ClientMessage.Compile::source, ClientMessage.Compile::kernel, request -> closed, this::answer, this::answerEarly);
     }
 
     void request(ClientMessage.Compile request) {

@@ -28,6 +28,7 @@ final class CompileTurns<T> {
     private final Executor workers;
     private final Object client;
     private final Function<T, String> source;
+    private final Function<T, String> kernel;
     private final Predicate<T> dropped;
     private final BiConsumer<T, Outcome> done;
     private final BiConsumer<T, CompileResult> clangDone; // null: nobody is told early, and a turn is the whole compile
@@ -39,13 +40,14 @@ final class CompileTurns<T> {
     }
 
     /**
-     * Compiles for {@code backend}'s kernel with {@code compiler}; {@code workers} wait for that kernel. {@code client}
+     * Compiles for the {@code kernel} each request names (null: the default) of {@code backend} with {@code compiler};
+     * {@code workers} wait for that kernel. {@code client}
      * is whose compiles these are: the host's compile threads go to clients in turns. A request that is
      * {@code dropped} (stopped) by the time its turn comes is not compiled; {@code done} is told each compile's outcome.
      */
     CompileTurns(SandboxBackend backend, HostCompiler compiler, Executor workers, Object client,
-            Function<T, String> source, Predicate<T> dropped, BiConsumer<T, Outcome> done) {
-        this(backend, compiler, workers, client, source, dropped, done, null);
+            Function<T, String> source, Function<T, String> kernel, Predicate<T> dropped, BiConsumer<T, Outcome> done) {
+        this(backend, compiler, workers, client, source, kernel, dropped, done, null);
     }
 
     /**
@@ -55,8 +57,9 @@ final class CompileTurns<T> {
      * a turn lasts the whole compile).
      */
     CompileTurns(SandboxBackend backend, HostCompiler compiler, Executor workers, Object client,
-            Function<T, String> source, Predicate<T> dropped, BiConsumer<T, Outcome> done,
+            Function<T, String> source, Function<T, String> kernel, Predicate<T> dropped, BiConsumer<T, Outcome> done,
             BiConsumer<T, CompileResult> clangDone) {
+        this.kernel = kernel;
         this.clangDone = clangDone;
         this.backend = backend;
         this.compiler = compiler;
@@ -95,7 +98,7 @@ final class CompileTurns<T> {
         };
         CompletableFuture<CompileResult> result;
         try {
-            result = CompletableFuture.supplyAsync(this::targetKernel, workers)
+            result = CompletableFuture.supplyAsync(() -> targetKernel(kernel.apply(request)), workers)
                     .thenCompose(target -> compiler.compile(source.apply(request), target, client, early -> {
                         if (clangDone != null) {
                             clangDone.accept(request, early);
@@ -114,10 +117,10 @@ final class CompileTurns<T> {
         });
     }
 
-    /** The sandbox backend's kernel; waits while a VM backend prepares its image. */
-    private TargetKernel targetKernel() {
+    /** The sandbox backend's {@code kernel} (null: the default); waits while a VM backend prepares its image. */
+    private TargetKernel targetKernel(String kernel) {
         try {
-            return backend.targetKernel();
+            return backend.targetKernel(kernel);
         } catch (SandboxException e) {
             throw new CompletionException(new CompileException(e.getMessage()));
         } catch (InterruptedException e) {

@@ -10,9 +10,10 @@ import dev.bpflab.protocol.ServerMessage;
  *                   opens one per Run press, so a higher number is a later press (what the learner's page shows)
  * @param kind    what happened; {@code source} is set for {@link Kind#RUN}, {@code message} for {@link Kind#MESSAGE}
  * @param eventCount how many events the run has streamed so far
+ * @param kernel  the id of the kernel the run asked for ({@link Kind#RUN} only; null: the lab's default)
  */
 public record RunActivity(long connection, String learner, Kind kind, String source, ServerMessage message,
-        long eventCount) {
+        long eventCount, String kernel) {
 
     public enum Kind {
         /** Run was pressed. */
@@ -26,19 +27,25 @@ public record RunActivity(long connection, String learner, Kind kind, String sou
         CLOSED
     }
 
+    /** Run was pressed, for the lab's default kernel. */
     public static RunActivity run(long connection, String learner, String source) {
-        return new RunActivity(connection, learner, Kind.RUN, source, null, 0);
+        return run(connection, learner, source, null);
+    }
+
+    /** Run was pressed, for {@code kernel} (an id of GET /api/kernels). */
+    public static RunActivity run(long connection, String learner, String source, String kernel) {
+        return new RunActivity(connection, learner, Kind.RUN, source, null, 0, kernel);
     }
 
     public static RunActivity message(long connection, String learner, ServerMessage message, long eventCount) {
-        return new RunActivity(connection, learner, Kind.MESSAGE, null, message, eventCount);
+        return new RunActivity(connection, learner, Kind.MESSAGE, null, message, eventCount, null);
     }
 
     public static RunActivity events(long connection, String learner, long eventCount) {
-        return new RunActivity(connection, learner, Kind.EVENTS, null, null, eventCount);
+        return new RunActivity(connection, learner, Kind.EVENTS, null, null, eventCount, null);
     }
 
     public static RunActivity closed(long connection, String learner) {
-        return new RunActivity(connection, learner, Kind.CLOSED, null, null, 0);
+        return new RunActivity(connection, learner, Kind.CLOSED, null, null, 0, null);
     }
 }

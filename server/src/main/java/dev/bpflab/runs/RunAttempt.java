@@ -33,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 final class RunAttempt implements AgentListener {
     private final RunSession session;
     private final String source;
+    /** The kernel the run is on: an id of the backend's kernels, checked before the attempt was made. */
+    private final String kernel;
     private final int timeoutSeconds;
     private final Map<String, JsonNode> globals;
     /** The run's place in its client's budgets: ended with the run. */
@@ -67,9 +69,10 @@ final class RunAttempt implements AgentListener {
      * @param sandboxOnceCompiled take the sandbox once the program compiled, instead of while it compiles (the caller
      *                            then never calls {@link #begin})
      */
-    RunAttempt(RunSession session, String source, int timeoutSeconds, Map<String, JsonNode> globals, RunPass pass,
-            boolean sandboxOnceCompiled) {
+    RunAttempt(RunSession session, String source, String kernel, int timeoutSeconds, Map<String, JsonNode> globals,
+            RunPass pass, boolean sandboxOnceCompiled) {
         this.session = session;
+        this.kernel = kernel;
         this.sandboxOnceCompiled = sandboxOnceCompiled;
         this.source = source;
         this.timeoutSeconds = timeoutSeconds;
@@ -84,6 +87,10 @@ final class RunAttempt implements AgentListener {
 
     String source() {
         return source;
+    }
+
+    String kernel() {
+        return kernel;
     }
 
     /** Takes a sandbox as soon as the client's budget has room for one more live run. */
@@ -140,7 +147,7 @@ final class RunAttempt implements AgentListener {
         AgentChannel taken;
         try {
             // Sandboxes go to the client holding fewest first (AdmissionQueue): this run is its client's.
-            taken = session.backend().acquire(session.who().shareKey(), this::queued);
+            taken = session.backend().acquire(session.who().shareKey(), kernel, this::queued);
         } catch (SandboxException e) {
             fail(e.error());
             return;

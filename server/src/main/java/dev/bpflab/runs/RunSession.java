@@ -16,9 +16,11 @@ import dev.bpflab.protocol.RunPhase;
 import dev.bpflab.protocol.ServerMessage;
 import dev.bpflab.sandbox.AgentChannel;
 import dev.bpflab.sandbox.SandboxBackend;
+import dev.bpflab.sandbox.SandboxException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +66,7 @@ final class RunSession implements AutoCloseable {
         this.client = new ClientStream(outlet, services.limits().settings().outgoingBytes(),
                 services.limits().settings().readStall(), services.timers(), this::close);
         this.compiles = new CompileTurns<>(services.backend(), services.compiler(), services.workers(), who.shareKey(),
-                RunAttempt::source, attempt -> attempt.finished,
+                RunAttempt::source, RunAttempt::kernel, attempt -> attempt.finished,
                 (attempt, outcome) -> attempt.compiled(outcome.result(), outcome.failure()));
         this.compileOnly = new CompileRequests(services, who.shareKey(), message -> client.control(RunJson.write(message)));
         this.inbox = new Inbox(services.workers(), this::onMessage, INBOX_MESSAGES, 4L * settings().maxMessageBytes(),
@@ -176,6 +178,13 @@ final class RunSession implements AutoCloseable {
             sendError("timeoutSeconds must be between 1 and " + settings().maxTimeoutSeconds() + ", was " + timeout);
             return;
         }
+        String kernel;
+        try {
+            kernel = services.backend().requireKernel(message.kernel());
+        } catch (SandboxException e) {
+            control(e.error()); // unknown-kernel
+            return;
+        }
         RunAttempt previous = current;
         // Run pressed again before the previous press's program reached its sandbox: this client presses faster than
         // it compiles (a script, or a learner hammering Run), so its sandbox is taken only once a press compiles.
@@ -194,10 +203,17 @@ final class RunSession implements AutoCloseable {
             previous.abandoned();
         }
         // A woken VM costs the guest CPU under TCG: not one per press.
-        RunAttempt attempt = new RunAttempt(this, source, timeout, message.globals(), pass, pressingAgain);
+        RunAttempt attempt = new RunAttempt(this, source, kernel, timeout, message.globals(), pass, pressingAgain);
         current = attempt;
-        feed.runPressed(source);
-        PreparationWatch.start(services.backend().preparation(), attempt, this); // compiling, or what the lab prepares
+        feed.runPressed(source, kernel);
+        Optional<ServerMessage.Diagnostics> lacking = services.kernels().refusal(source, kernel);
+        if (lacking.isPresent()) { // needs what the kernel was probed without: said before anything compiles
+            control(lacking.get());
+            attempt.finish(null); // before the phase: nothing of a run follows its final phase
+            sendPhase(RunPhase.FAILED);
+            return;
+        }
+        PreparationWatch.start(services.backend().preparation(kernel), attempt, this); // compiling, or what it prepares
         compiles.request(attempt);
         if (!pressingAgain) {
             attempt.begin(); // both at once: the compile on this host, and the wait for a sandbox (woken meanwhile)

@@ -73,6 +73,8 @@ public class RunSocket {
     @Inject
     ClientLimits limits;
     @Inject
+    dev.bpflab.kernels.KernelFeatures kernels;
+    @Inject
     ConnectionLimits connections;
     @Inject
     LearnerTokens learners;
@@ -92,7 +94,7 @@ public class RunSocket {
     void start() {
         services = new RunServices(backend, compiler, metrics,
                 new RunSettings(defaultTimeoutSeconds, maxTimeoutSeconds, maxMessageBytes), workers, timers, sources,
-                checks, limits);
+                checks, limits, kernels);
         Duration idle = limits.settings().idleTimeout();
         long every = Math.max(100, Math.min(idle.toMillis() / 4, 30_000));
         timers.scheduleWithFixedDelay(this::closeIdle, every, every, TimeUnit.MILLISECONDS);

@@ -28,7 +28,10 @@ class TemplatesResourceTest {
                 .body("find { it.id == 'xdp-firewall' }.params[0].values", hasItems("none", "icmp", "tcp", "udp"))
                 .body("find { it.id == 'xdp-firewall' }.params[1].default", equalTo(7777))
                 .body("find { it.id == 'openat' }.params[0].default", equalTo("touch"))
-                .body("find { it.id == 'openat' }.params[0].description.en", startsWith("Only events from this command"));
+                .body("find { it.id == 'openat' }.params[0].description.en", startsWith("Only events from this command"))
+                .body("find { it.id == 'fentry-unlink' }.needs", hasItems("fentry", "ringbuf"))
+                .body("find { it.id == 'hello' }.needs", hasSize(0))
+                .body("find { it.id == 'hello' }", org.hamcrest.Matchers.hasKey("kernel"));
     }
 
     @Test

@@ -43,6 +43,14 @@ class LessonsResourceTest {
     }
 
     @Test
+    void eachLessonSaysWhatItNeedsOfItsKernel() {
+        given().when().get("/api/lessons").then().statusCode(200)
+                .body("find { it.id == '07-lsm-security' }.needs", equalTo(List.of("lsm", "ringbuf")))
+                .body("find { it.id == '01-kernel-syscalls' }.needs", equalTo(List.of()))
+                .body("find { it.id == '07-lsm-security' }", org.hamcrest.Matchers.hasKey("kernel"));
+    }
+
+    @Test
     void aLessonHasItsTextPerStepItsCodeAndWhichStepsAreChecked() {
         given().when().get("/api/lessons/02-watch-syscalls").then().statusCode(200)
                 .body("template", notNullValue())

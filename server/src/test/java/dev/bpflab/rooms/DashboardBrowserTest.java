@@ -323,6 +323,12 @@ class DashboardBrowserTest {
         driver.findElement(By.id("run")).click();
         waitFor("the status gone once Run runs the editor's code", () -> driver.findElement(By.id("run-stale")).isDisplayed() ? null : true);
         driver.findElement(By.id("stop")).click();
+
+        // Her runs named no kernel: they ran on the lab's default, which her row names.
+        driver.switchTo().window(dashboardTab);
+        waitFor("Grace's row naming the kernel of her last Run", () -> driver.findElements(By.cssSelector("#students tbody tr"))
+                .stream().map(WebElement::getText).filter(t -> t.contains("Grace") && t.contains("on host")).findFirst()
+                .orElse(null));
     }
 
     /** The join page says what is wrong with a name before sending it, and never cuts it silently. */

@@ -300,10 +300,21 @@ class RoomsTest {
         rooms.join(room.joinCode, "Lovelace, Ada");
         List<String> lines = Csv.export(room).lines().toList();
         assertEquals(3, lines.size());
-        assertTrue(lines.get(0).startsWith("student_id,name,joined_at,lesson,step,runs,phase,events,diagnostic_stage"));
+        assertTrue(lines.get(0).startsWith("student_id,name,joined_at,lesson,step,runs,phase,events,kernel,diagnostic_stage"));
         assertTrue(lines.get(1).contains(",\"'=HYPERLINK(\"\"http://x\"\")\","), lines.get(1));
         assertTrue(lines.get(2).contains(",\"Lovelace, Ada\","), lines.get(2));
         assertNull(JsonSocket.studentRow(views.snapshot(room), "nobody"));
+    }
+
+    @Test
+    void theRowAndTheCsvSayTheKernelOfTheLastRun() throws Exception {
+        Rooms rooms = rooms(new RoomStore(dir), 60_000);
+        Room room = rooms.create("Kernels").room();
+        Rooms.Joined ada = rooms.join(room.joinCode, "Ada");
+        rooms.onActivity(RunActivity.run(1, ada.token(), "int x;", "debian13"));
+        assertEquals("debian13", row(room, ada.student().id).path("kernel").asText());
+        String line = Csv.export(room).lines().toList().get(1);
+        assertEquals("debian13", line.split(",")[Csv.HEADER.indexOf("kernel")], line);
     }
 
     @Test

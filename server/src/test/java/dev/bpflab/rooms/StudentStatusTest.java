@@ -47,6 +47,19 @@ class StudentStatusTest {
     }
 
     @Test
+    void theRowSaysTheKernelOfTheLastRunAndWhatItLacked() {
+        assertTrue(StudentStatus.apply(ada, RunActivity.run(1, TOKEN, "bpf_for", "debian12"), T0 + 10));
+        assertEquals("debian12", ada.kernel);
+        assertTrue(says(1, diagnostics("kernel", new Diagnostic(3, 5, "error", "bpf_for needs open-coded iterators "
+                + "(Linux 6.4)")), T0 + 20));
+        assertEquals("kernel", ada.diagnostic.stage());
+        assertEquals(3, ada.diagnostic.line());
+        assertTrue(StudentStatus.apply(ada, RunActivity.run(2, TOKEN, "bpf_for", "debian13"), T0 + 30));
+        assertEquals("debian13", ada.kernel, "the latest Run's");
+        assertNull(ada.diagnostic);
+    }
+
+    @Test
     void aRunGoesThroughItsPhases() {
         assertTrue(run(1, "int x;", T0 + 10));
         assertEquals("compiling", ada.phase);

@@ -60,6 +60,17 @@ class AgentLineFilterTest {
     }
 
     @Test
+    void kernelDiagnosticsAndFeaturesAreNeverTheAgentsToSayDuringARun() {
+        assertNotNull(filter.accept(LOADING));
+        assertNull(filter.accept("{\"type\":\"diagnostics\",\"stage\":\"kernel\",\"items\":[{\"line\":1,"
+                + "\"column\":1,\"severity\":\"error\",\"message\":\"choose another kernel\"}],\"log\":\"\"}"));
+        assertEquals(1, dropped(AgentLineDrop.SERVER_ONLY));
+        assertNull(filter.accept("{\"type\":\"features\",\"features\":{\"kprobe\":true,\"fentry\":true,\"lsm\":true,"
+                + "\"ringbuf\":true,\"kfuncs\":true,\"open-coded-iterators\":true}}"));
+        assertEquals(1, dropped(AgentLineDrop.OUT_OF_ORDER));
+    }
+
+    @Test
     void eachWorkloadRequestIsAnsweredOnceUnderItsOwnName() {
         filter.requested(Workload.CHMOD_FILE);
         filter.requested(Workload.CHMOD_FILE);

@@ -96,7 +96,9 @@ class ForgedAgentLinesTest {
         LimitSettings.Caps roomy = new LimitSettings.Caps(100, 100, 100, 1000);
         RunServices services = new RunServices(backend, Compilers.host(), RunMetrics.registeredIn(registry, backend),
                 new RunSettings(300, 1800, 262144), workers, timers, ClientMessage.Run::source, checks,
-                new ClientLimits(new LimitSettings(roomy, roomy, 1 << 24, Duration.ofMinutes(10), false)));
+                new ClientLimits(new LimitSettings(roomy, roomy, 1 << 24, Duration.ofMinutes(10), false)),
+                new dev.bpflab.kernels.KernelFeatures(backend, java.time.Duration.ofSeconds(60),
+                        java.time.Duration.ofSeconds(60)));
         session = new RunSession(new Client("127.0.0.1", "learner-token"), services, new ClientStream.Outlet() {
             @Override
             public java.util.concurrent.CompletionStage<?> send(String json) {

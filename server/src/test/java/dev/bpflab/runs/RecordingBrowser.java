@@ -32,7 +32,8 @@ final class RecordingBrowser implements ClientStream.Outlet {
                 RunMetrics.registeredIn(new SimpleMeterRegistry(), backend), new RunSettings(300, 1800, 262144), workers,
                 timers, ClientMessage.Run::source, check -> {
                     throw new IllegalArgumentException("no checks here");
-                }, limits);
+                }, limits, new dev.bpflab.kernels.KernelFeatures(backend, java.time.Duration.ofSeconds(60),
+                        java.time.Duration.ofSeconds(60)));
         return new RunSession(new Client(id, null), services, browser, activity -> { });
     }
 

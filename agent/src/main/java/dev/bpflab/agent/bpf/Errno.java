@@ -7,6 +7,24 @@ final class Errno {
     private Errno() {
     }
 
+    /** The errno's symbol, e.g. "EPERM", for the few a probe meets; "errno N" for others. */
+    static String symbol(int errno) {
+        return switch (errno) {
+            case EPERM -> "EPERM";
+            case ENOENT -> "ENOENT";
+            case ESRCH -> "ESRCH";
+            case E2BIG -> "E2BIG";
+            case 13 -> "EACCES";
+            case 14 -> "EFAULT";
+            case 16 -> "EBUSY";
+            case EINVAL -> "EINVAL";
+            case 38 -> "ENOSYS";
+            case EOPNOTSUPP -> "EOPNOTSUPP";
+            case 524 -> "ENOTSUPP"; // the kernel's own, not libc's: "operation not supported" inside BPF
+            default -> "errno " + errno;
+        };
+    }
+
     static String describe(int errno) {
         return LibC.INSTANCE.strerror(errno) + " (errno " + errno + ")";
     }

@@ -35,7 +35,18 @@ interface LibBpf extends Library {
     int BPF_MAP_TYPE_SK_STORAGE = 24;
     int BPF_MAP_TYPE_RINGBUF = 27;
 
+    int BPF_PROG_TYPE_KPROBE = 2;
     int BPF_PROG_TYPE_XDP = 6;
+    int BPF_PROG_TYPE_TRACING = 26;
+    int BPF_PROG_TYPE_LSM = 29;
+
+    /** enum bpf_attach_type: fentry programs ({@code BPF_PROG_TYPE_TRACING}). */
+    int BPF_TRACE_FENTRY = 24;
+    /** enum bpf_attach_type: BPF LSM programs. */
+    int BPF_LSM_MAC = 27;
+
+    /** BTF_KIND_FUNC: a function's BTF type (kfuncs are such types in the kernel's BTF). */
+    int BTF_KIND_FUNC = 12;
 
     /** enum bpf_attach_type: what libbpf's "iter/" and "iter.s/" sections load as. */
     int BPF_TRACE_ITER = 28;
@@ -159,6 +170,29 @@ interface LibBpf extends Library {
     int perf_buffer__epoll_fd(Pointer pb);
 
     void perf_buffer__free(Pointer pb);
+
+    /**
+     * Loads a program from raw instructions ({@code insns}: {@code insnCount} struct bpf_insn of 8 bytes each);
+     * {@code opts}: a struct bpf_prog_load_opts ({@link KernelProbe}) or null. The program's fd, or -errno.
+     */
+    int bpf_prog_load(int progType, String name, String license, Pointer insns, long insnCount, Pointer opts);
+
+    /**
+     * The BTF type id of kernel function {@code name} as an attach target of {@code attachType} (for BPF_LSM_MAC
+     * libbpf looks up {@code bpf_lsm_<name>}); -errno (-ESRCH: no such function) on failure.
+     */
+    int libbpf_find_vmlinux_btf_id(String name, int attachType);
+
+    /** Attaches a tracing or LSM program ({@code name} null): the link's fd, closed to detach, or -errno. */
+    int bpf_raw_tracepoint_open(String name, int progFd);
+
+    /** 1 when the kernel creates maps of {@code mapType}, 0 when it does not, -errno when that could not be told. */
+    int libbpf_probe_bpf_map_type(int mapType, Pointer opts);
+
+    /** The running kernel's BTF (from /sys/kernel/btf/vmlinux), or NULL with errno set; free with btf__free. */
+    Pointer btf__load_vmlinux_btf();
+
+    void btf__free(Pointer btf);
 
     int btf__find_by_name_kind(Pointer btf, String name, int kind);
 

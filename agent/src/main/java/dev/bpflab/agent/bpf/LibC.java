@@ -30,4 +30,10 @@ interface LibC extends Library {
     int eventfd(int initialValue, int flags);
 
     int close(int fd);
+
+    /** syscall(2) with a pointer and four integers (perf_event_open): the result, -1 with errno set. */
+    long syscall(long number, Pointer attr, int pid, int cpu, int groupFd, long flags);
+
+    /** ioctl(2) with an integer argument: 0 or more, -1 with errno set. */
+    int ioctl(int fd, long request, int argument);
 }
