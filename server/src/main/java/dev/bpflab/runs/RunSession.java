@@ -47,6 +47,7 @@ final class RunSession implements AutoCloseable {
     private final Inbox inbox;
     private final CompileTurns<RunAttempt> compiles;
     private final CompileRequests compileOnly;
+    private final MatrixRequests matrices;
     private volatile RunAttempt current;
     private final LiveRunRequests live = new LiveRunRequests(() -> current, this::control);
     private volatile long lastActive = System.nanoTime();
@@ -67,6 +68,7 @@ final class RunSession implements AutoCloseable {
                 RunAttempt::source, attempt -> attempt.finished,
                 (attempt, outcome) -> attempt.compiled(outcome.result(), outcome.failure()));
         this.compileOnly = new CompileRequests(services, who.shareKey(), message -> client.control(RunJson.write(message)));
+        this.matrices = new MatrixRequests(services, who, message -> client.control(RunJson.write(message)), this::endRun);
         this.inbox = new Inbox(services.workers(), this::onMessage, INBOX_MESSAGES, 4L * settings().maxMessageBytes(),
                 reason -> {
                     client.hangUp(reason);
@@ -119,7 +121,9 @@ final class RunSession implements AutoCloseable {
             startCheck(check);
         } else if (message instanceof ClientMessage.ReadIterator) {
             live.readIterator();
-        } else if (message instanceof ClientMessage.Stop) {
+        } else if (message instanceof ClientMessage.RunAll all) {
+            matrices.start(all);
+        } else if (message instanceof ClientMessage.Stop && !matrices.stop()) {
             stopRun();
         } else if (message instanceof ClientMessage.MapUpdate update) {
             live.writeMap(update.map(), "update", update);
@@ -135,7 +139,8 @@ final class RunSession implements AutoCloseable {
     /** Whether the connection has had no run and no message from its client for at least {@code timeout}. */
     boolean idleFor(Duration timeout) {
         RunAttempt attempt = current;
-        return (attempt == null || attempt.finished) && System.nanoTime() - lastActive >= timeout.toNanos();
+        return (attempt == null || attempt.finished) && !matrices.running()
+                && System.nanoTime() - lastActive >= timeout.toNanos();
     }
 
     /** Grades the attached program on what the step's (or the template's) workloads make it do. */
@@ -187,6 +192,7 @@ final class RunSession implements AutoCloseable {
             control(e.error());
             return;
         }
+        matrices.cancel(); // a run replaces a matrix as it replaces a run
         if (previous != null && !previous.finished) {
             // At most one run per connection: the previous one ends here, and leaves the queue if it waited there.
             previous.stopRequested = true;
@@ -206,6 +212,16 @@ final class RunSession implements AutoCloseable {
 
     int iteratorReadsPerMinute() {
         return services.limits().settings().iteratorReadsPerMinute();
+    }
+
+    /** Ends the run, if any, without a message: a matrix replaces it. */
+    private void endRun() {
+        RunAttempt attempt = current;
+        if (attempt != null && !attempt.finished) {
+            attempt.stopRequested = true;
+            attempt.finish(null);
+            attempt.abandoned();
+        }
     }
 
     private void stopRun() {
@@ -312,6 +328,7 @@ final class RunSession implements AutoCloseable {
             attempt.abandoned();
         }
         compileOnly.close();
+        matrices.close();
         client.close();
         inbox.close();
         feed.closed();
