@@ -109,7 +109,7 @@ public sealed interface ClientMessage {
     /**
      * Compile and run one program on every ready kernel of the lab at once (the portability check): answered with a
      * {@link ServerMessage.Matrix}, one {@link ServerMessage.MatrixRow} per kernel as each finishes, then a
-     * {@link ServerMessage.MatrixDone}. Ends the connection's run or matrix, if any.
+     * {@link ServerMessage.MatrixDone}. Ends the connection's run, if any; refused while its matrix runs.
      *
      * @param source   the learner's C; without it, {@code template} rendered with {@code params} (as in {@link Run})
      * @param globals  {@code const volatile} globals to set before load (as in {@link Run})

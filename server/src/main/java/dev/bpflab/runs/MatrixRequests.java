@@ -14,9 +14,10 @@ import java.util.function.Consumer;
 
 /**
  * One connection's {@code run_all} requests (docs/run-contract.md, "run_all"): at most one matrix at a time
- * ({@link MatrixRun}), on every kernel of the backend that is ready. A request is checked whole (its program resolved,
- * the client's budgets asked) before the connection's run or matrix is touched; then that run or matrix ends and the
- * new matrix starts. A matrix counts as one press against the client's budgets ({@code startRun}: runs a minute, runs
+ * ({@link MatrixRun}), on every kernel of the backend that is ready; a second while one runs is refused (each holds a
+ * sandbox per kernel: a client pressing again would only churn them). A request is checked whole (its program
+ * resolved, the client's budgets asked) before the connection's run is touched; then that run ends and the matrix
+ * starts. A matrix counts as one press against the client's budgets ({@code startRun}: runs a minute, runs
  * waiting); each of its kernels holds a live-run slot while it has a sandbox, so a client never holds more sandboxes
  * than its live-run budget: with a budget of 1 the kernels run one after another. Called on the session's thread.
  */
@@ -39,9 +40,14 @@ final class MatrixRequests {
         this.endRun = endRun;
     }
 
-    /** Starts {@code request}'s matrix in place of the connection's run or matrix; a bad request touches neither. */
+    /** Starts {@code request}'s matrix in place of the connection's run; a bad request leaves that run alone. */
     void start(ClientMessage.RunAll request) {
         if (closed) {
+            return;
+        }
+        if (running()) {
+            client.accept(new ServerMessage.Error("a run on all kernels is already under way on this connection: wait "
+                    + "for its matrix_done, or send stop first"));
             return;
         }
         String source;
@@ -60,7 +66,6 @@ final class MatrixRequests {
             client.accept(e.error());
             return;
         }
-        cancel();
         endRun.run();
         List<String> ready = new ArrayList<>();
         List<ServerMessage.Matrix.Skipped> skipped = new ArrayList<>();

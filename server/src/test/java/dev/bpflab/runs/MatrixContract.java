@@ -39,12 +39,13 @@ public abstract class MatrixContract extends SandboxContract {
                 assertEquals("ok", row.compile().wire(), said);
                 assertEquals("accepted", row.verifier().wire(), said);
                 assertEquals("attached", row.attach().wire(), said);
-                assertEquals(null, row.error(), said);
+                assertEquals(null, row.error(), "the workload ran, nothing failed: " + said);
                 assertTrue(row.events() >= 1, "the workload's unlinkat made an event: " + said);
                 assertTrue(row.processed() != null && row.processed() >= 1, "the verifier's count: " + said);
-                assertTrue(row.sample().stream().anyMatch(e -> "events".equals(e.map())
-                        && e.fields().path("filename").asText().endsWith("/victim.txt")), said);
-                assertTrue(row.sample().size() <= (int) Math.min(5, row.events()), said);
+                // The first events: on the local backend the host's own unlinks may come before the workload's.
+                assertEquals(Math.min(5, row.events()), row.sample().size(), said);
+                assertTrue(row.sample().stream().allMatch(e -> "events".equals(e.map())
+                        && !e.fields().path("filename").asText().isEmpty()), said);
             }
             assertSandboxesBack();
         }
@@ -104,6 +105,38 @@ public abstract class MatrixContract extends SandboxContract {
             assertFalse(run.drain().stream().anyMatch(m -> "matrix_row".equals(m.path("type").asText())),
                     "nothing of the stopped matrix comes after its end");
         }
+    }
+
+    @Test
+    void aSecondMatrixIsRefusedAndARunEndsTheFirst() {
+        try (RunClient run = client()) {
+            run.send(runAll(RunClient.program("unlink_events.bpf.c")).put("seconds", 15));
+            run.awaitType("matrix", MATRIX);
+            run.send(runAll(RunClient.program("null_deref.bpf.c")));
+            JsonNode refused = run.awaitType("error", SOON);
+            assertEquals("a run on all kernels is already under way on this connection: wait for its matrix_done, or "
+                    + "send stop first", refused.path("message").asText());
+
+            run.run(RunClient.program("unlink_events.bpf.c"));
+            JsonNode done = run.awaitType("matrix_done", SOON);
+            assertTrue(done.path("stopped").asBoolean(), done.toString());
+            run.awaitPhase("attached", MATRIX);
+            run.stop();
+            run.awaitPhase("stopped", SOON);
+            assertSandboxesBack();
+            assertEquals(1, run.drain().stream().filter(m -> "matrix".equals(m.path("type").asText())).count(),
+                    "the refused run_all started nothing");
+        }
+    }
+
+    @Test
+    void closingTheConnectionEndsAMatrixAndGivesItsSandboxesBack() {
+        try (RunClient run = client()) {
+            run.send(runAll(RunClient.program("unlink_events.bpf.c")).put("seconds", 15));
+            run.awaitType("matrix", MATRIX);
+            awaitLive(live -> live >= 1, MATRIX, "a kernel took its sandbox");
+        }
+        assertSandboxesBack();
     }
 
     /** {@code run_all} of {@code source}, collecting 2 s on each kernel. */
