@@ -14,7 +14,8 @@ import java.util.Locale;
  * <li>{@code verifier}: {@link Verifier}, null when the program did not reach it (or the load failed otherwise);
  *     {@code processed}: instructions the verifier processed, summed over the object's programs, null when
  *     unknown;</li>
- * <li>{@code attach}: {@link Attach}, null when not reached; {@code error}: what went wrong in a sentence, or null;</li>
+ * <li>{@code attach}: {@link Attach}, null when not reached; {@code error}: what went wrong in a sentence, or
+ *     null;</li>
  * <li>{@code events}: events that arrived while it was attached; {@code sample}: the first at most
  *     {@value #MAX_SAMPLE} of them, as {@code event} messages carry them; {@code maps}: the last snapshot of each map,
  *     at most {@value #MAX_MAPS} maps of at most {@value #MAX_MAP_ENTRIES} entries.</li>

@@ -34,6 +34,7 @@ final class KernelOutcome {
     private MatrixRows.Attach attach; // guarded by this
     private String error; // guarded by this
     private long events; // guarded by this
+    private boolean windowClosed; // events and maps after the collection are not the row's; guarded by this
     private final List<ServerMessage.Event> sample = new ArrayList<>(); // guarded by this
     private final Map<String, ServerMessage.MapSnapshot> maps = new LinkedHashMap<>(); // guarded by this
 
@@ -87,6 +88,9 @@ final class KernelOutcome {
                 processed = counted;
             }
             keep(said.items());
+        } else if (windowClosed
+                && (message instanceof ServerMessage.Event || message instanceof ServerMessage.MapSnapshot)) {
+            return; // came while the loaded view was still awaited
         } else if (message instanceof ServerMessage.Event event) {
             events++;
             if (sample.size() < MatrixRows.MAX_SAMPLE
@@ -108,6 +112,11 @@ final class KernelOutcome {
         } else if (message instanceof ServerMessage.WorkloadResult answer && !answer.ok()) {
             failed("the workload " + answer.name() + " failed: " + answer.detail());
         }
+    }
+
+    /** The collection window ended: events and map snapshots that still come are not counted. */
+    synchronized void closeWindow() {
+        windowClosed = true;
     }
 
     /** What went wrong, in a sentence: the first thing said is kept, it is usually the cause of the rest. */

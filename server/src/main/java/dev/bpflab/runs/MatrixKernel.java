@@ -194,6 +194,7 @@ final class MatrixKernel implements AgentListener {
     }
 
     private void collectionEnded() {
+        outcome.closeWindow();
         synchronized (this) {
             collected = true;
             if (!loadedRead) {

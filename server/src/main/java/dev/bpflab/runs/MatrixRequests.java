@@ -99,9 +99,11 @@ final class MatrixRequests {
     private static String notReady(Preparation.Status status) {
         return switch (status.state()) {
             case READY -> null;
-            case PREPARING -> "still preparing" + (status.stage() == null ? "" : " (stage " + status.stage().wire() + ")")
+            case PREPARING -> "still preparing"
+                    + (status.stage() == null ? "" : " (stage " + status.stage().wire() + ")")
                     + ": try again once GET /api/kernels says it is ready";
-            case FAILED -> "its image could not be prepared" + (status.problem() == null ? "" : ": " + status.problem());
+            case FAILED -> "its image could not be prepared"
+                    + (status.problem() == null ? "" : ": " + status.problem());
         };
     }
 

@@ -112,9 +112,15 @@ class KernelOutcomeTest {
                 new LoadedProgram("b", 2, 20, null, 21L, null, null, null, List.of(), false),
                 new LoadedProgram("c", 3, 5, null, null, null, null, null, List.of(), false)), false, null));
         outcome.agentSaid(new ServerMessage.WorkloadResult("unlink-file", false, "rm: not found"));
+        outcome.agentSaid(new ServerMessage.Event("events", RunJson.mapper().createObjectNode().put("n", 1)));
+        outcome.closeWindow();
+        outcome.agentSaid(new ServerMessage.Event("events", RunJson.mapper().createObjectNode().put("n", 2)));
+        outcome.agentSaid(new ServerMessage.MapSnapshot("late", List.of()));
 
         ServerMessage.MatrixRow row = outcome.row();
         assertEquals(31L, row.processed());
+        assertEquals(1, row.events(), "only the events of the collection window");
+        assertEquals(List.of(), row.maps());
         assertEquals(MatrixRows.Verifier.ACCEPTED, row.verifier());
         assertEquals(MatrixRows.Attach.ATTACHED, row.attach());
         assertEquals("the workload unlink-file failed: rm: not found", row.error());

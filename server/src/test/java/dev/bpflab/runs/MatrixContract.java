@@ -163,7 +163,8 @@ public abstract class MatrixContract extends SandboxContract {
         assertEquals(ids.size(), rows.size(), run.seen().toString());
         rows.forEach(row -> System.out.println("matrix row on " + backend.name() + ": " + RunJson.write(row)));
         for (ServerMessage.MatrixRow row : rows) {
-            Kernel kernel = backend.kernels().stream().filter(k -> k.id().equals(row.kernel())).findFirst().orElseThrow();
+            Kernel kernel = backend.kernels().stream().filter(k -> k.id().equals(row.kernel())).findFirst()
+                    .orElseThrow();
             assertEquals(kernel.name(), row.name());
             assertEquals(kernel.release(), row.release());
         }
