@@ -33,8 +33,11 @@ import java.util.concurrent.TimeUnit;
 final class MatrixKernel implements AgentListener {
     /** The agent's own time limit is the collection plus this, for loading (seconds under emulation). */
     static final int AGENT_MARGIN_SECONDS = 60;
-    /** How long the loaded view's answer is waited for after the collection ended, in seconds. */
-    static final int LOADED_GRACE_SECONDS = 15;
+    /**
+     * How long the loaded view's answer is waited for after the collection ended, in seconds: bpftool and the
+     * statistics' second load take seconds under emulation.
+     */
+    static final int LOADED_GRACE_SECONDS = 30;
 
     private final MatrixRun matrix;
     private final Kernel kernel;

@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  * stop, on a new run, on the connection closing, when the agent dies, or at its time limit; its sandbox is
  * destroyed then. A message is decoded and checked whole ({@link RunJson#client}), and a run against its client's
  * budgets ({@link dev.bpflab.limits.ClientLimits}), before anything running is touched. Compile-only requests
- * (errors as you type) are compiled beside the run, never touching it ({@link CompileRequests}).
+ * (errors as you type) are compiled beside the run, never touching it ({@link CompileRequests}). A run on all kernels
+ * ({@code run_all}, {@link MatrixRequests}) takes the run's place: a run or a stop ends it, as it ends a run.
  */
 final class RunSession implements AutoCloseable {
     private static final long STOP_GRACE_MS = 5000;
