@@ -3,6 +3,7 @@ package dev.bpflab.runs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bpflab.protocol.ServerMessage;
 import dev.bpflab.protocol.Workload;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -10,7 +11,9 @@ import java.util.function.Consumer;
 /**
  * One {@code run_all} of a connection: the same program on several kernels at once, one {@link MatrixKernel} each.
  * Each kernel's row goes to the client as that kernel finishes, and {@code matrix_done} after the last; once stopped,
- * no row and no {@code matrix_done} but the stop's own follow. Thread-safe.
+ * no row and no {@code matrix_done} but the stop's own follow. Thread-safe. Messages are put in order under this
+ * matrix's lock but sent outside it ({@link #flush}): a client over its outgoing budget is closed from within a send,
+ * which takes the session's lock, and the session's thread may be stopping this matrix at that moment.
  */
 final class MatrixRun {
     /**
@@ -27,6 +30,8 @@ final class MatrixRun {
     private volatile List<MatrixKernel> kernels = List.of(); // set once, by start
     private int remaining; // guarded by this
     private boolean over; // done or stopped; guarded by this
+    private final ArrayDeque<ServerMessage> outbox = new ArrayDeque<>(); // guarded by this
+    private boolean sending; // a thread is sending the outbox; guarded by this
 
     /**
      * @param shareKey whose compiles and sandboxes these are ({@link dev.bpflab.limits.Client#shareKey})
@@ -58,21 +63,24 @@ final class MatrixRun {
             remaining = kernels.size();
             if (remaining == 0) {
                 done();
-                return;
             }
         }
+        flush();
         kernels.forEach(MatrixKernel::start);
     }
 
     /** A kernel finished: its row goes to the client, and after the last row, the end. */
-    synchronized void rowDone(ServerMessage.MatrixRow row) {
-        if (over) {
-            return;
+    void rowDone(ServerMessage.MatrixRow row) {
+        synchronized (this) {
+            if (over) {
+                return;
+            }
+            outbox.add(row);
+            if (--remaining == 0) {
+                done();
+            }
         }
-        client.accept(row);
-        if (--remaining == 0) {
-            done();
-        }
+        flush();
     }
 
     /** Whether rows may still come. */
@@ -91,16 +99,38 @@ final class MatrixRun {
             }
             over = true;
             if (tell) {
-                client.accept(new ServerMessage.MatrixDone(true));
+                outbox.add(new ServerMessage.MatrixDone(true));
             }
         }
+        flush();
         kernels.forEach(MatrixKernel::cancel);
         return true;
     }
 
-    /** Every row was sent (called holding this). */
+    /** Every row was put in the outbox (called holding this). */
     private void done() {
         over = true;
-        client.accept(new ServerMessage.MatrixDone(null));
+        outbox.add(new ServerMessage.MatrixDone(null));
+    }
+
+    /** Sends what the outbox holds, in order, one thread at a time, without holding this matrix's lock. */
+    private void flush() {
+        while (true) {
+            ServerMessage next;
+            synchronized (this) {
+                if (sending || outbox.isEmpty()) {
+                    return; // the thread sending takes what was added meanwhile
+                }
+                sending = true;
+                next = outbox.poll();
+            }
+            try {
+                client.accept(next);
+            } finally {
+                synchronized (this) {
+                    sending = false;
+                }
+            }
+        }
     }
 }
