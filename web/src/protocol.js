@@ -37,6 +37,7 @@ export const CLIENT_MESSAGE = Object.freeze({
   MAP_UPDATE: 'map_update',
   MAP_DELETE: 'map_delete',
   READ_LOADED: 'read_loaded',
+  RUN_ALL: 'run_all',
 });
 
 /**
@@ -61,6 +62,9 @@ export const SERVER_MESSAGE = Object.freeze({
   INSTRUCTIONS: 'instructions',
   MAP_WRITTEN: 'map_written',
   LOADED_PROGRAMS: 'loaded_programs',
+  MATRIX: 'matrix',
+  MATRIX_ROW: 'matrix_row',
+  MATRIX_DONE: 'matrix_done',
 });
 
 // ---- client messages ----
@@ -111,6 +115,18 @@ export function readIteratorMessage() {
 /** Read the attached program as the kernel holds it after load; answered with LOADED_PROGRAMS. */
 export function readLoadedMessage() {
   return { type: CLIENT_MESSAGE.READ_LOADED };
+}
+
+/**
+ * Run the source (or a template, as runMessage) on every ready kernel at once: answered with MATRIX, one MATRIX_ROW
+ * per kernel, then MATRIX_DONE. workload: a name from GET /api/workloads fired once attached (null: the template's
+ * own, or none); seconds: how long each kernel collects, 1 to 15 (null: the server's 3).
+ */
+export function runAllMessage({ source, template = null, params = null, workload = null, seconds = null }) {
+  const message = { ...runMessage({ source, template, params }), type: CLIENT_MESSAGE.RUN_ALL };
+  if (workload) message.workload = workload;
+  if (seconds) message.seconds = seconds;
+  return message;
 }
 
 /**

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
     @JsonSubTypes.Type(value = ClientMessage.Compile.class, name = "compile"),
     @JsonSubTypes.Type(value = ClientMessage.MapUpdate.class, name = "map_update"),
     @JsonSubTypes.Type(value = ClientMessage.MapDelete.class, name = "map_delete"),
-    @JsonSubTypes.Type(value = ClientMessage.ReadLoaded.class, name = "read_loaded")
+    @JsonSubTypes.Type(value = ClientMessage.ReadLoaded.class, name = "read_loaded"),
+    @JsonSubTypes.Type(value = ClientMessage.RunAll.class, name = "run_all")
 })
 public sealed interface ClientMessage {
     /** A C identifier: the names of {@code const volatile} globals. */
@@ -36,6 +37,9 @@ public sealed interface ClientMessage {
     Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     /** A kernel id ({@code GET /api/kernels}). */
     Pattern KERNEL_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,39}");
+    /** How long a {@link RunAll} keeps each kernel's program attached, by default and at most, in seconds. */
+    int DEFAULT_MATRIX_SECONDS = 3;
+    int MAX_MATRIX_SECONDS = 15;
 
     /** Checks a message's {@code "kernel"}: null (the default) or a kernel id's shape. */
     static void checkKernel(String kernel) {
@@ -99,6 +103,42 @@ public sealed interface ClientMessage {
         @JsonIgnore
         public boolean hasSource() {
             return source != null && !source.isBlank();
+        }
+    }
+
+    /**
+     * Compile and run one program on every ready kernel of the lab at once (the portability check): answered with a
+     * {@link ServerMessage.Matrix}, one {@link ServerMessage.MatrixRow} per kernel as each finishes, then a
+     * {@link ServerMessage.MatrixDone}. Ends the connection's run, if any; refused while its matrix runs.
+     *
+     * @param source   the learner's C; without it, {@code template} rendered with {@code params} (as in {@link Run})
+     * @param globals  {@code const volatile} globals to set before load (as in {@link Run})
+     * @param workload fired once on each kernel when its program is attached (null: the template's own workload when
+     *                 the program is a template's, else none)
+     * @param seconds  how long each kernel's program stays attached collecting events and maps, 1 to
+     *                 {@value #MAX_MATRIX_SECONDS} (null: {@value #DEFAULT_MATRIX_SECONDS})
+     */
+    @JsonTypeName("run_all")
+    record RunAll(String source, String template, JsonNode params,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> globals,
+            dev.bpflab.protocol.Workload workload, Integer seconds) implements ClientMessage {
+        public RunAll {
+            // The program's fields are a Run's: its constructor checks them, with the same words.
+            Run program = new Run(source, template, params, null, globals, null);
+            globals = program.globals();
+            Checks.require(seconds == null || (seconds >= 1 && seconds <= MAX_MATRIX_SECONDS),
+                    "\"seconds\" must be a whole number from 1 to " + MAX_MATRIX_SECONDS + ", was " + seconds);
+        }
+
+        /** The same program as a {@link Run} of the default kernel, to resolve its source as a run's is. */
+        public Run asRun() {
+            return new Run(source, template, params, null, globals, null);
+        }
+
+        /** How long each kernel collects: {@code seconds}, or the default. */
+        @JsonIgnore
+        public int secondsOrDefault() {
+            return seconds == null ? DEFAULT_MATRIX_SECONDS : seconds;
         }
     }
 

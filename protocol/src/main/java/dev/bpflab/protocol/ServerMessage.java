@@ -32,7 +32,10 @@ import java.util.Map;
     @JsonSubTypes.Type(value = ServerMessage.Compiled.class, name = "compiled"),
     @JsonSubTypes.Type(value = ServerMessage.Instructions.class, name = "instructions"),
     @JsonSubTypes.Type(value = ServerMessage.MapWritten.class, name = "map_written"),
-    @JsonSubTypes.Type(value = ServerMessage.LoadedPrograms.class, name = "loaded_programs")
+    @JsonSubTypes.Type(value = ServerMessage.LoadedPrograms.class, name = "loaded_programs"),
+    @JsonSubTypes.Type(value = ServerMessage.Matrix.class, name = "matrix"),
+    @JsonSubTypes.Type(value = ServerMessage.MatrixRow.class, name = "matrix_row"),
+    @JsonSubTypes.Type(value = ServerMessage.MatrixDone.class, name = "matrix_done")
 })
 public sealed interface ServerMessage {
     int MAX_TEXT_CHARS = 4096;
@@ -387,6 +390,59 @@ public sealed interface ServerMessage {
         /** Nothing read, and why. */
         public static LoadedPrograms refused(String problem) {
             return new LoadedPrograms(List.of(), false, problem);
+        }
+    }
+
+    /**
+     * The answer to a {@link ClientMessage.RunAll}, before any row: the kernels it runs on ({@code kernels}, ids in the
+     * lab's order), those it skips because they are not ready and why ({@code skipped}), the workload fired on each
+     * (null: none) and how long each collects ({@code seconds}).
+     */
+    @JsonTypeName("matrix")
+    record Matrix(List<String> kernels, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Skipped> skipped,
+            Workload workload, int seconds) implements ServerMessage {
+        public Matrix {
+            kernels = kernels == null ? List.of() : List.copyOf(kernels);
+            skipped = skipped == null ? List.of() : List.copyOf(skipped);
+            Checks.require(seconds >= 1, "\"seconds\" is 1 or more");
+        }
+
+        /** A kernel left out of the matrix, and why ("still preparing: …"). */
+        public record Skipped(String kernel, String reason) {
+            public Skipped {
+                Checks.present(kernel, "a skipped kernel names its \"kernel\"");
+                reason = Checks.clip(Checks.present(reason, "a skipped kernel says its \"reason\""), MAX_TEXT_CHARS);
+            }
+        }
+    }
+
+    /**
+     * One kernel's result in a matrix, sent as soon as that kernel finished: see {@link MatrixRow} for the fields and
+     * their bounds.
+     */
+    @JsonTypeName("matrix_row")
+    record MatrixRow(String kernel, String name, String release, MatrixRows.Compile compile,
+            List<Diagnostic> diagnostics, MatrixRows.Verifier verifier, Long processed, MatrixRows.Attach attach,
+            String error, long events, List<Event> sample, List<MapSnapshot> maps) implements ServerMessage {
+        public MatrixRow {
+            Checks.present(kernel, "a matrix row names its \"kernel\"");
+            Checks.require(compile != null, "a matrix row says its \"compile\": ok or failed");
+            Checks.require(processed == null || processed >= 0, "\"processed\" is 0 or more");
+            Checks.require(events >= 0, "\"events\" is 0 or more");
+            name = Checks.clip(name, MatrixRows.MAX_NAME_CHARS);
+            release = Checks.clip(release, MatrixRows.MAX_NAME_CHARS);
+            error = Checks.clip(error, MAX_TEXT_CHARS);
+            diagnostics = MatrixRows.first(diagnostics, MatrixRows.MAX_DIAGNOSTICS);
+            sample = MatrixRows.first(sample, MatrixRows.MAX_SAMPLE);
+            maps = MatrixRows.first(maps, MatrixRows.MAX_MAPS).stream().map(MatrixRows::cut).toList();
+        }
+    }
+
+    /** The end of a matrix: every row was sent, or ({@code stopped} true) it was stopped and no more rows come. */
+    @JsonTypeName("matrix_done")
+    record MatrixDone(Boolean stopped) implements ServerMessage {
+        public MatrixDone {
+            stopped = Boolean.TRUE.equals(stopped) ? Boolean.TRUE : null;
         }
     }
 }

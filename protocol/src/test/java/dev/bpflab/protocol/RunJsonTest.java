@@ -30,7 +30,23 @@ class RunJsonTest {
         assertTrue(message.startsWith("unknown message type 'xxxx"), message);
         assertTrue(message.length() < 200, "the error stays small: " + message.length());
         assertTrue(message.endsWith("send run, workload, stop, check, read_iterator, compile, map_update, map_delete, "
-                + "read_loaded"), message);
+                + "read_loaded, run_all"), message);
+    }
+
+    @Test
+    void aRunAllIsCheckedAsARunAndBoundsItsSeconds() throws Exception {
+        assertEquals("run_all: \"seconds\" must be a whole number from 1 to 15, was 16",
+                refusal("{\"type\":\"run_all\",\"source\":\"x\",\"seconds\":16}"));
+        assertEquals("run_all: \"seconds\" must be a whole number from 1 to 15, was 0",
+                refusal("{\"type\":\"run_all\",\"source\":\"x\",\"seconds\":0}"));
+        assertTrue(refusal("{\"type\":\"run_all\"}").startsWith("run_all: the run has no program"));
+        assertTrue(refusal("{\"type\":\"run_all\",\"source\":\"x\",\"workload\":\"rm -rf\"}")
+                .startsWith("run_all: \"workload\" must be one of [create-file,"), "a workload is a name of the list");
+        ClientMessage.RunAll all = (ClientMessage.RunAll) RunJson.client(
+                "{\"type\":\"run_all\",\"template\":\"unlinkat\",\"params\":{\"comm\":\"rm\"}}");
+        assertEquals(3, all.secondsOrDefault());
+        assertEquals("unlinkat", all.asRun().template());
+        assertEquals("rm", all.asRun().params().path("comm").asText());
     }
 
     @Test
@@ -191,7 +207,7 @@ class RunJsonTest {
                 RunJson.write((ServerMessage) ServerMessage.Phase.queued(2)));
         assertEquals("{\"type\":\"phase\",\"phase\":\"queued\"}", RunJson.write((ServerMessage) ServerMessage.Phase.queued(0)));
         assertEquals(List.of("run", "workload", "stop", "check", "read_iterator", "compile", "map_update", "map_delete",
-                "read_loaded"), RunJson.types(ClientMessage.class));
+                "read_loaded", "run_all"), RunJson.types(ClientMessage.class));
         assertFalse(RunJson.types(AgentMessage.class).contains("check"));
     }
 

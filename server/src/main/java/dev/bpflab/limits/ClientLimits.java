@@ -93,6 +93,17 @@ public final class ClientLimits {
         return new RunPass(this, client);
     }
 
+    /**
+     * One more sandbox for the press {@code first} was started for (a matrix of kernels, {@code run_all}): it counts
+     * against the client's live runs like any run ({@link RunPass#awaitLiveSlot}), but neither as a run started nor as
+     * one waiting (the press counted once, in {@link #startRun}); its {@link RunPass#sandboxTaken} changes nothing.
+     */
+    public synchronized RunPass alongside(RunPass first) {
+        RunPass pass = new RunPass(this, first.client);
+        pass.queued = false;
+        return pass;
+    }
+
     /** What the address holds now (all zero when it holds nothing). */
     public synchronized Usage usage(String address) {
         return get(Client.addressKey(address));

@@ -32,7 +32,8 @@ import java.util.function.Consumer;
  * stop, on a new run, on the connection closing, when the agent dies, or at its time limit; its sandbox is
  * destroyed then. A message is decoded and checked whole ({@link RunJson#client}), and a run against its client's
  * budgets ({@link dev.bpflab.limits.ClientLimits}), before anything running is touched. Compile-only requests
- * (errors as you type) are compiled beside the run, never touching it ({@link CompileRequests}).
+ * (errors as you type) are compiled beside the run, never touching it ({@link CompileRequests}). A run on all kernels
+ * ({@code run_all}, {@link MatrixRequests}) takes the run's place: a run or a stop ends it, as it ends a run.
  */
 final class RunSession implements AutoCloseable {
     private static final long STOP_GRACE_MS = 5000;
@@ -49,6 +50,7 @@ final class RunSession implements AutoCloseable {
     private final Inbox inbox;
     private final CompileTurns<RunAttempt> compiles;
     private final CompileRequests compileOnly;
+    private final MatrixRequests matrices;
     private volatile RunAttempt current;
     private final LiveRunRequests live = new LiveRunRequests(() -> current, this::control);
     private volatile long lastActive = System.nanoTime();
@@ -69,6 +71,7 @@ final class RunSession implements AutoCloseable {
                 RunAttempt::source, RunAttempt::kernel, attempt -> attempt.finished,
                 (attempt, outcome) -> attempt.compiled(outcome.result(), outcome.failure()));
         this.compileOnly = new CompileRequests(services, who.shareKey(), message -> client.control(RunJson.write(message)));
+        this.matrices = new MatrixRequests(services, who, message -> client.control(RunJson.write(message)), this::endRun);
         this.inbox = new Inbox(services.workers(), this::onMessage, INBOX_MESSAGES, 4L * settings().maxMessageBytes(),
                 reason -> {
                     client.hangUp(reason);
@@ -121,7 +124,9 @@ final class RunSession implements AutoCloseable {
             startCheck(check);
         } else if (message instanceof ClientMessage.ReadIterator) {
             live.readIterator();
-        } else if (message instanceof ClientMessage.Stop) {
+        } else if (message instanceof ClientMessage.RunAll all) {
+            matrices.start(all);
+        } else if (message instanceof ClientMessage.Stop && !matrices.stop()) {
             stopRun();
         } else if (message instanceof ClientMessage.MapUpdate update) {
             live.writeMap(update.map(), "update", update);
@@ -137,7 +142,8 @@ final class RunSession implements AutoCloseable {
     /** Whether the connection has had no run and no message from its client for at least {@code timeout}. */
     boolean idleFor(Duration timeout) {
         RunAttempt attempt = current;
-        return (attempt == null || attempt.finished) && System.nanoTime() - lastActive >= timeout.toNanos();
+        return (attempt == null || attempt.finished) && !matrices.running()
+                && System.nanoTime() - lastActive >= timeout.toNanos();
     }
 
     /** Grades the attached program on what the step's (or the template's) workloads make it do. */
@@ -196,6 +202,7 @@ final class RunSession implements AutoCloseable {
             control(e.error());
             return;
         }
+        matrices.cancel(); // a run replaces a matrix as it replaces a run
         if (previous != null && !previous.finished) {
             // At most one run per connection: the previous one ends here, and leaves the queue if it waited there.
             previous.stopRequested = true;
@@ -222,6 +229,16 @@ final class RunSession implements AutoCloseable {
 
     int iteratorReadsPerMinute() {
         return services.limits().settings().iteratorReadsPerMinute();
+    }
+
+    /** Ends the run, if any, without a message: a matrix replaces it. */
+    private void endRun() {
+        RunAttempt attempt = current;
+        if (attempt != null && !attempt.finished) {
+            attempt.stopRequested = true;
+            attempt.finish(null);
+            attempt.abandoned();
+        }
     }
 
     private void stopRun() {
@@ -328,6 +345,7 @@ final class RunSession implements AutoCloseable {
             attempt.abandoned();
         }
         compileOnly.close();
+        matrices.close();
         client.close();
         inbox.close();
         feed.closed();

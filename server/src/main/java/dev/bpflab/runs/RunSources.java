@@ -6,10 +6,12 @@ import dev.bpflab.catalog.TemplateParameterException;
 import dev.bpflab.catalog.UnknownTemplateException;
 import dev.bpflab.protocol.ClientMessage;
 import dev.bpflab.protocol.RunJson;
+import dev.bpflab.protocol.Workload;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Resolves a run's source: the learner's own text when there is one (an edited template is still their text),
@@ -34,5 +36,10 @@ public class RunSources implements SourceResolver {
         } catch (UnknownTemplateException | TemplateParameterException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
+    }
+
+    @Override
+    public Optional<Workload> templateWorkload(String template) {
+        return templates.find(template).flatMap(info -> Optional.ofNullable(info.workload())).flatMap(Workload::fromWire);
     }
 }

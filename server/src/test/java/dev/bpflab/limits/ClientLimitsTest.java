@@ -48,6 +48,34 @@ class ClientLimitsTest {
         assertEquals(new ClientLimits.Usage(0, 2, 2), limits.usage("10.0.0.1"), "two waiting for a sandbox, both past the cap");
     }
 
+    /** A matrix of kernels is one press: its other kernels' passes count only against live runs, and wait for them. */
+    @Test
+    void passesAlongsideAPressCountOnlyAsLiveRuns() throws Exception {
+        Client learner = new Client("10.0.0.3", "token-1");
+        RunPass press = limits.startRun(learner, null);
+        RunPass second = limits.alongside(press);
+        RunPass third = limits.alongside(press);
+        assertEquals(new ClientLimits.Usage(0, 1, 0), limits.usage("10.0.0.3"), "one press waiting, not three");
+        Waiter a = new Waiter(press);
+        Waiter b = new Waiter(second);
+        Waiter c = new Waiter(third);
+        assertTrue(a.admitted && !b.admitted && !c.admitted, "the learner's one live slot: one kernel at a time");
+        press.sandboxTaken();
+        second.sandboxTaken(); // not queued: nothing to undo
+        assertEquals(new ClientLimits.Usage(0, 0, 1), limits.usage("10.0.0.3"));
+        press.end();
+        assertTrue(b.admitted && !c.admitted, "the next kernel once the first gave its sandbox back");
+        second.end();
+        assertTrue(c.admitted);
+        third.end();
+        assertEquals(new ClientLimits.Usage(0, 0, 0), limits.usage("10.0.0.3"), "nothing left behind");
+        // The press counted once against the learner's 5 runs a minute: 4 more go.
+        for (int i = 0; i < 4; i++) {
+            limits.startRun(learner, null).end();
+        }
+        assertThrows(LimitException.class, () -> limits.startRun(learner, null));
+    }
+
     @Test
     void aRunEndedWhileWaitingLeavesNothingBehind() throws Exception {
         RunPass a = limits.startRun(HOARDER, null);

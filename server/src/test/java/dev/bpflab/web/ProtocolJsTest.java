@@ -66,6 +66,7 @@ class ProtocolJsTest {
                 mapUpdate: p.mapUpdateMessage('blocked_ports', 7778, 'ACTION_DROP'),
                 mapDelete: p.mapDeleteMessage('counts', { comm: 'bash' }),
                 readLoaded: p.readLoadedMessage(),
+                runAll: p.runAllMessage({ source: 'int x;', template: 'hello', workload: process.argv[2], seconds: 5 }),
               },
               read: (() => {
                 const arg = i => JSON.parse(Buffer.from(process.argv[i], 'base64').toString('utf8'));
@@ -161,6 +162,8 @@ class ProtocolJsTest {
         assertEquals(new ClientMessage.MapDelete("counts", RunJson.mapper().createObjectNode().put("comm", "bash")),
                 RunJson.client(built.get("mapDelete").toString()));
         assertInstanceOf(ClientMessage.ReadLoaded.class, RunJson.client(built.get("readLoaded").toString()));
+        assertEquals(new ClientMessage.RunAll("int x;", "hello", null, null, Workload.EXEC_TRUE, 5),
+                RunJson.client(built.get("runAll").toString()));
     }
 
     @Test
