@@ -148,6 +148,25 @@ final class BpfElf {
     }
 
     /**
+     * The names of the global symbols the object uses but does not define (its {@code extern}s: kfuncs, {@code __ksym}
+     * and {@code __kconfig} variables), which libbpf resolves at load. Symbol: st_name (4), st_info (1; the binding in
+     * its high nibble), st_other (1), st_shndx (2; 0 = undefined), st_value (8), st_size (8).
+     */
+    List<String> externs() throws MalformedObjectException {
+        Section table = symbolTable();
+        List<String> names = new ArrayList<>();
+        for (int at = SYM_SIZE; at + SYM_SIZE <= table.size(); at += SYM_SIZE) { // entry 0 is the null symbol
+            int entry = table.offset() + at;
+            int binding = (file.get(entry + 4) & 0xff) >> 4;
+            boolean global = binding == 1 || binding == 2; // STB_GLOBAL, STB_WEAK
+            if (global && file.getShort(entry + 6) == 0 && names.size() < 1024) {
+                names.add(symbolName(at / SYM_SIZE, MAX_NAME_BYTES));
+            }
+        }
+        return names;
+    }
+
+    /**
      * The name of the function defined in {@code section} that covers byte {@code offset} (the program or the
      * subprogram an instruction is in), or null. Reads the symbol table's numbers, and one name.
      */

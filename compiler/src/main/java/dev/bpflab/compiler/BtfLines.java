@@ -3,6 +3,7 @@ package dev.bpflab.compiler;
 import dev.bpflab.compiler.BpfElf.MalformedObjectException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -67,6 +68,29 @@ final class BtfLines {
             return false;
         } catch (MalformedObjectException e) {
             return false;
+        }
+    }
+
+    /**
+     * The externs of the object that its BTF does not name, which libbpf then refuses at open ("failed to find BTF for
+     * extern"): clang 19 leaves a function used only in a {@code cleanup} attribute ({@code bpf_iter_num_destroy} of
+     * {@code bpf_for}) out of the BTF when its declaration came from a precompiled header.
+     */
+    static List<String> externsWithoutBtf(BpfElf elf) {
+        try {
+            Optional<BpfElf.Section> btf = elf.named(".BTF");
+            List<String> externs = elf.externs();
+            if (btf.isEmpty() || externs.isEmpty()) {
+                return List.of();
+            }
+            ByteBuffer strings = strings(elf.contents(btf.get()));
+            byte[] table = new byte[strings.remaining()];
+            strings.duplicate().get(table);
+            java.util.Set<String> named = new java.util.HashSet<>(java.util.Arrays.asList(
+                    new String(table, java.nio.charset.StandardCharsets.UTF_8).split("\0")));
+            return externs.stream().filter(name -> !named.contains(name)).toList();
+        } catch (MalformedObjectException e) {
+            return List.of();
         }
     }
 

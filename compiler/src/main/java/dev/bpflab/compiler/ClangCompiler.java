@@ -70,7 +70,7 @@ public final class ClangCompiler {
         this.makesCoreBtf = headers.hasBtf() && jail.hasBpftool();
         this.identity = String.join("\n", headers.identity(), jail.clangVersion(), String.join(" ", FLAGS),
                 jail.limits().toString(), "min_core_btf " + makesCoreBtf, "instructions 1",
-                "strip-debug over " + STRIP_DEBUG_BYTES, "no min_core_btf with .ksyms");
+                "strip-debug over " + STRIP_DEBUG_BYTES, "no min_core_btf with .ksyms", "no pch for externs without btf");
     }
 
     /**
@@ -102,15 +102,12 @@ public final class ClangCompiler {
         try {
             work = jail.newWorkDir(workRoot);
             Files.writeString(work.resolve(SOURCE_NAME), withRecordTypeAnchor(source), StandardCharsets.UTF_8);
-            List<String> args = new ArrayList<>(FLAGS);
-            args.addAll(List.of("-I" + Jail.INCLUDE_DIR, "-I/usr/include/x86_64-linux-gnu"));
-            if (headers.hasPch() && STARTS_WITH_VMLINUX.matcher(source).find()) {
-                args.addAll(List.of("-include-pch", Jail.INCLUDE_DIR + "/" + KernelHeaders.PCH));
-            }
-            args.addAll(List.of("-c", SOURCE_NAME, "-o", OBJECT_NAME));
+            boolean pch = headers.hasPch() && STARTS_WITH_VMLINUX.matcher(source).find();
             CompileLimits limits = jail.limits();
-            ProcessResult result = Command.of(jail.command(headers.dir(), work, args)).inDirectory(work)
-                    .withStderrMerged().withTimeout(limits.wall()).withOutputCap(limits.outputBytes()).run();
+            ProcessResult result = clang(work, pch);
+            if (pch && result.succeeded() && !externsWithoutBtf(work.resolve(OBJECT_NAME)).isEmpty()) {
+                result = clang(work, false); // see externsWithoutBtf: the same source, its headers parsed afresh
+            }
             String output = result.stdout(); // stderr too, in order
             CompileResult stopped = stoppedByLimit(result, source, limits);
             if (stopped != null) {
@@ -190,6 +187,28 @@ public final class ClangCompiler {
      * when it cannot be made (no BTF for this target, no bpftool, bpftool failed): the agent then reads the kernel's,
      * as libbpf always does, so this never fails a compile.
      */
+    /** Runs clang in the jail on the work directory's source, with or without the kernel headers' PCH. */
+    private ProcessResult clang(Path work, boolean pch) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(FLAGS);
+        args.addAll(List.of("-I" + Jail.INCLUDE_DIR, "-I/usr/include/x86_64-linux-gnu"));
+        if (pch) {
+            args.addAll(List.of("-include-pch", Jail.INCLUDE_DIR + "/" + KernelHeaders.PCH));
+        }
+        args.addAll(List.of("-c", SOURCE_NAME, "-o", OBJECT_NAME));
+        CompileLimits limits = jail.limits();
+        return Command.of(jail.command(headers.dir(), work, args)).inDirectory(work).withStderrMerged()
+                .withTimeout(limits.wall()).withOutputCap(limits.outputBytes()).run();
+    }
+
+    /** The object's externs its BTF lacks ({@link BtfLines#externsWithoutBtf}); none when it cannot be read. */
+    private static List<String> externsWithoutBtf(Path object) throws IOException {
+        try {
+            return BtfLines.externsWithoutBtf(BpfElf.parse(Files.readAllBytes(object)));
+        } catch (BpfElf.MalformedObjectException e) {
+            return List.of();
+        }
+    }
+
     private static boolean callsKernelSymbols(byte[] object) {
         try {
             return BtfLines.hasKernelSymbols(BpfElf.parse(object));

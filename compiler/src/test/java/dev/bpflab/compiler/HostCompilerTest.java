@@ -99,6 +99,35 @@ class HostCompilerTest {
     }
 
     @Test
+    void aProgramCallingAKfuncIsLoadedAgainstTheKernelsWholeBtfAndItsBtfNamesTheKfunc() throws Exception {
+        // A CO-RE read and a kfunc: a minimal BTF would carry the read's types but not the kfunc, which libbpf looks up
+        // in the BTF it is given. The kfunc's own BTF entry must be there too: libbpf refuses an extern without one.
+        String source = String.join("\n",
+                "#include \"vmlinux.h\"",
+                "#include <bpf/bpf_helpers.h>",
+                "#include <bpf/bpf_core_read.h>",
+                "char LICENSE[] SEC(\"license\") = \"GPL\";",
+                "extern void bpf_rcu_read_lock(void) __ksym;",
+                "extern void bpf_rcu_read_unlock(void) __ksym;",
+                "SEC(\"tp_btf/sys_enter\")",
+                "int on_enter(void *ctx)",
+                "{",
+                "\tstruct task_struct *task = (void *)bpf_get_current_task();",
+                "\tbpf_rcu_read_lock();",
+                "\tint tgid = BPF_CORE_READ(task, real_parent, tgid);",
+                "\tbpf_rcu_read_unlock();",
+                "\treturn tgid == 1;",
+                "}", "");
+        CompileResult result = compile(source);
+        assertTrue(result.succeeded(), result.log());
+        assertEquals(null, result.coreBtf(), "no minimal BTF: the kfuncs are resolved in the kernel's");
+        BpfElf elf = BpfElf.parse(result.object());
+        assertEquals(List.of("bpf_rcu_read_lock", "bpf_rcu_read_unlock"), elf.externs().stream().sorted().toList());
+        assertEquals(List.of(), BtfLines.externsWithoutBtf(elf), "every extern is in the object's BTF");
+        assertTrue(BtfLines.hasKernelSymbols(elf));
+    }
+
+    @Test
     void clangsResultIsToldBeforeTheListingAndTheBtfAreMadeAndOnlyWhenClangRuns() throws Exception {
         String source = RING_BUFFER_PROGRAM + "/* told early " + System.nanoTime() + " */\n";
         List<CompileResult> early = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -119,6 +119,14 @@ final class CompileTurns<T> {
 
     /** The sandbox backend's {@code kernel} (null: the default); waits while a VM backend prepares its image. */
     private TargetKernel targetKernel(String kernel) {
+        return targetOf(backend, kernel);
+    }
+
+    /**
+     * {@code backend}'s {@code kernel} to compile for, waiting while it prepares; for a compile's future, so a backend
+     * that cannot give one fails the compile with its reason (a {@link CompileException} inside).
+     */
+    static TargetKernel targetOf(dev.bpflab.sandbox.SandboxBackend backend, String kernel) {
         try {
             return backend.targetKernel(kernel);
         } catch (SandboxException e) {

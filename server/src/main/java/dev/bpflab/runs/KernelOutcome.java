@@ -50,6 +50,15 @@ final class KernelOutcome {
         }
     }
 
+    /**
+     * The program needs what this kernel was probed without ({@code why}: the kernel diagnostics on their lines, as a
+     * run on it gets them): it is not compiled for it, and its row says so in the compile's place.
+     */
+    synchronized void lacks(List<Diagnostic> why) {
+        compile = MatrixRows.Compile.FAILED;
+        keep(why);
+    }
+
     /** The compiler could not run at all for this kernel ({@code why}: the lab's preparation failed, clang broke). */
     synchronized void notCompiled(String why) {
         compile = MatrixRows.Compile.FAILED;

@@ -1,6 +1,5 @@
 package dev.bpflab.runs;
 
-import dev.bpflab.compiler.CompileException;
 import dev.bpflab.compiler.CompileResult;
 import dev.bpflab.compiler.HostCompiler;
 import dev.bpflab.compiler.TargetKernel;
@@ -18,7 +17,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -65,20 +63,19 @@ final class MatrixKernel implements AgentListener {
     /** Compiles the program for this kernel; the rest follows from the compile's end. */
     void start() {
         RunServices services = matrix.services();
+        var lacking = services.kernels().refusal(matrix.plan().source(), kernel.id());
+        if (lacking.isPresent()) { // what a run on this kernel would be told, before anything compiles
+            outcome.lacks(lacking.get().items());
+            finish();
+            return;
+        }
         CompletableFuture.supplyAsync(this::target, services.workers())
                 .thenCompose(target -> services.compiler().compile(matrix.plan().source(), target, matrix.shareKey()))
                 .whenComplete(this::compiled);
     }
 
     private TargetKernel target() {
-        try {
-            return matrix.services().backend().targetKernel(kernel.id());
-        } catch (SandboxException e) {
-            throw new CompletionException(new CompileException(e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CompletionException(new CompileException("the server is shutting down"));
-        }
+        return CompileTurns.targetOf(matrix.services().backend(), kernel.id());
     }
 
     private void compiled(CompileResult result, Throwable failure) {

@@ -12,6 +12,7 @@ import dev.bpflab.protocol.RunJson;
 import dev.bpflab.sandbox.Kernel;
 import dev.bpflab.testing.Compilers;
 import dev.bpflab.testing.Prerequisites;
+import dev.bpflab.testing.RunClient;
 import dev.bpflab.testing.VmTest;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,48 +32,11 @@ import org.junit.jupiter.api.Test;
 class QemuKernelsTest {
     private static final Duration GUEST = Duration.ofSeconds(120);
     /** libbpf-bootstrap's current uprobe style: BPF_UPROBE came with libbpf 1.2 (Debian 13 has 1.5, Debian 12 1.1). */
-    static final String UPROBE_PROGRAM = """
-            #include "vmlinux.h"
-            #include <bpf/bpf_helpers.h>
-            #include <bpf/bpf_tracing.h>
-            char LICENSE[] SEC("license") = "GPL";
-            struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, int); __type(value, long); }
-                calls SEC(".maps");
-            SEC("uprobe/libc.so.6:malloc")
-            int BPF_UPROBE(on_malloc, size_t size) {
-                int zero = 0;
-                long *n = bpf_map_lookup_elem(&calls, &zero);
-                if (n) __sync_fetch_and_add(n, 1);
-                return 0;
-            }
-            """;
+    static final String UPROBE_PROGRAM = RunClient.program("uprobe_malloc_bpf_uprobe.bpf.c");
     /** An open-coded loop: bpf_for came with libbpf 1.2 and needs Linux 6.4's iterators. */
-    static final String BPF_FOR_PROGRAM = """
-            #include "vmlinux.h"
-            #include <bpf/bpf_helpers.h>
-            char LICENSE[] SEC("license") = "GPL";
-            SEC("tracepoint/syscalls/sys_enter_unlinkat")
-            int count_to_ten(void *ctx) {
-                int i, sum = 0;
-                bpf_for(i, 0, 10) { sum += i; }
-                bpf_printk("sum %d", sum);
-                return 0;
-            }
-            """;
+    static final String BPF_FOR_PROGRAM = RunClient.program("bpf_for_loop.bpf.c");
     /** struct inode's timestamps became i_atime_sec/i_atime_nsec in Linux 6.7 (6.1 has struct timespec64 i_atime). */
-    static final String ATIME_SEC_PROGRAM = """
-            #include "vmlinux.h"
-            #include <bpf/bpf_helpers.h>
-            #include <bpf/bpf_tracing.h>
-            #include <bpf/bpf_core_read.h>
-            char LICENSE[] SEC("license") = "GPL";
-            SEC("lsm/inode_unlink")
-            int BPF_PROG(on_unlink, struct inode *dir, struct dentry *victim) {
-                long long seconds = BPF_CORE_READ(dir, i_atime_sec);
-                bpf_printk("directory last read at %lld", seconds);
-                return 0;
-            }
-            """;
+    static final String ATIME_SEC_PROGRAM = RunClient.program("core_i_atime_sec.bpf.c");
 
     static QemuBackend backend;
 
@@ -111,7 +75,7 @@ class QemuKernelsTest {
     void bpfUprobeCompilesWithDebian13sLibbpfAndAttachesToLibcOn612() throws Exception {
         CompileResult old = compile("debian12", UPROBE_PROGRAM);
         assertFalse(old.succeeded(), "libbpf 1.1's headers have no BPF_UPROBE");
-        assertTrue(old.diagnostics().stream().anyMatch(d -> d.line() == 8), old.log());
+        assertTrue(old.diagnostics().stream().anyMatch(d -> d.line() == 9), old.log());
         try (VmChannel vm = (VmChannel) backend.acquire(null, "debian13", position -> { })) {
             assertTrue(vm.describe().contains("debian13, guest kernel 6.12."), vm.describe());
             AgentTranscript transcript = attach(vm, "debian13", UPROBE_PROGRAM);
