@@ -86,6 +86,7 @@ export class KernelPicker {
   say(noteText) {
     this.noteText = noteText;
     this.note.textContent = noteText ? noteText(this.words()) : '';
+    this.note.title = this.note.textContent; // cut short beside Run: the whole note on hover
     this.note.hidden = !noteText;
   }
 

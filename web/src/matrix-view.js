@@ -89,26 +89,27 @@ export class MatrixView {
       el('th', { scope: 'row' }, el('span', { class: 'kernel-name', text: c.name }),
         c.release ? el('span', { class: 'kernel-release', text: c.release }) : null),
       this.verdict('compile', c.compile.ok, c.compile.ok ? words.compileOk : words.compileFailed, c.compile.problem, words),
-      c.verifier.state === null ? this.none(words)
+      c.verifier.state === null ? this.none('verifier', words)
         : this.verdict('verifier', c.verifier.state === 'accepted',
           c.verifier.state === 'accepted' ? words.verifierAccepted : words.verifierRejected, c.verifier.problem, words),
       el('td', { class: 'num processed', text: c.processed === null ? words.notReached : String(c.processed) }),
-      c.attach.state === null && !c.attach.error ? this.none(words)
+      c.attach.state === null && !c.attach.error ? this.none('attach', words)
         : el('td', { class: `attach text ${c.attach.state ? 'ok' : 'fail'}` },
           el('span', { text: `${c.attach.state ? '✓' : '✗'} ${c.attach.state ? words.attachOk : words.attachFailed}` }),
           c.attach.error ? el('div', { class: 'detail', text: c.attach.error }) : null),
       el('td', { class: 'events text' }, el('span', { class: 'count', text: String(c.events.count) }),
-        ...c.events.samples.map(s => el('div', { class: 'sample', text: s }))),
+        ...c.events.samples.map(s => el('div', { class: 'sample', title: s, text: s }))),
       el('td', { class: 'maps text' }, ...(c.maps.length ? c.maps.map(m => el('div', { class: 'map' },
         el('span', { class: 'map-name', text: m.name }),
-        ...m.entries.map(e => el('div', { class: 'sample', text: e })),
+        ...m.entries.map(e => el('div', { class: 'sample', title: e, text: e })),
         m.more ? el('div', { class: 'muted', text: words.moreShown(m.more) }) : null)) : [words.notReached])),
     );
     return tr;
   }
 
-  none(words) {
-    return el('td', { class: 'muted', text: words.notReached });
+  /** The cell of a stage the kernel's run never got to. */
+  none(name, words) {
+    return el('td', { class: `${name} muted`, text: words.notReached });
   }
 
   /** An ok or not cell; a problem names its line (a button that goes there), its message and its hint. */

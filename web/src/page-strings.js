@@ -103,7 +103,7 @@ const STRINGS = {
     matrixDone: total => `Done: ${plural(total, 'kernel', 'kernels')}.`,
     matrixCancelled: 'Stopped before every kernel finished.',
     matrixColumns: {
-      kernel: 'kernel', compile: 'compile', verifier: 'verifier', processed: 'insns processed', attach: 'attach',
+      kernel: 'kernel', compile: 'compile', verifier: 'verifier', processed: 'processed', attach: 'attach',
       events: 'events', maps: 'maps',
     },
     matrixWaiting: 'running…',
@@ -337,7 +337,7 @@ const STRINGS = {
     matrixDone: total => `Listo: ${plural(total, 'kernel', 'kernels')}.`,
     matrixCancelled: 'Se detuvo antes de que terminaran todos los kernels.',
     matrixColumns: {
-      kernel: 'kernel', compile: 'compilación', verifier: 'verifier', processed: 'insns procesadas', attach: 'enganche',
+      kernel: 'kernel', compile: 'compilación', verifier: 'verifier', processed: 'procesadas', attach: 'enganche',
       events: 'eventos', maps: 'maps',
     },
     matrixWaiting: 'corriendo…',
