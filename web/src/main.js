@@ -55,7 +55,7 @@ const $ = id => document.getElementById(id);
 const hintLang = pageLang;
 const t = () => pageStrings(pageLang());
 // A run is going (Stop works, a closed socket is a failure) from the moment its socket opens until a final phase.
-const ACTIVE_PHASES = new Set([PAGE_STATE.CONNECTING, ...LIVE_PHASES]);
+const ACTIVE_PHASES = new Set([PAGE_STATE.CONNECTING, PAGE_STATE.ALL_KERNELS, ...LIVE_PHASES]);
 // How long "Run on all kernels" runs the program on each kernel, in seconds.
 const MATRIX_SECONDS = 3;
 const runListeners = new Set();
@@ -194,7 +194,8 @@ const events = new EventsView({
   words: t,
 });
 const eventsEmpty = new EventsEmpty($('events-empty'), t);
-const phaseClock = new PhaseClock($('phase-elapsed'), [PAGE_STATE.CONNECTING, PHASE.COMPILING, PHASE.QUEUED, PHASE.LOADING]);
+const phaseClock = new PhaseClock($('phase-elapsed'),
+  [PAGE_STATE.CONNECTING, PAGE_STATE.ALL_KERNELS, PHASE.COMPILING, PHASE.QUEUED, PHASE.LOADING]);
 const maps = new MapsView({ container: $('maps'), badge: $('maps-badge'), send: message => client.send(message), words: t });
 logView = new LogView({
   list: $('diag-list'),
@@ -258,6 +259,7 @@ function setPhase(next, detail = {}) {
   const text = {
     [PAGE_STATE.IDLE]: preparation.text() ?? words.phaseReady,
     [PAGE_STATE.CONNECTING]: words.phaseConnecting,
+    [PAGE_STATE.ALL_KERNELS]: words.phaseAllKernels,
     [PHASE.QUEUED]: detail.position ? words.phaseQueuedAt(detail.position)
       : (detail.preparing && preparation.text()) || words.phaseQueued,
     [PHASE.COMPILING]: words.phaseCompiling,
@@ -300,7 +302,8 @@ const client = new RunClient({
 function handleRunMessage(message) {
   notify(runListeners, message);
   if (matrix.message(message)) {
-    // The server sends no phase for the matrix as a whole: its last row ends it.
+    // The server sends no phases for a matrix: it goes from its first message to its last.
+    if (message.type === SERVER_MESSAGE.MATRIX) setPhase(PAGE_STATE.ALL_KERNELS);
     if (message.type === SERVER_MESSAGE.MATRIX_DONE && ACTIVE_PHASES.has(phase)) setPhase(PHASE.STOPPED);
     return;
   }

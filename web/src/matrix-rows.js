@@ -36,7 +36,8 @@ export function applyMatrixMessage(state, message) {
         rows: { ...state.rows, [message.kernel]: message },
       };
     case SERVER_MESSAGE.MATRIX_DONE:
-      return { ...state, done: true };
+      // stopped: a stop or a run ended it before every kernel finished.
+      return { ...state, done: true, cancelled: state.cancelled || message.stopped === true };
     default:
       return state;
   }

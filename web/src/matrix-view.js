@@ -70,8 +70,8 @@ export class MatrixView {
     const total = this.state.kernels.length;
     this.badge.textContent = started && total ? `${finished}/${total}` : '';
     this.status.textContent = !started ? ''
-      : this.state.done ? words.matrixDone(total)
-        : this.state.cancelled ? words.matrixCancelled
+      : this.state.cancelled ? words.matrixCancelled
+        : this.state.done ? words.matrixDone(total)
           : total ? words.matrixProgress(finished, total) : words.matrixStarting;
   }
 

@@ -51,6 +51,7 @@ const STRINGS = {
     // phases
     phaseReady: 'Ready',
     phaseConnecting: 'Connecting…',
+    phaseAllKernels: 'Running on every kernel…',
     phaseQueuedAt: position => `Queued — #${position} in line`,
     phaseQueued: 'Queued…',
     phaseCompiling: 'Compiling…',
@@ -286,6 +287,7 @@ const STRINGS = {
     printkTab: 'printk',
     phaseReady: 'Listo',
     phaseConnecting: 'Conectando…',
+    phaseAllKernels: 'Corriendo en cada kernel…',
     phaseQueuedAt: position => `En cola — #${position} en la fila`,
     phaseQueued: 'En cola…',
     phaseCompiling: 'Compilando…',

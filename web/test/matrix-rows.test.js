@@ -93,3 +93,10 @@ test('an attach that failed says why', () => {
   const cells = rowCells({ ...ROW_13, attach: 'failed', error: 'fentry is not supported here', events: 0, sample: [] }, 'en');
   assert.deepEqual(cells.attach, { state: false, error: 'fentry is not supported here' });
 });
+
+test('a matrix the server ended early (a stop or a run) says so: its missing rows will not come', () => {
+  const stopped = apply(MATRIX, ROW_13, { type: 'matrix_done', stopped: true });
+  assert.equal(stopped.cancelled, true);
+  assert.deepEqual(matrixRows(stopped)[0], { kernel: 'debian12', missing: true });
+  assert.equal(apply(MATRIX, ROW_13, ROW_12, { type: 'matrix_done' }).cancelled, false);
+});
