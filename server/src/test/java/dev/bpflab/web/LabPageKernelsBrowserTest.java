@@ -90,7 +90,7 @@ class LabPageKernelsBrowserTest extends LabPageTestBase {
                 hear({ type: 'matrix', kernels: ['debian12', 'debian13'], skipped: [{ kernel: 'debian11', reason: 'still preparing' }] });
                 hear({ type: 'matrix_row', kernel: 'debian13', name: 'Debian 13 (trixie)', release: '6.12.57+deb13-amd64',
                   compile: 'ok', diagnostics: [], verifier: 'accepted', processed: 42, attach: 'attached', error: null, events: 3,
-                  sample: [{ pid: 41, comm: 'rm', path }, { pid: 42, comm: 'rm', path }],
+                  sample: [41, 42].map(pid => ({ type: 'event', map: 'events', fields: { pid, comm: 'rm', path } })),
                   maps: [{ name: 'unlinks_per_pid', entries: [{ key: 41, value: 1 }, { key: 42, value: 2 }] }] });
               }, 50);
               setTimeout(() => {
@@ -100,6 +100,20 @@ class LabPageKernelsBrowserTest extends LabPageTestBase {
                     hint: { kind: 'null-check', en: 'Check the lookup for NULL first.', es: 'Comprobá primero que no sea NULL.' } }] });
                 hear({ type: 'matrix_done' });
               }, 400);
+            };
+            """;
+
+    /** A run refused by the kernel picked: it lacks what line 13 needs (as the server says it before compiling). */
+    static final String ANSWER_KERNEL_REFUSAL = """
+            const realSend = WebSocket.prototype.send;
+            WebSocket.prototype.send = function (data) {
+              if (JSON.parse(data).type !== 'run') return realSend.call(this, data);
+              const hear = message => this.onmessage({ data: JSON.stringify(message) });
+              setTimeout(() => {
+                hear({ type: 'diagnostics', stage: 'kernel', log: '', items: [{ line: 13, column: 5, severity: 'error',
+                  message: 'bpf_for needs open-coded iterators (Linux 6.4): choose Debian 13 in the kernel picker' }] });
+                hear({ type: 'phase', phase: 'failed' });
+              }, 50);
             };
             """;
 
@@ -210,6 +224,7 @@ class LabPageKernelsBrowserTest extends LabPageTestBase {
 
         driver.findElement(By.id("run-all")).click();
         page.waitFor("the matrix to end", () -> page.text("matrix-status").startsWith("Done"), SHORT);
+        assertEquals("stopped", driver.findElement(By.id("phase")).getAttribute("data-phase"), "its last row ends it");
         List<String> rows = driver.findElements(By.cssSelector("#matrix-table tbody tr")).stream()
                 .map(r -> r.getAttribute("data-kernel")).toList();
         assertEquals(List.of("debian12", "debian13", "debian11"), rows, "in the server's order, the skipped one last");
@@ -229,17 +244,43 @@ class LabPageKernelsBrowserTest extends LabPageTestBase {
                 .contains("Comprobá primero que no sea NULL."), "the hint follows the page's language");
         driver.findElement(By.id("lang-en")).click();
 
-        // On a phone the grid scrolls sideways inside its own box; the page itself never does.
+        assertTrue((Long) js("return Math.round(document.querySelector('.toolbar').getBoundingClientRect().height)") <= 50,
+                "at 1280 px the toolbar keeps one row with the picker and Run on all kernels");
+
+        // On a phone the picker and Run on all kernels take a third row of the toolbar (two without kernels to pick,
+        // LabPageLayoutBrowserTest); the grid scrolls sideways inside its own box, the page never does.
         page.resize(390, 844);
+        js("window.scrollTo(0, 0)");
+        page.screenshot("kernels-04-toolbar-390x844");
+        assertTrue((Long) js("return Math.round(document.querySelector('.toolbar').getBoundingClientRect().height)") <= 130,
+                "the toolbar takes at most three rows at 390 px");
         driver.findElement(By.id("tab-matrix")).click();
         js("document.getElementById('panel-matrix').scrollIntoView()");
-        page.screenshot("kernels-04-matrix-390x844");
+        page.screenshot("kernels-05-matrix-390x844");
         assertEquals(Boolean.TRUE, js("return document.documentElement.scrollWidth <= window.innerWidth"),
                 "the page scrolls sideways at 390 px: " + js("return document.documentElement.scrollWidth"));
         assertEquals(Boolean.TRUE, js("""
                 const box = document.querySelector('#panel-matrix .table-wrap');
                 return box.scrollWidth > box.clientWidth && box.getBoundingClientRect().right <= window.innerWidth;
                 """), "the grid scrolls inside its own box");
+    }
+
+    @Test
+    @Order(5)
+    void aKernelsRefusalIsMarkedOnItsLineAndHeadedInThePagesLanguage() {
+        beforeEachDocument(ANSWER_KERNELS.formatted(THREE_KERNELS));
+        beforeEachDocument(ANSWER_KERNEL_REFUSAL);
+        page.open(1280, 800);
+        driver.findElement(By.id("run")).click();
+        page.waitForPhase("failed");
+        assertEquals(List.of(13L), page.errorMarkerLines(), "the refusal is marked on the line that needs the feature");
+        assertEquals("true", driver.findElement(By.id("tab-log")).getAttribute("aria-selected"));
+        assertTrue(page.text("diag-list").startsWith("This kernel cannot run the program:"), page.text("diag-list"));
+        assertTrue(page.text("diag-list").contains("kernel: bpf_for needs open-coded iterators"), page.text("diag-list"));
+        driver.findElement(By.id("lang-es")).click();
+        assertTrue(page.text("diag-list").startsWith("Este kernel no puede correr el programa:"), page.text("diag-list"));
+        driver.findElement(By.id("lang-en")).click();
+        page.screenshot("kernels-06-refusal-1280x800");
     }
 
     void pickTemplate(String id) {
