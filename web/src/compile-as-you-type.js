@@ -11,17 +11,19 @@ export const TYPING_PAUSE_MS = 500;
 
 export class CompileAsYouType {
   /**
-   * getSource: () => the editor's text. onCompiled(answer): a COMPILED answer ({ok, diagnostics, problem}) for the
+   * getSource: () => the editor's text. getKernel: () => the kernel to compile for (null: the lab's default).
+   * onCompiled(answer): a COMPILED answer ({ok, diagnostics, problem}) for the
    * text the editor holds now. onInstructions(listing): the INSTRUCTIONS that follow a successful answer, for the same text.
    */
-  constructor({ getSource, onCompiled, onInstructions }) {
+  constructor({ getSource, getKernel, onCompiled, onInstructions }) {
     this.onInstructions = onInstructions;
+    this.getKernel = getKernel;
     this.getSource = getSource;
     this.onCompiled = onCompiled;
     this.socket = null;
     this.timer = 0;
     this.nextId = 1;
-    this.sent = null; // {id, source} of the newest request sent
+    this.sent = null; // {id, source, kernel} of the newest request sent
     this.answered = null; // the source of the newest answer shown
   }
 
@@ -31,15 +33,20 @@ export class CompileAsYouType {
     this.timer = setTimeout(() => this.compileNow(), TYPING_PAUSE_MS);
   }
 
-  /** Compiles the editor's text now, unless it is blank or is the text last sent. */
+  /** Compiles the editor's text now, unless it is blank or is the text last sent for the same kernel. */
   compileNow() {
     clearTimeout(this.timer);
     const source = this.getSource();
-    if (!source.trim() || source === this.sent?.source) return;
-    this.sent = { id: this.nextId++, source };
+    const kernel = this.getKernel();
+    if (!source.trim() || (source === this.sent?.source && kernel === this.sent.kernel)) return;
+    this.sent = { id: this.nextId++, source, kernel };
     const socket = this.open();
-    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(compileMessage(source, this.sent.id)));
+    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(this.request()));
     // Still connecting: the open handler sends the newest request.
+  }
+
+  request() {
+    return compileMessage(this.sent.source, this.sent.id, this.sent.kernel);
   }
 
   open() {
@@ -47,7 +54,7 @@ export class CompileAsYouType {
     const socket = new WebSocket(runSocketUrl(window.location, { learner: false }));
     this.socket = socket;
     socket.onopen = () => {
-      if (this.sent) socket.send(JSON.stringify(compileMessage(this.sent.source, this.sent.id)));
+      if (this.sent) socket.send(JSON.stringify(this.request()));
     };
     socket.onmessage = e => {
       let message;

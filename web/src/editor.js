@@ -62,7 +62,7 @@ export function toEditorDiagnostic(doc, item, stage, hintLang = () => 'en') {
     from: line.from + start,
     to: line.from + end,
     severity: SEVERITY[item.severity] || 'error',
-    source: stage === 'verify' ? 'verifier' : 'clang',
+    source: { verify: 'verifier', kernel: 'kernel' }[stage] ?? 'clang',
     message,
   };
   if (diagnosticHint(item, 'en')) {

@@ -288,6 +288,9 @@ export class LessonPane {
       || (previous && this.ownsEditor && this.store.draft(previous.id) === text);
     this.lesson = lesson;
     this.ownsEditor = false;
+    // A lesson written for one kernel ("kernel" in its metadata, as GET /api/lessons lists it) picks it beside Run.
+    const kernel = lesson.kernel ?? this.list.find(l => l.id === lesson.id)?.kernel;
+    this.lab.kernels?.prefer(kernel, words => words.theLesson(localized(lesson.title, this.store.lang) || lesson.id));
     this.store.checks[lesson.id] = checkedSteps(lesson);
     this.renderLesson();
     this.go(step, { report: false });

@@ -4,6 +4,7 @@
 // instructions of the editor's cursor line. The failing instruction is chosen when the log arrives.
 import { el } from './format.js';
 import { diagnosticHint } from './protocol.js';
+import { pageStrings } from './page-strings.js';
 import { isBtfArgumentNote, readVerifierLog, stepsOfLine } from './verifier-states.js';
 import { VerifierStatePanel, verifierStrings } from './verifier-view.js';
 
@@ -55,6 +56,8 @@ export class LogView {
       node.textContent = diagnosticHint(item, lang);
     }
     for (const node of this.log.querySelectorAll('.line.info')) node.title = verifierStrings(lang).btfTitle;
+    const kernelHeading = this.list.querySelector('.note.kernel-refused');
+    if (kernelHeading) kernelHeading.textContent = pageStrings(lang).kernelRefused;
     this.panel.relabel();
   }
 
@@ -76,7 +79,8 @@ export class LogView {
   }
 
   show(message) {
-    const stage = message.stage === 'verify' ? 'verify' : 'compile';
+    // "kernel": the kernel picked cannot run the program (it lacks a feature the program needs).
+    const stage = message.stage === 'verify' || message.stage === 'kernel' ? message.stage : 'compile';
     const items = Array.isArray(message.items) ? message.items : [];
     const errors = items.filter(i => (i.severity || 'error').includes('error')).length;
     this.badge.textContent = String(items.length || '!');
@@ -88,7 +92,8 @@ export class LogView {
       const line = item.line | 0;
       const where = line >= 1 ? `line ${line}${item.column ? `:${item.column}` : ''}` : 'no source line';
       const severity = item.severity || 'error';
-      const text = el('span', { class: 'message', text: `${stage === 'verify' ? 'verifier' : severity}: ${item.message}` });
+      const label = { verify: 'verifier', kernel: 'kernel' }[stage] ?? severity;
+      const text = el('span', { class: 'message', text: `${label}: ${item.message}` });
       let hint = null;
       if (diagnosticHint(item, lang)) {
         hint = el('span', { class: 'hint', lang, text: diagnosticHint(item, lang) });
@@ -105,7 +110,9 @@ export class LogView {
     const heading = stage === 'verify'
       ? 'The verifier rejected the program. Its log is below; the highlighted instruction is where it stopped.'
       : 'The compiler found problems:';
-    const notes = [el('span', { class: 'note', text: heading })];
+    const notes = [stage === 'kernel'
+      ? el('span', { class: 'note kernel-refused', text: pageStrings(this.hintLang()).kernelRefused })
+      : el('span', { class: 'note', text: heading })];
     if (message.truncated) notes.push(el('span', { class: 'note', text: 'The verifier log was too long and was cut.' }));
     this.list.replaceChildren(...notes, ...entries);
 

@@ -3,7 +3,8 @@ import './style.css';
 import { createEditor } from './editor.js';
 import { PAGE_STATE, RunClient } from './run-client.js';
 import {
-  LIVE_PHASES, PHASE, SERVER_MESSAGE, isFinalPhase, readIteratorMessage, readLoadedMessage, runMessage, workloadMessage,
+  LIVE_PHASES, PHASE, SERVER_MESSAGE, isFinalPhase, readIteratorMessage, readLoadedMessage, runAllMessage, runMessage,
+  workloadMessage,
 } from './protocol.js';
 import { EventsView } from './events-view.js';
 import { MapsView } from './maps-view.js';
@@ -14,7 +15,7 @@ import { applyStaticWords, pageStrings, serverErrorText } from './page-strings.j
 import { LANGS, onLangChange, pageLang, setPageLang } from './page-lang.js';
 import { setupThemeToggle } from './theme.js';
 import { api } from './api.js';
-import { clockTime, el } from './format.js';
+import { el } from './format.js';
 import { attachRoom } from './dashboard/student-room.js';
 import { setupRoomMenu } from './room-menu.js';
 import { LabPreparation } from './lab-preparation.js';
@@ -27,6 +28,12 @@ import { EventsEmpty } from './events-empty.js';
 import { PhaseClock } from './phase-clock.js';
 import { setupSharePopover } from './share-popover.js';
 import { CompileAsYouType } from './compile-as-you-type.js';
+import { KernelPicker } from './kernel-picker.js';
+import { MatrixView } from './matrix-view.js';
+import { PrintkView } from './printk-view.js';
+import { SandboxLoad } from './sandbox-load.js';
+import { Banner } from './banner.js';
+import { setupTabs } from './tabs.js';
 
 const STARTER = `// Your first eBPF program: say hello whenever a program starts.
 // Run it (Ctrl+Enter), press "exec-true", then open the printk tab.
@@ -48,8 +55,9 @@ const $ = id => document.getElementById(id);
 const hintLang = pageLang;
 const t = () => pageStrings(pageLang());
 // A run is going (Stop works, a closed socket is a failure) from the moment its socket opens until a final phase.
-const ACTIVE_PHASES = new Set([PAGE_STATE.CONNECTING, ...LIVE_PHASES]);
-const PRINTK_KEEP = 2000;
+const ACTIVE_PHASES = new Set([PAGE_STATE.CONNECTING, PAGE_STATE.ALL_KERNELS, ...LIVE_PHASES]);
+// How long "Run on all kernels" runs the program on each kernel, in seconds.
+const MATRIX_SECONDS = 3;
 const runListeners = new Set();
 const phaseListeners = new Set();
 const editListeners = new Set();
@@ -64,43 +72,10 @@ function notify(listeners, ...args) {
   }
 }
 
-// ---------- banner ----------
-// text: a string, or words => string to be said again in the other language when the learner switches.
-let bannerText = '';
-function showBanner(text) {
-  bannerText = text;
-  renderBanner();
-  $('banner').hidden = false;
-}
-function renderBanner() {
-  $('banner-text').textContent = typeof bannerText === 'function' ? bannerText(t()) : bannerText;
-}
-function hideBanner() {
-  $('banner').hidden = true;
-}
-$('banner-close').addEventListener('click', hideBanner);
+const banner = new Banner({ box: $('banner'), text: $('banner-text'), close: $('banner-close'), words: t });
+const showBanner = text => banner.show(text);
 
-// ---------- tabs ----------
-const tabs = [...document.querySelectorAll('[role="tab"]')];
-function selectTab(tab, focus = false) {
-  for (const t of tabs) {
-    const selected = t === tab;
-    t.setAttribute('aria-selected', String(selected));
-    t.tabIndex = selected ? 0 : -1;
-    $(t.getAttribute('aria-controls')).hidden = !selected;
-  }
-  if (focus) tab.focus();
-}
-for (const tab of tabs) {
-  tab.addEventListener('click', () => selectTab(tab));
-  tab.addEventListener('keydown', e => {
-    const i = tabs.indexOf(tab);
-    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
-    if (next === undefined) return;
-    e.preventDefault();
-    selectTab(tabs[(next + tabs.length) % tabs.length], true);
-  });
-}
+const selectTab = setupTabs(document);
 
 // ---------- editor ----------
 let loadedSource = STARTER;
@@ -112,9 +87,19 @@ let instructions = null; // the Instructions tab (InstructionsView), made once t
 let logView = null; // the Log tab (LogView), made once the editor exists
 let cursor = { line: 1, column: 1 }; // where the editor's cursor is, for saying it again in the other language
 let diagItems = []; // what the summary under the editor counts
+// Which kernel Run and the compiles as you type are for; another pick compiles the text for it.
+const kernels = new KernelPicker({
+  box: $('kernel-picker'),
+  select: $('kernel-select'),
+  features: $('kernel-features'),
+  note: $('kernel-note'),
+  words: t,
+  onChange: () => typing.edited(),
+});
 // Errors as you type: the markers follow the text once typing pauses, without pressing Run.
 const typing = new CompileAsYouType({
   getSource: () => editor.getSource(),
+  getKernel: () => kernels.value(),
   onCompiled: answer => {
     editor.showCompileDiagnostics(Array.isArray(answer.diagnostics) ? answer.diagnostics : []);
     updateDiagSummary(editor.diagnostics());
@@ -209,7 +194,8 @@ const events = new EventsView({
   words: t,
 });
 const eventsEmpty = new EventsEmpty($('events-empty'), t);
-const phaseClock = new PhaseClock($('phase-elapsed'), [PAGE_STATE.CONNECTING, PHASE.COMPILING, PHASE.QUEUED, PHASE.LOADING]);
+const phaseClock = new PhaseClock($('phase-elapsed'),
+  [PAGE_STATE.CONNECTING, PAGE_STATE.ALL_KERNELS, PHASE.COMPILING, PHASE.QUEUED, PHASE.LOADING]);
 const maps = new MapsView({ container: $('maps'), badge: $('maps-badge'), send: message => client.send(message), words: t });
 logView = new LogView({
   list: $('diag-list'),
@@ -239,19 +225,15 @@ instructions = new InstructionsView({
   onJump: line => editor.gotoLine(line, 1),
   onReadLoaded: () => client.send(readLoadedMessage()),
 });
-let printkCount = 0;
-function addPrintk(message) {
-  const log = $('printk-log');
-  const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 24;
-  const who = message.comm ? `${message.comm}${message.pid !== undefined ? `(${message.pid})` : ''}: ` : '';
-  log.append(`${clockTime()} ${who}${message.text ?? ''}\n`);
-  while (log.childNodes.length > PRINTK_KEEP) log.firstChild.remove();
-  printkCount++;
-  $('printk-badge').textContent = String(printkCount);
-  if (atBottom) log.scrollTop = log.scrollHeight;
-}
-$('printk-clear').addEventListener('click', () => {
-  $('printk-log').replaceChildren();
+const printk = new PrintkView({ log: $('printk-log'), badge: $('printk-badge'), clear: $('printk-clear') });
+const matrix = new MatrixView({
+  table: $('matrix-table'),
+  intro: $('matrix-intro'),
+  status: $('matrix-status'),
+  badge: $('matrix-badge'),
+  words: t,
+  lang: pageLang,
+  onJump: (line, column) => editor.gotoLine(line, column),
 });
 
 // ---------- run phase ----------
@@ -260,6 +242,11 @@ const preparation = new LabPreparation({
   onChange: () => (phase === PAGE_STATE.IDLE || phase === PHASE.QUEUED) && setPhase(phase, lastPhaseDetail),
   onFailed: problem => showBanner(problem ? () => problem : words => words.labFailedLog),
   words: t,
+});
+const sandboxLoad = new SandboxLoad({
+  box: $('sandbox-load'),
+  words: t,
+  stillWaiting: () => phase === PHASE.QUEUED && !lastPhaseDetail.preparing,
 });
 let phase = PAGE_STATE.IDLE; // a run phase (PHASE), or the page's own PAGE_STATE before the server said one
 let sandbox = null; // which sandbox the run got ({"type":"sandbox","backend","description"})
@@ -272,6 +259,7 @@ function setPhase(next, detail = {}) {
   const text = {
     [PAGE_STATE.IDLE]: preparation.text() ?? words.phaseReady,
     [PAGE_STATE.CONNECTING]: words.phaseConnecting,
+    [PAGE_STATE.ALL_KERNELS]: words.phaseAllKernels,
     [PHASE.QUEUED]: detail.position ? words.phaseQueuedAt(detail.position)
       : (detail.preparing && preparation.text()) || words.phaseQueued,
     [PHASE.COMPILING]: words.phaseCompiling,
@@ -290,7 +278,7 @@ function setPhase(next, detail = {}) {
   box.title = sandbox && ACTIVE_PHASES.has(next) ? `${programs}\n${words.sandbox(sandbox)}` : programs;
   $('stop').disabled = !ACTIVE_PHASES.has(next);
   showRunStale();
-  followSandboxLoad(next === PHASE.QUEUED);
+  sandboxLoad.follow(next === PHASE.QUEUED);
   iterators.setAttached(next === PHASE.ATTACHED);
   for (const b of $('workload-buttons').querySelectorAll('button')) {
     b.disabled = next !== PHASE.ATTACHED;
@@ -299,33 +287,10 @@ function setPhase(next, detail = {}) {
   notify(phaseListeners, next);
 }
 
-// While a run waits in line, how busy the sandboxes are (GET /api/sandbox), every few seconds.
-let loadTimer = null;
-async function showSandboxLoad() {
-  let load;
-  try {
-    load = await api('/api/sandbox');
-  } catch {
-    load = null;
-  }
-  if (phase !== PHASE.QUEUED || !load || lastPhaseDetail.preparing) return;
-  $('sandbox-load').textContent = t().sandboxLoad(load.live, load.capacity, load.waiting);
-  $('sandbox-load').title = t().sandboxPooled(load.backend, load.pooled);
-}
-function followSandboxLoad(queued) {
-  if (queued && !loadTimer) {
-    showSandboxLoad();
-    loadTimer = setInterval(showSandboxLoad, 3000);
-  } else if (!queued && loadTimer) {
-    clearInterval(loadTimer);
-    loadTimer = null;
-    $('sandbox-load').textContent = '';
-  }
-}
-
 const client = new RunClient({
   onMessage: handleRunMessage,
   onClose: e => {
+    matrix.cancel();
     if (ACTIVE_PHASES.has(phase)) {
       const why = words => (e.reason ? `: ${e.reason}` : e.code && e.code !== 1000 && e.code !== 1005 ? words.closeCode(e.code) : '');
       setPhase(PHASE.FAILED, { reason: words => words.connectionClosed });
@@ -336,6 +301,12 @@ const client = new RunClient({
 
 function handleRunMessage(message) {
   notify(runListeners, message);
+  if (matrix.message(message)) {
+    // The server sends no phases for a matrix: it goes from its first message to its last.
+    if (message.type === SERVER_MESSAGE.MATRIX) setPhase(PAGE_STATE.ALL_KERNELS);
+    if (message.type === SERVER_MESSAGE.MATRIX_DONE && ACTIVE_PHASES.has(phase)) setPhase(PHASE.STOPPED);
+    return;
+  }
   switch (message.type) {
     case SERVER_MESSAGE.PHASE:
       // A failed run is then torn down and reported "stopped"; the failure is what the learner needs to see.
@@ -367,7 +338,7 @@ function handleRunMessage(message) {
       events.add(message);
       break;
     case SERVER_MESSAGE.PRINTK:
-      addPrintk(message);
+      printk.add(message);
       break;
     case SERVER_MESSAGE.MAP_SNAPSHOT:
       maps.update(message);
@@ -397,6 +368,7 @@ function handleRunMessage(message) {
       const said = words => serverErrorText(message, pageLang()) || words.runFailed;
       showBanner(said);
       logView.note(said(t()));
+      matrix.cancel(); // a matrix's rows say their own kernel's errors: one here ends it
       // Still "connecting": the server refused this Run before it began (too big, a bad timeout, a limit), so no
       // phase will follow (each Run has a socket of its own, so the previous program ended when it was pressed).
       if (phase === PAGE_STATE.CONNECTING) setPhase(PAGE_STATE.IDLE);
@@ -408,28 +380,40 @@ function handleRunMessage(message) {
 }
 
 let runSource = null; // the editor's text the latest Run sent
+/** The program a Run sends: the editor's text, and the template it was rendered from with its applied values. */
+function programToRun() {
+  const picked = templates.current;
+  return { source: editor.getSource(), template: picked?.id, params: picked ? templates.appliedValues() : null };
+}
+
 /** Runs the editor's text; parameters typed and not applied are applied first, or the page says they were not. */
 async function run() {
   if (!(await pendingParams.beforeRun(run))) return;
-  const picked = templates.current;
-  const message = runMessage({
-    source: editor.getSource(),
-    template: picked?.id,
-    params: picked ? templates.appliedValues() : null,
-  });
+  startRun(runMessage({ ...programToRun(), kernel: kernels.value() }));
+}
+
+/** Runs the editor's text on every kernel of the lab, firing the template's workload (or the one fired last) in each. */
+async function runAll() {
+  if (!(await pendingParams.beforeRun(runAll))) return;
+  startRun(runAllMessage({ ...programToRun(), workload: suggested[0] ?? lastWorkload, seconds: MATRIX_SECONDS }));
+  matrix.start();
+  selectTab($('tab-matrix'));
+}
+
+/** Empties what the previous run showed and sends message on a new socket (which ends that run). */
+function startRun(message) {
+  matrix.cancel();
   runSource = message.source;
   instructions.runStarted(message.source);
   eventsEmpty.started(message.source);
-  hideBanner();
+  banner.hide();
   editor.clearDiagnostics();
   updateDiagSummary([]);
   events.reset();
   maps.reset();
   iterators.reset();
   logView.reset();
-  $('printk-log').replaceChildren();
-  printkCount = 0;
-  $('printk-badge').textContent = '0';
+  printk.reset();
   showWorkloadResult('', () => '');
   sandbox = null;
   setPhase(PAGE_STATE.CONNECTING);
@@ -437,13 +421,16 @@ async function run() {
 }
 
 function stop() {
-  if (!client.stop()) {
+  // A matrix ends with its socket: the rows not in yet will not come.
+  if (matrix.pending || !client.stop()) {
     client.close();
     setPhase(PHASE.STOPPED);
   }
+  matrix.cancel();
 }
 
 $('run').addEventListener('click', () => run());
+$('run-all').addEventListener('click', () => runAll());
 $('stop').addEventListener('click', () => stop());
 document.addEventListener('keydown', e => {
   // Ctrl/Cmd+Enter runs from anywhere on the page; inside the editor its own keymap already handled it.
@@ -455,6 +442,7 @@ document.addEventListener('keydown', e => {
 
 // ---------- workloads ----------
 let suggested = [];
+let lastWorkload = null; // the workload fired last, for a matrix of a program no template suggests one for
 let workloadResult = { kind: '', text: () => '' }; // the latest line beside the buttons; text(words) says it
 function showWorkloadResult(kind, text) {
   workloadResult = { kind, text };
@@ -472,6 +460,7 @@ async function loadWorkloads() {
       'data-workload': w.name,
       'data-description': w.description || w.name,
       onclick: () => {
+        lastWorkload = w.name;
         if (!client.send(workloadMessage(w.name))) {
           showWorkloadResult('fail', words => words.runFirst);
           return;
@@ -510,6 +499,7 @@ const templates = new TemplatePicker({
   },
   onPending: () => pendingParams?.update(),
   onPick: template => {
+    kernels.prefer(template?.kernel, words => words.theTemplate(localized(template.title, pageLang()) || template.id));
     const w = template?.workload ?? template?.workloads ?? [];
     suggested = (Array.isArray(w) ? w : [w]).filter(Boolean).map(String);
     markSuggested();
@@ -584,10 +574,10 @@ onLangChange(() => {
   showLanguage();
   $('cursor-pos').textContent = t().cursor(cursor.line, cursor.column);
   updateDiagSummary(diagItems);
-  renderBanner();
+  banner.relabel();
   showWorkloadResult(workloadResult.kind, workloadResult.text);
   setPhase(phase, lastPhaseDetail);
-  if (phase === PHASE.QUEUED && loadTimer) showSandboxLoad();
+  sandboxLoad.refresh();
   events.relabel();
   eventsEmpty.render();
   maps.relabel();
@@ -598,6 +588,8 @@ onLangChange(() => {
   pendingParams.update();
   guard.relabel();
   theme.relabel();
+  kernels.relabel();
+  matrix.relabel();
 });
 showLanguage();
 
@@ -634,6 +626,8 @@ window.bpflab = {
     return () => phaseListeners.delete(listener);
   },
   templates,
+  /** prefer(id, words => "The lesson “…”"): a lesson written for kernel id picks it. */
+  kernels,
 };
 lessons = new LessonPane({ slot: $('lesson-slot'), lab: window.bpflab });
 window.bpflab.lessons = lessons;
@@ -691,11 +685,17 @@ function restoreDraft() {
   }
 }
 
+async function loadKernels() {
+  await kernels.load();
+  $('run-all').hidden = !kernels.available;
+  matrix.setAvailable(kernels.available);
+}
+
 async function start() {
   setPhase(PAGE_STATE.IDLE);
   preparation.start();
   const shareId = shareIdFromPath();
-  await Promise.all([templates.load(), loadWorkloads(), lessons.load()]);
+  await Promise.all([templates.load(), loadWorkloads(), lessons.load(), loadKernels()]);
   const shared = shareId ? await openShare(shareId) : null;
   if (!shared) restoreDraft();
   // The lesson pane comes last: it must see what the editor restored before it decides what to load.

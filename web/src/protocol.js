@@ -70,13 +70,17 @@ export const SERVER_MESSAGE = Object.freeze({
 // ---- client messages ----
 // Only the fields that have a value are sent: the server fills in its defaults for the others.
 
-/** Run the learner's C source, or a template (id) rendered with params (an object) when one is picked. */
-export function runMessage({ source, template = null, params = null }) {
+/**
+ * Run the learner's C source, or a template (id) rendered with params (an object) when one is picked; on kernel (an id
+ * of GET /api/kernels) when one is picked, on the lab's default kernel without.
+ */
+export function runMessage({ source, template = null, params = null, kernel = null }) {
   const message = { type: CLIENT_MESSAGE.RUN, source };
   if (template) {
     message.template = template;
     if (params) message.params = params;
   }
+  if (kernel) message.kernel = kernel;
   return message;
 }
 
@@ -131,10 +135,13 @@ export function runAllMessage({ source, template = null, params = null, workload
 
 /**
  * Compile source only (errors as you type): answered with one COMPILED carrying id (a whole number the page counts up,
- * so it can tell which text an answer is for). Nothing runs, and the connection's run is not touched.
+ * so it can tell which text an answer is for). Nothing runs, and the connection's run is not touched. kernel: as in
+ * runMessage.
  */
-export function compileMessage(source, id) {
-  return { type: CLIENT_MESSAGE.COMPILE, source, id };
+export function compileMessage(source, id, kernel = null) {
+  const message = { type: CLIENT_MESSAGE.COMPILE, source, id };
+  if (kernel) message.kernel = kernel;
+  return message;
 }
 
 /** A message the page makes up itself when the server's answer cannot be read (shown like the server's errors). */

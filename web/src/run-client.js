@@ -16,6 +16,8 @@ export const MEMBERSHIP_ENDED = 4403;
 export const PAGE_STATE = Object.freeze({
   IDLE: 'idle',
   CONNECTING: 'connecting',
+  // "Run on all kernels" is under way: the server sends no phases for it, only its matrix rows (matrix-view.js).
+  ALL_KERNELS: 'all-kernels',
 });
 
 /** The /ws/run address; learner (default true): in a room, with the learner token, so runs show on the dashboard. */

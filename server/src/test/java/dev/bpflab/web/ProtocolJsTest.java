@@ -58,11 +58,13 @@ class ProtocolJsTest {
               built: {
                 run: p.runMessage({ source: 'int x;' }),
                 runTemplate: p.runMessage({ source: 'int x;', template: 'hello', params: { comm: 'rm' } }),
+                runOnKernel: p.runMessage({ source: 'int x;', kernel: 'debian13' }),
                 workload: p.workloadMessage(process.argv[2]),
                 stop: p.stopMessage(),
                 check: p.checkMessage({ lesson: '02-watch-syscalls', step: 1, lang: 'es' }),
                 error: p.errorMessage('unreadable'),
                 compile: p.compileMessage('int x;', 3),
+                compileOnKernel: p.compileMessage('int x;', 4, 'debian13'),
                 mapUpdate: p.mapUpdateMessage('blocked_ports', 7778, 'ACTION_DROP'),
                 mapDelete: p.mapDeleteMessage('counts', { comm: 'bash' }),
                 readLoaded: p.readLoadedMessage(),
@@ -150,6 +152,10 @@ class ProtocolJsTest {
                 RunJson.client(built.get("runTemplate").toString()));
         assertEquals("hello", templated.template());
         assertEquals("rm", templated.params().get("comm").asText());
+        assertEquals(null, run.kernel(), "no kernel picked: the lab's default");
+        ClientMessage.Run onKernel = assertInstanceOf(ClientMessage.Run.class,
+                RunJson.client(built.get("runOnKernel").toString()));
+        assertEquals("debian13", onKernel.kernel());
         ClientMessage.Workload workload = assertInstanceOf(ClientMessage.Workload.class,
                 RunJson.client(built.get("workload").toString()));
         assertEquals(Workload.EXEC_TRUE, workload.name());
@@ -157,6 +163,8 @@ class ProtocolJsTest {
         assertEquals(ClientMessage.Check.lessonStep("02-watch-syscalls", 1, "es"), RunJson.client(built.get("check").toString()));
         assertEquals(new ServerMessage.Error("unreadable"), RunJson.server(built.get("error").toString()));
         assertEquals(new ClientMessage.Compile("int x;", 3L), RunJson.client(built.get("compile").toString()));
+        assertEquals(new ClientMessage.Compile("int x;", 4L, "debian13"),
+                RunJson.client(built.get("compileOnKernel").toString()));
         assertEquals(new ClientMessage.MapUpdate("blocked_ports", IntNode.valueOf(7778), TextNode.valueOf("ACTION_DROP")),
                 RunJson.client(built.get("mapUpdate").toString()));
         assertEquals(new ClientMessage.MapDelete("counts", RunJson.mapper().createObjectNode().put("comm", "bash")),
