@@ -19,7 +19,7 @@ class QemuRunLoopTest extends RunLoopContract {
 
     @Override
     protected void killSandbox(JsonNode sandboxMessage) {
-        ProcessHandle.of(sandboxPid(sandboxMessage)).orElseThrow().destroyForcibly(); // "qemu vm-7 (…) pid 1234"
+        ProcessHandle.of(sandboxPid(sandboxMessage)).orElseThrow().destroyForcibly(); // "qemu debian12-vm-7 (…) pid 1234"
     }
 
     @Override

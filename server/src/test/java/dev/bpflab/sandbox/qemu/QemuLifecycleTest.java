@@ -60,7 +60,7 @@ class QemuLifecycleTest {
             assertTrue(reason.contains("time limit of 4 s"), reason);
             try (AgentChannel next = second.get(30, TimeUnit.SECONDS)) {
                 assertEquals(List.of(1, 0), positions, "then it is served");
-                assertTrue(next.describe().startsWith("qemu vm-"), next.describe());
+                assertTrue(next.describe().startsWith("qemu debian12-vm-"), next.describe());
             }
         }
     }
