@@ -13,6 +13,7 @@ runs=${1:-10}
 kernels=${2:-debian12,debian13}
 guest=${3:-/var/cache/bpflab-bench-kernels}
 default=${kernels%%,*}
+mkdir -p target
 ./mvnw -B -q package -DskipTests -Dskip.web=true
 . bench/server.sh
 
