@@ -65,11 +65,16 @@ build_base() { # $1: the directory to create
     # The hooks build bpflab-demo (what uprobe, uretprobe and usdt sections attach to) inside the root with its
     # Debian gcc (build-demo.sh), which is removed again; then build-toolchain.sh fetches the suite's kernel and
     # installs its clang, listing the files the guest leaves out.
-    local mirror_lines
+    local mirror_lines expired_ok=()
     readarray -t mirror_lines < <(mirrors "$suite")
+    # A mirror that is a snapshot (as in some closed networks) serves a testing Release whose Valid-Until has passed;
+    # apt refuses it unless told, which only BPFLAB_ALLOW_EXPIRED_RELEASE=1 does (it gives up replay protection).
+    if [ "${BPFLAB_ALLOW_EXPIRED_RELEASE:-}" = 1 ]; then
+        expired_ok=(--aptopt='Acquire::Check-Valid-Until "false"')
+    fi
     # mmdebstrap empties /tmp when it ends: what build-toolchain.sh leaves there is moved out by the last hook.
     BPFLAB_GUEST_SRC=$here BPFLAB_WORK=$work \
-    mmdebstrap --mode=root --variant=minbase --format=directory --include="$packages" \
+    mmdebstrap --mode=root --variant=minbase --format=directory --include="$packages" "${expired_ok[@]}" \
         --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
         --dpkgopt='path-exclude=/usr/share/locale/*' --essential-hook='mkdir -p "$1/usr/share/man/man1"' \
         --customize-hook='cp "$BPFLAB_GUEST_SRC/bpflab-demo.c" "$BPFLAB_GUEST_SRC/build-demo.sh" "$1/tmp/"' \

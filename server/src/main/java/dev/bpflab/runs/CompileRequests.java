@@ -22,6 +22,7 @@ import java.util.function.Consumer;
 final class CompileRequests {
     private final CompileTurns<ClientMessage.Compile> turns;
     private final Consumer<ServerMessage> answer;
+    private final RunServices services;
     private volatile boolean closed;
     /**
      * The requests whose {@link ServerMessage.Compiled} went as soon as clang succeeded, until their listing goes: the
@@ -33,14 +34,32 @@ final class CompileRequests {
     /** {@code answer} sends a {@link ServerMessage.Compiled} to the client; {@code client} is whose compiles these are. */
     CompileRequests(RunServices services, Object client, Consumer<ServerMessage> answer) {
         this.answer = answer;
+        this.services = services;
         this.turns = new CompileTurns<>(services.backend(), services.compiler(), services.workers(), client,
                 ClientMessage.Compile::source, ClientMessage.Compile::kernel, request -> closed, this::answer, this::answerEarly);
     }
 
+    /**
+     * Compiles {@code request}, or answers at once, as a Run would be, when the program needs what its kernel was
+     * probed without (the kernel diagnostics on their lines): what the learner sees while typing is what Run says.
+     */
     void request(ClientMessage.Compile request) {
-        if (!closed) {
-            turns.request(request);
+        if (closed) {
+            return;
         }
+        String kernel;
+        try {
+            kernel = services.backend().requireKernel(request.kernel());
+        } catch (dev.bpflab.sandbox.SandboxException e) {
+            turns.request(request); // the compile says the unknown kernel as its problem
+            return;
+        }
+        var lacking = services.kernels().refusal(request.source(), kernel);
+        if (lacking.isPresent()) {
+            answer.accept(new ServerMessage.Compiled(request.id(), false, lacking.get().items(), null));
+            return;
+        }
+        turns.request(request);
     }
 
     /** The connection closed: nothing waiting is compiled, nothing more is answered. */

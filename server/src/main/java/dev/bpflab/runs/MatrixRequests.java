@@ -28,12 +28,16 @@ final class MatrixRequests {
     private final Runnable endRun;
     private volatile MatrixRun current;
     private volatile boolean closed;
+    private final Consumer<String> pressed;
 
     /**
      * @param client where the matrix's messages (and a refusal) go
      * @param endRun ends the connection's run, if any, without a message: a matrix replaces it
+     * @param pressed told the source of each matrix that starts (the room's dashboard counts it as a Run)
      */
-    MatrixRequests(RunServices services, Client who, Consumer<ServerMessage> client, Runnable endRun) {
+    MatrixRequests(RunServices services, Client who, Consumer<ServerMessage> client, Runnable endRun,
+            Consumer<String> pressed) {
+        this.pressed = pressed;
         this.services = services;
         this.who = who;
         this.client = client;
@@ -67,6 +71,7 @@ final class MatrixRequests {
             return;
         }
         endRun.run();
+        pressed.accept(source);
         List<String> ready = new ArrayList<>();
         List<ServerMessage.Matrix.Skipped> skipped = new ArrayList<>();
         List<Kernel> kernels = services.backend().kernels();

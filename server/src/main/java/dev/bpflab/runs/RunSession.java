@@ -39,6 +39,8 @@ final class RunSession implements AutoCloseable {
     private static final long STOP_GRACE_MS = 5000;
     /** Messages that may wait to be handled: a page sends one at a time; a burst of Run presses is a few hundred. */
     private static final int INBOX_MESSAGES = 1000;
+    /** What the room's dashboard says a run on all kernels ran on. */
+    static final String ALL_KERNELS = "all kernels";
     /** Stands for a binary frame in the inbox, told apart from any text by identity (a String of its own). */
     @SuppressWarnings("StringOperationCanBeSimplified")
     private static final String BINARY_FRAME = new String("(a binary frame)");
@@ -71,7 +73,14 @@ final class RunSession implements AutoCloseable {
                 RunAttempt::source, RunAttempt::kernel, attempt -> attempt.finished,
                 (attempt, outcome) -> attempt.compiled(outcome.result(), outcome.failure()));
         this.compileOnly = new CompileRequests(services, who.shareKey(), message -> client.control(RunJson.write(message)));
-        this.matrices = new MatrixRequests(services, who, message -> client.control(RunJson.write(message)), this::endRun);
+        // A run on all kernels is a Run for the room's dashboard: counted, its code shown, "on all kernels", and
+        // stopped once its matrix is done.
+        this.matrices = new MatrixRequests(services, who, message -> {
+            client.control(RunJson.write(message));
+            if (message instanceof ServerMessage.MatrixDone) {
+                feed.control(ServerMessage.Phase.of(RunPhase.STOPPED));
+            }
+        }, this::endRun, source -> feed.runPressed(source, ALL_KERNELS));
         this.inbox = new Inbox(services.workers(), this::onMessage, INBOX_MESSAGES, 4L * settings().maxMessageBytes(),
                 reason -> {
                     client.hangUp(reason);

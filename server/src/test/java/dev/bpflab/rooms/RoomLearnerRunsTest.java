@@ -86,6 +86,20 @@ class RoomLearnerRunsTest {
         }
     }
 
+    @Test
+    void aRunOnAllKernelsCountsAsARunOnTheDashboard() throws Exception {
+        try (Classroom room = Classroom.open("Matrix"); RunClient page = learnerPage(room.join("Eva").token())) {
+            page.send(com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createObjectNode()
+                    .put("type", "run_all").put("source", PROGRAM).put("seconds", 1));
+            page.awaitType("matrix_done", START);
+            await("the dashboard has the matrix as Eva's run", () -> "stopped".equals(room.snapshot()
+                    .getString("students.find { it.name == 'Eva' }.phase")));
+            var eva = room.snapshot();
+            assertEquals(1, eva.getInt("students.find { it.name == 'Eva' }.runs"), eva.prettify());
+            assertEquals("all kernels", eva.getString("students.find { it.name == 'Eva' }.kernel"), eva.prettify());
+        }
+    }
+
     private RunClient learnerPage(String token) {
         return new RunClient(root, "?learner=" + token, Map.of());
     }

@@ -107,6 +107,16 @@ class LocalKernelChoiceTest extends SandboxContract {
             run.awaitPhase("failed", SOON);
             assertTrue(run.seen().stream().noneMatch(m -> RunClient.isPhase(m, "compiling")), "nothing compiled: "
                     + run.seen());
+            // While typing, the same answer: not clang's complaint about an undeclared bpf_for.
+            run.send(JSON.createObjectNode().put("type", "compile").put("id", 7).put("source", "#include \"vmlinux.h\"\n"
+                    + "#include <bpf/bpf_helpers.h>\n\nSEC(\"tp/syscalls/sys_enter_unlinkat\")\nint count(void *ctx)\n{\n"
+                    + "    int i, n = 0;\n    bpf_for(i, 0, 3) { n += i; }\n    return n;\n}\n"));
+            JsonNode compiled = run.await("compiled 7", m -> "compiled".equals(m.path("type").asText())
+                    && m.path("id").asInt() == 7, SOON);
+            assertEquals(false, compiled.path("ok").asBoolean(), compiled.toString());
+            assertEquals(8, compiled.path("diagnostics").get(0).path("line").asInt(), compiled.toString());
+            assertTrue(compiled.path("diagnostics").get(0).path("message").asText().startsWith("bpf_for needs "),
+                    compiled.toString());
         } finally {
             kernels.record(host.id(), real.release(), real.features());
         }

@@ -104,7 +104,9 @@ final class GuestKernel {
             return new Kernel(id, QemuSettings.KERNELS.get(id), null, null, preparation);
         }
         GuestImage image = made.image();
-        return new Kernel(id, image.name(), image.kernelRelease(), image.toolchainName(), preparation);
+        // The short name ("Debian 13 (trixie)"), not the image's PRETTY_NAME ("Debian GNU/Linux 13 (trixie)"): it is
+        // what a picker on a phone and a refusal's sentence have room for.
+        return new Kernel(id, QemuSettings.KERNELS.get(id), image.kernelRelease(), image.toolchainName(), preparation);
     }
 
     /** Kills the image build if one runs; the pool is the backend's to close (it knows when no run takes from it). */
