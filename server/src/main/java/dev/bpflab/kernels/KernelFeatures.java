@@ -142,7 +142,7 @@ public class KernelFeatures {
         }
         List<KernelNeeds.Need> needs = KernelNeeds.of(source);
         if (needs.isEmpty()) {
-            return Optional.empty();
+            return HeaderNeeds.refusal(source, kernel, backend.kernels());
         }
         Map<Kernel, Probe> others = new LinkedHashMap<>();
         for (Kernel other : backend.kernels()) {
@@ -150,7 +150,8 @@ public class KernelFeatures {
                 current(other).ifPresent(p -> others.put(other, p));
             }
         }
-        return NeedsRefusal.of(needs, kernel, probed, others);
+        return NeedsRefusal.of(needs, kernel, probed, others)
+                .or(() -> HeaderNeeds.refusal(source, kernel, backend.kernels()));
     }
 
     private void probe(String kernelId) {

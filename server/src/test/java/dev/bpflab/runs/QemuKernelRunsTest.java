@@ -100,6 +100,21 @@ class QemuKernelRunsTest extends SandboxContract {
     }
 
     @Test
+    void bpfUprobeOnDebian12sToolchainIsRefusedOnItsLineNamingDebian13() {
+        try (RunClient run = client()) {
+            run.send(run(RunClient.program("uprobe_malloc_bpf_uprobe.bpf.c"), "debian12"));
+            JsonNode diagnostics = run.awaitType("diagnostics", SOON);
+            assertEquals("kernel", diagnostics.path("stage").asText(), diagnostics.toString());
+            JsonNode item = diagnostics.path("items").get(0);
+            assertEquals(9, item.path("line").asInt(), item.toString());
+            assertTrue(item.path("message").asText().startsWith("BPF_UPROBE comes with libbpf 1.2's headers; Debian 12 "
+                    + "(bookworm) compiles with clang 14"), item.toString());
+            assertTrue(item.path("message").asText().contains("choose Debian 13 (trixie)"), item.toString());
+            run.awaitPhase("failed", SOON);
+        }
+    }
+
+    @Test
     void bpfForRunsOn612() {
         try (RunClient run = client()) {
             run.send(run(BPF_FOR, "debian13"));
