@@ -19,7 +19,9 @@
 #
 # Usage: build-image.sh [--kernel ID] OUT_DIR [AGENT_DIR]
 #   ID is debian12 (bookworm, Linux 6.1; the default), debian13 (trixie, 6.12) or debian-testing (Debian testing's
-#   kernel, when its packages install); OUT_DIR holds that one kernel's images.
+#   kernel; not buildable yet: its 7.x kernel package ships the image in another package than linux-image-amd64's
+#   first dependency); OUT_DIR holds that one kernel's images. BPFLAB_ALLOW_EXPIRED_RELEASE=1 lets apt take a
+#   snapshot mirror's Release whose Valid-Until has passed (testing's, on some closed networks).
 #   AGENT_DIR holds bpflab-agent.jar and agent-lib/ (default: the repository's agent/target/).
 # The result is OUT_DIR/current (a symlink to image-<hash>). Idempotent: inputs are hashed, and an image whose
 # hash matches is reused. The Debian part (about a minute) is rebuilt only when the marked block below, the
