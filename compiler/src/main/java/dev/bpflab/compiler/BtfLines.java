@@ -3,7 +3,11 @@ package dev.bpflab.compiler;
 import dev.bpflab.compiler.BpfElf.MalformedObjectException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -49,26 +53,7 @@ final class BtfLines {
      * libbpf resolves them against the kernel's whole BTF when it loads.
      */
     static boolean hasKernelSymbols(BpfElf elf) {
-        try {
-            Optional<BpfElf.Section> btf = elf.named(".BTF");
-            if (btf.isEmpty()) {
-                return false;
-            }
-            ByteBuffer strings = strings(elf.contents(btf.get()));
-            byte[] name = "\0.ksyms\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            for (int at = strings.position(); at + name.length <= strings.limit(); at++) {
-                int i = 0;
-                while (i < name.length && strings.get(at + i) == name[i]) {
-                    i++;
-                }
-                if (i == name.length) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (MalformedObjectException e) {
-            return false;
-        }
+        return names(elf).contains(".ksyms");
     }
 
     /**
@@ -78,19 +63,30 @@ final class BtfLines {
      */
     static List<String> externsWithoutBtf(BpfElf elf) {
         try {
-            Optional<BpfElf.Section> btf = elf.named(".BTF");
             List<String> externs = elf.externs();
-            if (btf.isEmpty() || externs.isEmpty()) {
+            if (externs.isEmpty()) {
                 return List.of();
+            }
+            Set<String> named = names(elf);
+            return named.isEmpty() ? List.of() : externs.stream().filter(name -> !named.contains(name)).toList();
+        } catch (MalformedObjectException e) {
+            return List.of();
+        }
+    }
+
+    /** Every name in {@code .BTF}'s string section (types, functions, variables, DATASECs); none when there is none. */
+    private static Set<String> names(BpfElf elf) {
+        try {
+            Optional<BpfElf.Section> btf = elf.named(".BTF");
+            if (btf.isEmpty()) {
+                return Set.of();
             }
             ByteBuffer strings = strings(elf.contents(btf.get()));
             byte[] table = new byte[strings.remaining()];
             strings.duplicate().get(table);
-            java.util.Set<String> named = new java.util.HashSet<>(java.util.Arrays.asList(
-                    new String(table, java.nio.charset.StandardCharsets.UTF_8).split("\0")));
-            return externs.stream().filter(name -> !named.contains(name)).toList();
+            return new HashSet<>(Arrays.asList(new String(table, StandardCharsets.UTF_8).split("\0")));
         } catch (MalformedObjectException e) {
-            return List.of();
+            return Set.of();
         }
     }
 

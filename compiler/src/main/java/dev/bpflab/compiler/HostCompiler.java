@@ -30,9 +30,8 @@ public final class HostCompiler implements AutoCloseable {
     private final Executor preparing;
     private final CompileCache cache;
     private final Map<TargetKernel, CompletableFuture<ClangCompiler>> compilers = new ConcurrentHashMap<>();
-    /** One jail per toolchain: this host's (key {@link #HOST_TOOLCHAIN}), and each guest image's toolchain root. */
+    /** One jail per toolchain: this host's (key null), and each guest image's toolchain root. */
     private final Map<Path, CompletableFuture<Jail>> jails = new java.util.HashMap<>(); // guarded by this
-    private static final Path HOST_TOOLCHAIN = Path.of("");
 
     /**
      * @param cacheRoot   where headers ({@code headers/}), cached results ({@code objects/}) and work directories
@@ -142,8 +141,7 @@ public final class HostCompiler implements AutoCloseable {
      * failure. Called with this object's lock held (from {@link #compilerFor}).
      */
     private CompletableFuture<Jail> jail(Path toolchain) {
-        Path key = toolchain == null ? HOST_TOOLCHAIN : toolchain;
-        CompletableFuture<Jail> jail = jails.get(key);
+        CompletableFuture<Jail> jail = jails.get(toolchain);
         if (jail == null || jail.isCompletedExceptionally()) {
             jail = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -152,7 +150,7 @@ public final class HostCompiler implements AutoCloseable {
                     throw new CompletionException(e);
                 }
             }, preparing);
-            jails.put(key, jail);
+            jails.put(toolchain, jail);
         }
         return jail;
     }

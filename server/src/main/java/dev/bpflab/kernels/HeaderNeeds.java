@@ -38,14 +38,8 @@ final class HeaderNeeds {
         if (!m.find()) {
             return Optional.empty();
         }
-        int line = 1;
-        int lineStart = 0;
-        for (int i = 0; i < m.start(); i++) {
-            if (code.charAt(i) == '\n') {
-                line++;
-                lineStart = i + 1;
-            }
-        }
+        int[] lineStarts = KernelNeeds.lineStarts(code);
+        int line = KernelNeeds.lineOf(lineStarts, m.start());
         String having = all.stream().filter(k -> !k.id().equals(kernel.id()) && k.toolchain() != null && !older(k))
                 .map(k -> k.name() + " (" + k.toolchain() + ")").collect(Collectors.joining(" or "));
         String said = m.group(1) + " comes with libbpf " + SINCE[0] + "." + SINCE[1] + "'s headers; " + kernel.name()
@@ -54,7 +48,7 @@ final class HeaderNeeds {
                         : "choose " + having + " in the kernel picker, or write BPF_KPROBE(name, args…), which "
                                 + "libbpf 1.1 has too");
         return Optional.of(new ServerMessage.Diagnostics("kernel",
-                List.of(new Diagnostic(line, m.start() - lineStart + 1, "error", said)), "", null, null, null));
+                List.of(new Diagnostic(line + 1, m.start() - lineStarts[line] + 1, "error", said)), "", null, null, null));
     }
 
     /** Whether {@code kernel}'s toolchain names a libbpf older than {@link #SINCE}; false when it does not say. */

@@ -61,7 +61,8 @@ public final class KernelNeeds {
         return needs;
     }
 
-    private static int[] lineStarts(String text) {
+    /** The offset where each line of {@code text} starts, the first at 0. */
+    static int[] lineStarts(String text) {
         List<Integer> starts = new ArrayList<>(List.of(0));
         for (int i = 0; i < text.length(); i++) {
             if (text.charAt(i) == '\n') {
@@ -72,7 +73,7 @@ public final class KernelNeeds {
     }
 
     /** The 0-based line holding {@code offset}. */
-    private static int lineOf(int[] lineStarts, int offset) {
+    static int lineOf(int[] lineStarts, int offset) {
         int found = java.util.Arrays.binarySearch(lineStarts, offset);
         return found >= 0 ? found : -found - 2;
     }

@@ -62,7 +62,7 @@ final class GuestKernel {
         return TargetKernel.image(image.kernelRelease(), image.headers(), image.toolchain());
     }
 
-    /** Prepared: runs may take VMs of this kernel. Returns false (and the caller closes the pool) if closed meanwhile. */
+    /** Prepared: runs may take VMs of this kernel (the backend calls it under its lock, once it knows it is not closed). */
     void ready(Ready made) {
         preparation.ready(); // first: a run waiting for us says "compiling" before it compiles
         ready.complete(made);

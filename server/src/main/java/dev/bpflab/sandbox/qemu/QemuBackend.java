@@ -309,9 +309,10 @@ public final class QemuBackend implements SandboxBackend {
                     + " of " + p.steps() + ", " + p.stageSeconds() + " s)").orElse("qemu: preparing");
         }
         GuestKernel.Ready ready = kernel.readyNow();
-        if (ready == null) {
+        if (ready == null) { // done, not ready: it failed, and says why
             try {
                 kernel.readyWithin(Duration.ZERO);
+                return "qemu: preparing";
             } catch (SandboxException | InterruptedException e) {
                 return "qemu: unavailable: " + e.getMessage();
             }
